@@ -1,0 +1,66 @@
+# tianping — two commands for a newcomer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DATA_DIR := $(or $(TIANPING_DATA_DIR),var)
+PORT ?= 8000
+APT_RUN := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
+APT_TEST := chromium chromium-driver libreoffice-calc-nox
+
+.PHONY: install run test test-fast bench screenshots lint messages demo clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# Debian packages the app needs; installed only when missing.
+define apt_ensure
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "安装 Debian 软件包:$$missing"; \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; fi
+endef
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip >/dev/null
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+	$(call apt_ensure,$(APT_RUN))
+	@mkdir -p $(DATA_DIR)
+	@[ -n "$$SECRET_KEY" ] || [ -s $(DATA_DIR)/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))" > $(DATA_DIR)/secret_key
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py migrate -v0
+
+demo: install
+	DEBUG=1 $(BIN)/python manage.py seed_demo
+
+run: demo
+	@echo ""
+	@echo "天平已启动: http://127.0.0.1:$(PORT)/   演示账号（密码均为 $${TIANPING_DEMO_PASSWORD:-Tianping@2016}）:"
+	@echo "  admin 系统管理员 · security 安全管理员 · auditor 审计管理员 · president 院长 · party_office 政治部"
+	@echo "  secretary_shagou 沙沟法庭党支部书记 · judge_demo 法官 · trial_office 审管办 · mediator_demo 调解员 · zaozhuang 上级法院"
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(BIN)/python -m pytest -q -x --maxfail=5 $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+messages: $(VENV)/.installed
+	for app in tianping/*/; do [ -d $$app/locale ] && (cd $$app && ../../$(BIN)/django-admin makemessages -l en -v0); done; true
+
+bench: install
+	$(BIN)/python bench/run.py
+
+screenshots: demo
+	$(call apt_ensure,$(APT_TEST))
+	$(BIN)/python -m pytest -q tests/test_screenshots.py -p no:randomly --screenshots
+
+clean:
+	rm -rf $(VENV) var

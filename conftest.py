@@ -1,0 +1,122 @@
+"""Shared fixtures: a court with staff, accounts for each role, an outsider court, and a browser."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+TEST_PASSWORD = "Test@Pass2016x"
+
+
+@pytest.fixture
+def court(db):
+    from tianping.org.tests.factories import CourtFactory
+
+    return CourtFactory(code="鲁0403", name="薛城区人民法院")
+
+
+@pytest.fixture
+def other_court(db):
+    from tianping.org.tests.factories import CourtFactory
+
+    return CourtFactory(code="鲁0404", name="峄城区人民法院")
+
+
+@pytest.fixture
+def make_user(db):
+    """make_user(court, *roles, person=None, username=None) -> User with password TEST_PASSWORD."""
+    from tianping.org.tests.factories import UserFactory
+
+    def _make(court, *roles, person=None, username=None):
+        kwargs = {"court": court, "person": person, "roles": list(roles)}
+        if username:
+            kwargs["username"] = username
+        return UserFactory(**kwargs)
+
+    return _make
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> a test client logged in as that user."""
+    from django.test import Client
+
+    def _client(user):
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return _client
+
+
+@pytest.fixture
+def demo(db, django_db_blocker):
+    """The demo court loaded by seed_demo (org part and whatever other apps add)."""
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    from tianping.org.models import Court
+
+    return Court.objects.get(code="鲁0403")
+
+
+# --- browser ----------------------------------------------------------------------------------------
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def browser_context(live_server):
+    """A Playwright context on Debian's Chromium. Any request to a non-local address fails the test."""
+    pytest.importorskip("playwright")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian chromium is missing: `make test` installs it (apt-get install chromium)")
+    from urllib.parse import urlparse
+
+    from playwright.sync_api import sync_playwright
+
+    external: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        context = browser.new_context(base_url=live_server.url, locale="zh-CN", accept_downloads=True,
+                                      viewport={"width": 1400, "height": 900})
+
+        def _route(route):
+            host = urlparse(route.request.url).hostname or ""
+            if route.request.url.startswith(("data:", "blob:")) or host in {"localhost", "127.0.0.1"}:
+                route.continue_()
+            else:
+                external.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", _route)
+        context.set_default_timeout(15000)
+        yield context
+        context.close()
+        browser.close()
+    assert not external, f"pages loaded external URLs: {external[:5]}"
+
+
+@pytest.fixture
+def login(browser_context):
+    """login(username, password=TEST_PASSWORD) -> a Playwright page signed in."""
+
+    def _login(username, password=TEST_PASSWORD):
+        page = browser_context.new_page()
+        page.goto("/accounts/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", password)
+        page.click("[data-testid=login-submit]")
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _login
+
+
+def pytest_addoption(parser):
+    parser.addoption("--screenshots", action="store_true", default=False, help="write docs/screenshots/*.png")

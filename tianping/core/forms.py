@@ -1,0 +1,67 @@
+"""Form helpers shared by every app: Bootstrap styling and optimistic-concurrency checks."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def style_form(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
+    """Give every widget its Bootstrap class; date inputs get the date picker."""
+    size = " form-control-sm" if small else ""
+    for field in form.fields.values():
+        w = field.widget
+        if isinstance(w, forms.CheckboxInput):
+            w.attrs.setdefault("class", "form-check-input")
+        elif isinstance(w, (forms.Select, forms.SelectMultiple)):
+            w.attrs.setdefault("class", "form-select" + (" form-select-sm" if small else ""))
+            if isinstance(w, forms.SelectMultiple) or isinstance(field, forms.ModelChoiceField):
+                w.attrs.setdefault("data-searchable", "1")
+        elif isinstance(w, forms.DateInput):
+            w.input_type = "date"
+            w.format = "%Y-%m-%d"
+            w.attrs.setdefault("class", "form-control" + size)
+        else:
+            w.attrs.setdefault("class", "form-control" + size)
+    return form
+
+
+class StyledModelForm(forms.ModelForm):
+    """A ModelForm with Bootstrap widgets and a hidden `version` field for concurrent-edit detection.
+
+    A model with an integer `version` column: the form carries the version it was loaded with; if the row
+    changed meanwhile the save is refused (see `check_version`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
+        if hasattr(self._meta.model, "version") and self.instance.pk:
+            self.fields["loaded_version"] = forms.IntegerField(widget=forms.HiddenInput, required=False,
+                                                               initial=self.instance.version)
+
+    def check_version(self) -> None:
+        loaded = self.cleaned_data.get("loaded_version")
+        if loaded is None or not self.instance.pk:
+            return
+        current = type(self.instance).objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        if current is not None and current != loaded:
+            raise forms.ValidationError(_("该记录已被他人修改（您打开后有新的保存）。请复制您的修改，刷新页面后重新编辑。"),
+                                        code="stale")
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_version()
+        return cleaned
+
+
+class StyledFilterSet(django_filters.FilterSet):
+    """FilterSet whose form is styled small for the list bar."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_styled", False):
+            style_form(form, small=True)
+            form._styled = True
+        return form

@@ -1,0 +1,77 @@
+"""Shared model machinery: timestamps, court ownership, the audit trail.
+
+Every business record belongs to one court (`CourtScopedModel`). Who may see which rows is decided by
+one queryset method, `Model.objects.visible_to(user)`; the default here is "records of the courts whose
+business data the user may read" (see tianping.core.scope); apps narrow it per model.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TimeStampedModel(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class CourtScopedQuerySet(models.QuerySet):
+    """Rows of the courts a user may read. Apps subclass and narrow `visible_to` per role."""
+
+    court_field = "court"
+
+    def visible_to(self, user):
+        from tianping.core.scope import readable_court_ids
+
+        ids = readable_court_ids(user)
+        if ids is None:
+            return self
+        return self.filter(**{f"{self.court_field}_id__in": ids})
+
+
+class CourtScopedModel(TimeStampedModel):
+    court = models.ForeignKey("org.Court", verbose_name=_("法院"), on_delete=models.PROTECT,
+                              related_name="+")
+
+    objects = CourtScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class AuditEvent(models.Model):
+    """One entry of the append-only audit trail: who did what to which record, when and from where.
+
+    Entries are chained: `entry_hash` covers the previous entry's hash and this entry's content, so
+    a hand-edited or deleted entry breaks the chain (`manage.py audit_verify`).
+    """
+
+    occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+    actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
+    actor_roles = models.CharField(_("角色"), max_length=200, blank=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    request_id = models.CharField(_("请求编号"), max_length=40, blank=True)
+    event = models.CharField(_("事件"), max_length=60, db_index=True)
+    court_id_value = models.BigIntegerField(_("法院"), null=True, blank=True, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=60, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True, db_index=True)
+    object_repr = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    message = models.TextField(_("说明"), blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True)
+    entry_hash = models.CharField(max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("审计记录")
+        verbose_name_plural = _("审计记录")
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.event} {self.object_repr}"

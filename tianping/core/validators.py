@@ -1,0 +1,109 @@
+"""Validators and maskers for identifiers the court records (GB 11643 ID numbers, court codes, phones).
+
+Each validator raises ValidationError with a Chinese message that says what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+_ID_RE = re.compile(r"^\d{17}[\dX]$")
+
+
+def id_check_char(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+def normalize_id_number(value: str) -> str:
+    return (value or "").strip().replace(" ", "").upper()
+
+
+def id_birth_date(value: str) -> date | None:
+    """The birth date inside an 18-character ID number, or None if it is not a real date."""
+    try:
+        return date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except (ValueError, IndexError):
+        return None
+
+
+def validate_id_number(value: str) -> None:
+    """GB 11643: 17 digits + check character; the birth date inside must be real and not in the future."""
+    v = normalize_id_number(value)
+    if len(v) != 18:
+        raise ValidationError(_("身份证号应为 18 位（现为 %(n)d 位），请核对。") % {"n": len(v)}, code="id_length")
+    if not _ID_RE.match(v):
+        raise ValidationError(_("身份证号前 17 位必须是数字，末位是数字或 X，请核对。"), code="id_chars")
+    born = id_birth_date(v)
+    if born is None or born.year < 1900 or born > date.today():  # noqa: DTZ011 - a calendar date
+        raise ValidationError(_("身份证号中的出生日期 %(d)s 不是有效日期，请核对第 7–14 位。") % {"d": v[6:14]},
+                              code="id_birth")
+    expected = id_check_char(v[:17])
+    if v[17] != expected:
+        raise ValidationError(
+            _("身份证号校验位错误（应为 %(c)s），请核对后重新输入。") % {"c": expected}, code="id_check"
+        )
+
+
+def mask_id_number(value: str | None) -> str:
+    """Masked display: first 4 + last 4, e.g. 3704**********1234."""
+    if not value:
+        return ""
+    if len(value) <= 8:
+        return "*" * len(value)
+    return value[:4] + "*" * (len(value) - 8) + value[-4:]
+
+
+def mask_phone(value: str | None) -> str:
+    """Masked display of a phone number: 138****5678."""
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+_PHONE_RE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+
+
+def validate_phone(value: str) -> None:
+    if value and not _PHONE_RE.match(value):
+        raise ValidationError(_("手机号应为 11 位数字（如 13812345678）或带区号的座机号（如 0632-4412345）。"),
+                              code="phone")
+
+
+# 法院代字: a high court uses the province's one-character short name (鲁); an intermediate court adds
+# 2 digits (鲁04), a basic court 4 digits (鲁0403). Specialist courts may add letters; we accept 0, 2 or 4 digits.
+PROVINCE_SHORT_NAMES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼兵"
+_COURT_CODE_RE = re.compile(rf"^[{PROVINCE_SHORT_NAMES}](\d{{2}}|\d{{4}})?$")
+
+
+def validate_court_code(value: str) -> None:
+    if not _COURT_CODE_RE.match(value or ""):
+        raise ValidationError(
+            _("法院代字格式错误：应为省份简称加 0、2 或 4 位数字，如 鲁、鲁04、鲁0403。"), code="court_code"
+        )
+
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def validate_credit_code(value: str) -> None:
+    """统一社会信用代码 (GB 32100): 18 characters, the last a check character."""
+    v = (value or "").strip().upper()
+    if len(v) != 18 or any(c not in _USCC_CHARS for c in v):
+        raise ValidationError(_("统一社会信用代码应为 18 位数字或大写字母（不含 I、O、S、V、Z），请核对。"),
+                              code="uscc_format")
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(v[:17], _USCC_WEIGHTS, strict=True))
+    expected = _USCC_CHARS[(31 - total % 31) % 31]
+    if v[17] != expected:
+        raise ValidationError(_("统一社会信用代码校验位错误（应为 %(c)s），请核对。") % {"c": expected},
+                              code="uscc_check")

@@ -1,0 +1,131 @@
+"""Shell views (home, login, language) and the generic list view every register uses."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.apps import apps
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from tianping.core.middleware import public
+
+
+def collect_todo(user) -> list[dict]:
+    """To-do items from every app's `todo.py` (`todo_items(user) -> list[dict]`), sorted by due date.
+
+    Each item: {"label": str, "url": str, "due": date|None, "kind": str, "level": "danger"|"warning"|"info"}.
+    """
+    items: list[dict] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tianping."):
+            continue
+        try:
+            module = import_module(f"{config.name}.todo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.todo":
+                raise
+            continue
+        items.extend(module.todo_items(user))
+    far = timezone.localdate().replace(year=9999)
+    return sorted(items, key=lambda i: (i.get("due") or far, i["label"]))
+
+
+def collect_home_panels(user) -> list[dict]:
+    """Home-page figure panels from every app's `home.py` (`home_panels(user) -> list[dict]`).
+
+    Each panel: {"title": str, "figures": [{"label", "value", "url"}]}."""
+    panels: list[dict] = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tianping."):
+            continue
+        try:
+            module = import_module(f"{config.name}.home")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.home":
+                raise
+            continue
+        panels.extend(module.home_panels(user))
+    return panels
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["todo"] = collect_todo(self.request.user)
+        ctx["panels"] = collect_home_panels(self.request.user)
+        ctx["page_title"] = _("首页")
+        return ctx
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "core/login.html"
+    redirect_authenticated_user = True
+
+
+@public
+def healthz(request):
+    return JsonResponse({"ok": True})
+
+
+class ExportMixin:
+    """`?export=xlsx` on a list page downloads exactly the filtered rows in the register's import layout."""
+
+    register_kind: str = ""
+
+    def export_response(self, queryset):
+        from tianping.core.audit import audit_record
+        from tianping.core.registers import export_xlsx, get_register
+
+        reg = get_register(self.register_kind)
+        data = export_xlsx(reg, queryset.iterator(chunk_size=2000))
+        audit_record(actor=self.request.user, event="export", message=f"{reg.kind} {self.request.GET.urlencode()}")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''{reg.kind}-{stamp}.xlsx"
+        return response
+
+
+class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
+    """A register's list: keyword search and filters (FilterSet), sortable paginated table, result count,
+    reset and export — all from one queryset (`get_queryset` must start from `visible_to(user)`)."""
+
+    template_name = "core/list.html"
+    paginate_by = 25
+    page_title = ""
+    create_url_name: str | None = None
+    import_kind: str | None = None
+    breadcrumbs: list = []
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.register_kind:
+            filterset = self.get_filterset(self.get_filterset_class())
+            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+            return self.export_response(qs)
+        return super().get(request, *args, **kwargs)
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
+            return ["core/list_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["page_title"] = self.page_title
+        ctx["breadcrumbs"] = self.breadcrumbs or [(self.page_title, None)]
+        ctx["create_url_name"] = self.create_url_name
+        ctx["import_kind"] = self.import_kind
+        ctx["can_export"] = bool(self.register_kind)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query["export"] = "xlsx"
+        ctx["export_query"] = query.urlencode()
+        return ctx
+

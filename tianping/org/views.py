@@ -1,0 +1,164 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from tianping.core.scope import get_visible_or_404, has_role
+from tianping.core.views import FilteredListView
+from tianping.org import services
+from tianping.org.filtersets import CourtFilterSet, DepartmentFilterSet, PersonFilterSet
+from tianping.org.forms import DepartmentForm, PersonForm
+from tianping.org.models import Court, Department, Person
+from tianping.org.tables import CourtTable, DepartmentTable, PersonTable
+
+
+def can_manage_org(user) -> bool:
+    """The political department (政治部, also the personnel office) keeps the staff roster."""
+    return has_role(user, "party_office") or (user.is_superuser and not user.role_grants.exists())
+
+
+class PersonListView(FilteredListView):
+    table_class = PersonTable
+    filterset_class = PersonFilterSet
+    register_kind = "people"
+    page_title = _("人员名册")
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def get_queryset(self):
+        return Person.objects.visible_to(self.request.user).select_related("department", "court")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if can_manage_org(self.request.user):
+            ctx["create_url_name"] = "org:person_create"
+            ctx["import_kind"] = "people"
+        return ctx
+
+
+class DepartmentListView(FilteredListView):
+    table_class = DepartmentTable
+    filterset_class = DepartmentFilterSet
+    register_kind = "departments"
+    page_title = _("部门")
+
+    def get_queryset(self):
+        return Department.objects.visible_to(self.request.user).annotate(
+            people_count=Count("people", filter=Q(people__left_on__isnull=True))).order_by("sort_order", "name")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        if can_manage_org(self.request.user):
+            ctx["create_url_name"] = "org:department_create"
+            ctx["import_kind"] = "departments"
+        return ctx
+
+
+class CourtListView(FilteredListView):
+    table_class = CourtTable
+    filterset_class = CourtFilterSet
+    register_kind = "courts"
+    page_title = _("法院")
+
+    def get_queryset(self):
+        return Court.objects.visible_to(self.request.user).select_related("parent")
+
+
+def person_detail(request, pk: int):
+    person = get_visible_or_404(Person.objects.select_related("department", "court"), request.user, pk=pk)
+    history = person.assignments.select_related("department").order_by("-start")
+    return render(request, "org/person_detail.html", {
+        "person": person, "history": history, "can_edit": can_manage_org(request.user),
+        "page_title": person.name,
+        "breadcrumbs": [(_("人员名册"), reverse("org:person_list")), (person.name, None)],
+    })
+
+
+def _person_data(form: PersonForm) -> dict:
+    data = {f: form.cleaned_data[f] for f in form.Meta.fields}
+    return data
+
+
+def person_create(request):
+    if not can_manage_org(request.user):
+        raise PermissionDenied
+    court = request.user.court
+    form = PersonForm(request.POST or None, court=court)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(actor=request.user, court=court, data=_person_data(form),
+                                            moved_on=form.cleaned_data.get("moved_on"))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("org:person_detail", pk=person.pk)
+    return render(request, "org/person_form.html", {
+        "form": form, "page_title": _("新增人员"),
+        "breadcrumbs": [(_("人员名册"), reverse("org:person_list")), (_("新增人员"), None)]})
+
+
+def person_edit(request, pk: int):
+    if not can_manage_org(request.user):
+        raise PermissionDenied
+    person = get_visible_or_404(Person.objects.all(), request.user, pk=pk)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(actor=request.user, person=Person.objects.get(pk=pk), data=_person_data(form),
+                                   moved_on=form.cleaned_data.get("moved_on"),
+                                   expected_version=form.cleaned_data.get("loaded_version"))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("org:person_detail", pk=pk)
+    return render(request, "org/person_form.html", {
+        "form": form, "person": person, "page_title": _("编辑人员"),
+        "breadcrumbs": [(_("人员名册"), reverse("org:person_list")),
+                        (person.name, reverse("org:person_detail", args=[pk])), (_("编辑"), None)]})
+
+
+def department_form(request, pk: int | None = None):
+    if not can_manage_org(request.user):
+        raise PermissionDenied
+    instance = get_visible_or_404(Department.objects.all(), request.user, pk=pk) if pk else None
+    form = DepartmentForm(request.POST or None, instance=instance, court=request.user.court)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.department_save(actor=request.user, department=form.instance)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("org:department_list")
+    title = _("编辑部门") if pk else _("新增部门")
+    return render(request, "org/department_form.html", {
+        "form": form, "page_title": title,
+        "breadcrumbs": [(_("部门"), reverse("org:department_list")), (title, None)]})
+
+
+class OrgTreeView(TemplateView):
+    """Court → departments → people, with counts."""
+
+    template_name = "org/tree.html"
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        user = self.request.user
+        people = Person.objects.visible_to(user).in_service().order_by("-is_leadership", "post", "name")
+        departments = (Department.objects.visible_to(user).filter(active=True)
+                       .prefetch_related(Prefetch("people", queryset=people, to_attr="staff")))
+        courts = Court.objects.visible_to(user).filter(id__in=departments.values("court_id"))
+        tree = []
+        for court in courts:
+            deps = [d for d in departments if d.court_id == court.pk]
+            unassigned = [p for p in people if p.court_id == court.pk and p.department_id is None]
+            tree.append({"court": court, "departments": deps, "unassigned": unassigned,
+                         "count": sum(len(d.staff) for d in deps) + len(unassigned)})
+        ctx.update(tree=tree, page_title=_("组织架构"), breadcrumbs=[(_("组织架构"), None)])
+        return ctx

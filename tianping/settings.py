@@ -1,0 +1,245 @@
+"""Settings for tianping: every setting is declared here; values come from the environment.
+
+Environment variables (all optional in development, see README):
+  DEBUG              0/1 (default 0: production-safe)
+  SECRET_KEY         required when DEBUG=0; `make run` keeps a generated one in var/secret_key
+  ALLOWED_HOSTS      comma separated (default localhost,127.0.0.1)
+  DATABASE_URL       postgres://user@host:port/db or sqlite:///path (default SQLite under the data dir)
+  TIANPING_DATA_DIR  folder for the SQLite database, uploads and generated files (default ./var)
+  PORT               port of `make run` (default 8000)
+  TIANPING_REQUIRE_MFA  0/1 (default 1 in production, the demo sets 0)
+  TIANPING_DEMO_PASSWORD  password of the demo accounts (default Tianping@2016)
+
+A malformed value stops start-up with a message that names the variable and what to write.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 无法识别：请写 1 或 0（true/false）。")
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0, maximum: int = 10**9) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"环境变量 {name}={raw!r} 不是整数：请写一个 {minimum}–{maximum} 之间的整数。") from None
+    if not minimum <= value <= maximum:
+        raise ImproperlyConfigured(f"环境变量 {name}={value} 超出范围：应在 {minimum}–{maximum} 之间。")
+    return value
+
+
+DEBUG = _env_bool("DEBUG", False)
+TESTING = "pytest" in sys.modules or _env_bool("TIANPING_TESTING", False)
+
+DATA_DIR = Path(os.environ.get("TIANPING_DATA_DIR") or BASE_DIR / "var").resolve()
+PORT = _env_int("PORT", 8000, minimum=1, maximum=65535)
+
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+_secret_file = DATA_DIR / "secret_key"  # written by `make install` for development
+if not SECRET_KEY and _secret_file.exists():
+    SECRET_KEY = _secret_file.read_text().strip()
+if not SECRET_KEY:
+    if DEBUG or TESTING:
+        SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # noqa: S105
+    else:
+        raise ImproperlyConfigured(
+            "未设置 SECRET_KEY：生产环境请设置一个至少 50 个字符的随机值（开发时用 `make run`，它会生成并保存在 var/ 下）。"
+        )
+elif len(SECRET_KEY) < 50 and not DEBUG:
+    raise ImproperlyConfigured("SECRET_KEY 太短：请使用至少 50 个字符的随机值。")
+
+_hosts = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1")
+ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()]
+if TESTING:
+    ALLOWED_HOSTS += ["testserver"]
+for _h in ALLOWED_HOSTS:
+    if " " in _h or "/" in _h:
+        raise ImproperlyConfigured(f"ALLOWED_HOSTS 中的 {_h!r} 不是主机名：请写逗号分隔的主机名，如 court.example,127.0.0.1。")
+
+# --- applications -----------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_tables2",
+    "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_tasks",
+    "django_tasks_db",
+    # tianping, in dependency order
+    "tianping.core",
+    "tianping.org",
+    "tianping.party",
+    "tianping.partylife",
+    "tianping.trials",
+    "tianping.mediation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "tianping.core.middleware.RequestIdMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "tianping.core.middleware.LoginRequiredMiddleware",
+    "tianping.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "tianping.urls"
+WSGI_APPLICATION = "tianping.wsgi.application"
+AUTH_USER_MODEL = "org.User"
+LOGIN_URL = "core:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "core:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "tianping" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tianping.core.context_processors.shell",
+            ],
+        },
+    }
+]
+
+# --- database -----------------------------------------------------------------------------------
+_db_url = os.environ.get("DATABASE_URL", "")
+if _db_url:
+    import dj_database_url
+
+    if not _db_url.startswith(("postgres://", "postgresql://", "sqlite://")):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL={_db_url!r} 无法识别：请写 postgres://用户@主机:端口/库名 或 sqlite:///文件路径。"
+        )
+    try:
+        DATABASES = {"default": dj_database_url.parse(_db_url, conn_max_age=60)}
+    except Exception as exc:  # noqa: BLE001 - any parse error is a configuration error
+        raise ImproperlyConfigured(f"DATABASE_URL 格式错误（{exc}）：请写 postgres://用户@主机:端口/库名。") from exc
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "tianping.sqlite3",
+            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background tasks (django-tasks, database backend) ------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TESTING
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+
+# --- passwords and sessions ---------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+if TESTING:
+    # Tests create many users; argon2 at production cost would dominate the run time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = 12 * 3600  # any session ends after 12 hours
+TIANPING_IDLE_TIMEOUT_SECONDS = _env_int("TIANPING_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
+TIANPING_PASSWORD_MAX_AGE_DAYS = _env_int("TIANPING_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
+TIANPING_REQUIRE_MFA = _env_bool("TIANPING_REQUIRE_MFA", not DEBUG)
+TIANPING_DEMO_PASSWORD = os.environ.get("TIANPING_DEMO_PASSWORD", "Tianping@2016")
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+
+# --- security headers -------------------------------------------------------------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+if not DEBUG and not TESTING:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _env_bool("SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- i18n ---------------------------------------------------------------------------------------
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
+LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in tianping/<app>/locale/
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+# --- static and media ---------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+MEDIA_URL = "/media/"
+MEDIA_ROOT = DATA_DIR / "media"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+TIANPING_UPLOAD_MAX_BYTES = _env_int("TIANPING_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+
+DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+}
