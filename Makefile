@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 DATA_DIR := $(or $(TIANPING_DATA_DIR),var)
 PORT ?= 8000
 APT_RUN := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
-APT_TEST := chromium chromium-driver libreoffice-calc-nox
+APT_TEST := chromium chromium-driver libreoffice-calc-nogui
 
 .PHONY: install run test test-fast bench screenshots lint messages demo clean
 
