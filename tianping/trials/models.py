@@ -1,0 +1,327 @@
+"""Cases (案件) with SPC case numbers, the data tables behind them (type codes, statutory time limits),
+the per-court/year/type numbering sequence and the court's trial-metrics settings.
+
+Figures are computed in tianping.trials.selectors from these rows; nothing here stores a figure.
+Two columns are derived on save so that the database can aggregate without date arithmetic
+(which differs between SQLite and PostgreSQL): `limit_end` (deadline + excluded days) and
+`days_taken` (closed − filed − excluded days). `Case.compute_derived()` sets them; bulk loads call it.
+"""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from tianping.core.models import CourtScopedModel, CourtScopedQuerySet, TimeStampedModel
+
+
+class CaseCategory(models.TextChoices):
+    CIVIL = "civil", _("民事")
+    CRIMINAL = "criminal", _("刑事")
+    ADMINISTRATIVE = "administrative", _("行政")
+    ENFORCEMENT = "enforcement", _("执行")
+    MEDIATION = "mediation", _("诉前调解")
+    SPECIAL = "special", _("特别程序")
+    OTHER = "other", _("其他")
+
+
+class CaseType(TimeStampedModel):
+    """A type code (类型代字) of the SPC case-number rules. Data: administrators add codes."""
+
+    code = models.CharField(_("类型代字"), max_length=10, unique=True)
+    name = models.CharField(_("名称"), max_length=40)
+    category = models.CharField(_("类别"), max_length=20, choices=CaseCategory.choices)
+    counts_in_metrics = models.BooleanField(_("计入审判质效"), default=True,
+                                            help_text=_("诉前调解等非诉案件可不计入收结案统计"))
+    active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=100)
+
+    class Meta:
+        verbose_name = _("案件类型")
+        verbose_name_plural = _("案件类型")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def first_instance(self) -> bool:
+        return self.code.endswith("初")
+
+
+class Procedure(models.TextChoices):
+    ORDINARY = "ordinary", _("普通程序")
+    SUMMARY = "summary", _("简易程序")
+    SMALL_CLAIMS = "small_claims", _("小额诉讼程序")
+    SPECIAL = "special", _("特别程序")
+    SECOND_INSTANCE = "second_instance", _("第二审程序")
+    RETRIAL = "retrial", _("审判监督程序")
+    ENFORCEMENT = "enforcement", _("执行程序")
+    PRE_LITIGATION = "pre_litigation", _("诉前调解")
+    OTHER = "other", _("其他")
+
+
+class TimeLimit(TimeStampedModel):
+    """A statutory time limit (法定审限) by type code and procedure. Data: limits differ by law and year.
+
+    An empty procedure is the default for the type code. Months are calendar months from filing."""
+
+    type_code = models.CharField(_("类型代字"), max_length=10)
+    procedure = models.CharField(_("审判程序"), max_length=20, choices=Procedure.choices, blank=True)
+    months = models.PositiveIntegerField(_("月数"), default=0)
+    days = models.PositiveIntegerField(_("天数"), default=0)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("法定审限")
+        verbose_name_plural = _("法定审限")
+        ordering = ["type_code", "procedure"]
+        constraints = [models.UniqueConstraint(fields=["type_code", "procedure"], name="timelimit_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.type_code} {self.get_procedure_display()} {self.months}个月{self.days}天"
+
+    def deadline_from(self, filed_on: date) -> date:
+        return add_months(filed_on, self.months) + timedelta(days=self.days)
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later; the 31st of a shorter month becomes its last day."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def statutory_deadline(type_code: str, procedure: str, filed_on: date, limits: dict | None = None) -> date | None:
+    """The statutory deadline for a case filed on `filed_on`: the TimeLimit of (type, procedure), else
+    (type, default); None when no limit is recorded for the type. `limits` is a preloaded
+    {(type_code, procedure): TimeLimit} for bulk use."""
+    if limits is None:
+        limits = {(t.type_code, t.procedure): t for t in TimeLimit.objects.filter(type_code=type_code)}
+    rule = limits.get((type_code, procedure)) or limits.get((type_code, ""))
+    return rule.deadline_from(filed_on) if rule else None
+
+
+class Outcome(models.TextChoices):
+    JUDGMENT = "judgment", _("判决")
+    MEDIATION = "mediation", _("调解")
+    WITHDRAWAL = "withdrawal", _("撤诉")
+    DISMISSAL = "dismissal", _("驳回起诉")
+    TRANSFER = "transfer", _("移送")
+    TERMINATION = "termination", _("终结")
+    OTHER = "other", _("其他")
+
+
+class AppealResult(models.TextChoices):
+    AFFIRMED = "affirmed", _("维持")
+    REVISED = "revised", _("改判")
+    REMANDED = "remanded", _("发回重审")
+    WITHDRAWN = "withdrawn", _("撤诉")
+    MEDIATED = "mediated", _("调解")
+
+
+class CaseQuerySet(CourtScopedQuerySet):
+    def visible_to(self, user):
+        """Leaders and the trial office read the court's cases; a judge (any other business role) reads
+        the cases they handled or sat on; party office and higher courts read figures only, not case lists."""
+        from tianping.core.scope import has_role, readable_court_ids, user_roles
+
+        ids = readable_court_ids(user)
+        if ids is None:
+            return self
+        if not ids:
+            return self.none()
+        if has_role(user, "leader", "trial_office"):
+            return self.filter(court_id=user.court_id)
+        person_id = getattr(user, "person_id", None)
+        if person_id and user_roles(user) & {"member", "branch_secretary", "party_office", "mediator"}:
+            return self.filter(court_id=user.court_id).filter(
+                Q(judge_id=person_id) | Q(panel__id=person_id)).distinct()
+        return self.none()
+
+
+class Case(CourtScopedModel):
+    """One case (案件) as the trial system records it."""
+
+    number = models.CharField(_("案号"), max_length=60, unique=True)
+    year = models.PositiveIntegerField(_("年度"))
+    court_code = models.CharField(_("法院代字"), max_length=12)
+    type_code = models.CharField(_("类型代字"), max_length=10)
+    seq = models.PositiveIntegerField(_("序号"))
+    first_instance = models.BooleanField(_("一审"), default=False, editable=False,
+                                         help_text=_("类型代字以“初”结尾"))
+    cause = models.CharField(_("案由"), max_length=100, blank=True)
+    procedure = models.CharField(_("审判程序"), max_length=20, choices=Procedure.choices, blank=True)
+    filed_on = models.DateField(_("立案日期"))
+    closed_on = models.DateField(_("结案日期"), null=True, blank=True)
+    department = models.ForeignKey("org.Department", verbose_name=_("承办部门"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    judge = models.ForeignKey("org.Person", verbose_name=_("承办人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="cases_handled")
+    panel = models.ManyToManyField("org.Person", verbose_name=_("合议庭成员"), blank=True,
+                                   related_name="cases_on_panel")
+    outcome = models.CharField(_("结案方式"), max_length=20, choices=Outcome.choices, blank=True)
+    deadline = models.DateField(_("审限届满日期"), null=True, blank=True)
+    deadline_given = models.BooleanField(_("审限届满日期由外部给定"), default=False)
+    extension_days = models.PositiveIntegerField(_("批准延长审限天数"), default=0)
+    excluded_days = models.PositiveIntegerField(_("扣除审限天数"), default=0)
+    appealed = models.BooleanField(_("是否上诉"), default=False)
+    appeal_result = models.CharField(_("二审结果"), max_length=20, choices=AppealResult.choices, blank=True)
+    retrial_petition = models.BooleanField(_("是否申请再审或申诉"), default=False)
+    enforcement_applied = models.DecimalField(_("申请执行标的额"), max_digits=16, decimal_places=2, null=True,
+                                              blank=True, validators=[MinValueValidator(Decimal("0"))])
+    enforcement_recovered = models.DecimalField(_("执行到位金额"), max_digits=16, decimal_places=2, null=True,
+                                                blank=True, validators=[MinValueValidator(Decimal("0"))])
+    parties = models.JSONField(_("当事人"), default=list, blank=True)
+    source_note = models.CharField(_("来源说明"), max_length=200, blank=True)
+    # derived on save (see module docstring)
+    limit_end = models.DateField(_("审限届满日（含扣除）"), null=True, blank=True, editable=False)
+    days_taken = models.IntegerField(_("审理天数"), null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-filed_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["court", "year", "type_code", "seq"], name="case_unique_seq",
+                                    violation_error_message=_("本院该年度该类型已有相同序号的案件。")),
+        ]
+        indexes = [
+            models.Index(fields=["court", "closed_on"], name="case_court_closed"),
+            models.Index(fields=["court", "filed_on"], name="case_court_filed"),
+            models.Index(fields=["court", "judge", "closed_on"], name="case_court_judge_closed"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # -- derived values ----------------------------------------------------------------------------
+    def compute_derived(self, limits: dict | None = None) -> None:
+        from tianping.trials.casenumbers import format_case_number
+
+        if self.year and self.court_code and self.type_code and self.seq:
+            self.number = format_case_number(self.year, self.court_code, self.type_code, self.seq)
+        self.first_instance = self.type_code.endswith("初")
+        if not self.deadline_given and self.filed_on:
+            base = statutory_deadline(self.type_code, self.procedure, self.filed_on, limits)
+            self.deadline = base + timedelta(days=self.extension_days or 0) if base else None
+        self.limit_end = self.deadline + timedelta(days=self.excluded_days or 0) if self.deadline else None
+        if self.closed_on and self.filed_on:
+            self.days_taken = (self.closed_on - self.filed_on).days - (self.excluded_days or 0)
+        else:
+            self.days_taken = None
+
+    def clean(self) -> None:
+        super().clean()
+        from tianping.trials.casenumbers import parse_case_number
+
+        errors: dict[str, str] = {}
+        if self.number:
+            try:
+                parsed = parse_case_number(self.number)
+                self.year, self.court_code, self.type_code, self.seq = parsed
+            except ValueError as exc:
+                errors["number"] = str(exc)
+        if self.court_id and self.court_code and self.court_code != self.court.code:
+            errors["number"] = _("案号中的法院代字“%(c)s”与本院代字“%(o)s”不一致。") % {
+                "c": self.court_code, "o": self.court.code}
+        if self.type_code and not CaseType.objects.filter(code=self.type_code).exists():
+            errors["number"] = _("类型代字“%(c)s”不在案件类型表中，请先由管理员添加。") % {"c": self.type_code}
+        if self.filed_on and self.year and self.filed_on.year != self.year:
+            errors["filed_on"] = _("立案日期 %(d)s 与案号年度 %(y)d 不一致。") % {
+                "d": self.filed_on.isoformat(), "y": self.year}
+        if self.closed_on and self.filed_on and self.closed_on < self.filed_on:
+            errors["closed_on"] = _("结案日期不能早于立案日期。")
+        if self.closed_on and not self.outcome:
+            errors["outcome"] = _("已结案件须填写结案方式。")
+        if self.outcome and not self.closed_on:
+            errors["closed_on"] = _("填写了结案方式的案件须填写结案日期。")
+        if self.appeal_result and not self.appealed:
+            errors["appeal_result"] = _("未上诉的案件不能有二审结果。")
+        if self.appealed and not (self.type_code or "").endswith("初"):
+            errors["appealed"] = _("只有一审案件（类型代字以“初”结尾）才能上诉。")
+        if (self.enforcement_recovered is not None and self.enforcement_applied is not None
+                and self.enforcement_recovered > self.enforcement_applied):
+            errors["enforcement_recovered"] = _("执行到位金额不能大于申请执行标的额。")
+        if self.judge_id and self.court_id and self.judge.court_id != self.court_id:
+            errors["judge"] = _("承办人必须是本院人员。")
+        if self.department_id and self.court_id and self.department.court_id != self.court_id:
+            errors["department"] = _("承办部门必须属于本院。")
+        if errors:
+            raise ValidationError(errors)
+        self.compute_derived()
+
+
+class CaseSequence(models.Model):
+    """The last number issued per court, year and type code. A number once issued is never reused:
+    allocation locks this row (select_for_update) and increments it in the same transaction."""
+
+    court = models.ForeignKey("org.Court", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveIntegerField()
+    type_code = models.CharField(max_length=10)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("案号序列")
+        verbose_name_plural = _("案号序列")
+        constraints = [models.UniqueConstraint(fields=["court", "year", "type_code"], name="casesequence_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.court_id} {self.year} {self.type_code} {self.last}"
+
+
+class TrialSettings(TimeStampedModel):
+    """Per-court choices behind the figures and the 三比 candidate thresholds (set by the party office)."""
+
+    court = models.OneToOneField("org.Court", on_delete=models.CASCADE, related_name="trial_settings")
+    acceptance_counts_petitions = models.BooleanField(
+        _("服判息诉率扣除再审申请/申诉"), default=False,
+        help_text=_("全国通行口径只扣除上诉；勾选后同时扣除申请再审或申诉的案件"))
+    expert_min_closed = models.PositiveIntegerField(_("办案能手：最少结案数"), default=150)
+    expert_min_within_limit_rate = models.DecimalField(_("办案能手：最低法定审限内结案率"), max_digits=5,
+                                                       decimal_places=4, default=Decimal("0.9500"))
+    expert_max_reversal_rate = models.DecimalField(_("办案能手：最高改判发回重审率"), max_digits=5,
+                                                   decimal_places=4, default=Decimal("0.0300"))
+    mediator_min_closed = models.PositiveIntegerField(_("调解能手：最少结案数"), default=100)
+    mediator_min_mediation_withdrawal_rate = models.DecimalField(_("调解能手：最低调撤率"), max_digits=5,
+                                                                 decimal_places=4, default=Decimal("0.6000"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        verbose_name = _("审判质效设置")
+        verbose_name_plural = _("审判质效设置")
+
+    def __str__(self) -> str:
+        return str(self.court)
+
+    @classmethod
+    def for_court(cls, court) -> TrialSettings:
+        obj = cls.objects.filter(court=court).first()
+        return obj or cls(court=court)
+
+
+class MembershipSpan(models.Model):
+    """trials' copy of the periods each person was a probationary or full party member, refreshed from
+    party.selectors.party_membership_intervals(court) before figures are computed. It exists so that the
+    party-status split is one join in the database, not a Python loop over cases."""
+
+    court = models.ForeignKey("org.Court", on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey("org.Person", on_delete=models.CASCADE, related_name="+")
+    start = models.DateField()
+    end = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["person", "start"], name="membershipspan_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.start}–{self.end or ''}"

@@ -1,0 +1,115 @@
+"""Writes to cases, case numbers and trial settings. Each is atomic and leaves an audit entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from tianping.core.audit import audit_record
+from tianping.trials.casenumbers import format_case_number
+from tianping.trials.models import Case, CaseSequence, CaseType, TrialSettings
+
+CASE_FIELDS = ["number", "cause", "procedure", "filed_on", "closed_on", "department", "judge", "outcome",
+               "deadline", "extension_days", "excluded_days", "appealed", "appeal_result", "retrial_petition",
+               "enforcement_applied", "enforcement_recovered"]
+
+
+@transaction.atomic
+def case_number_allocate(*, court, year: int, type_code: str, actor=None) -> str:
+    """The next case number of (court, year, type code), e.g. "(2016)鲁0403民初1234号".
+
+    Race handled: two clerks (or a clerk and mediation's transfer to filing) allocate at the same moment.
+    The sequence row is locked with select_for_update, so the second caller waits for the first to
+    commit and then reads the incremented value; a number is never issued twice and never reused
+    (a rolled-back allocation leaves the counter unchanged, one that committed is never decremented).
+    """
+    if not CaseType.objects.filter(code=type_code, active=True).exists():
+        raise ValidationError(_("类型代字“%(c)s”不在案件类型表中或已停用。") % {"c": type_code})
+    if not (1990 <= int(year) <= 2999):
+        raise ValidationError(_("年度 %(y)s 无效。") % {"y": year})
+    CaseSequence.objects.get_or_create(court=court, year=year, type_code=type_code)  # retries on a create race
+    seq = CaseSequence.objects.select_for_update().get(court=court, year=year, type_code=type_code)
+    # Numbers imported from the trial system count as issued: continue after the highest one.
+    highest = Case.objects.filter(court=court, year=year, type_code=type_code).aggregate(m=Max("seq"))["m"] or 0
+    seq.last = max(seq.last, highest) + 1
+    seq.save(update_fields=["last"])
+    number = format_case_number(year, court.code, type_code, seq.last)
+    audit_record(actor=actor, event="case_number.allocated", court_id=court.pk, message=number)
+    return number
+
+
+@transaction.atomic
+def case_register(*, court, type_code: str, filed_on: date, cause: str, actor, department=None, judge=None,
+                  procedure: str = "", parties: list[dict] | None = None, source_note: str = "") -> Case:
+    """File a new case (立案): allocate its number and create it."""
+    number = case_number_allocate(court=court, year=filed_on.year, type_code=type_code, actor=actor)
+    case = Case(court=court, number=number, filed_on=filed_on, cause=cause, department=department, judge=judge,
+                procedure=procedure, parties=list(parties or []), source_note=source_note)
+    case.full_clean()
+    case.save()
+    audit_record(actor=actor, event="case.registered", target=case,
+                 after={"number": case.number, "cause": cause, "filed_on": filed_on, "type_code": type_code,
+                        "source_note": source_note})
+    return case
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {f: getattr(case, f) for f in CASE_FIELDS}
+
+
+@transaction.atomic
+def case_save(*, actor, case: Case, panel=None, expected_version: int | None = None) -> Case:
+    """Create or update a case from a form or an import row (`panel`: people on the panel, None = unchanged).
+
+    Race handled: two people editing the same case; the row is locked and its version compared."""
+    created = case.pk is None
+    before: dict[str, Any] = {}
+    if not created:
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ValidationError(_("该案件已被他人修改，请刷新页面后重新编辑。"), code="stale")
+        before = _snapshot(locked)
+        case.version = locked.version + 1
+    case.full_clean()
+    case.save()
+    if panel is not None:
+        case.panel.set(panel)
+    after = _snapshot(case)
+    changed = [f for f in CASE_FIELDS if before.get(f) != after[f]]
+    audit_record(actor=actor, event="case.created" if created else "case.updated", target=case,
+                 before={f: before.get(f) for f in changed} if not created else None,
+                 after={f: after[f] for f in changed})
+    return case
+
+
+@transaction.atomic
+def case_type_save(*, actor, case_type: CaseType) -> CaseType:
+    created = case_type.pk is None
+    case_type.full_clean()
+    case_type.save()
+    audit_record(actor=actor, event="case_type.created" if created else "case_type.updated", target=case_type,
+                 after={"code": case_type.code, "name": case_type.name, "active": case_type.active})
+    return case_type
+
+
+@transaction.atomic
+def trial_settings_save(*, actor, settings: TrialSettings, expected_version: int | None = None) -> TrialSettings:
+    """Save the court's metric settings and 能手 thresholds. Race handled: two party-office users editing
+    at once (version compared on the locked row)."""
+    if settings.pk:
+        locked = TrialSettings.objects.select_for_update().get(pk=settings.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ValidationError(_("设置已被他人修改，请刷新页面后重新编辑。"), code="stale")
+        settings.version = locked.version + 1
+    settings.full_clean()
+    settings.save()
+    audit_record(actor=actor, event="trial_settings.updated", target=settings, court_id=settings.court_id,
+                 after={"acceptance_counts_petitions": settings.acceptance_counts_petitions,
+                        "expert_min_closed": settings.expert_min_closed,
+                        "mediator_min_closed": settings.mediator_min_closed})
+    return settings
