@@ -214,6 +214,7 @@ if not DEBUG and not TESTING:
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "中文"), ("en", "English")]
 LOCALE_PATHS: list[Path] = []  # each app keeps its own catalogue in tianping/<app>/locale/
+FORMAT_MODULE_PATH = ["tianping.core.formats"]  # dates as 2016-03-01 in both languages
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -233,8 +234,14 @@ WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 TIANPING_UPLOAD_MAX_BYTES = _env_int("TIANPING_UPLOAD_MAX_BYTES", 50 * 1024 * 1024, minimum=1024)
+# Organisational life: QR sign-in opens this many minutes before a meeting starts; after start + grace
+# a sign-in counts as late. Meeting attachments (photos, PDFs) are limited to this size.
+TIANPING_SIGNIN_OPENS_MINUTES = _env_int("TIANPING_SIGNIN_OPENS_MINUTES", 30, minimum=0, maximum=240)
+TIANPING_SIGNIN_GRACE_MINUTES = _env_int("TIANPING_SIGNIN_GRACE_MINUTES", 5, minimum=0, maximum=120)
+TIANPING_MEETING_ATTACHMENT_MAX_BYTES = _env_int("TIANPING_MEETING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024,
+                                                minimum=1024)
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
+DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5 with htmx sort and page links
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
 LOGGING = {

@@ -63,5 +63,24 @@ class StyledFilterSet(django_filters.FilterSet):
         form = super().form
         if not getattr(form, "_styled", False):
             style_form(form, small=True)
+            _label_empty_choices(form)
             form._styled = True
         return form
+
+
+def _label_empty_choices(form: forms.BaseForm) -> None:
+    """In a filter bar the empty choice means "no filter": show 全部 instead of ---------/未知."""
+    everything = _("全部")
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.NullBooleanSelect):
+            widget.choices = [("unknown", everything), ("true", _("是")), ("false", _("否"))]
+        elif hasattr(field, "empty_label") and not isinstance(field, forms.ModelMultipleChoiceField):
+            # ModelChoiceField and django-filter's ChoiceField build the empty choice from empty_label
+            if field.empty_label is not None:
+                field.empty_label = everything
+                field.widget.choices = field.choices
+        elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+            choices = list(field.choices)
+            if choices and choices[0][0] in ("", None):
+                field.choices = [("", everything), *choices[1:]]

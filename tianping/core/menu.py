@@ -54,8 +54,13 @@ def menu_for(user, current_path: str = "") -> list[dict]:
                 url = reverse(item.url_name)
             except NoReverseMatch:
                 continue
-            items.append({"label": item.label, "url": url, "icon": item.icon,
-                          "active": current_path.startswith(url) and url != "/"})
+            items.append({"label": item.label, "url": url, "icon": item.icon, "active": False})
         if items:
             out.append({"label": group.label, "items": items})
+    # the active item is the one whose address is the longest prefix of the current page
+    # (/org/people/5/ marks 人员名册, not 组织架构 at /org/)
+    best = max((i for g in out for i in g["items"] if i["url"] != "/" and current_path.startswith(i["url"])),
+               key=lambda i: len(i["url"]), default=None)
+    if best is not None:
+        best["active"] = True
     return out

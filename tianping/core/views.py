@@ -123,6 +123,13 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
         ctx["create_url_name"] = self.create_url_name
         ctx["import_kind"] = self.import_kind
         ctx["can_export"] = bool(self.register_kind)
+        table = ctx.get("table")
+        if table is not None:
+            paginator = getattr(table, "paginator", None)
+            ctx["result_count"] = paginator.count if paginator is not None else len(table.rows)
+        # an htmx request renders only the table; the export link then travels out-of-band so it always
+        # carries the filter that is on screen
+        ctx["partial"] = bool(self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"))
         query = self.request.GET.copy()
         query.pop("page", None)
         query["export"] = "xlsx"

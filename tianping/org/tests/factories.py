@@ -8,7 +8,17 @@ import factory
 from django.utils import timezone
 
 from tianping.core.validators import id_check_char
-from tianping.org.models import Court, CourtLevel, Department, DepartmentType, Gender, Person, Post, User, UserRole
+from tianping.org.models import (
+    Court,
+    CourtLevel,
+    Department,
+    DepartmentType,
+    Gender,
+    Person,
+    Post,
+    User,
+    UserRole,
+)
 
 
 def make_id_number(n: int, born: date = date(1985, 3, 7), male: bool = True, area: str = "370403") -> str:
