@@ -1,0 +1,86 @@
+"""What a member owes for a month: the base in force, the band rule in force, reductions, rounding.
+
+Amounts are Decimal and rounded half-up to 0.01 yuan (四舍五入到分). A probationary member pays from the
+month of acceptance (入党日期); nothing is due before it, nor after a transfer out or end of membership.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q
+
+from tianping.party.models import DuesBase, DuesCategory, DuesReduction, DuesRule, MemberStatus
+from tianping.party.rules import CENT, DuesQuote, dues_amount, dues_rule_for, month_end, month_start
+
+ZERO = Decimal("0.00")
+
+
+def dues_for_base(*, category: str, base: Decimal | None, month: date, court_id: int | None = None,
+                  rules=None) -> DuesQuote:
+    """The monthly dues for a base under the rules in force in `month` (no member, no reductions)."""
+    base = Decimal(base) if base is not None else None
+    rule = dues_rule_for(category=category, base=base, month=month, court_id=court_id, rules=rules)
+    if rule is None:
+        return DuesQuote(base=base, rate=None, due=ZERO)
+    if rule.fixed_amount is not None:
+        return DuesQuote(base=base, rate=None, due=rule.fixed_amount.quantize(CENT), rule_id=rule.pk)
+    return DuesQuote(base=base, rate=rule.rate, due=dues_amount(base, rule.rate), rule_id=rule.pk)
+
+
+def member_owes_in(member, month: date) -> bool:
+    """Whether dues are due from the member for `month` (from the month of acceptance while on the roster)."""
+    first, last = month_start(month), month_end(month)
+    if not member.admitted_on or month_start(member.admitted_on) > first:
+        return False
+    if member.cancelled_on and member.cancelled_on <= first:
+        return False
+    if member.membership_ended_on and member.membership_ended_on <= first:
+        return False
+    if member.status == MemberStatus.TRANSFERRED_OUT and member.status_since and member.status_since <= first:
+        return False
+    del last
+    return True
+
+
+class DuesContext:
+    """Preloaded bases, reductions and rules for many members and months (one query each)."""
+
+    def __init__(self, members, court_id: int | None = None):
+        ids = [m.pk for m in members]
+        self.bases: dict[int, list[DuesBase]] = {}
+        for b in DuesBase.objects.filter(member_id__in=ids).order_by("effective_from"):
+            self.bases.setdefault(b.member_id, []).append(b)
+        self.reductions: dict[int, list[DuesReduction]] = {}
+        for r in DuesReduction.objects.filter(member_id__in=ids):
+            self.reductions.setdefault(r.member_id, []).append(r)
+        self.rules = list(DuesRule.objects.filter(Q(court__isnull=True) | Q(court_id=court_id)))
+        self.court_id = court_id
+
+    def base_on(self, member, month: date) -> Decimal | None:
+        last = month_end(month)
+        found = None
+        for b in self.bases.get(member.pk, []):
+            if b.effective_from <= last:
+                found = b.amount
+        return found
+
+    def quote(self, member, month: date) -> DuesQuote:
+        month = month_start(month)
+        if not member_owes_in(member, month):
+            return DuesQuote(base=None, rate=None, due=ZERO)
+        base = self.base_on(member, month)
+        category = member.dues_category
+        if category == DuesCategory.SALARIED and base is None:
+            return DuesQuote(base=None, rate=None, due=ZERO)
+        q = dues_for_base(category=category, base=base, month=month, court_id=self.court_id, rules=self.rules)
+        for r in self.reductions.get(member.pk, []):
+            if r.start_month <= month and (r.end_month is None or r.end_month >= month):
+                return DuesQuote(base=q.base, rate=q.rate, due=r.monthly_amount.quantize(CENT), rule_id=q.rule_id,
+                                 reduced=True)
+        return q
+
+
+def dues_quote(member, month: date) -> DuesQuote:
+    return DuesContext([member], court_id=member.court_id).quote(member, month)

@@ -1,0 +1,110 @@
+"""Reads across party models used by other apps (partylife, trials, core scopes). Signatures are stable."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Q, QuerySet
+
+from tianping.party.models import (
+    BranchMembership,
+    CommitteePost,
+    CommitteeRole,
+    MemberStatus,
+    PartyMember,
+    PartyOrganisation,
+    Stage,
+)
+
+
+def _membership_interval(m) -> tuple[date, date | None] | None:
+    """(first day, last day or None) of probationary-or-full membership from a member's dates."""
+    if not m.admitted_on:
+        return None
+    end: date | None = None
+    if m.cancelled_on:
+        end = m.cancelled_on - timedelta(days=1)
+    if m.membership_ended_on:
+        last = m.membership_ended_on - timedelta(days=1)
+        end = last if end is None else min(end, last)
+    if end is not None and end < m.admitted_on:
+        return None
+    return (m.admitted_on, end)
+
+
+def party_member_on(person, day: date) -> bool:
+    """Whether the person was a probationary or full party member on `day`.
+
+    Membership runs from acceptance as a probationary member (入党日期) until a cancellation of the
+    probation or an end of membership (停止党籍 …). A transfer out does not end membership."""
+    person_id = getattr(person, "pk", person)
+    m = (PartyMember.objects.filter(person_id=person_id)
+         .only("admitted_on", "cancelled_on", "membership_ended_on").first())
+    if m is None:
+        return False
+    interval = _membership_interval(m)
+    if interval is None:
+        return False
+    start, end = interval
+    return start <= day and (end is None or day <= end)
+
+
+def party_membership_intervals(court) -> dict[int, list[tuple[date, date | None]]]:
+    """person_id -> periods (first day, last day or None) of probationary or full membership, one query."""
+    court_id = getattr(court, "pk", court)
+    out: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    rows = (PartyMember.objects.filter(court_id=court_id, admitted_on__isnull=False)
+            .only("person_id", "admitted_on", "cancelled_on", "membership_ended_on"))
+    for m in rows:
+        interval = _membership_interval(m)
+        if interval:
+            out[m.person_id].append(interval)
+    return dict(out)
+
+
+def branch_roster_on(organisation, day: date) -> QuerySet:
+    """People whose party record sat in the organisation (or its 党小组 below) on `day`."""
+    from tianping.org.models import Person
+
+    org_id = getattr(organisation, "pk", organisation)
+    org_ids = [org_id, *PartyOrganisation.objects.filter(parent_id=org_id).values_list("pk", flat=True)]
+    member_ids = (BranchMembership.objects.filter(organisation_id__in=org_ids, start__lte=day)
+                  .filter(Q(end__isnull=True) | Q(end__gte=day)).values("member__person_id"))
+    return Person.objects.filter(pk__in=member_ids).order_by("name")
+
+
+def branches_led_by(user) -> QuerySet:
+    """Branches whose 书记 or 副书记 is the user's person today (a branch secretary's scope)."""
+    person_id = getattr(user, "person_id", None)
+    if not person_id:
+        return PartyOrganisation.objects.none()
+    today = date.today()  # noqa: DTZ011
+    org_ids = (CommitteePost.objects.current_on(today)
+               .filter(person_id=person_id, role__in=[CommitteeRole.SECRETARY, CommitteeRole.DEPUTY])
+               .values("organisation_id"))
+    return PartyOrganisation.objects.filter(pk__in=org_ids, court_id=user.court_id)
+
+
+def branch_of_person_on(person, day: date):
+    """The branch (党支部 or the organisation holding the record) of a person on `day`, or None."""
+    person_id = getattr(person, "pk", person)
+    period = (BranchMembership.objects.filter(member__person_id=person_id, start__lte=day)
+              .filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("organisation")
+              .order_by("-start").first())
+    if period is None:
+        return None
+    org = period.organisation
+    if org.kind == "group" and org.parent_id:
+        return org.parent
+    return org
+
+
+def full_member_count(organisation, day: date | None = None) -> int:
+    day = day or date.today()  # noqa: DTZ011
+    return (PartyMember.objects.on_roster().filter(person__in=branch_roster_on(organisation, day),
+                                                   stage=Stage.FULL).count())
+
+
+def active_members(court_id: int) -> QuerySet:
+    return PartyMember.objects.filter(court_id=court_id).exclude(status=MemberStatus.TRANSFERRED_OUT)

@@ -1,0 +1,562 @@
+"""Writes to party organisations, members, transfers, dues and points.
+
+Every service is keyword-only, atomic, validates with full_clean() and leaves an audit entry in the same
+transaction. Rows that two people may change at once are locked (select_for_update) or version-checked; each
+place says which race it prevents.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tianping.core.audit import audit_record
+from tianping.party.models import (
+    BranchMembership,
+    BrandPicture,
+    CommitteePost,
+    DuesBase,
+    DuesPayment,
+    DuesReduction,
+    MemberStatus,
+    MemberStep,
+    PartyMember,
+    PartyOrganisation,
+    PartyTransfer,
+    PointsEntry,
+    PointsRule,
+    Stage,
+    StepKind,
+    TransferDirection,
+)
+from tianping.party.rules import add_months, setting
+
+ORG_FIELDS = ["name", "kind", "parent", "founded_on", "active", "sort_order", "brand_name", "brand_description"]
+MEMBER_DATE_FIELDS = ["applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on"]
+
+
+def _today() -> date:
+    return date.today()  # noqa: DTZ011
+
+
+# --- organisations ------------------------------------------------------------------------------------
+@transaction.atomic
+def organisation_save(*, actor, organisation: PartyOrganisation, departments=None,
+                      expected_version: int | None = None) -> PartyOrganisation:
+    """Create or update an organisation. `expected_version` detects two people editing the same branch page
+    at once (the row is locked and its version compared, so the second save is refused, not lost)."""
+    created = organisation.pk is None
+    before: dict[str, Any] = {}
+    if not created:
+        locked = PartyOrganisation.objects.select_for_update().get(pk=organisation.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise ValidationError(_("该党组织信息已被他人修改，请刷新页面后重新编辑。"), code="stale")
+        before = {f: getattr(locked, f) for f in ORG_FIELDS}
+        organisation.version = locked.version + 1
+    organisation.full_clean()
+    organisation.save()
+    if departments is not None:
+        depts = list(departments)
+        wrong = [d for d in depts if d.court_id != organisation.court_id]
+        if wrong:
+            raise ValidationError({"departments": _("组建部门必须属于本院：%(n)s") % {
+                "n": "、".join(d.name for d in wrong)}})
+        organisation.departments.set(depts)
+    after = {f: getattr(organisation, f) for f in ORG_FIELDS}
+    if departments is not None:
+        after["departments"] = [d.name for d in organisation.departments.all()]
+    audit_record(actor=actor, event="party.organisation.created" if created else "party.organisation.updated",
+                 target=organisation, before=before or None, after=after)
+    return organisation
+
+
+ALLOWED_PICTURE_TYPES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
+MAX_PICTURE_BYTES = 5 * 1024 * 1024
+
+
+def check_picture(upload) -> None:
+    """Accept JPEG/PNG up to 5 MB whose content matches its extension (the name alone proves nothing)."""
+    name = getattr(upload, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ALLOWED_PICTURE_TYPES:
+        raise ValidationError(_("只能上传 JPG 或 PNG 图片，“%(n)s”的类型不支持。") % {"n": name})
+    if upload.size > MAX_PICTURE_BYTES:
+        raise ValidationError(_("图片不能超过 5 MB（当前 %(s).1f MB），请压缩后再上传。") % {
+            "s": upload.size / 1024 / 1024})
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(ALLOWED_PICTURE_TYPES[ext]):
+        raise ValidationError(_("文件“%(n)s”的内容不是有效的 %(t)s 图片。") % {"n": name, "t": ext.upper()})
+
+
+@transaction.atomic
+def brand_picture_add(*, actor, organisation: PartyOrganisation, image, caption: str = "") -> BrandPicture:
+    check_picture(image)
+    pic = BrandPicture(organisation=organisation, image=image, caption=caption, uploaded_by=actor)
+    pic.full_clean()
+    pic.save()
+    audit_record(actor=actor, event="party.brand_picture.added", target=organisation,
+                 after={"caption": caption, "file": pic.image.name})
+    return pic
+
+
+@transaction.atomic
+def brand_picture_delete(*, actor, picture: BrandPicture) -> None:
+    org = picture.organisation
+    name = picture.image.name
+    picture.image.delete(save=False)
+    picture.delete()
+    audit_record(actor=actor, event="party.brand_picture.deleted", target=org, before={"file": name})
+
+
+@transaction.atomic
+def committee_post_save(*, actor, post: CommitteePost) -> CommitteePost:
+    created = post.pk is None
+    if post.organisation_id and not post.court_id:
+        post.court_id = post.organisation.court_id
+    post.full_clean()
+    if post.person.court_id != post.court_id:
+        raise ValidationError({"person": _("任职人员必须是本院人员。")})
+    overlap = (CommitteePost.objects.filter(organisation=post.organisation, role=post.role,
+                                            ended_on__isnull=True, term_start__lte=post.term_start)
+               .exclude(pk=post.pk))
+    if post.role == "secretary" and overlap.exists() and post.ended_on is None:
+        raise ValidationError({"role": _("该组织已有在任书记（%(n)s），请先为其登记卸任日期。") % {
+            "n": overlap.first().person.name}})
+    post.save()
+    audit_record(actor=actor, event="party.committee.created" if created else "party.committee.updated",
+                 target=post, after={"role": post.role, "person": post.person.name,
+                                     "term_start": post.term_start, "term_end": post.term_end,
+                                     "ended_on": post.ended_on})
+    return post
+
+
+# --- members ------------------------------------------------------------------------------------------
+def _open_period(member: PartyMember, organisation: PartyOrganisation | None, start: date) -> None:
+    if organisation is None:
+        return
+    BranchMembership.objects.create(court_id=member.court_id, member=member, organisation=organisation, start=start)
+
+
+def _close_period(member: PartyMember, last_day: date) -> None:
+    for p in BranchMembership.objects.filter(member=member, end__isnull=True):
+        p.end = max(p.start, last_day)
+        p.save(update_fields=["end", "updated_at"])
+
+
+@transaction.atomic
+def member_create(*, actor, person, branch: PartyOrganisation | None, stage: str = Stage.APPLICANT,
+                  dates: dict[str, date | None] | None = None, dues_category: str = "salaried",
+                  joined_branch_on: date | None = None, evidence: str = "") -> PartyMember:
+    """Open a party record for a person (a new applicant, or an existing member recorded with their dates)."""
+    dates = dates or {}
+    if PartyMember.objects.filter(person=person).exists():
+        raise ValidationError(_("%(n)s 已有党员档案，请在其档案中登记下一步。") % {"n": person.name})
+    member = PartyMember(court_id=person.court_id, person=person, branch=branch, stage=stage,
+                         dues_category=dues_category, **{k: dates.get(k) for k in MEMBER_DATE_FIELDS})
+    _check_stage_dates(member)
+    member.full_clean()
+    member.save()
+    known = [d for d in (member.applied_on, member.admitted_on) if d]
+    start = joined_branch_on or max([min(known)] + ([person.hired_on] if person.hired_on else [])) \
+        if (joined_branch_on or known) else _today()
+    _open_period(member, branch, start)
+    step_for_date = {"applied_on": StepKind.APPLIED, "activist_on": StepKind.ACTIVIST,
+                     "candidate_on": StepKind.CANDIDATE, "admitted_on": StepKind.ADMITTED,
+                     "converted_on": StepKind.CONVERTED}
+    for field, kind in step_for_date.items():
+        day = getattr(member, field)
+        if day:
+            MemberStep.objects.create(court_id=member.court_id, member=member, step=kind, occurred_on=day,
+                                      evidence=evidence or _("建档时录入"), recorded_by=actor)
+    audit_record(actor=actor, event="party.member.created", target=member,
+                 after={"person": person.name, "stage": stage, "branch": branch,
+                        **{k: getattr(member, k) for k in MEMBER_DATE_FIELDS}})
+    return member
+
+
+def _check_stage_dates(member: PartyMember) -> None:
+    """A record's dates must match its stage: each stage needs the dates of the steps that lead to it."""
+    needed = {Stage.APPLICANT: [], Stage.ACTIVIST: ["activist_on"], Stage.CANDIDATE: ["activist_on", "candidate_on"],
+              Stage.PROBATIONARY: ["admitted_on"], Stage.FULL: ["admitted_on", "converted_on"]}[member.stage]
+    missing = [str(PartyMember._meta.get_field(f).verbose_name) for f in needed if not getattr(member, f)]
+    if missing:
+        raise ValidationError(_("阶段为“%(s)s”时必须填写：%(f)s。") % {"s": member.get_stage_display(),
+                                                                "f": "、".join(missing)})
+    later = {Stage.APPLICANT: ["activist_on", "candidate_on", "admitted_on", "converted_on"],
+             Stage.ACTIVIST: ["candidate_on", "admitted_on", "converted_on"],
+             Stage.CANDIDATE: ["admitted_on", "converted_on"], Stage.PROBATIONARY: ["converted_on"],
+             Stage.FULL: []}[member.stage]
+    extra = [str(PartyMember._meta.get_field(f).verbose_name) for f in later if getattr(member, f)]
+    if extra:
+        raise ValidationError(_("阶段为“%(s)s”时不应填写：%(f)s。") % {"s": member.get_stage_display(),
+                                                               "f": "、".join(extra)})
+
+
+# The step that may follow each stage, the date field it sets, the previous date and the interval setting.
+STEP_FLOW = {
+    StepKind.ACTIVIST: (Stage.APPLICANT, Stage.ACTIVIST, "activist_on", "applied_on", "applicant_to_activist_months"),
+    StepKind.CANDIDATE: (Stage.ACTIVIST, Stage.CANDIDATE, "candidate_on", "activist_on",
+                         "activist_to_candidate_months"),
+    StepKind.ADMITTED: (Stage.CANDIDATE, Stage.PROBATIONARY, "admitted_on", "candidate_on",
+                        "candidate_to_probationary_months"),
+}
+
+
+def step_check(*, member: PartyMember, step: str, occurred_on: date, months: int | None = None) -> None:
+    """Raise ValidationError with the reason if the step may not be recorded (out of order or too early)."""
+    if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED, MemberStatus.STOPPED):
+        raise ValidationError(_("%(n)s 的状态为“%(s)s”，不能登记发展步骤。") % {
+            "n": member.person.name, "s": member.get_status_display()})
+    if occurred_on > _today():
+        raise ValidationError({"occurred_on": _("日期不能晚于今天。")})
+    stage_label = member.get_stage_display()
+    if step in STEP_FLOW:
+        need_stage, _new, _field, prev_field, interval_code = STEP_FLOW[step]
+        if member.stage != need_stage:
+            raise ValidationError(_("“%(step)s”只能在“%(need)s”阶段登记，%(n)s 当前为“%(cur)s”。") % {
+                "step": StepKind(step).label, "need": Stage(need_stage).label, "n": member.person.name,
+                "cur": stage_label})
+        prev = getattr(member, prev_field)
+        if prev is None:
+            raise ValidationError(_("缺少%(f)s，请先补录。") % {
+                "f": PartyMember._meta.get_field(prev_field).verbose_name})
+        min_months = setting(interval_code, occurred_on)
+        earliest = add_months(prev, min_months)
+        if occurred_on < earliest:
+            raise ValidationError({"occurred_on": _(
+                "时间未到：%(step)s须在%(prev)s（%(d)s）满 %(m)d 个月后，最早 %(e)s。") % {
+                "step": StepKind(step).label, "prev": PartyMember._meta.get_field(prev_field).verbose_name,
+                "d": prev.isoformat(), "m": min_months, "e": earliest.isoformat()}})
+        return
+    if step in (StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED):
+        if member.stage != Stage.PROBATIONARY:
+            raise ValidationError(_("“%(step)s”只适用于预备党员，%(n)s 当前为“%(cur)s”。") % {
+                "step": StepKind(step).label, "n": member.person.name, "cur": stage_label})
+        if occurred_on < member.admitted_on:
+            raise ValidationError({"occurred_on": _("日期不能早于入党日期（%(d)s）。") % {
+                "d": member.admitted_on.isoformat()}})
+        if step == StepKind.CONVERTED:
+            due = member.conversion_due_on
+            if occurred_on < due:
+                raise ValidationError({"occurred_on": _(
+                    "预备期未满：预备期至 %(due)s 届满，转正日期最早为 %(due)s。") % {"due": due.isoformat()}})
+        if step == StepKind.EXTENDED:
+            if member.probation_extension_months:
+                raise ValidationError(_("预备期只能延长一次，%(n)s 已延长 %(m)d 个月。") % {
+                    "n": member.person.name, "m": member.probation_extension_months})
+            lo, hi = setting("extension_min_months", occurred_on), setting("extension_max_months", occurred_on)
+            if months is None or not lo <= months <= hi:
+                raise ValidationError({"months": _("延长期限须为 %(lo)d 至 %(hi)d 个月。") % {"lo": lo, "hi": hi}})
+        return
+    raise ValidationError(_("未知的发展步骤。"))
+
+
+@transaction.atomic
+def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: date, evidence: str = "",
+                       evidence_file=None, months: int | None = None) -> MemberStep:
+    """Record the next step on the road to membership (or extension / cancellation of the probation).
+
+    The member row is locked: two secretaries recording the same step at once would otherwise both pass
+    the order check and write two steps."""
+    member = PartyMember.objects.select_for_update().select_related("person").get(pk=member.pk)
+    step_check(member=member, step=step, occurred_on=occurred_on, months=months)
+    if step in (StepKind.ADMITTED, StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED) and not (
+            evidence.strip() or evidence_file):
+        raise ValidationError({"evidence": _("请填写依据（支部党员大会决议及上级党组织审批意见）或上传附件。")})
+    before = {"stage": member.stage, "status": member.status}
+    fields = ["stage", "status", "version", "updated_at"]
+    if step in STEP_FLOW:
+        _need, new_stage, field, _p, _c = STEP_FLOW[step]
+        member.stage = new_stage
+        setattr(member, field, occurred_on)
+        fields.append(field)
+    elif step == StepKind.CONVERTED:
+        member.stage, member.converted_on = Stage.FULL, occurred_on
+        fields.append("converted_on")
+    elif step == StepKind.EXTENDED:
+        member.probation_extension_months = months
+        fields.append("probation_extension_months")
+    elif step == StepKind.CANCELLED:
+        member.status, member.cancelled_on, member.status_since = MemberStatus.CANCELLED, occurred_on, occurred_on
+        fields += ["cancelled_on", "status_since"]
+    member.version += 1
+    member.full_clean()
+    member.save(update_fields=fields)
+    if step == StepKind.CANCELLED:
+        _close_period(member, occurred_on - timedelta(days=1))
+    record = MemberStep(court_id=member.court_id, member=member, step=step, occurred_on=occurred_on,
+                        evidence=evidence, months=months, recorded_by=actor)
+    if evidence_file:
+        record.evidence_file = evidence_file
+    record.full_clean()
+    record.save()
+    audit_record(actor=actor, event=f"party.member.{step}", target=member, before=before,
+                 after={"stage": member.stage, "status": member.status, "date": occurred_on, "months": months})
+    return record
+
+
+@transaction.atomic
+def member_status_set(*, actor, member: PartyMember, status: str, since: date, note: str = "") -> PartyMember:
+    """Other states: 停止党籍, 保留党籍, 流动党员 or back to normal. 停止党籍 ends membership."""
+    member = PartyMember.objects.select_for_update().get(pk=member.pk)
+    if status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED):
+        raise ValidationError(_("转出、取消预备党员资格请使用专门的登记功能。"))
+    if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED):
+        raise ValidationError(_("该党员已转出或已取消资格，不能修改状态。"))
+    if not note.strip():
+        raise ValidationError({"note": _("请填写依据。")})
+    before = {"status": member.status}
+    member.status, member.status_since = status, since
+    fields = ["status", "status_since", "version", "updated_at"]
+    if status == MemberStatus.STOPPED:
+        member.membership_ended_on = since
+        fields.append("membership_ended_on")
+        _close_period(member, since - timedelta(days=1))
+    member.version += 1
+    member.save(update_fields=fields)
+    audit_record(actor=actor, event="party.member.status", target=member, before=before,
+                 after={"status": status, "since": since}, message=note)
+    return member
+
+
+@transaction.atomic
+def member_branch_change(*, actor, member: PartyMember, branch: PartyOrganisation, moved_on: date) -> PartyMember:
+    member = PartyMember.objects.select_for_update().get(pk=member.pk)
+    if branch.court_id != member.court_id:
+        raise ValidationError({"branch": _("所在支部必须属于本院。")})
+    if member.branch_id == branch.pk:
+        return member
+    before = {"branch": member.branch}
+    _close_period(member, moved_on - timedelta(days=1))
+    member.branch = branch
+    member.version += 1
+    member.save(update_fields=["branch", "version", "updated_at"])
+    _open_period(member, branch, moved_on)
+    audit_record(actor=actor, event="party.member.branch", target=member, before=before,
+                 after={"branch": branch, "moved_on": moved_on})
+    return member
+
+
+@transaction.atomic
+def member_transfer_out(*, actor, member: PartyMember, to_organisation: str, letter_number: str,
+                        transferred_on: date, note: str = "") -> PartyTransfer:
+    """The member leaves for another organisation: off the roster, history kept (steps, dues, points)."""
+    member = PartyMember.objects.select_for_update().get(pk=member.pk)
+    if member.status == MemberStatus.TRANSFERRED_OUT:
+        raise ValidationError(_("该党员的组织关系已转出。"))
+    if not to_organisation.strip() or not letter_number.strip():
+        raise ValidationError(_("请填写接收党组织和介绍信编号。"))
+    transfer = PartyTransfer(court_id=member.court_id, member=member, direction=TransferDirection.OUT,
+                             other_organisation=to_organisation.strip(), branch=member.branch,
+                             letter_number=letter_number.strip(), transferred_on=transferred_on, note=note,
+                             recorded_by=actor)
+    transfer.full_clean()
+    transfer.save()
+    before = {"status": member.status}
+    member.status, member.status_since = MemberStatus.TRANSFERRED_OUT, transferred_on
+    member.version += 1
+    member.save(update_fields=["status", "status_since", "version", "updated_at"])
+    _close_period(member, transferred_on - timedelta(days=1))
+    audit_record(actor=actor, event="party.member.transfer_out", target=member, before=before,
+                 after={"to": to_organisation, "letter": letter_number, "date": transferred_on})
+    return transfer
+
+
+@transaction.atomic
+def member_transfer_in(*, actor, person, branch: PartyOrganisation, from_organisation: str, letter_number: str,
+                       transferred_on: date, stage: str = Stage.FULL, dates: dict | None = None,
+                       note: str = "") -> PartyTransfer:
+    """A member arrives from another organisation (or returns): record opened or re-activated, roster joined."""
+    if stage not in (Stage.PROBATIONARY, Stage.FULL):
+        raise ValidationError({"stage": _("转入的只能是预备党员或正式党员。")})
+    if not from_organisation.strip() or not letter_number.strip():
+        raise ValidationError(_("请填写原所在党组织和介绍信编号。"))
+    member = PartyMember.objects.select_for_update().filter(person=person).first()
+    if member is None:
+        member = member_create(actor=actor, person=person, branch=branch, stage=stage, dates=dates,
+                               joined_branch_on=transferred_on, evidence=_("组织关系转入"))
+    else:
+        if member.status != MemberStatus.TRANSFERRED_OUT:
+            raise ValidationError(_("%(n)s 的组织关系仍在本院，无需转入。") % {"n": person.name})
+        member.status, member.status_since, member.branch = MemberStatus.NORMAL, transferred_on, branch
+        member.version += 1
+        member.save(update_fields=["status", "status_since", "branch", "version", "updated_at"])
+        _open_period(member, branch, transferred_on)
+    transfer = PartyTransfer(court_id=member.court_id, member=member, direction=TransferDirection.IN,
+                             other_organisation=from_organisation.strip(), branch=branch,
+                             letter_number=letter_number.strip(), transferred_on=transferred_on, note=note,
+                             recorded_by=actor)
+    transfer.full_clean()
+    transfer.save()
+    audit_record(actor=actor, event="party.member.transfer_in", target=member,
+                 after={"from": from_organisation, "letter": letter_number, "date": transferred_on})
+    return transfer
+
+
+# --- dues ---------------------------------------------------------------------------------------------
+@transaction.atomic
+def dues_base_set(*, actor, member: PartyMember, amount: Decimal, effective_from: date, note: str = "") -> DuesBase:
+    row = DuesBase.objects.filter(member=member, effective_from=effective_from).first()
+    before = {"amount": row.amount} if row else None
+    if row is None:
+        row = DuesBase(court_id=member.court_id, member=member, effective_from=effective_from)
+    row.amount, row.note = Decimal(amount), note
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, event="party.dues.base", target=member, before=before,
+                 after={"amount": row.amount, "effective_from": effective_from})
+    return row
+
+
+@transaction.atomic
+def dues_reduction_add(*, actor, member: PartyMember, monthly_amount: Decimal, start_month: date,
+                       end_month: date | None, decision: str) -> DuesReduction:
+    if not decision.strip():
+        raise ValidationError({"decision": _("减免须有支部决定，请填写决定内容。")})
+    row = DuesReduction(court_id=member.court_id, member=member, monthly_amount=monthly_amount,
+                        start_month=start_month.replace(day=1),
+                        end_month=end_month.replace(day=1) if end_month else None, decision=decision)
+    if row.end_month and row.end_month < row.start_month:
+        raise ValidationError({"end_month": _("截止月份不能早于起始月份。")})
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, event="party.dues.reduction", target=member,
+                 after={"monthly_amount": monthly_amount, "start": row.start_month, "end": row.end_month})
+    return row
+
+
+@transaction.atomic
+def dues_payment_record(*, actor, member: PartyMember, month: date, paid_amount: Decimal,
+                        paid_on: date | None = None, expected_version: int | None = None) -> DuesPayment:
+    """Record what a member paid for a month. The existing row is locked so that two people recording the
+    same month at once do not overwrite each other silently (the version check refuses the second)."""
+    from tianping.party.dues import dues_quote
+
+    month = month.replace(day=1)
+    paid_amount = Decimal(paid_amount)
+    if paid_amount < 0:
+        raise ValidationError({"paid_amount": _("实交金额不能为负数。")})
+    quote = dues_quote(member, month)
+    row = DuesPayment.objects.select_for_update().filter(member=member, month=month).first()
+    before = None
+    if row is None:
+        row = DuesPayment(court_id=member.court_id, member=member, month=month)
+    else:
+        if expected_version is not None and row.version != expected_version:
+            raise ValidationError(_("该月党费已被他人修改，请刷新后重试。"), code="stale")
+        before = {"paid_amount": row.paid_amount}
+        row.version += 1
+    row.branch_id = member.branch_id
+    row.base_amount, row.rate, row.due_amount = quote.base, quote.rate, quote.due
+    row.paid_amount, row.paid_on, row.recorded_by = paid_amount, paid_on or _today(), actor
+    row.full_clean()
+    row.save()
+    audit_record(actor=actor, event="party.dues.payment", target=member, before=before,
+                 after={"month": month, "due": row.due_amount, "paid": row.paid_amount})
+    return row
+
+
+# --- points -------------------------------------------------------------------------------------------
+def _source_key(source) -> tuple[str, str, str]:
+    if source is None:
+        return "", "", ""
+    return source._meta.label_lower, str(source.pk), str(source)[:200]
+
+
+def _live_entry(person_id: int, rule: PointsRule, source_type: str, source_id: str):
+    return (PointsEntry.objects.filter(person_id=person_id, rule=rule, source_type=source_type,
+                                       source_id=source_id, reverses__isnull=True, reversal__isnull=True)
+            .order_by("id").first())
+
+
+@transaction.atomic
+def points_award(*, person, rule_code: str, occurred_on: date, actor, source=None, note: str = "") -> PointsEntry:
+    """Append a points entry for an event. Idempotent per (person, rule, source): re-saving the same
+    attendance returns the existing entry. Unknown or disabled rule codes raise ValidationError.
+
+    The person row is locked so that two concurrent saves of the same source cannot both pass the
+    idempotency check and double-count."""
+    from tianping.org.models import Person
+
+    rule = PointsRule.objects.filter(code=rule_code).first()
+    if rule is None:
+        raise ValidationError(_("未知的积分规则代码“%(c)s”。") % {"c": rule_code})
+    if not rule.active:
+        raise ValidationError(_("积分规则“%(n)s”已停用。") % {"n": rule.name})
+    locked = Person.objects.select_for_update().get(pk=getattr(person, "pk", person))
+    source_type, source_id, source_label = _source_key(source)
+    if source is not None:
+        existing = _live_entry(locked.pk, rule, source_type, source_id)
+        if existing is not None:
+            return existing
+    entry = PointsEntry(court_id=locked.court_id, person=locked, rule=rule, points=rule.points,
+                        occurred_on=occurred_on, source_type=source_type, source_id=source_id,
+                        source_label=source_label, note=note, created_by=actor)
+    entry.full_clean()
+    entry.save()
+    audit_record(actor=actor, event="party.points.award", target=entry,
+                 after={"person": locked.name, "rule": rule.code, "points": rule.points})
+    return entry
+
+
+@transaction.atomic
+def points_reverse(*, person, rule_code: str, source, actor, note: str = "") -> PointsEntry | None:
+    """Write the reversing entry for the live award of (person, rule, source); None if there is none.
+    Used when attendance is corrected (e.g. present → absent: reverse meeting_attend, award the other)."""
+    from tianping.org.models import Person
+
+    rule = PointsRule.objects.filter(code=rule_code).first()
+    if rule is None:
+        raise ValidationError(_("未知的积分规则代码“%(c)s”。") % {"c": rule_code})
+    locked = Person.objects.select_for_update().get(pk=getattr(person, "pk", person))
+    source_type, source_id, _label = _source_key(source)
+    original = _live_entry(locked.pk, rule, source_type, source_id)
+    if original is None:
+        return None
+    return _reverse(actor=actor, original=original, note=note or _("更正"))
+
+
+def _reverse(*, actor, original: PointsEntry, note: str) -> PointsEntry:
+    entry = PointsEntry(court_id=original.court_id, person_id=original.person_id, rule=original.rule,
+                        points=-original.points, occurred_on=original.occurred_on,
+                        source_type=original.source_type, source_id=original.source_id,
+                        source_label=original.source_label, note=note, reverses=original, created_by=actor)
+    entry.full_clean()
+    entry.save()
+    audit_record(actor=actor, event="party.points.reverse", target=entry,
+                 after={"reverses": original.pk, "points": entry.points}, message=note)
+    return entry
+
+
+@transaction.atomic
+def points_entry_reverse(*, actor, entry: PointsEntry, note: str) -> PointsEntry:
+    """Reverse one ledger line (manual correction from the ledger page)."""
+    if not note.strip():
+        raise ValidationError({"note": _("请填写冲销原因。")})
+    entry = PointsEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.reverses_id or PointsEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("该记录已冲销或本身是冲销记录。"))
+    return _reverse(actor=actor, original=entry, note=note)
+
+
+@transaction.atomic
+def points_adjust(*, actor, person, points: Decimal, occurred_on: date, note: str) -> PointsEntry:
+    """A manual adjustment with a reason (no rule)."""
+    if not note.strip():
+        raise ValidationError({"note": _("手工调整必须填写原因。")})
+    points = Decimal(points)
+    if points == 0:
+        raise ValidationError({"points": _("调整分值不能为 0。")})
+    entry = PointsEntry(court_id=person.court_id, person=person, rule=None, points=points,
+                        occurred_on=occurred_on, note=note, created_by=actor)
+    entry.full_clean()
+    entry.save()
+    audit_record(actor=actor, event="party.points.adjust", target=entry,
+                 after={"person": person.name, "points": points}, message=note)
+    return entry
