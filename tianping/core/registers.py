@@ -34,11 +34,21 @@ class Column:
     """One spreadsheet column.
 
     header: the Chinese header as it appears in row 1.
-    field: the model attribute (or a key the register's `save_row` understands).
-    parse: cell value (str|int|float|date|None) -> python value; raises ValueError with a Chinese message.
-    export: instance -> cell value (defaults to getattr(instance, field)).
-    choices: allowed texts (a drop-down list in the template).
-    text: keep as text in the template (ID numbers, staff numbers, case numbers).
+    field: the model attribute (or a key the register's `save_row` understands). For a ForeignKey give the
+        field name ("department"); the resolver returns the related object.
+    parse: cell value (str|int|float|date|datetime|None) -> python value; raises ValueError with a Chinese
+        message saying what to write instead. Context-free. When None the machinery infers one from the
+        model field (DateField → parse_date, BooleanField → parse_bool, choices → parse_choice of the
+        labels, Integer/Decimal → parse_int/parse_decimal, everything else → parse_text).
+    resolve: (ctx, parsed value) -> python value, for values that need the database or the court, e.g.
+        `resolve_department`, `resolve_person`, `resolve_people`. Called only for non-empty values.
+    export: instance -> cell value (defaults to getattr(instance, field); choices export their label,
+        a related object its name).
+    required: an empty cell is a row error ("必填").
+    choices: allowed texts (a drop-down list in the template). Inferred from the field's choices if None.
+    text: keep as text in the template and export (ID numbers, staff numbers, case numbers).
+    help: a hint shown in the template's header comment and in the column list on the import page.
+    example: the value in the template's example row.
     """
 
     header: str
@@ -50,19 +60,61 @@ class Column:
     text: bool = False
     example: Any = ""
     width: int = 14
+    resolve: Callable[[Any, Any], Any] | None = None
+    help: str = ""
 
     def value_of(self, instance: Any) -> Any:
         if self.export is not None:
             return self.export(instance)
+        model_field = _model_field(type(instance), self.field)
+        if model_field is not None and getattr(model_field, "choices", None) and not model_field.is_relation:
+            return getattr(instance, f"get_{self.field}_display")()
         value = getattr(instance, self.field, "")
         if isinstance(value, models.Model):
-            return str(value)
+            return getattr(value, "name", str(value))
         return value
+
+
+def _model_field(model: type, name: str):
+    try:
+        return model._meta.get_field(name)  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - not a model field (a key save_row understands)
+        return None
+
+
+@dataclass
+class ExportOption:
+    """An extra export filter of a register, e.g. the dues sheet's `--month 2016-05`.
+
+    name: the option name (`--month` on the command line, `?month=` on the export URL).
+    apply: (queryset, raw text) -> queryset; raise ValueError with a Chinese message for a bad value.
+    """
+
+    name: str
+    help: str
+    apply: Callable[[Any, str], Any]
 
 
 @dataclass
 class Register:
-    """The spreadsheet layout of one kind of record."""
+    """The spreadsheet layout of one kind of record, plus the hooks the import machinery calls.
+
+    natural_key: model field names identifying a row within the court (the upsert key), e.g. ("id_number",).
+    court_scoped: rows belong to a court (the import's court is set on new rows and bounds every lookup).
+    manage_roles: roles allowed to import (and to use the import page); `can_import(user)` checks them.
+        A superuser without roles (tests, first setup) may import too. Override with `import_permission`.
+    prepare_row: (ctx, values: dict[field, value]) -> dict, cross-column checks/derivations before the
+        row is matched and saved; raise `RowError(header, message)` or ValueError for a problem.
+    save_row: (ctx, values) -> "created" | "updated" | "unchanged"; replaces the generic upsert for
+        records that need more than setting fields (lists of attendees, several models per row …).
+        Runs inside the import transaction; raise RowError/ValidationError for a problem.
+    after_save: (ctx, created: list[obj], updated: list[(obj, old_values: dict)]) after each batch of the
+        generic upsert has been written (e.g. people open a DepartmentAssignment).
+    bulk: the generic upsert writes each batch with bulk_create/bulk_update (fast). Set False when rows
+        refer to earlier rows of the same file (courts: 上级法院代字), so each row is saved at once.
+    export_queryset: (user, court) -> queryset of rows to export; default model.objects.visible_to(user)
+        narrowed to the court. export_options: extra filters (see ExportOption).
+    """
 
     kind: str
     title: str
@@ -71,9 +123,54 @@ class Register:
     natural_key: tuple[str, ...] = ()
     court_scoped: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    manage_roles: tuple[str, ...] = ()
+    import_permission: Callable[[Any], bool] | None = None
+    prepare_row: Callable[[Any, dict], dict] | None = None
+    save_row: Callable[[Any, dict], str] | None = None
+    after_save: Callable[[Any, list, list], None] | None = None
+    bulk: bool = True
+    export_queryset: Callable[[Any, Any], Any] | None = None
+    export_options: list[ExportOption] = field(default_factory=list)
+    description: str = ""
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]
+
+    def column(self, field_name: str) -> Column | None:
+        return next((c for c in self.columns if c.field == field_name), None)
+
+    def can_import(self, user) -> bool:
+        """May this user import into (and download the template of) this register?"""
+        if user is None:
+            return True  # the command line: whoever can run manage.py
+        if not getattr(user, "is_authenticated", False):
+            return False
+        if self.import_permission is not None:
+            return bool(self.import_permission(user))
+        from tianping.core.scope import has_role, user_roles
+
+        if user.is_superuser and not user_roles(user):
+            return True
+        return bool(self.manage_roles) and has_role(user, *self.manage_roles)
+
+    def rows_for_export(self, user, court=None, options: dict[str, str] | None = None):
+        """The rows an export gives: visible to the user, of the court, narrowed by export options."""
+        if self.export_queryset is not None:
+            qs = self.export_queryset(user, court)
+        else:
+            qs = self.model._default_manager.all()
+            if user is not None and hasattr(qs, "visible_to"):
+                qs = qs.visible_to(user)
+            if court is not None and self.court_scoped:
+                qs = qs.filter(court=court)
+        by_name = {o.name: o for o in self.export_options}
+        for name, raw in (options or {}).items():
+            if raw in (None, ""):
+                continue
+            if name not in by_name:
+                raise ValueError(f"{self.kind} 不支持导出筛选项 {name}")
+            qs = by_name[name].apply(qs, str(raw))
+        return qs
 
 
 _REGISTRY: dict[str, Register] = {}

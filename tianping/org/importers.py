@@ -1,45 +1,78 @@
-"""Spreadsheet layouts of the org registers (courts, departments, people).
+"""Spreadsheet layouts of the org registers (courts, departments, people) — the worked example of
+tianping.core.importexport (read its module docstring first).
 
-Parsing and committing are done by tianping.core.importexport; this file only declares columns."""
+KIND names: courts (not court-scoped, key 法院代字), departments (key court + 部门名称), people (key
+court + 身份证号). Only the political department (party_office) imports them."""
 
 from __future__ import annotations
 
+from datetime import date
+
+from tianping.core.importexport import parse_id_number, resolve_court, resolve_department
 from tianping.core.registers import Column, Register, register
-from tianping.org.models import Court, Department, Person
+from tianping.org.models import Court, Department, DepartmentAssignment, Person
+
+ORG_MANAGERS = ("party_office",)
 
 register(Register(
     kind="courts", title="法院", model=Court, court_scoped=False, natural_key=("code",),
+    manage_roles=ORG_MANAGERS, bulk=False,  # 上级法院代字 may name a court created a few rows earlier
+    description="法院名录：按法院代字识别，已有的法院会被更新。",
     columns=[
-        Column("法院名称", "name", required=True, example="薛城区人民法院"),
-        Column("法院代字", "code", required=True, text=True, example="鲁0403"),
+        Column("法院名称", "name", required=True, example="薛城区人民法院", width=22),
+        Column("法院代字", "code", required=True, text=True, example="鲁0403",
+               help="省份简称加 0、2 或 4 位数字，如 鲁、鲁04、鲁0403。"),
         Column("层级", "level", required=True, choices=["基层", "中级", "高级"],
                export=lambda c: c.get_level_display(), example="基层"),
-        Column("上级法院代字", "parent", text=True, export=lambda c: c.parent.code if c.parent_id else "",
-               example="鲁04"),
+        Column("上级法院代字", "parent", text=True, resolve=resolve_court,
+               export=lambda c: c.parent.code if c.parent_id else "", example="鲁04",
+               help="上级法院须已存在，或在本文件中位于前面的行。"),
     ],
 ))
 
 register(Register(
-    kind="departments", title="部门", model=Department, natural_key=("name",),
+    kind="departments", title="部门", model=Department, natural_key=("name",), manage_roles=ORG_MANAGERS,
+    description="本院部门：按部门名称识别，已有的部门会更新类型。",
     columns=[
-        Column("部门名称", "name", required=True, example="民事审判庭"),
+        Column("部门名称", "name", required=True, example="民事审判庭", width=20),
         Column("部门类型", "type", required=True, choices=["审判业务庭", "人民法庭", "执行局", "综合部门"],
                export=lambda d: d.get_type_display(), example="审判业务庭"),
     ],
 ))
 
+
+def people_after_save(ctx, created: list[Person], updated: list[tuple[Person, dict]]) -> None:
+    """Keep the department history (DepartmentAssignment) in step, as person_create/person_update do:
+    a new person starts in their department on the hiring date; a department change closes the open
+    assignment today and opens a new one."""
+    today = date.today()  # noqa: DTZ011 - a calendar date
+    new = [DepartmentAssignment(court=p.court, person=p, department_id=p.department_id,
+                                start=p.hired_on or today) for p in created if p.department_id]
+    moved = [(p, old) for p, old in updated if "department" in old]
+    if moved:
+        DepartmentAssignment.objects.filter(person__in=[p for p, _ in moved], end__isnull=True).update(end=today)
+        new += [DepartmentAssignment(court=p.court, person=p, department_id=p.department_id, start=today)
+                for p, _ in moved if p.department_id]
+    if new:
+        DepartmentAssignment.objects.bulk_create(new, batch_size=500)
+
+
 register(Register(
-    kind="people", title="人员", model=Person, natural_key=("id_number",),
+    kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=ORG_MANAGERS,
+    after_save=people_after_save,
+    description="人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。",
     columns=[
         Column("姓名", "name", required=True, example="张伟"),
         Column("性别", "gender", required=True, choices=["男", "女"], export=lambda p: p.get_gender_display(),
                example="男"),
-        Column("出生日期", "birth_date", required=True, example="1985-03-07"),
-        Column("身份证号", "id_number", required=True, text=True, width=22, example="370403198503070016"),
+        Column("出生日期", "birth_date", required=True, example="1985-03-07", help="须与身份证号中的出生日期一致。"),
+        Column("身份证号", "id_number", required=True, text=True, width=22, example="370403198503070016",
+               parse=parse_id_number, help="18 位，末位可为 X；请把该列设为文本格式。"),
         Column("手机号", "phone", text=True, example="13812345678"),
-        Column("工号", "staff_number", text=True, example="0312"),
-        Column("部门", "department", export=lambda p: p.department.name if p.department_id else "",
-               example="民事审判庭"),
+        Column("工号", "staff_number", text=True, example="0312", help="文本，保留前导零。"),
+        Column("部门", "department", resolve=resolve_department,
+               export=lambda p: p.department.name if p.department_id else "", example="民事审判庭",
+               help="本院已有的部门名称。"),
         Column("职务", "post", choices=["院长", "副院长", "庭长", "副庭长", "审判员", "法官助理", "书记员",
                                         "司法警察", "综合行政人员", "其他"],
                export=lambda p: p.get_post_display(), example="审判员"),

@@ -1,0 +1,1212 @@
+"""Spreadsheet import and export for every register of tianping — the guide for writing an importer.
+
+How a register is declared (worked example: tianping/org/importers.py — courts, departments, people)
+---------------------------------------------------------------------------------------------------------
+Each app lists its registers in `<app>/importers.py`::
+
+    from tianping.core.importexport import parse_date, parse_text, resolve_department, resolve_person
+    from tianping.core.registers import Column, ExportOption, Register, register
+
+    register(Register(
+        kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=("party_office",),
+        columns=[
+            Column("姓名", "name", required=True, example="张伟"),
+            Column("性别", "gender", required=True, example="男"),        # choices inferred from the field
+            Column("身份证号", "id_number", required=True, text=True, example="370403198503070016"),
+            Column("工号", "staff_number", text=True, example="0312"),   # number cell 312 → "312"
+            Column("部门", "department", resolve=resolve_department, example="民事审判庭"),
+            Column("入职日期", "hired_on", example="2010-07-01"),          # parse_date inferred
+        ],
+        after_save=people_after_save,
+    ))
+
+From that one declaration come the template (.xlsx with header, example row, drop-downs for choices, text
+format for `text=True` columns and a 填写说明 sheet), the parser, the preview, the error report and the
+export (`?export=xlsx` on the list page, `manage.py export_data`), so they cannot drift apart.
+
+A Column's value travels: cell → `parse(cell)` (context-free; inferred from the model field when omitted)
+→ `resolve(ctx, value)` (needs the court or the database: departments, people, branches …) → the model
+field. A parser or resolver raises `ValueError("what is wrong and what to write")` (or `RowError`); the
+machinery turns it into "第 N 行：列名：message" with N the Excel row number.
+
+How a row is saved
+------------------
+Generic upsert (most registers): the row's natural key (`Register.natural_key`, looked up *within the
+court* of the import) finds the existing record; the parsed values are set on it; if nothing changed the
+row counts as unchanged, otherwise updated; no match → created. Every row is `full_clean()`ed (the model's
+`clean()` and field validators run, so the rules of the forms apply to imports too); unique constraints
+are checked against the database and against earlier rows of the file. A model with a `version` field
+gets it incremented on update (the edit forms' concurrency check notices an import). Writes go in
+batches (bulk_create/bulk_update); `after_save(ctx, created, updated)` runs after each batch.
+
+Custom save (`Register.save_row(ctx, values) -> "created" | "updated" | "unchanged"`): for rows that
+write several models (a meeting with its attendees, a case with its parties). It runs inside the import
+transaction, one savepoint per row; look the record up yourself within `ctx.court`; raise RowError /
+ValidationError / ValueError for a problem. Cross-column checks for either path: `prepare_row(ctx,
+values) -> values`.
+
+All or nothing
+--------------
+`run_import()` runs the whole file in one transaction. Preview (`dry_run=True`) runs exactly the same
+code and rolls back, so the counts it shows are the counts a commit gives. If any row has a problem the
+transaction is rolled back and the result lists every problem; nothing is written. A crash or a killed
+worker leaves nothing either. The commit writes one audit entry (event `import.committed`; see
+`_audit_import` for why one per import).
+
+Parsers and resolvers (use these rather than writing your own)
+----------------------------------------------------------------
+parse_text, parse_date, parse_bool (是/否), parse_choice(mapping or TextChoices), parse_int,
+parse_decimal, parse_id_number, split_names ("张伟、李娜" → list);
+resolve_department(ctx, name), resolve_person(ctx, "张伟" or "张伟(0312)"), resolve_people(ctx, "张伟、李娜"),
+resolve_court(ctx, code), resolve_by_name(ctx, queryset, text, label=...) for other named records
+(e.g. party branches: `lambda ctx, v: resolve_by_name(ctx, PartyOrganisation.objects.filter(court=ctx.court), v,
+label="党组织")`). Unknown or ambiguous names are row errors that name the candidates.
+
+Export filters: `Register.export_options=[ExportOption("month", "缴费月份，如 2016-05", apply)]` adds
+`--month` to `manage.py export_data` and `?month=` to the export URL.
+
+Permissions: `Register.manage_roles` (or `import_permission`) decide `can_import(user)`; exports use
+`Register.rows_for_export(user, court, options)`, which starts from `visible_to(user)`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tianping.core.registers import Column, Register, _model_field, get_register
+
+__all__ = [
+    "ImportContext", "ImportResult", "Problem", "RowError", "parse_bool", "parse_choice", "parse_date",
+    "parse_decimal", "parse_id_number", "parse_int", "parse_text", "resolve_by_name", "resolve_court",
+    "resolve_department", "resolve_people", "resolve_person", "run_import", "split_names", "write_error_report",
+    "write_template", "get_register",
+]
+
+ERROR_HEADER = "错误原因"
+MAX_CELL_TEXT = 2000
+
+
+class RowError(Exception):
+    """A problem with one row; `column` is the header it concerns (or "" for the whole row)."""
+
+    def __init__(self, column: str | None, message: str):
+        super().__init__(message)
+        self.column = column or ""
+        self.message = message
+
+
+class FileError(Exception):
+    """The file as a whole cannot be read (wrong type, missing columns, undecodable text)."""
+
+
+@dataclass
+class Problem:
+    row: int  # Excel row number (1 = header row); 0 for the whole file
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"第 {self.row} 行：" if self.row else ""
+        return f"{where}{self.column}：{self.message}" if self.column else f"{where}{self.message}"
+
+
+@dataclass
+class ImportResult:
+    kind: str
+    dry_run: bool
+    total: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    committed: bool = False
+    file_sha256: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({p.row for p in self.problems if p.row})
+
+    def summary(self) -> str:
+        return (f"共 {self.total} 行：新增 {self.created} 行，更新 {self.updated} 行，"
+                f"不变 {self.unchanged} 行，有问题 {len(self.bad_rows)} 行。")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dry_run": self.dry_run, "total": self.total, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged, "committed": self.committed,
+                "file_sha256": self.file_sha256,
+                "problems": [[p.row, p.column, p.message] for p in self.problems]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ImportResult:
+        problems = [Problem(*p) for p in data.get("problems", [])]
+        keys = ("kind", "dry_run", "total", "created", "updated", "unchanged", "committed", "file_sha256")
+        return cls(problems=problems, **{k: data[k] for k in keys if k in data})
+
+
+@dataclass
+class ImportContext:
+    """What parsers, resolvers and hooks know about the running import."""
+
+    register: Register
+    court: Any = None  # org.Court (None for registers that are not court-scoped)
+    user: Any = None  # the importing account (None on the command line)
+    dry_run: bool = False
+    row_number: int = 0  # the Excel row being processed
+    cache: dict[str, Any] = field(default_factory=dict)  # resolvers keep their lookups here
+    changes: list[dict[str, Any]] = field(default_factory=list)  # per updated row, for the audit entry
+
+
+# --- parsers: cell → python value; ValueError("Chinese reason") on bad input --------------------------------
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_RES = [
+    re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _number_text(value: float | int) -> str:
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("不是有效的数值，请填写文本。")
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value)
+
+
+def parse_text(value: Any) -> str:
+    """Text as written. A number cell (312 or 312.0) becomes "312"; a text cell keeps leading zeros ("0312").
+    Surrounding spaces (also full-width) are removed; empty → ""."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (int, float)):
+        return _number_text(value)
+    if isinstance(value, Decimal):
+        return _number_text(int(value)) if value == value.to_integral_value() else str(value)
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value).strip().strip("\u3000").strip()
+    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
+        text = text[1:]  # our own formula-injection escape, coming back from an export
+    if len(text) > MAX_CELL_TEXT:
+        raise ValueError(f"内容过长（{len(text)} 个字符），请不超过 {MAX_CELL_TEXT} 个字符。")
+    return text
+
+
+def parse_id_number(value: Any) -> str:
+    """An ID number (身份证号) as text: upper-case X, no spaces. A number cell loses precision in Excel, so
+    a long number cell is refused with a hint to format the column as text."""
+    if isinstance(value, float) and value >= 1e15:
+        raise ValueError("身份证号被 Excel 存成了数字（末几位已丢失），请把该列设为“文本”格式后重新填写。")
+    return parse_text(value).replace(" ", "").upper()
+
+
+def parse_date(value: Any) -> date | None:
+    """2016-05-03, 2016/5/3, 2016.5.3, 2016年5月3日, 20160503, a date cell or an Excel serial number."""
+    if is_empty(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, bool):
+        raise ValueError("不是日期，请写成 2016-05-03 的形式。")
+    if isinstance(value, (int, float, Decimal)):
+        number = float(value)
+        if number.is_integer() and 19000101 <= number <= 29991231:
+            value = str(int(number))
+        elif 1 <= number < 2958466:  # an Excel serial day number (up to 9999-12-31)
+            return _EXCEL_EPOCH + timedelta(days=int(number))
+        else:
+            raise ValueError(f"“{_number_text(value) if isinstance(value, (int, float)) else value}”不是日期，"
+                             "请写成 2016-05-03 的形式。")
+    text = parse_text(value)
+    for rx in _DATE_RES:
+        m = rx.match(text)
+        if m:
+            y, mo, d = (int(g) for g in m.groups())
+            try:
+                return date(y, mo, d)
+            except ValueError:
+                why = "月份应为 1–12" if not 1 <= mo <= 12 else f"{y} 年 {mo} 月没有 {d} 日"
+                raise ValueError(f"“{text}”不是存在的日期（{why}），请核对。") from None
+    raise ValueError(f"“{text[:40]}”不是日期，请写成 2016-05-03、2016/5/3 或 2016年5月3日。")
+
+
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t", "有"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "f", "无", "不是"}
+
+
+def parse_bool(value: Any) -> bool | None:
+    """是/否 (also yes/no, 1/0, TRUE/FALSE cells); empty → None (the field's default applies)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        return value
+    text = parse_text(value).lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError(f"“{text[:20]}”无法识别，请填写“是”或“否”。")
+
+
+def parse_choice(mapping: Any) -> Callable[[Any], Any]:
+    """A parser for an enumeration: `mapping` is {label: value} or a Django TextChoices class. Both the
+    label (男) and the stored value (M) are accepted; empty → "" (required-ness is checked separately)."""
+    if isinstance(mapping, type) and issubclass(mapping, models.Choices):
+        mapping = {str(label): value for value, label in mapping.choices}
+    mapping = {str(k): v for k, v in dict(mapping).items()}
+    by_value = {str(v): v for v in mapping.values()}
+    labels = "、".join(mapping)
+
+    def parse(value: Any) -> Any:
+        if is_empty(value):
+            return ""
+        text = parse_text(value)
+        if text in mapping:
+            return mapping[text]
+        if text in by_value:
+            return by_value[text]
+        raise ValueError(f"“{text[:20]}”不是可选值，请从下拉列表中选择：{labels}。")
+
+    parse.choice_labels = list(mapping)  # type: ignore[attr-defined]
+    return parse
+
+
+def parse_int(value: Any) -> int | None:
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为整数。")
+    if isinstance(value, float):
+        if value != value or not value.is_integer():
+            raise ValueError(f"“{value}”不是整数，请填写整数。")
+        return int(value)
+    if isinstance(value, int):
+        return value
+    text = parse_text(value).replace(",", "").replace("，", "")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text[:20]}”不是整数，请填写整数（如 12）。") from None
+    if number != number.to_integral_value():
+        raise ValueError(f"“{text[:20]}”不是整数，请填写整数（如 12）。")
+    if abs(number) > 10**15:
+        raise ValueError(f"“{text[:20]}”超出范围，请核对。")
+    return int(number)
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """A number such as 12.50 or 1,234.5 (money: two decimal places are kept exactly)."""
+    if is_empty(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("应为数字。")
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError("应为数字。")
+        return Decimal(repr(value))
+    if isinstance(value, int):
+        return Decimal(value)
+    text = parse_text(value).replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+    if text.endswith("元"):
+        text = text[:-1]
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValueError(f"“{text[:20]}”不是数字，请填写数字（如 12.50）。") from None
+    if not number.is_finite() or abs(number) > Decimal(10) ** 15:
+        raise ValueError(f"“{text[:20]}”不是有效的数字。")
+    return number
+
+
+_NAME_SEPARATORS = re.compile(r"[、,，;；/\n]+")
+
+
+def split_names(value: Any) -> list[str]:
+    """Names joined by 、 (also , ， ; ； / or line breaks) → a list without blanks or repeats, order kept."""
+    if is_empty(value):
+        return []
+    seen: dict[str, None] = {}
+    for part in _NAME_SEPARATORS.split(parse_text(value)):
+        part = part.strip()
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+# --- resolvers: (ctx, text) → record of the court; ValueError naming the candidates ---------------------
+
+def _court_filter(ctx: ImportContext, qs):
+    if ctx.court is not None and hasattr(qs.model, "court"):
+        qs = qs.filter(court=ctx.court)
+    return qs
+
+
+def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name_field: str = "name"):
+    """The one record of `queryset` (narrowed to ctx.court) whose `name_field` is `text`.
+
+    The whole name→record map is loaded once per import and kept in ctx.cache (registers of a court hold
+    at most a few thousand named records: departments, branches)."""
+    name = parse_text(text)
+    if not name:
+        return None
+    qs = _court_filter(ctx, queryset)
+    key = f"by_name:{qs.model._meta.label_lower}:{name_field}:{qs.query}"
+    index = ctx.cache.get(key)
+    if index is None:
+        index = {}
+        for obj in qs:
+            index.setdefault(str(getattr(obj, name_field)), []).append(obj)
+        ctx.cache[key] = index
+    found = index.get(name, [])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        close = [n for n in index if name in n or n in name][:5]
+        hint = f"相近的有：{'、'.join(close)}" if close else f"请先在系统中建立该{label}，或核对名称"
+        raise ValueError(f"本院没有名为“{name[:30]}”的{label}，{hint}。")
+    raise ValueError(f"本院有 {len(found)} 个名为“{name}”的{label}，请改用全称区分。")
+
+
+def resolve_department(ctx: ImportContext, name: Any):
+    """A department of the import's court by its exact name (部门名称)."""
+    from tianping.org.models import Department
+
+    return resolve_by_name(ctx, Department.objects.all(), name, label="部门")
+
+
+def resolve_court(ctx: ImportContext, code: Any):
+    """A court by its 法院代字 (鲁0403). Courts are not court-scoped; any existing court may be named."""
+    from tianping.org.models import Court
+
+    text = parse_text(code)
+    if not text:
+        return None
+    court = Court.objects.filter(code=text).first()
+    if court is None:
+        raise ValueError(f"没有法院代字为“{text[:20]}”的法院，请先导入该法院或核对代字。")
+    return court
+
+
+_PERSON_RE = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（]\s*(?P<staff>[^()（）]*?)\s*[)）]$")
+
+
+def _people_index(ctx: ImportContext) -> dict[str, list[tuple[int, str, bool]]]:
+    index = ctx.cache.get("people_index")
+    if index is None:
+        from tianping.org.models import Person
+
+        index = {}
+        rows = _court_filter(ctx, Person.objects.all()).values_list("id", "name", "staff_number", "left_on")
+        for pk, name, staff, left_on in rows.iterator(chunk_size=5000):
+            index.setdefault(name, []).append((pk, staff, left_on is None))
+        ctx.cache["people_index"] = index
+    return index
+
+
+def _person_by_pk(ctx: ImportContext, pk: int):
+    from tianping.org.models import Person
+
+    cache = ctx.cache.setdefault("people_by_pk", {})
+    if pk not in cache:
+        if len(cache) > 5000:
+            cache.clear()
+        cache[pk] = Person.objects.get(pk=pk)
+    return cache[pk]
+
+
+def resolve_person(ctx: ImportContext, text: Any):
+    """A person of the import's court written as 张伟 or 张伟(0312) (staff number in half- or full-width
+    brackets to tell namesakes apart). Unknown or ambiguous → ValueError naming the candidates. Among
+    namesakes, one still in service wins over people who have left."""
+    raw = parse_text(text)
+    if not raw:
+        return None
+    m = _PERSON_RE.match(raw)
+    name, staff = (m.group("name").strip(), m.group("staff")) if m else (raw, None)
+    found = _people_index(ctx).get(name, [])
+    if staff is not None:
+        hits = [f for f in found if f[1] == staff]
+        if len(hits) == 1:
+            return _person_by_pk(ctx, hits[0][0])
+        if not found:
+            raise ValueError(f"本院没有名为“{name[:20]}”的人员，请核对姓名。")
+        options = "、".join(f"{name}({f[1]})" for f in found[:8] if f[1])
+        raise ValueError(f"本院没有工号为 {staff[:20]} 的“{name}”，可选：{options or '（均无工号）'}。")
+    if len(found) == 1:
+        return _person_by_pk(ctx, found[0][0])
+    if not found:
+        raise ValueError(f"本院没有名为“{name[:20]}”的人员，请核对姓名，或先在人员名册中添加。")
+    serving = [f for f in found if f[2]]
+    if len(serving) == 1:
+        return _person_by_pk(ctx, serving[0][0])
+    options = "、".join(f"{name}({f[1]})" if f[1] else name for f in (serving or found)[:8])
+    raise ValueError(f"本院有 {len(serving or found)} 个名为“{name}”的人员，请写成 姓名(工号) 以区分：{options}。")
+
+
+def resolve_people(ctx: ImportContext, text: Any) -> list:
+    """Several people joined by 、 → list of Person; each name as in resolve_person. All problems in one
+    message, so the user fixes the cell once."""
+    people, problems = [], []
+    for part in split_names(text):
+        try:
+            people.append(resolve_person(ctx, part))
+        except ValueError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValueError("；".join(problems))
+    return people
+
+
+# --- reading a spreadsheet: .xlsx (Excel, WPS, LibreOffice) and .csv (UTF-8, UTF-8-BOM, GB18030) ------------
+
+XLSX_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def detect_csv_encoding(path: Path) -> str:
+    """utf-8-sig when it has a BOM or decodes as UTF-8; otherwise GB18030 (a superset of GBK, which
+    Chinese Excel writes). Reads in chunks so a large file is not held in memory."""
+    with open(path, "rb") as fh:
+        head = fh.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+            return "utf-8"
+        except UnicodeDecodeError:
+            pass
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("gb18030")()
+        try:
+            while chunk := fh.read(1 << 20):
+                decoder.decode(chunk)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise FileError("无法识别 CSV 文件的文字编码：请用 Excel 另存为 .xlsx，或保存为 UTF-8 编码的 CSV。") from None
+    return "gb18030"
+
+
+class Sheet:
+    """Rows of an uploaded spreadsheet, streamed: `headers`, `estimated_rows` and `rows()` yielding
+    (Excel row number, list of cell values)."""
+
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+        self.headers: list[str] = []
+        self.estimated_rows = 0
+        self._wb = None
+        with open(self.path, "rb") as fh:
+            magic = fh.read(4)
+        if magic == XLSX_MAGIC:
+            self.kind = "xlsx"
+            self._open_xlsx()
+        elif magic == OLE_MAGIC:
+            raise FileError("这是旧版 .xls 或加密的 Excel 文件：请在 Excel/WPS 中“另存为” .xlsx 后再导入。")
+        elif b"\x00" in magic:
+            raise FileError("文件类型不对：请上传 .xlsx 或 .csv 文件。")
+        else:
+            self.kind = "csv"
+            self._open_csv()
+
+    def _open_xlsx(self) -> None:
+        from openpyxl import load_workbook
+
+        try:
+            self._wb = load_workbook(self.path, read_only=True, data_only=True)
+        except Exception:  # noqa: BLE001 - any parse failure of the zip/XML means an unreadable file
+            raise FileError("无法读取该 .xlsx 文件（文件已损坏或不是 Excel 文件）：请用 Excel/WPS 重新保存后再导入。"
+                            ) from None
+        self._ws = self._wb.worksheets[0]
+        try:
+            self.estimated_rows = max((self._ws.max_row or 1) - 1, 0)
+        except Exception:  # noqa: BLE001 - a broken dimension record only spoils the estimate
+            self.estimated_rows = 0
+        # Some writers record a wrong sheet dimension; read what is really there.
+        self._ws.reset_dimensions()
+        self._iter = self._xlsx_rows()
+        try:
+            first = next(self._iter)
+        except StopIteration:
+            raise FileError("文件是空的：第 1 行应为表头。") from None
+        self.headers = [parse_text(v) if not isinstance(v, str) else v.strip() for v in first[1]]
+
+    def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(self._ws.iter_rows(values_only=True), start=1):
+                yield number, list(row)
+        except FileError:
+            raise
+        except Exception:  # noqa: BLE001
+            raise FileError("读取 .xlsx 文件时出错（文件可能已损坏）：请用 Excel/WPS 重新保存后再导入。") from None
+
+    def _open_csv(self) -> None:
+        encoding = detect_csv_encoding(self.path)
+        with open(self.path, "rb") as fh:
+            self.estimated_rows = max(sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b"")) - 1, 0)
+        self._fh = open(self.path, encoding=encoding, newline="")  # noqa: SIM115 - closed in close()
+        sample = self._fh.read(4096)
+        self._fh.seek(0)
+        try:
+            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+        except csv.Error:
+            dialect = csv.excel
+        csv.field_size_limit(1 << 20)
+        self._iter = self._csv_rows(csv.reader(self._fh, dialect))
+        try:
+            first = next(self._iter)
+        except StopIteration:
+            raise FileError("文件是空的：第 1 行应为表头。") from None
+        self.headers = [h.strip().lstrip("\ufeff") for h in first[1]]
+
+    def _csv_rows(self, reader) -> Iterator[tuple[int, list[Any]]]:
+        try:
+            for number, row in enumerate(reader, start=1):
+                yield number, row
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise FileError(f"CSV 文件格式错误（{exc}）：请用 Excel 另存为 .xlsx 后再导入。") from None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(Excel row number, cells) for every row after the header, empty rows included."""
+        yield from self._iter
+
+    def close(self) -> None:
+        if self._wb is not None:
+            self._wb.close()
+        if getattr(self, "_fh", None) is not None:
+            self._fh.close()
+
+
+@contextmanager
+def open_sheet(path: Path | str):
+    sheet = Sheet(path)
+    try:
+        yield sheet
+    finally:
+        sheet.close()
+
+
+def _normalise_header(text: str) -> str:
+    return re.sub(r"[\s*＊]|（必填）|\(必填\)", "", text or "")
+
+
+def map_headers(reg: Register, headers: list[str]) -> dict[int, Column]:
+    """Column index → Column by header text. Unknown columns (and 错误原因 of an error report) are ignored,
+    so a corrected error report can be imported as it is. A missing required column is a file error."""
+    by_header = {_normalise_header(c.header): c for c in reg.columns}
+    mapping: dict[int, Column] = {}
+    for i, h in enumerate(headers):
+        col = by_header.get(_normalise_header(str(h or "")))
+        if col is not None and col not in mapping.values():
+            mapping[i] = col
+    missing = [c.header for c in reg.columns if c.required and c not in mapping.values()]
+    if missing:
+        raise FileError(f"第 1 行表头缺少必填列：{'、'.join(missing)}。请下载导入模板，按模板的表头填写"
+                        f"（应为：{'、'.join(reg.headers())}）。")
+    if not mapping:
+        raise FileError(f"第 1 行没有可识别的表头：应为 {'、'.join(reg.headers())}。")
+    return mapping
+
+
+# --- the engine ---------------------------------------------------------------------------------------------
+
+def _infer_parser(reg: Register, col: Column) -> Callable[[Any], Any]:
+    if col.parse is not None:
+        return col.parse
+    try:
+        f = reg.model._meta.get_field(col.field)
+    except Exception:  # noqa: BLE001 - a key that save_row understands
+        return parse_text
+    if f.is_relation:
+        return parse_text
+    if f.choices:
+        return parse_choice({str(label): value for value, label in f.flatchoices})
+    if isinstance(f, models.DateTimeField):
+        return parse_date
+    if isinstance(f, models.DateField):
+        return parse_date
+    if isinstance(f, models.BooleanField):
+        return parse_bool
+    if isinstance(f, models.DecimalField):
+        return parse_decimal
+    if isinstance(f, (models.IntegerField, models.BigIntegerField)):
+        return parse_int
+    if col.field in ("id_number",):
+        return parse_id_number
+    return parse_text
+
+
+def column_choices(reg: Register, col: Column) -> list[str]:
+    """The texts offered in the template's drop-down for a column."""
+    if col.choices is not None:
+        return list(col.choices)
+    parser = _infer_parser(reg, col)
+    labels = getattr(parser, "choice_labels", None)
+    if labels:
+        return list(labels)
+    if parser is parse_bool:
+        return ["是", "否"]
+    return []
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _model_fields(reg: Register) -> dict[str, Any]:
+    out = {}
+    for col in reg.columns:
+        f = _model_field(reg.model, col.field)
+        if f is not None:
+            out[col.field] = f
+    return out
+
+
+def _unique_sets(reg: Register) -> list[tuple[str, ...]]:
+    """Field sets (besides the natural key) that must be unique within the court: unique=True fields and
+    UniqueConstraints of the model whose fields the register sets."""
+    meta = reg.model._meta
+    sets: list[tuple[str, ...]] = []
+    for f in meta.concrete_fields:
+        if f.unique and not f.primary_key:
+            sets.append((f.name,))
+    for c in meta.constraints:
+        if isinstance(c, models.UniqueConstraint) and c.fields:
+            sets.append(tuple(f for f in c.fields if f != "court"))
+    set_fields = {c.field for c in reg.columns}
+    key = tuple(reg.natural_key)
+    return [s for s in dict.fromkeys(sets) if s and s != key and set(s) <= set_fields]
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    return value
+
+
+class _Engine:
+    def __init__(self, reg: Register, ctx: ImportContext, result: ImportResult, mapping: dict[int, Column]):
+        self.reg, self.ctx, self.result, self.mapping = reg, ctx, result, mapping
+        self.parsers = {i: _infer_parser(reg, c) for i, c in mapping.items()}
+        self.fields = _model_fields(reg)
+        self.unique_sets = _unique_sets(reg)
+        self.seen_keys: dict[tuple, int] = {}
+        self.seen_unique: dict[tuple[str, ...], dict[tuple, int]] = {s: {} for s in self.unique_sets}
+        self.writing = True
+        self.header_of = {c.field: c.header for c in reg.columns}
+        self.has_version = any(f.name == "version" for f in reg.model._meta.concrete_fields)
+        self.has_updated_at = any(f.name == "updated_at" for f in reg.model._meta.concrete_fields)
+
+    def problem(self, row: int, column: str, message: str) -> None:
+        self.result.problems.append(Problem(row, column, message))
+
+    def parse_row(self, row_number: int, cells: list[Any]) -> dict[str, Any] | None:
+        ctx, values, ok = self.ctx, {}, True
+        ctx.row_number = row_number
+        for i, col in self.mapping.items():
+            raw = cells[i] if i < len(cells) else None
+            try:
+                value = self.parsers[i](raw)
+                if col.required and (value is None or value == "" or value == []):
+                    raise ValueError(f"必填，不能为空。请填写{col.header}。")
+                if col.resolve is not None and value not in (None, "", []):
+                    value = col.resolve(ctx, value)
+            except RowError as exc:
+                self.problem(row_number, exc.column or col.header, exc.message)
+                ok = False
+                continue
+            except (ValueError, ValidationError) as exc:
+                self.problem(row_number, col.header, _message(exc))
+                ok = False
+                continue
+            values[col.field] = value
+        if ok and self.reg.prepare_row is not None:
+            try:
+                values = self.reg.prepare_row(ctx, values)
+            except RowError as exc:
+                self.problem(row_number, exc.column, exc.message)
+                return None
+            except (ValueError, ValidationError) as exc:
+                self.report_validation(row_number, exc)
+                return None
+        return values if ok else None
+
+    def report_validation(self, row_number: int, exc: Exception) -> None:
+        if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
+            for fname, errors in exc.message_dict.items():
+                header = self.header_of.get(fname, "")
+                if not header and fname != "__all__":
+                    try:
+                        header = str(self.reg.model._meta.get_field(fname).verbose_name)
+                    except Exception:  # noqa: BLE001
+                        header = fname
+                for msg in errors:
+                    self.problem(row_number, header, msg)
+        else:
+            self.problem(row_number, "", _message(exc))
+
+    # generic upsert of one batch
+    def process(self, batch: list[tuple[int, list[Any]]]) -> None:
+        parsed = []
+        for row_number, cells in batch:
+            values = self.parse_row(row_number, cells)
+            if values is not None:
+                parsed.append((row_number, values))
+        if self.reg.save_row is not None:
+            self.save_custom(parsed)
+        else:
+            self.upsert(parsed)
+
+    def save_custom(self, parsed: list[tuple[int, dict]]) -> None:
+        for row_number, values in parsed:
+            self.ctx.row_number = row_number
+            try:
+                with transaction.atomic():
+                    action = self.reg.save_row(self.ctx, values)
+            except RowError as exc:
+                self.problem(row_number, exc.column, exc.message)
+                continue
+            except (ValueError, ValidationError) as exc:
+                self.report_validation(row_number, exc)
+                continue
+            except IntegrityError as exc:
+                self.problem(row_number, "", f"与已有记录冲突（{str(exc)[:80]}），请核对是否重复。")
+                continue
+            self.count(action)
+
+    def count(self, action: str) -> None:
+        if action == "created":
+            self.result.created += 1
+        elif action == "updated":
+            self.result.updated += 1
+        else:
+            self.result.unchanged += 1
+
+    def key_of(self, values: dict[str, Any]) -> tuple:
+        return tuple(_comparable(values.get(f)) for f in self.reg.natural_key)
+
+    def existing_for(self, keys: list[tuple]) -> dict[tuple, Any]:
+        reg = self.reg
+        if not reg.natural_key or not keys:
+            return {}
+        qs = reg.model._default_manager.all()
+        if reg.court_scoped:
+            qs = qs.filter(court=self.ctx.court)
+        attnames = [reg.model._meta.get_field(f).attname for f in reg.natural_key]
+        if len(attnames) == 1:
+            qs = qs.filter(**{f"{attnames[0]}__in": [k[0] for k in keys]})
+        else:
+            cond = Q()
+            for k in keys:
+                cond |= Q(**dict(zip(attnames, k, strict=True)))
+            qs = qs.filter(cond)
+        return {tuple(getattr(o, a) for a in attnames): o for o in qs}
+
+    def upsert(self, parsed: list[tuple[int, dict]]) -> None:
+        reg, ctx = self.reg, self.ctx
+        rows = []
+        for row_number, values in parsed:
+            key = self.key_of(values)
+            if reg.natural_key:
+                if any(k in (None, "") for k in key):
+                    names = "、".join(self.header_of.get(f, f) for f in reg.natural_key)
+                    self.problem(row_number, names, "用于识别记录的列不能为空。")
+                    continue
+                first = self.seen_keys.get(key)
+                if first is not None:
+                    names = "、".join(self.header_of.get(f, f) for f in reg.natural_key)
+                    self.problem(row_number, names, f"与第 {first} 行重复（同一记录在文件中出现两次），请删除其中一行。")
+                    continue
+                self.seen_keys[key] = row_number
+            rows.append((row_number, key, values))
+        existing = self.existing_for([k for _, k, _ in rows])
+        to_create, to_update, update_fields = [], [], set()
+        unique_candidates = []
+        for row_number, key, values in rows:
+            ctx.row_number = row_number
+            obj = existing.get(key)
+            old: dict[str, Any] = {}
+            if obj is None:
+                kwargs = {k: v for k, v in values.items() if k in self.fields and v is not None}
+                obj = reg.model(**kwargs)
+                if reg.court_scoped:
+                    obj.court = ctx.court
+                changed = list(kwargs)
+            else:
+                changed = []
+                for fname, value in values.items():
+                    f = self.fields.get(fname)
+                    if f is None:
+                        continue
+                    if value is None and not f.null:
+                        continue  # an empty optional cell keeps the field's value (a default or "" field)
+                    current = getattr(obj, f.attname)
+                    new = _comparable(value)
+                    if current != new:
+                        old[fname] = getattr(obj, fname) if not f.is_relation else current
+                        setattr(obj, fname, value)
+                        changed.append(fname)
+            exclude = [n for n, f in self.fields.items() if f.is_relation]  # resolved objects exist already
+            try:
+                obj.full_clean(exclude=exclude + (["court"] if reg.court_scoped else []),
+                               validate_unique=False, validate_constraints=False)
+            except ValidationError as exc:
+                self.report_validation(row_number, exc)
+                continue
+            if obj.pk is not None:
+                # clean() may normalise (e.g. ID numbers): compare again after it ran.
+                changed = [f for f in changed if getattr(obj, self.fields[f].attname) != _comparable(old.get(f))]
+            unique_candidates.append((row_number, obj))
+            if obj.pk is None:
+                to_create.append((row_number, obj))
+            elif changed:
+                update_fields.update(self.fields[f].name for f in changed)
+                to_update.append((row_number, obj, old))
+            else:
+                self.result.unchanged += 1
+        bad = self.check_unique(unique_candidates)
+        to_create = [(r, o) for r, o in to_create if r not in bad]
+        to_update = [(r, o, old) for r, o, old in to_update if r not in bad]
+        self.result.created += len(to_create)
+        self.result.updated += len(to_update)
+        for _, obj, old in to_update:
+            ctx.changes.append({"key": [str(k) for k in self.key_of({f: getattr(obj, f) for f in reg.natural_key})],
+                                "before": {k: _json(v) for k, v in old.items()},
+                                "after": {k: _json(getattr(obj, k)) for k in old}})
+        if self.result.problems:
+            self.writing = False
+        if not self.writing or not (to_create or to_update):
+            return
+        try:
+            with transaction.atomic():
+                self.write(to_create, to_update, update_fields)
+        except IntegrityError as exc:
+            self.writing = False
+            first = (to_create or to_update)[0][0]
+            last = (to_update or to_create)[-1][0]
+            self.problem(first, "", f"第 {first}–{last} 行写入时与已有记录冲突（{str(exc)[:80]}），请核对是否重复。")
+
+    def write(self, to_create, to_update, update_fields) -> None:
+        reg, ctx = self.reg, self.ctx
+        created = [o for _, o in to_create]
+        updated = [(o, old) for _, o, old in to_update]
+        if reg.bulk:
+            if created:
+                reg.model._default_manager.bulk_create(created, batch_size=500)
+            if updated:
+                now = timezone.now()
+                objs = []
+                for o, _old in updated:
+                    if self.has_version:
+                        o.version += 1
+                    if self.has_updated_at:
+                        o.updated_at = now
+                    objs.append(o)
+                fields = sorted(update_fields | ({"version"} if self.has_version else set())
+                                | ({"updated_at"} if self.has_updated_at else set()))
+                reg.model._default_manager.bulk_update(objs, fields, batch_size=200)
+        else:
+            for o in created:
+                o.save()
+            for o, old in updated:
+                if self.has_version:
+                    o.version += 1
+                fields = list(old) + (["version"] if self.has_version else [])
+                o.save(update_fields=fields + (["updated_at"] if self.has_updated_at else []))
+        if reg.after_save is not None:
+            reg.after_save(ctx, created, updated)
+
+    def check_unique(self, candidates: list[tuple[int, Any]]) -> set[int]:
+        """Rows that break a unique constraint besides the natural key (e.g. 工号 within the court)."""
+        bad: set[int] = set()
+        reg = self.reg
+        for fields in self.unique_sets:
+            seen = self.seen_unique[fields]
+            attnames = [reg.model._meta.get_field(f).attname for f in fields]
+            values = []
+            for row_number, obj in candidates:
+                v = tuple(getattr(obj, a) for a in attnames)
+                if any(x in (None, "") for x in v):
+                    continue
+                header = "、".join(self.header_of.get(f, f) for f in fields)
+                if v in seen:
+                    self.problem(row_number, header, f"与第 {seen[v]} 行的{header}重复，请核对。")
+                    bad.add(row_number)
+                    continue
+                seen[v] = row_number
+                values.append((row_number, obj, v))
+            if not values:
+                continue
+            qs = reg.model._default_manager.all()
+            if reg.court_scoped:
+                qs = qs.filter(court=self.ctx.court)
+            if len(attnames) == 1:
+                qs = qs.filter(**{f"{attnames[0]}__in": [v[0] for _, _, v in values]})
+            else:
+                cond = Q()
+                for _, _, v in values:
+                    cond |= Q(**dict(zip(attnames, v, strict=True)))
+                qs = qs.filter(cond)
+            taken = {tuple(getattr(o, a) for a in attnames): o for o in qs}
+            for row_number, obj, v in values:
+                other = taken.get(v)
+                if other is not None and other.pk != obj.pk:
+                    header = "、".join(self.header_of.get(f, f) for f in fields)
+                    self.problem(row_number, header, f"{header}“{'/'.join(map(str, v))}”已属于本院的“{other}”，请核对。")
+                    bad.add(row_number)
+        return bad
+
+
+def _message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(exc.messages)
+    return str(exc) or exc.__class__.__name__
+
+
+def _json(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, (date, Decimal)):
+        return str(value)
+    return value
+
+
+def file_sha256(path: Path | str) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def run_import(reg: Register | str, path: Path | str, *, court=None, user=None, dry_run: bool = False,
+               progress: Callable[[int, int], None] | None = None, batch_size: int = 1000,
+               filename: str = "") -> ImportResult:
+    """Import the spreadsheet at `path` into register `reg` for `court`, all or nothing.
+
+    Returns an ImportResult: counts of rows created/updated/unchanged and every problem (Excel row number,
+    column header, reason). `committed` is True only if nothing was wrong and `dry_run` was False.
+    `progress(done_rows, estimated_total)` is called after each batch (for the progress bar)."""
+    if isinstance(reg, str):
+        reg = get_register(reg)
+    if reg.court_scoped and court is None:
+        raise ValueError(f"{reg.kind} 按法院导入：请指定法院。")
+    ctx = ImportContext(register=reg, court=court, user=user, dry_run=dry_run)
+    result = ImportResult(kind=reg.kind, dry_run=dry_run, file_sha256=file_sha256(path))
+    try:
+        with open_sheet(path) as sheet:
+            mapping = map_headers(reg, sheet.headers)
+            engine = _Engine(reg, ctx, result, mapping)
+            total = sheet.estimated_rows
+            try:
+                with transaction.atomic():
+                    batch: list[tuple[int, list[Any]]] = []
+                    done = 0
+                    for row_number, cells in sheet.rows():
+                        if all(is_empty(c) for c in cells):
+                            continue
+                        result.total += 1
+                        batch.append((row_number, cells))
+                        if len(batch) >= batch_size:
+                            engine.process(batch)
+                            done = row_number - 1
+                            batch = []
+                            if progress:
+                                progress(done, max(total, done))
+                    if batch:
+                        engine.process(batch)
+                    if result.problems or dry_run:
+                        raise _Rollback
+                    _audit_import(ctx, result, filename or Path(path).name)
+                    result.committed = True
+            except _Rollback:
+                pass
+    except FileError as exc:
+        result.problems = [Problem(0, "", str(exc))]
+        result.committed = False
+    result.problems.sort(key=lambda p: p.row)
+    return result
+
+
+def _audit_import(ctx: ImportContext, result: ImportResult, filename: str) -> None:
+    """One audit entry per import, written in the import's transaction.
+
+    Why one entry and not one per row: the audit trail is a hash chain whose head is locked for every
+    entry, so 100,000 per-row entries would serialise 100,000 extra writes and dominate a large import;
+    and the uploaded file itself (kept under the data directory, its SHA-256 in this entry) records every
+    created row exactly. What a file cannot show — the previous values of updated rows — is kept in the
+    entry (`changes`: natural key, before, after; sensitive fields masked by audit_record)."""
+    from tianping.core.audit import audit_record
+
+    counts = {"kind": result.kind, "file": filename, "sha256": result.file_sha256, "rows": result.total,
+              "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
+    masked = []
+    from tianping.core.audit import _mask
+
+    for change in ctx.changes:
+        masked.append({"key": change["key"], "before": _mask(change["before"]), "after": _mask(change["after"])})
+    court_id = ctx.court.pk if ctx.court is not None else None
+    audit_record(actor=ctx.user, event="import.committed", court_id=court_id,
+                 before={"updated_rows": masked} if masked else None, after=counts,
+                 message=f"导入{ctx.register.title}：{result.summary()}（文件 {filename}）")
+
+
+# --- writing: template, error report, export -----------------------------------------------------------------
+
+def write_template(reg: Register | str) -> bytes:
+    """The import template: header row (required columns marked), one example row, drop-down lists for
+    enumerations, text format for ID/staff/case numbers, and a 填写说明 sheet."""
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if isinstance(reg, str):
+        reg = get_register(reg)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = reg.title[:31]
+    lists = wb.create_sheet("选项")
+    guide = wb.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "格式 / 可选值", "说明"])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    required_fill = PatternFill("solid", fgColor="FDE9E7")
+    for i, col in enumerate(reg.columns, start=1):
+        letter = get_column_letter(i)
+        ws.column_dimensions[letter].width = col.width
+        head = ws.cell(row=1, column=i, value=col.header)
+        head.font = Font(bold=True, color="C00000" if col.required else "000000")
+        if col.required:
+            head.fill = required_fill
+        choices = column_choices(reg, col)
+        parser = _infer_parser(reg, col)
+        fmt = ("文本" if col.text else "日期，如 2016-05-03" if parser is parse_date else
+               "是 / 否" if parser is parse_bool else "、".join(choices) if choices else "")
+        note = "必填。" if col.required else ""
+        if col.help:
+            note += col.help
+        if note or fmt:
+            head.comment = Comment(f"{note}{fmt}".strip(), "天平")
+        example = ws.cell(row=2, column=i, value=col.example if col.example != "" else None)
+        if col.text:
+            for r in range(2, 1002):
+                ws.cell(row=r, column=i).number_format = "@"
+            if example.value is not None:
+                example.value = str(example.value)
+        elif parser is parse_date:
+            for r in range(2, 1002):
+                ws.cell(row=r, column=i).number_format = "yyyy-mm-dd"
+        if choices:
+            for j, text in enumerate(choices, start=1):
+                lists.cell(row=j, column=i, value=text)
+            dv = DataValidation(type="list", formula1=f"'选项'!${letter}$1:${letter}${len(choices)}",
+                                allow_blank=not col.required, showErrorMessage=True,
+                                errorTitle="不是可选值", error=f"请从下拉列表中选择{col.header}。")
+            dv.add(f"{letter}2:{letter}10000")
+            ws.add_data_validation(dv)
+        guide.append([col.header, "是" if col.required else "否", fmt, col.help])
+    lists.sheet_state = "hidden"
+    ws.freeze_panes = "A2"
+    guide.column_dimensions["A"].width = 16
+    guide.column_dimensions["C"].width = 50
+    guide.column_dimensions["D"].width = 50
+    guide.append([])
+    guide.append(["第 2 行是示例，导入前请删除或改成真实数据。同一文件再次导入不会重复添加：已有记录按"
+                  + "、".join(c.header for c in reg.columns if c.field in reg.natural_key) + " 识别并更新。"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_error_report(reg: Register | str, path: Path | str, result: ImportResult) -> bytes:
+    """The uploaded rows as they were, with a 错误原因 column filled for every bad row (highlighted).
+    After fixing the marked cells the user can import this very file again (错误原因 is ignored)."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font, PatternFill
+
+    if isinstance(reg, str):
+        reg = get_register(reg)
+    by_row: dict[int, list[str]] = {}
+    for p in result.problems:
+        by_row.setdefault(p.row, []).append(f"{p.column}：{p.message}" if p.column else p.message)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title=f"{reg.title}-错误报告"[:31])
+    red = PatternFill("solid", fgColor="FDE9E7")
+    with open_sheet(path) as sheet:
+        headers = [h for h in sheet.headers if _normalise_header(str(h)) != ERROR_HEADER]
+        keep = [i for i, h in enumerate(sheet.headers) if _normalise_header(str(h)) != ERROR_HEADER]
+        header_cells = []
+        for h in [*headers, ERROR_HEADER]:
+            c = WriteOnlyCell(ws, value=h)
+            c.font = Font(bold=True)
+            header_cells.append(c)
+        ws.append(header_cells)
+        if 0 in by_row:
+            pass
+        for row_number, cells in sheet.rows():
+            values = [cells[i] if i < len(cells) else None for i in keep]
+            reasons = by_row.get(row_number)
+            out = []
+            for v in values:
+                c = WriteOnlyCell(ws, value=_report_cell(v))
+                if isinstance(v, str):
+                    c.number_format = "@"
+                if reasons:
+                    c.fill = red
+                out.append(c)
+            reason = WriteOnlyCell(ws, value="；".join(reasons) if reasons else None)
+            if reasons:
+                reason.font = Font(color="C00000")
+                reason.fill = red
+            out.append(reason)
+            ws.append(out)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _report_cell(value: Any) -> Any:
+    from tianping.core.registers import escape_cell
+
+    if isinstance(value, str):
+        return escape_cell(value)
+    return value
