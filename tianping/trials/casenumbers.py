@@ -29,7 +29,7 @@ DEFAULT_TYPE_CODES = ["民初", "民终", "民再", "民申", "刑初", "刑终"
 _SHAPE = re.compile(
     r"^[(（](?P<year>[^)）]*)[)）]"
     r"(?P<court>最高法|[\u4e00-\u9fff][0-9]*)"
-    r"(?P<type>[\u4e00-\u9fff]*)"
+    r"(?P<type>(?:(?!号)[\u4e00-\u9fff])*)"
     r"(?P<seq>[0-9]*)"
     r"(?P<tail>.*)$"
 )

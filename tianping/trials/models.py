@@ -221,17 +221,25 @@ class Case(CourtScopedModel):
         else:
             self.days_taken = None
 
-    def clean(self) -> None:
-        super().clean()
+    def clean_fields(self, exclude=None) -> None:
+        # year, court code, type code and sequence come from the case number: fill them before the
+        # field checks so a bad number reports the number's problem, not four empty fields
         from tianping.trials.casenumbers import parse_case_number
 
-        errors: dict[str, str] = {}
+        self._number_error = ""
         if self.number:
             try:
-                parsed = parse_case_number(self.number)
-                self.year, self.court_code, self.type_code, self.seq = parsed
+                self.year, self.court_code, self.type_code, self.seq = parse_case_number(self.number)
             except ValueError as exc:
-                errors["number"] = str(exc)
+                self._number_error = str(exc)
+        if self._number_error or not self.number:
+            message = self._number_error or _("请填写案号。")
+            raise ValidationError({"number": message})
+        super().clean_fields(exclude=exclude)
+
+    def clean(self) -> None:
+        super().clean()
+        errors: dict[str, str] = {}
         if self.court_id and self.court_code and self.court_code != self.court.code:
             errors["number"] = _("案号中的法院代字“%(c)s”与本院代字“%(o)s”不一致。") % {
                 "c": self.court_code, "o": self.court.code}
