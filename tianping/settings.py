@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     # tianping, in dependency order
     "tianping.core",
     "tianping.org",
+    "tianping.accounts",
     "tianping.party",
     "tianping.partylife",
     "tianping.trials",
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tianping.core.middleware.LoginRequiredMiddleware",
+    "tianping.core.middleware.SessionSecurityMiddleware",
     "tianping.core.middleware.SecurityHeadersMiddleware",
 ]
 
@@ -186,20 +188,33 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "tianping.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 SESSION_COOKIE_AGE = 12 * 3600  # any session ends after 12 hours
 TIANPING_IDLE_TIMEOUT_SECONDS = _env_int("TIANPING_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 TIANPING_PASSWORD_MAX_AGE_DAYS = _env_int("TIANPING_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
-TIANPING_REQUIRE_MFA = _env_bool("TIANPING_REQUIRE_MFA", not DEBUG)
+# TOTP for every account (the administrators always need it, see accounts/policy.py); off in the demo and
+# in tests unless a test switches it on.
+TIANPING_REQUIRE_MFA = _env_bool("TIANPING_REQUIRE_MFA", not DEBUG and not TESTING)
+# The three administrator roles always need TOTP; only the test suite turns this off (so tests of other
+# areas can force_login an administrator). Deliberately not an environment variable.
+TIANPING_ADMIN_MFA = not TESTING
+TIANPING_LOCKOUT_THRESHOLD = _env_int("TIANPING_LOCKOUT_THRESHOLD", 5, minimum=3, maximum=20)
+TIANPING_LOCKOUT_WINDOW_MINUTES = _env_int("TIANPING_LOCKOUT_WINDOW_MINUTES", 15, minimum=1, maximum=1440)
+TIANPING_LOCKOUT_MINUTES = _env_int("TIANPING_LOCKOUT_MINUTES", 30, minimum=1, maximum=1440)
+OTP_TOTP_ISSUER = "天平"
 TIANPING_DEMO_PASSWORD = os.environ.get("TIANPING_DEMO_PASSWORD", "Tianping@2016")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_NAME = "tianping_session"
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 
 # --- security headers -------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# HSTS and SSL redirect only take effect on HTTPS requests; production sets them below.
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 if not DEBUG and not TESTING:
     SESSION_COOKIE_SECURE = True

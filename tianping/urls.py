@@ -8,6 +8,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("tianping.core.urls")),
     path("org/", include("tianping.org.urls")),
+    path("security/", include("tianping.accounts.urls")),
     path("party/", include("tianping.party.urls")),
     path("life/", include("tianping.partylife.urls")),
     path("trials/", include("tianping.trials.urls")),

@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "tianping.core"
     label = "core"
     verbose_name = _("公共")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from tianping.core.audit import register_sqlite_function
+
+        # SQLite's append-only triggers on the audit table call this function (see tianping/core/audit.py)
+        connection_created.connect(register_sqlite_function, dispatch_uid="tianping_audit_sqlite_function")

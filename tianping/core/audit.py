@@ -2,23 +2,43 @@
 
 Call it inside the same transaction as the change it records (services are @transaction.atomic), so
 that if the entry cannot be written the change rolls back. Sensitive values are masked before storage.
+
+Tamper evidence: each entry's `entry_hash` is SHA-256 over the previous entry's hash and this entry's
+content; the chain head (AuditChainHead) holds the last id/hash. `verify_chain()` (`manage.py audit_verify`)
+recomputes everything and names the first broken entry. Immutability: a database trigger refuses UPDATE,
+DELETE (and TRUNCATE on PostgreSQL) of core_auditevent unless the maintenance switch is on (see
+`audit_maintenance()`), which only `audit_purge` and test-database flushes use. See docs/security.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timezone as dt_timezone
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
-from tianping.core.models import AuditEvent
+from tianping.core.models import AuditChainHead, AuditEvent
 from tianping.core.request_context import current_request_info
 from tianping.core.validators import mask_id_number, mask_phone
 
 # Field names whose values never reach the audit trail in clear.
-SENSITIVE_FIELDS = {"id_number": mask_id_number, "phone": mask_phone, "password": lambda v: "******"}
+SENSITIVE_FIELDS = {
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "password": lambda v: "******",
+    "token": lambda v: "******",
+    "key": lambda v: "******",
+    "secret": lambda v: "******",
+}
+
+# Entries younger than this are never purged (等保 2.0: keep the trail at least 6 months).
+RETENTION_DAYS = 183
 
 
 def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
@@ -27,6 +47,8 @@ def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
         masker = SENSITIVE_FIELDS.get(key)
         if masker and value:
             out[key] = masker(str(value))
+        elif isinstance(value, dict):
+            out[key] = _mask(value)
         elif isinstance(value, models.Model):
             out[key] = str(value)
         elif isinstance(value, (list, tuple)):
@@ -36,30 +58,42 @@ def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
     return json.loads(json.dumps(out, default=str, ensure_ascii=False))
 
 
+def _iso(value: datetime) -> str:
+    return value.astimezone(dt_timezone.utc).isoformat(timespec="microseconds")
+
+
 def entry_digest(entry: AuditEvent) -> str:
-    """The chained hash of one entry: previous hash + the entry's content."""
+    """The chained hash of one entry: previous hash + every stored field of the entry (except its id)."""
     payload = json.dumps(
-        [
-            entry.prev_hash,
-            entry.occurred_at.isoformat(),
-            entry.actor_id,
-            entry.actor_name,
-            entry.actor_roles,
-            entry.ip,
-            entry.request_id,
-            entry.event,
-            entry.court_id_value,
-            entry.object_type,
-            entry.object_id,
-            entry.object_repr,
-            entry.changes,
-            entry.message,
-        ],
+        {
+            "prev": entry.prev_hash,
+            "at": _iso(entry.occurred_at),
+            "actor_id": str(entry.actor_id or ""),
+            "actor_name": entry.actor_name,
+            "actor_roles": entry.actor_roles,
+            "ip": entry.ip or "",
+            "request_id": entry.request_id,
+            "event": entry.event,
+            "court": str(entry.court_id_value if entry.court_id_value is not None else ""),
+            "object_type": entry.object_type,
+            "object_id": entry.object_id,
+            "object_repr": entry.object_repr,
+            "changes": entry.changes,
+            "message": entry.message,
+        },
         ensure_ascii=False,
         sort_keys=True,
         default=str,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _chain_head_for_update() -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(pk=1).first()
+    if head is None:
+        AuditChainHead.objects.get_or_create(pk=1)
+        head = AuditChainHead.objects.select_for_update().get(pk=1)
+    return head
 
 
 def audit_record(
@@ -71,11 +105,16 @@ def audit_record(
     after: dict[str, Any] | None = None,
     message: str = "",
     court_id: int | None = None,
+    actor_name: str = "",
 ) -> AuditEvent:
-    """Append one entry. `before`/`after` are dicts of changed fields; sensitive fields are masked."""
+    """Append one entry. `before`/`after` are dicts of changed fields; sensitive fields are masked.
+
+    `actor` defaults to the signed-in user of the current request; `actor_name` records the typed user name
+    of an anonymous event (a failed login)."""
     info = current_request_info()
     if actor is None:
-        actor = info.get("user")
+        request = info.get("request")
+        actor = getattr(request, "user", None) if request is not None else info.get("user")
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     changes: dict[str, Any] = {}
@@ -83,18 +122,21 @@ def audit_record(
         changes = {"before": _mask(before), "after": _mask(after)}
     if court_id is None and target is not None:
         court_id = getattr(target, "court_id", None)
+    if court_id is None and actor is not None:
+        court_id = getattr(actor, "court_id", None)
     roles = ""
     if actor is not None:
         from tianping.core.scope import user_roles
 
         roles = ",".join(sorted(user_roles(actor)))
     with transaction.atomic():
-        # Serialise writers on the chain head so two concurrent entries never share a prev_hash.
-        last = AuditEvent.objects.select_for_update().order_by("-id").only("entry_hash").first()
+        # Lock the chain head: two concurrent writers must not both chain onto the same predecessor (on
+        # PostgreSQL the second waits here and then reads the hash the first one wrote).
+        head = _chain_head_for_update()
         entry = AuditEvent(
             occurred_at=timezone.now(),
             actor=actor,
-            actor_name=getattr(actor, "username", "") if actor else info.get("username", ""),
+            actor_name=(getattr(actor, "username", "") if actor else (actor_name or info.get("username", "")))[:150],
             actor_roles=roles,
             ip=info.get("ip"),
             request_id=info.get("request_id", ""),
@@ -104,11 +146,13 @@ def audit_record(
             object_id=str(target.pk) if target is not None and target.pk is not None else "",
             object_repr=str(target)[:200] if target is not None else "",
             changes=changes,
-            message=message,
-            prev_hash=last.entry_hash if last else "",
+            message=_mask({"m": message})["m"] if message else "",
+            prev_hash=head.last_hash,
         )
         entry.entry_hash = entry_digest(entry)
         entry.save()
+        head.last_id, head.last_hash = entry.pk, entry.entry_hash
+        head.save(update_fields=["last_id", "last_hash"])
     return entry
 
 
@@ -120,3 +164,110 @@ def model_changes(instance: models.Model, fields: list[str], old: dict[str, Any]
         if old.get(f) != new:
             before[f], after[f] = old.get(f), new
     return before, after
+
+
+# --- verification ---------------------------------------------------------------------------------
+
+@dataclass
+class ChainReport:
+    ok: bool
+    checked: int
+    first_broken_id: int | None = None
+    reason: str = ""
+
+
+def verify_chain(*, batch: int = 5000) -> ChainReport:
+    """Recompute every hash in id order. The first entry must chain onto the purge anchor; each next one onto
+    its predecessor; the last one must be the chain head (entries cut off the end are detected too)."""
+    head = AuditChainHead.objects.filter(pk=1).first()
+    expected_prev = head.anchor_hash if head else ""
+    last_id = head.anchor_id if head else 0
+    checked = 0
+    previous_id = None
+    while True:
+        rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
+        if not rows:
+            break
+        for entry in rows:
+            checked += 1
+            if entry.prev_hash != expected_prev:
+                where = f"#{previous_id}" if previous_id else "链首"
+                return ChainReport(False, checked, entry.pk,
+                                   f"第 {entry.pk} 条的前序哈希与 {where} 不符（其前的记录被删除或改动）")
+            if entry_digest(entry) != entry.entry_hash:
+                return ChainReport(False, checked, entry.pk, f"第 {entry.pk} 条的内容与其哈希不符（记录被改动）")
+            expected_prev = entry.entry_hash
+            previous_id = last_id = entry.pk
+    if head is not None and head.last_hash and head.last_hash != expected_prev:
+        return ChainReport(False, checked, head.last_id,
+                           f"链头记录的最后一条为 #{head.last_id}，但表中最后一条为 #{previous_id or '无'}（末尾记录被删除）")
+    return ChainReport(True, checked)
+
+
+# --- maintenance (purge, test-database flush) -------------------------------------------------------
+
+def _sqlite_flag(conn) -> int:
+    return 1 if getattr(conn, "_tianping_audit_maintenance", False) else 0
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """connection_created handler: SQLite triggers ask `tianping_audit_maintenance()` whether to allow."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("tianping_audit_maintenance", 0,
+                                              lambda: _sqlite_flag(connection))
+
+
+@contextlib.contextmanager
+def audit_maintenance(using=None):
+    """Allow UPDATE/DELETE/TRUNCATE of the audit table on this connection for the duration of the block.
+
+    PostgreSQL: the session setting `tianping.audit_maintenance = on`, which the trigger checks.
+    SQLite: a per-connection flag read by the `tianping_audit_maintenance()` SQL function."""
+    from django.db import connections
+
+    conn = connections[using] if using else connection
+    conn.ensure_connection()
+    if conn.vendor == "postgresql":
+        with conn.cursor() as cur:
+            cur.execute("SELECT set_config('tianping.audit_maintenance', 'on', false)")
+        try:
+            yield
+        finally:
+            with conn.cursor() as cur:
+                cur.execute("SELECT set_config('tianping.audit_maintenance', 'off', false)")
+    else:
+        conn._tianping_audit_maintenance = True
+        try:
+            yield
+        finally:
+            conn._tianping_audit_maintenance = False
+
+
+def purge_before(cutoff: datetime, *, actor_name: str = "audit_purge") -> int:
+    """Delete entries older than `cutoff`, never younger than RETENTION_DAYS; returns the count.
+
+    The chain stays verifiable: the anchor moves to the last purged entry, and the purge itself is recorded."""
+    from datetime import timedelta
+
+    limit = timezone.now() - timedelta(days=RETENTION_DAYS)
+    if cutoff > limit:
+        raise ValueError(f"不能删除 {RETENTION_DAYS} 天内的审计记录：截止日期最晚为 {timezone.localtime(limit):%Y-%m-%d}。")
+    with transaction.atomic():
+        head = _chain_head_for_update()
+        # Only a contiguous run from the start of the chain goes (everything before the first entry that is
+        # to be kept), so the remaining chain stays verifiable from the new anchor.
+        first_kept = AuditEvent.objects.filter(occurred_at__gte=cutoff).order_by("id").first()
+        to_delete = AuditEvent.objects.all()
+        if first_kept is not None:
+            to_delete = to_delete.filter(id__lt=first_kept.pk)
+        last = to_delete.order_by("-id").first()
+        if last is None:
+            return 0
+        count = to_delete.count()
+        with audit_maintenance():
+            to_delete._raw_delete(to_delete.db)
+        head.anchor_id, head.anchor_hash = last.pk, last.entry_hash
+        head.save(update_fields=["anchor_id", "anchor_hash"])
+        audit_record(event="audit.purged", actor_name=actor_name,
+                     message=f"删除 {timezone.localtime(cutoff):%Y-%m-%d} 之前的审计记录 {count} 条（至 #{last.pk}）")
+    return count

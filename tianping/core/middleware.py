@@ -1,12 +1,18 @@
-"""Middleware: request ids for the audit trail, login required everywhere, security headers."""
+"""Middleware: request ids for the audit trail, login required everywhere, session limits (idle and absolute
+timeout), the second-factor and password-change gates, security headers."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from tianping.core.request_context import reset_request_info, set_request_info
 
@@ -62,6 +68,84 @@ def public(view_func):
     return view_func
 
 
+SESSION_LOGIN_AT = "_tp_login_at"
+SESSION_LAST_SEEN = "_tp_last_seen"
+LAST_SEEN_WRITE_EVERY = 30  # seconds: limits session writes to one per half minute of activity
+
+
+def _redirect(request, url: str):
+    """A redirect that also works for htmx requests (which would otherwise swap the target page in)."""
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+class SessionSecurityMiddleware:
+    """For signed-in users: end idle sessions and sessions older than the maximum; then, until the user has
+    passed the second factor (when required) and changed an initial or expired password, allow only the
+    pages that do that (and logout).
+
+    Times are kept in the session as epoch seconds; the limits come from the security policy row."""
+
+    EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz", "/favicon.ico")
+    GATE_EXEMPT_URL_NAMES = ("core:logout", "core:password_change", "accounts:mfa_verify", "accounts:mfa_setup")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated or request.path.startswith(self.EXEMPT_PREFIXES):
+            return self.get_response(request)
+        from tianping.accounts.policy import get_policy, mfa_required, password_expired
+
+        policy = get_policy()
+        now = time.time()
+        session = request.session
+        login_at = session.get(SESSION_LOGIN_AT)
+        last_seen = session.get(SESSION_LAST_SEEN)
+        if login_at is None:  # a session made without the login view (e.g. a test's force_login)
+            session[SESSION_LOGIN_AT] = login_at = now
+        if last_seen is not None and now - last_seen > policy.idle_timeout_minutes * 60:
+            return self._end(request, "session.idle_timeout",
+                             _("您已超过 %(n)d 分钟没有操作，已自动退出，请重新登录。")
+                             % {"n": policy.idle_timeout_minutes})
+        if now - login_at > policy.session_max_hours * 3600:
+            return self._end(request, "session.expired",
+                             _("登录已超过 %(n)d 小时，请重新登录。") % {"n": policy.session_max_hours})
+        if last_seen is None or now - last_seen > LAST_SEEN_WRITE_EVERY:
+            session[SESSION_LAST_SEEN] = now
+
+        if not self._gate_exempt(request):
+            if mfa_required(user, policy) and not (hasattr(user, "is_verified") and user.is_verified()):
+                from django_otp import user_has_device
+
+                name = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
+                return _redirect(request, f"{reverse(name)}?next={request.get_full_path()}")
+            if user.must_change_password or password_expired(user, policy):
+                return _redirect(request, reverse("core:password_change"))
+        return self.get_response(request)
+
+    def _gate_exempt(self, request) -> bool:
+        paths = getattr(self.__class__, "_gate_paths", None)
+        if paths is None:
+            paths = tuple(reverse(name) for name in self.GATE_EXEMPT_URL_NAMES)
+            self.__class__._gate_paths = paths
+        return request.path in paths
+
+    def _end(self, request, event: str, message: str):
+        from tianping.core.audit import audit_record
+
+        user = request.user
+        audit_record(actor=user, event=event, message=message)
+        request._tianping_logout_reason = event  # the logout signal records "logout" only for a user's own logout
+        logout(request)
+        messages.warning(request, message)
+        return _redirect(request, f"{reverse(settings.LOGIN_URL)}?next={request.get_full_path()}")
+
+
 class SecurityHeadersMiddleware:
     """CSP without inline scripts, and no caching of pages that may hold personal data."""
 
@@ -77,6 +161,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.CSP)
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+        response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not request.path.startswith("/static/"):
+            # pages may hold personal data: never keep them in a browser or proxy cache
             response["Cache-Control"] = "no-store"
+            response["Pragma"] = "no-cache"
         return response

@@ -52,8 +52,10 @@ class AuditEvent(models.Model):
     """
 
     occurred_at = models.DateTimeField(_("时间"), db_index=True)
+    # DO_NOTHING: the trail is append-only, so deleting an account must not rewrite its entries (the name
+    # stays in actor_name). Accounts are disabled, not deleted.
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="+", db_constraint=False)
+                              on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
     actor_name = models.CharField(_("操作人账号"), max_length=150, blank=True)
     actor_roles = models.CharField(_("角色"), max_length=200, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
@@ -75,3 +77,21 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M:%S} {self.actor_name} {self.event} {self.object_repr}"
+
+
+class AuditChainHead(models.Model):
+    """The head of the audit hash chain (one row): the last entry's id and hash, and the anchor left by the
+    last purge. Writers lock this row, so two concurrent entries never chain onto the same predecessor, and
+    `audit_verify` detects entries removed from the end of the chain."""
+
+    last_id = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, blank=True)
+    anchor_id = models.BigIntegerField(default=0, help_text="id of the last purged entry")
+    anchor_hash = models.CharField(max_length=64, blank=True, help_text="hash of the last purged entry")
+
+    class Meta:
+        verbose_name = _("审计链头")
+        verbose_name_plural = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"#{self.last_id} {self.last_hash[:12]}"

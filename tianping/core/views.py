@@ -84,9 +84,13 @@ class ExportMixin:
         from tianping.core.audit import audit_record
         from tianping.core.registers import export_xlsx, get_register
 
-        reg = get_register(self.register_kind)
+        from tianping.core.scope import register_for_user
+
+        # ID numbers and phones leave masked unless the user may export personal data (issue 3)
+        reg, full = register_for_user(get_register(self.register_kind), self.request.user)
         data = export_xlsx(reg, queryset.iterator(chunk_size=2000))
-        audit_record(actor=self.request.user, event="export", message=f"{reg.kind} {self.request.GET.urlencode()}")
+        audit_record(actor=self.request.user, event="export.personal" if full else "export",
+                     message=f"{reg.kind} {self.request.GET.urlencode()}" + (" 含完整身份证号/手机号" if full else ""))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{reg.kind}-{stamp}.xlsx"

@@ -128,6 +128,13 @@ class Education(models.TextChoices):
 
 
 class PersonQuerySet(CourtScopedQuerySet):
+    def visible_to(self, user):
+        """People whose personal data the user may read (rules in tianping.core.scope)."""
+        from tianping.core.scope import person_scope_filter
+
+        q = person_scope_filter(user)
+        return self if q is None else self.filter(q)
+
     def in_service(self):
         return self.filter(left_on__isnull=True)
 
