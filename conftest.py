@@ -11,6 +11,17 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 TEST_PASSWORD = "Test@Pass2016x"
 
 
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Each test starts in Chinese: a request in English (LocaleMiddleware) leaves the thread's language set."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def court(db):
     from tianping.org.tests.factories import CourtFactory

@@ -151,7 +151,11 @@ class OrgTreeView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         user = self.request.user
         people = Person.objects.visible_to(user).in_service().order_by("-is_leadership", "post", "name")
-        departments = (Department.objects.visible_to(user).filter(active=True)
+        # inactive departments still appear while someone in service is in them, so that the court's
+        # total is the sum of its departments (and matches the roster it links to)
+        departments = (Department.objects.visible_to(user)
+                       .filter(Q(active=True) | Q(id__in=people.filter(department__isnull=False).values("department_id")))
+                       .order_by("sort_order", "name")
                        .prefetch_related(Prefetch("people", queryset=people, to_attr="staff")))
         courts = Court.objects.visible_to(user).filter(id__in=departments.values("court_id"))
         tree = []
