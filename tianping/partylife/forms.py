@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tianping.core.forms import StyledModelForm, style_form
+from tianping.org.models import Person
+from tianping.partylife.models import Campaign, Meeting, MeetingType
+
+
+class MeetingForm(StyledModelForm):
+    speaker_people = forms.ModelMultipleChoiceField(label=_("主讲人（本院）"), queryset=Person.objects.none(),
+                                                    required=False)
+    external_name = forms.CharField(label=_("外请主讲人姓名"), max_length=40, required=False)
+    external_unit = forms.CharField(label=_("外请主讲人单位"), max_length=100, required=False,
+                                    help_text=_("如：中共枣庄市委党校"))
+    talk_title = forms.CharField(label=_("讲题"), max_length=200, required=False)
+
+    class Meta:
+        model = Meeting
+        fields = ["meeting_type", "organisation", "date", "start_time", "end_time", "place", "host", "topic",
+                  "campaign", "status", "study_hours", "minutes", "resolutions"]
+        widgets = {
+            "date": forms.DateInput(),
+            "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "end_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+            "resolutions": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, court, organisations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.court = court
+        self.fields["organisation"].queryset = organisations
+        self.fields["meeting_type"].queryset = MeetingType.objects.filter(active=True)
+        people = Person.objects.filter(court=court, left_on__isnull=True).order_by("name")
+        self.fields["host"].queryset = Person.objects.filter(court=court).order_by("name")
+        self.fields["speaker_people"].queryset = people
+        self.fields["campaign"].queryset = Campaign.objects.filter(court=court)
+        self.fields["study_hours"].required = False
+        self.fields["study_hours"].help_text = _("留空按会议类型的默认学时")
+        if self.instance.pk:
+            self.fields["speaker_people"].initial = list(
+                self.instance.speakers.filter(person__isnull=False).values_list("person_id", flat=True))
+            ext = self.instance.speakers.filter(person__isnull=True).first()
+            if ext:
+                self.fields["external_name"].initial = ext.external_name
+                self.fields["external_unit"].initial = ext.external_unit
+            first = self.instance.speakers.first()
+            if first:
+                self.fields["talk_title"].initial = first.title
+        style_form(self)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("external_unit") and not cleaned.get("external_name"):
+            self.add_error("external_name", _("填写了主讲人单位，请同时填写外请主讲人姓名。"))
+        mtype = cleaned.get("meeting_type")
+        org = cleaned.get("organisation")
+        if mtype and org:
+            court_level = org.kind in {"party_group", "organ_committee"}
+            if mtype.level == "branch" and court_level:
+                self.add_error("organisation", _("“%(t)s”由支部（党小组）召开，请选择支部。") % {"t": mtype.name})
+            if mtype.level == "court" and not court_level:
+                self.add_error("organisation", _("“%(t)s”是全院性会议，请选择党组或机关党委。") % {"t": mtype.name})
+        return cleaned
+
+    def speakers(self) -> list[dict]:
+        title = self.cleaned_data.get("talk_title", "")
+        out = [{"person": p, "title": title} for p in self.cleaned_data.get("speaker_people") or []]
+        if self.cleaned_data.get("external_name"):
+            out.append({"external_name": self.cleaned_data["external_name"],
+                        "external_unit": self.cleaned_data.get("external_unit", ""), "title": title})
+        return out
+
+    def meeting_data(self) -> dict:
+        data = {f: self.cleaned_data[f] for f in self.Meta.fields}
+        if data.get("study_hours") is None:
+            mtype = data["meeting_type"]
+            data["study_hours"] = mtype.study_hours
+        return data
+
+
+class TaskForm(forms.Form):
+    description = forms.CharField(label=_("任务"), max_length=300)
+    owner = forms.ModelChoiceField(label=_("责任人"), queryset=Person.objects.none())
+    due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput())
+
+    def __init__(self, *args, court, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = Person.objects.filter(court=court, left_on__isnull=True).order_by("name")
+        style_form(self, small=True)
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(label=_("照片或 PDF"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.gif,.webp,.pdf"
+        style_form(self, small=True)
+
+
+class CampaignForm(StyledModelForm):
+    class Meta:
+        model = Campaign
+        fields = ["name", "starts_on", "ends_on", "description"]
+        widgets = {"starts_on": forms.DateInput(), "ends_on": forms.DateInput(),
+                   "description": forms.Textarea(attrs={"rows": 3})}

@@ -1,0 +1,151 @@
+"""Reads of organisational life: lecture hall rotation, study hours, attendance rates, calendar events."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, Sum
+
+from tianping.partylife.choices import ATTENDED, AttendanceStatus, MeetingStatus
+from tianping.partylife.models import Attendance, Meeting, MeetingSpeaker
+
+
+def people_in_scope(user, day: date):
+    """People whose figures the user may see: the whole court (party office, leaders), the rosters of the
+    branches a secretary leads, or only oneself."""
+    from tianping.org.models import Person
+    from tianping.partylife.scope import managed_org_ids, reads_whole_court
+
+    qs = Person.objects.visible_to(user)
+    if reads_whole_court(user):
+        return qs
+    ids: set[int] = set()
+    org_ids = managed_org_ids(user)
+    if org_ids:
+        from tianping.party.models import BranchMembership
+
+        ids |= set(BranchMembership.objects.filter(organisation_id__in=org_ids, start__lte=day)
+                   .values_list("member__person_id", flat=True))
+    if user.person_id:
+        ids.add(user.person_id)
+    return qs.filter(pk__in=ids)
+
+
+def party_members_on(court, day: date) -> set[int]:
+    from tianping.party.selectors import party_membership_intervals
+
+    out = set()
+    for person_id, spans in party_membership_intervals(court).items():
+        if any(s <= day and (e is None or day <= e) for s, e in spans):
+            out.add(person_id)
+    return out
+
+
+# --- lecture hall -------------------------------------------------------------------------------------
+@dataclass
+class SpeakerRow:
+    person_id: int
+    name: str
+    label: str
+    talks_this_year: int = 0
+    last_spoke: date | None = None
+    meeting_ids: list[int] = field(default_factory=list)
+
+
+def lecture_hall(*, court, year: int, today: date, people=None) -> dict:
+    """Who spoke at the 廉政大讲堂 this year and who has not yet ("from listener to speaker").
+
+    Candidates are the party members of the court in service on the reference day (today, or 31 Dec of a
+    past year); rotation suggestions are those who have not spoken this year, longest since last spoke first
+    (never spoken first of all)."""
+    from tianping.org.models import Person
+
+    ref = min(today, date(year, 12, 31))
+    lectures = Meeting.objects.filter(court=court, meeting_type__is_lecture=True).exclude(
+        status=MeetingStatus.CANCELLED)
+    held_year = lectures.filter(date__year=year, status=MeetingStatus.HELD)
+    court_kinds = {"party_group", "organ_committee"}
+    sessions = {
+        "court": held_year.filter(organisation__kind__in=court_kinds).count(),
+        "branch": held_year.exclude(organisation__kind__in=court_kinds).count(),
+    }
+    talks = (MeetingSpeaker.objects.filter(meeting__in=lectures.filter(status=MeetingStatus.HELD, date__lte=ref),
+                                           person__isnull=False)
+             .values_list("person_id", "meeting_id", "meeting__date"))
+    members = party_members_on(court, ref)
+    staff = Person.objects.filter(court=court, pk__in=members).filter(Q(left_on__isnull=True) | Q(left_on__gt=ref))
+    if people is not None:
+        staff = staff.filter(pk__in=people.values("pk"))
+    rows = {p.pk: SpeakerRow(p.pk, p.name, p.label) for p in staff.order_by("name")}
+    for person_id, meeting_id, day in talks:
+        row = rows.get(person_id)
+        if row is None:
+            continue
+        if row.last_spoke is None or day > row.last_spoke:
+            row.last_spoke = day
+        if day.year == year:
+            row.talks_this_year += 1
+            row.meeting_ids.append(meeting_id)
+    spoken = sorted((r for r in rows.values() if r.talks_this_year), key=lambda r: (-r.talks_this_year, r.name))
+    not_yet = sorted((r for r in rows.values() if not r.talks_this_year),
+                     key=lambda r: (r.last_spoke or date.min, r.name))
+    return {"sessions": sessions, "spoken": spoken, "not_yet": not_yet, "suggestions": not_yet[:5],
+            "candidates": len(rows), "reference_day": ref}
+
+
+# --- study hours and attendance ---------------------------------------------------------------------------
+def study_hours(*, court, year: int, person_ids=None) -> dict[int, dict]:
+    """person_id -> {"total": Decimal, "by_campaign": {campaign name or "": Decimal}} for meetings held in
+    `year` that the person attended (出席 or 迟到)."""
+    qs = (Attendance.objects.filter(meeting__court=court, meeting__date__year=year,
+                                    meeting__status=MeetingStatus.HELD, status__in=ATTENDED,
+                                    meeting__study_hours__gt=0))
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    out: dict[int, dict] = defaultdict(lambda: {"total": Decimal("0"), "by_campaign": defaultdict(Decimal)})
+    for person_id, campaign, hours in (qs.values("person_id", "meeting__campaign__name")
+                                       .annotate(h=Sum("meeting__study_hours"))
+                                       .values_list("person_id", "meeting__campaign__name", "h")):
+        out[person_id]["total"] += hours
+        out[person_id]["by_campaign"][campaign or ""] += hours
+    return out
+
+
+def attendance_rates(*, court, year: int, person_ids=None) -> dict[int, dict]:
+    """person_id -> counts of expected attendance at meetings held in `year` and the rate.
+
+    rate = (出席 + 迟到) / expected; 请假 counts as expected but not attended (shown separately)."""
+    qs = Attendance.objects.filter(meeting__court=court, meeting__date__year=year, meeting__status=MeetingStatus.HELD,
+                                   expected=True)
+    if person_ids is not None:
+        qs = qs.filter(person_id__in=person_ids)
+    agg = qs.values("person_id").annotate(
+        expected_n=Count("id"),
+        present=Count("id", filter=Q(status=AttendanceStatus.PRESENT)),
+        late=Count("id", filter=Q(status=AttendanceStatus.LATE)),
+        leave=Count("id", filter=Q(status=AttendanceStatus.LEAVE)),
+        absent=Count("id", filter=Q(status=AttendanceStatus.ABSENT)),
+    )
+    out = {}
+    for row in agg:
+        attended = row["present"] + row["late"]
+        out[row["person_id"]] = {**row, "attended": attended,
+                                 "rate": (attended / row["expected_n"]) if row["expected_n"] else None}
+    return out
+
+
+def last_lecture_by_person(court) -> dict[int, date]:
+    return dict(MeetingSpeaker.objects.filter(meeting__court=court, meeting__meeting_type__is_lecture=True,
+                                              meeting__status=MeetingStatus.HELD, person__isnull=False)
+                .values("person_id").annotate(d=Max("meeting__date")).values_list("person_id", "d"))
+
+
+# --- calendar ---------------------------------------------------------------------------------------------
+def calendar_meetings(user, start: date, end: date):
+    """Meetings in the user's scope between start and end (inclusive), not cancelled."""
+    return (Meeting.objects.visible_to(user).filter(date__gte=start, date__lte=end)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .select_related("meeting_type", "organisation", "host").order_by("date", "start_time"))
