@@ -87,7 +87,8 @@ class MeetingListView(FilteredListView):
                 .select_related("meeting_type", "organisation", "host", "campaign")
                 .annotate(expected_n=Count("attendances", filter=Q(attendances__expected=True), distinct=True),
                           attended_n=Count("attendances", filter=Q(attendances__expected=True,
-                                                                   attendances__status__in=ATTENDED), distinct=True)))
+                                                                   attendances__status__in=ATTENDED), distinct=True))
+                .order_by("-date", "-start_time"))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
