@@ -6,6 +6,7 @@ month of acceptance (入党日期); nothing is due before it, nor after a transf
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -84,3 +85,78 @@ class DuesContext:
 
 def dues_quote(member, month: date) -> DuesQuote:
     return DuesContext([member], court_id=member.court_id).quote(member, month)
+
+
+@dataclass
+class SheetRow:
+    member: object
+    branch: object
+    month: date
+    base: Decimal | None
+    rate: Decimal | None
+    due: Decimal
+    paid: Decimal
+    payment: object | None
+    reduced: bool = False
+
+    @property
+    def owed(self) -> Decimal:
+        return max(self.due - self.paid, ZERO)
+
+    @property
+    def rate_percent(self) -> str:
+        return f"{(self.rate * 100).normalize():f}%" if self.rate is not None else ""
+
+
+def members_in_month(court_id: int, month: date, branch_ids=None) -> list[tuple[object, object]]:
+    """(member, branch) for each member whose record sat in a branch during the month; the branch is the
+    one held last in the month (a member moved mid-month appears once, on the new branch's sheet)."""
+    from tianping.party.models import BranchMembership
+
+    first, last = month_start(month), month_end(month)
+    periods = (BranchMembership.objects.filter(court_id=court_id, start__lte=last)
+               .filter(Q(end__isnull=True) | Q(end__gte=first))
+               .select_related("member__person", "organisation").order_by("start", "id"))
+    latest: dict[int, object] = {}
+    for p in periods:
+        latest[p.member_id] = p
+    out = []
+    for p in latest.values():
+        org = p.organisation
+        if org.kind == "group" and org.parent_id:
+            org = org.parent
+        if branch_ids is not None and org.pk not in branch_ids and p.organisation_id not in branch_ids:
+            continue
+        out.append((p.member, org))
+    out.sort(key=lambda mb: (mb[1].sort_order, mb[1].name, mb[0].person.name))
+    return out
+
+
+def dues_sheet(court_id: int, month: date, branch_ids=None) -> list[SheetRow]:
+    """The monthly sheet: every member owing dues that month with base, rate, 应交 and 实交."""
+    from tianping.party.models import DuesPayment
+
+    month = month_start(month)
+    pairs = [(m, b) for m, b in members_in_month(court_id, month, branch_ids) if member_owes_in(m, month)]
+    members = [m for m, _b in pairs]
+    ctx = DuesContext(members, court_id=court_id)
+    payments = {p.member_id: p for p in DuesPayment.objects.filter(member_id__in=[m.pk for m in members],
+                                                                    month=month)}
+    rows = []
+    for m, b in pairs:
+        q = ctx.quote(m, month)
+        pay = payments.get(m.pk)
+        rows.append(SheetRow(member=m, branch=b, month=month, base=q.base, rate=q.rate, due=q.due,
+                             paid=pay.paid_amount if pay else ZERO, payment=pay, reduced=q.reduced))
+    return rows
+
+
+def dues_year(court_id: int, year: int, branch_ids=None, until: date | None = None) -> list[SheetRow]:
+    """All sheet rows of a year (up to `until`'s month when given, e.g. today for the current year)."""
+    rows: list[SheetRow] = []
+    for m in range(1, 13):
+        month = date(year, m, 1)
+        if until is not None and month > month_start(until):
+            break
+        rows.extend(dues_sheet(court_id, month, branch_ids))
+    return rows

@@ -476,6 +476,10 @@ class DuesRule(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.income_above}–{self.income_up_to or '∞'}"
 
+    @property
+    def rate_percent(self) -> str:
+        return f"{(self.rate * 100).normalize():f}%" if self.rate is not None else ""
+
 
 class DuesBase(CourtScopedModel):
     """A member's monthly base salary (after tax, fixed part) from a date on."""

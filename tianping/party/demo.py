@@ -1,0 +1,295 @@
+"""Demo party organisations of 薛城区人民法院: 党组, 机关党委, 综合党支部, a branch for each tribunal with its
+brand, branches for the main divisions; about 110 members at realistic stages; committees; transfers;
+dues for 2015–2016 and the current year; a few points. Deterministic (ctx.rng) and idempotent."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import timezone
+
+from tianping.org.models import DepartmentAssignment, Person, Post
+from tianping.party.dues import dues_sheet
+from tianping.party.models import (
+    BranchMembership,
+    CommitteePost,
+    CommitteeRole,
+    DuesBase,
+    DuesPayment,
+    DuesReduction,
+    MemberStatus,
+    MemberStep,
+    OrgKind,
+    PartyMember,
+    PartyOrganisation,
+    PartyTransfer,
+    PointsEntry,
+    PointsRule,
+    Stage,
+    StepKind,
+    TransferDirection,
+)
+from tianping.party.rules import add_months
+
+BRANCHES = [
+    # name, departments, brand, brand description
+    ("综合党支部", ["院领导", "政治部", "办公室", "审判管理办公室"], "争创雷锋式党支部",
+     "以雷锋精神为引领，机关党员结对帮扶一线干警和困难群众，开展“学雷锋、做表率”志愿服务，"
+     "做到服务审判有温度、服务群众有速度。"),
+    ("沙沟法庭党支部", ["沙沟人民法庭"], "维护老年人合法权益",
+     "辖区老龄人口多，赡养、继承纠纷集中。支部设立老年人维权绿色通道，巡回审判进敬老院，"
+     "对行动不便的老人上门立案、就地开庭。"),
+    ("临山法庭党支部", ["临山人民法庭"], "法制服务进村居",
+     "党员干警分片联系村居，每月到村居开展法律咨询和纠纷排查，把矛盾化解在村头。"),
+    ("陶庄法庭党支部", ["陶庄人民法庭"], "六六多元调解",
+     "“六方参与、六步调解”：联合司法所、派出所、村委会、人民调解员、行业协会与法庭共同化解纠纷。"),
+    ("邹坞法庭党支部", ["邹坞人民法庭"], "法制宣传赶大集",
+     "逢集日在大集上设普法摊位，以案释法、发放资料、现场答疑，把法治宣传送到群众身边。"),
+    ("立案庭党支部", ["立案庭"], "", ""),
+    ("民事审判党支部", ["民事审判第一庭", "民事审判第二庭"], "", ""),
+    ("刑事行政审判党支部", ["刑事审判庭", "行政审判庭"], "", ""),
+    ("执行局党支部", ["执行局"], "执行攻坚先锋", "党员带头攻坚执行难，设立党员先锋岗。"),
+    ("司法警察大队党支部", ["司法警察大队"], "", ""),
+]
+
+BASE_BY_POST = {
+    Post.PRESIDENT: (7200, 7800), Post.VICE_PRESIDENT: (6400, 7100), Post.CHIEF_JUDGE: (5200, 6200),
+    Post.DEPUTY_CHIEF_JUDGE: (4800, 5600), Post.JUDGE: (4200, 5400), Post.ASSISTANT: (3300, 4300),
+    Post.CLERK: (2400, 3300), Post.POLICE: (3600, 4600), Post.ADMIN_STAFF: (3000, 4800), Post.OTHER: (2800, 3600),
+}
+
+
+def _d(rng, start: date, end: date) -> date:
+    return start + timedelta(days=rng.randint(0, max((end - start).days, 0)))
+
+
+def seed(ctx) -> None:
+    court = ctx.data.get("court")
+    if court is None or PartyOrganisation.objects.filter(court=court, name="机关党委").exists():
+        return
+    rng = ctx.rng
+    deps = ctx.data["departments"]
+    picks = ctx.data.get("people", {})
+    today = timezone.localdate()
+
+    group = PartyOrganisation.objects.create(court=court, name="中共薛城区人民法院党组", kind=OrgKind.PARTY_GROUP,
+                                             sort_order=0, founded_on=date(1995, 6, 1))
+    group.departments.set([deps["院领导"]])
+    organ = PartyOrganisation.objects.create(court=court, name="机关党委", kind=OrgKind.ORGAN_COMMITTEE,
+                                             sort_order=1, founded_on=date(2001, 7, 1))
+    branch_of_dep: dict[int, PartyOrganisation] = {}
+    branches: dict[str, PartyOrganisation] = {}
+    for order, (name, dep_names, brand, desc) in enumerate(BRANCHES, start=10):
+        b = PartyOrganisation.objects.create(court=court, name=name, kind=OrgKind.BRANCH, parent=organ,
+                                             sort_order=order, brand_name=brand, brand_description=desc,
+                                             founded_on=date(2010, 1, 1))
+        b.departments.set([deps[n] for n in dep_names])
+        for n in dep_names:
+            branch_of_dep[deps[n].pk] = b
+        branches[name] = b
+    for i, gname in enumerate(["执行一组党小组", "执行二组党小组"]):
+        PartyOrganisation.objects.create(court=court, name=gname, kind=OrgKind.GROUP, parent=branches["执行局党支部"],
+                                         sort_order=40 + i)
+
+    # --- members: about three quarters of the staff, at realistic stages ---------------------------
+    people = list(Person.objects.filter(court=court).select_related("department").order_by("staff_number"))
+    must = {p.pk for p in picks.values() if p is not None and p.department_id}
+    chiefs = {p.pk for p in people if p.post in (Post.CHIEF_JUDGE, Post.PRESIDENT, Post.VICE_PRESIDENT)}
+    chosen = [p for p in people if p.pk in must or p.pk in chiefs or rng.random() < 0.76]
+    chosen = chosen[:112]
+    assignments: dict[int, list] = {}
+    for a in DepartmentAssignment.objects.filter(person__in=chosen).order_by("start"):
+        assignments.setdefault(a.person_id, []).append(a)
+
+    # the road to membership: the youngest who are not leaders or chiefs are at the earlier stages
+    pool = [p for p in chosen if p.pk not in must and p.pk not in chiefs
+            and p.post not in (Post.CHIEF_JUDGE, Post.DEPUTY_CHIEF_JUDGE) and p.birth_date.year >= 1980
+            and p.left_on is None]
+    rng.shuffle(pool)
+    quota = [Stage.PROBATIONARY] * 9 + [Stage.CANDIDATE] * 5 + [Stage.ACTIVIST] * 6 + [Stage.APPLICANT] * 6
+    stage_of = {p.pk: st for p, st in zip(pool, quota, strict=False)}
+    members: list[PartyMember] = []
+    for p in chosen:
+        stage = stage_of.get(p.pk, Stage.FULL)
+        adult = date(p.birth_date.year + 23, p.birth_date.month, min(p.birth_date.day, 28))
+        dates: dict[str, date | None] = {}
+        if stage == Stage.FULL:
+            admitted = _d(rng, max(adult, date(1988, 1, 1)), min(date(2014, 12, 31), max(adult, date(1988, 1, 1))
+                                                                  + timedelta(days=365 * 12)))
+            dates["applied_on"] = admitted - timedelta(days=rng.randint(800, 1400))
+            dates["activist_on"] = add_months(dates["applied_on"], rng.randint(2, 6))
+            dates["candidate_on"] = add_months(dates["activist_on"], rng.randint(12, 18))
+            dates["admitted_on"] = admitted
+            dates["converted_on"] = add_months(admitted, 12)
+        elif stage == Stage.PROBATIONARY:
+            # acceptance within the past year, so conversions fall due around now (some overdue)
+            admitted = today - timedelta(days=rng.choice([20, 60, 120, 200, 300, 340, 350, 358, 375]))
+            dates["admitted_on"] = admitted
+            dates["candidate_on"] = admitted - timedelta(days=rng.randint(60, 150))
+            dates["activist_on"] = add_months(dates["candidate_on"], -rng.randint(13, 20))
+            dates["applied_on"] = add_months(dates["activist_on"], -rng.randint(2, 6))
+        elif stage == Stage.CANDIDATE:
+            dates["candidate_on"] = today - timedelta(days=rng.randint(30, 200))
+            dates["activist_on"] = add_months(dates["candidate_on"], -rng.randint(12, 18))
+            dates["applied_on"] = add_months(dates["activist_on"], -rng.randint(2, 6))
+        elif stage == Stage.ACTIVIST:
+            dates["activist_on"] = today - timedelta(days=rng.randint(60, 500))
+            dates["applied_on"] = add_months(dates["activist_on"], -rng.randint(2, 6))
+        else:
+            dates["applied_on"] = today - timedelta(days=rng.randint(20, 200))
+        dep_id = p.department_id
+        m = PartyMember.objects.create(court=court, person=p, branch=branch_of_dep.get(dep_id), stage=stage,
+                                       **dates)
+        members.append(m)
+        for field, kind in (("applied_on", StepKind.APPLIED), ("activist_on", StepKind.ACTIVIST),
+                            ("candidate_on", StepKind.CANDIDATE), ("admitted_on", StepKind.ADMITTED),
+                            ("converted_on", StepKind.CONVERTED)):
+            if dates.get(field):
+                evidence = {StepKind.ADMITTED: "支部党员大会决议通过，报机关党委审批同意",
+                            StepKind.CONVERTED: "支部党员大会讨论同意按期转正，机关党委审批"}.get(kind, "")
+                MemberStep.objects.create(court=court, member=m, step=kind, occurred_on=dates[field],
+                                          evidence=evidence)
+        # branch periods follow the department history
+        first_day = max(d for d in [p.hired_on or date(2005, 1, 1), date(2010, 1, 1), dates["applied_on"]])
+        hist = assignments.get(p.pk) or []
+        periods = []
+        for a in hist:
+            b = branch_of_dep.get(a.department_id)
+            if b is None:
+                continue
+            start = max(a.start, first_day)
+            end = a.end
+            if end is not None and end < start:
+                continue
+            periods.append((b, start, end))
+        if not periods and m.branch:
+            periods = [(m.branch, first_day, None)]
+        for b, start, end in periods:
+            BranchMembership.objects.create(court=court, member=m, organisation=b, start=start, end=end)
+
+    # leavers transfer out; one member arrives by transfer
+    for m in members:
+        if m.person.left_on and m.stage in (Stage.FULL, Stage.PROBATIONARY):
+            day = m.person.left_on + timedelta(days=1)
+            PartyTransfer.objects.create(court=court, member=m, direction=TransferDirection.OUT, branch=m.branch,
+                                         other_organisation="枣庄市市中区司法局机关党支部",
+                                         letter_number=f"薛法党转〔{day.year}〕{rng.randint(3, 19)}号",
+                                         transferred_on=day)
+            m.status, m.status_since = MemberStatus.TRANSFERRED_OUT, day
+            m.save(update_fields=["status", "status_since"])
+            BranchMembership.objects.filter(member=m, end__isnull=True).update(end=m.person.left_on)
+    arrivals = [m for m in members if m.stage == Stage.FULL and m.person.hired_on and
+                m.person.hired_on >= date(2012, 1, 1) and m.admitted_on and m.admitted_on < m.person.hired_on][:3]
+    for m in arrivals:
+        PartyTransfer.objects.create(court=court, member=m, direction=TransferDirection.IN, branch=m.branch,
+                                     other_organisation=rng.choice(["山东政法学院法学院党委", "枣庄学院政法学院党总支",
+                                                                    "滕州市人民法院机关党委"]),
+                                     letter_number=f"鲁组转字〔{m.person.hired_on.year}〕{rng.randint(20, 90)}号",
+                                     transferred_on=m.person.hired_on)
+    one_floating = next((m for m in members if m.stage == Stage.FULL and m.status == MemberStatus.NORMAL
+                         and m.person.post == Post.CLERK), None)
+    if one_floating:
+        m = one_floating
+        m.status, m.status_since = MemberStatus.FLOATING, date(2016, 9, 1)
+        m.save(update_fields=["status", "status_since"])
+
+    # --- committees -------------------------------------------------------------------------------
+    by_branch: dict[int, list[PartyMember]] = {}
+    for m in members:
+        if m.branch_id and m.stage == Stage.FULL and m.status == MemberStatus.NORMAL:
+            by_branch.setdefault(m.branch_id, []).append(m)
+    shagou_chief = picks.get("shagou_chief")
+    for name, b in branches.items():
+        full = by_branch.get(b.pk, [])
+        if not full:
+            continue
+        secretary = None
+        if name == "沙沟法庭党支部" and shagou_chief is not None:
+            secretary = next((m for m in full if m.person_id == shagou_chief.pk), None)
+        if secretary is None:
+            secretary = next((m for m in full if m.person.post in (Post.CHIEF_JUDGE, Post.VICE_PRESIDENT)), full[0])
+        term_start = date(2025, 1, 10) if name != "临山法庭党支部" else add_months(today, -35)
+        term_end = add_months(term_start, 36)
+        CommitteePost.objects.create(court=court, organisation=b, person=secretary.person,
+                                     role=CommitteeRole.SECRETARY, term_start=term_start, term_end=term_end)
+        others = [m for m in full if m.pk != secretary.pk]
+        if len(full) >= 7:
+            for role, m in zip([CommitteeRole.ORGANISATION, CommitteeRole.PUBLICITY, CommitteeRole.DISCIPLINE],
+                               others, strict=False):
+                CommitteePost.objects.create(court=court, organisation=b, person=m.person, role=role,
+                                             term_start=term_start, term_end=term_end)
+        elif others:
+            CommitteePost.objects.create(court=court, organisation=b, person=others[0].person,
+                                         role=CommitteeRole.DEPUTY, term_start=term_start, term_end=term_end)
+    president = picks.get("president")
+    if president is not None:
+        CommitteePost.objects.create(court=court, organisation=group, person=president, role=CommitteeRole.SECRETARY,
+                                     term_start=date(2023, 3, 1), term_end=date(2028, 3, 1))
+    office = picks.get("party_office")
+    if office is not None and PartyMember.objects.filter(person=office, stage=Stage.FULL).exists():
+        CommitteePost.objects.create(court=court, organisation=organ, person=office, role=CommitteeRole.SECRETARY,
+                                     term_start=date(2025, 1, 10), term_end=date(2028, 1, 10))
+
+    # --- dues: bases, a reduction, payments for 2015, 2016 and the current year -------------------
+    bases = []
+    for m in members:
+        if m.stage not in (Stage.FULL, Stage.PROBATIONARY):
+            continue
+        lo, hi = BASE_BY_POST.get(m.person.post, (3000, 4000))
+        base = Decimal(rng.randint(lo, hi)).quantize(Decimal("1"))
+        bases.append(DuesBase(court=court, member=m, amount=base, effective_from=date(2015, 1, 1),
+                              note="2015 年核定"))
+        raised = (base * Decimal("1.08")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        bases.append(DuesBase(court=court, member=m, amount=raised, effective_from=date(2016, 7, 1),
+                              note="2016 年 7 月调资"))
+        now_base = (base * Decimal("1.65")).quantize(Decimal("1"))
+        bases.append(DuesBase(court=court, member=m, amount=now_base, effective_from=date(today.year, 1, 1),
+                              note=f"{today.year} 年核定"))
+    DuesBase.objects.bulk_create(bases)
+    hardship = next((m for m in members if m.stage == Stage.FULL and m.person.post == Post.CLERK
+                     and m.status == MemberStatus.NORMAL), None)
+    if hardship:
+        DuesReduction.objects.create(court=court, member=hardship, monthly_amount=Decimal("5.00"),
+                                     start_month=date(2016, 4, 1), end_month=date(2016, 12, 1),
+                                     decision="2016年3月支部党员大会决定：家庭困难，减按每月5元交纳")
+    late = {m.pk for m in rng.sample([m for m in members if m.stage == Stage.FULL], 4)}
+    months = [date(y, mo, 1) for y in (2015, 2016) for mo in range(1, 13)]
+    months += [date(today.year, mo, 1) for mo in range(1, today.month + 1)]
+    payments = []
+    for month in months:
+        is_recent = month >= date(today.year, today.month, 1) - timedelta(days=40)
+        for row in dues_sheet(court.pk, month):
+            if row.due <= 0:
+                continue
+            if row.member.pk in late and (month.year, month.month) in {(2016, 11), (2016, 12),
+                                                                      (today.year, today.month)}:
+                continue
+            if is_recent and month.month == today.month and rng.random() < 0.35:
+                continue
+            paid = row.due
+            if row.member.pk in late and month == date(2016, 10, 1):
+                paid = (row.due / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            payments.append(DuesPayment(court=court, member=row.member, branch=row.branch, month=month,
+                                        base_amount=row.base, rate=row.rate, due_amount=row.due, paid_amount=paid,
+                                        paid_on=month + timedelta(days=rng.randint(2, 20))))
+    DuesPayment.objects.bulk_create(payments, batch_size=1000)
+
+    # --- points: commendations and volunteer service ----------------------------------------------
+    rules = {r.code: r for r in PointsRule.objects.all()}
+    entries = []
+    full_members = [m for m in members if m.stage == Stage.FULL and m.status == MemberStatus.NORMAL]
+    for year in (2016, today.year):
+        for m in rng.sample(full_members, min(12, len(full_members))):
+            r = rules["commendation"]
+            entries.append(PointsEntry(court=court, person=m.person, rule=r, points=r.points,
+                                       occurred_on=date(year, rng.randint(1, 11), rng.randint(1, 28)),
+                                       note=rng.choice(["院级优秀共产党员", "办案标兵", "调解能手", "优秀党务工作者"])))
+        for m in rng.sample(full_members, min(40, len(full_members))):
+            r = rules["volunteer"]
+            for _i in range(rng.randint(1, 3)):
+                entries.append(PointsEntry(court=court, person=m.person, rule=r, points=r.points,
+                                           occurred_on=date(year, rng.randint(1, 11), rng.randint(1, 28)),
+                                           note=rng.choice(["学雷锋志愿服务", "普法进社区", "结对帮扶"])))
+    PointsEntry.objects.bulk_create(entries)
+    ctx.data["party_branches"] = branches
