@@ -80,7 +80,7 @@ SET_LABELS = {
     "over12": _("超12个月未结"),
     "enforcement": _("执行结案（有申请标的额）"),
     "party_closed": _("党员承办结案"),
-    "open_start": _("期初未结"),
+    "caseload": _("收案（旧存＋新收）"),
 }
 SETS = list(SET_LABELS)
 
@@ -90,7 +90,7 @@ FIGURE_SETS: dict[str, tuple[str | None, tuple[str, ...]]] = {
     "carried_over": ("carried_over", ()),
     "closed": ("closed", ()),
     "pending": ("pending", ()),
-    "closure_rate": ("closed", ("carried_over", "filed")),
+    "closure_rate": ("closed", ("caseload",)),
     "within_limit_rate": ("closed_within", ("closed",)),
     "avg_days": ("closed", ("closed",)),
     "mediation_rate": ("mediated", ("closed",)),
@@ -196,7 +196,9 @@ def set_q(name: str, period: Period, *, counts_petitions: bool = False) -> Q:
     first_closed = closed & Q(first_instance=True)
     if name == "filed":
         return Q(filed_on__gte=s, filed_on__lte=e)
-    if name in ("carried_over", "open_start"):
+    if name == "caseload":
+        return Q(filed_on__lte=e) & (Q(closed_on__isnull=True) | Q(closed_on__gte=s))
+    if name == "carried_over":
         return Q(filed_on__lt=s) & (Q(closed_on__isnull=True) | Q(closed_on__gte=s))
     if name == "closed":
         return closed
@@ -286,7 +288,7 @@ def scope_q(*, department=None, branch=None, judge=None, party=None, leadership=
 def _aggregates(period: Period, counts_petitions: bool) -> dict[str, Any]:
     # aliases carry a prefix: an alias equal to a field name (appealed) would shadow the column in FILTER
     aggs: dict[str, Any] = {f"n_{name}": Count("id", filter=set_q(name, period))
-                            for name in SETS if name != "open_start"}
+                            for name in SETS}
     closed = set_q("closed", period)
     aggs["n_days_sum"] = Sum("days_taken", filter=closed)
     enf = set_q("enforcement", period)
@@ -361,7 +363,7 @@ def court_settings(court) -> TrialSettings:
 
 
 def metrics(court, period: Period, by: str = "court", *, refresh: bool = True, extra_q: Q | None = None,
-            counts_petitions: bool | None = None) -> list[dict[str, Any]]:
+            counts_petitions: bool | None = None, counts: dict | None = None) -> list[dict[str, Any]]:
     """Figures of one court for the period, one dict per scope of dimension `by`.
 
     Each dict: {"scope": label, "key": {filter params}, **figures}. Ordered: court; departments in the
@@ -374,11 +376,14 @@ def metrics(court, period: Period, by: str = "court", *, refresh: bool = True, e
         refresh_membership(court)
     if counts_petitions is None:
         counts_petitions = court_settings(court).acceptance_counts_petitions
-    counts = grouped_counts([court.pk], period, by, extra_q=extra_q, counts_petitions=counts_petitions)
+    if counts is None:
+        # court, department and branch rows all come from the by-department counts (they add up)
+        group = "department" if by in ("court", "branch") else by
+        counts = grouped_counts([court.pk], period, group, extra_q=extra_q, counts_petitions=counts_petitions)
     rows: list[dict[str, Any]] = []
 
     def emit(label, params, c):
-        rows.append({"scope": str(label), "key": params,
+        rows.append({"scope": str(label), "key": params, "counts": c,
                      **figures_from_counts(c, period, counts_petitions=counts_petitions)})
 
     if by == "court":
@@ -432,7 +437,7 @@ def court_table(court_ids: list[int], period: Period) -> list[dict[str, Any]]:
     rows = []
     for cid in sorted(courts, key=lambda i: courts[i].code):
         rows.append({"scope": courts[cid].name, "code": courts[cid].code, "court_id": cid,
-                     **figures_from_counts(counts.get(cid, {}), period)})
+                     "counts": counts.get(cid, {}), **figures_from_counts(counts.get(cid, {}), period)})
     return rows
 
 

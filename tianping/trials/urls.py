@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tianping.trials import views
 
 app_name = "trials"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/<int:pk>/", views.case_detail, name="case_detail"),
+    path("courts/", views.courts, name="courts"),
+    path("settings/", views.settings_edit, name="settings"),
+    path("types/", views.case_types, name="case_types"),
+]

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+from tianping.trials.models import Case
+
+
+class CaseTable(tables.Table):
+    number = tables.Column(linkify=("trials:case_detail", {"pk": tables.A("pk")}), attrs={"td": {"class": "text-nowrap"}})
+    judge = tables.Column(verbose_name=_("承办人"), accessor="judge__name")
+    department = tables.Column(verbose_name=_("承办部门"), accessor="department__name")
+    limit_end = tables.DateColumn(verbose_name=_("审限届满（含扣除）"), format="Y-m-d")
+    days_taken = tables.Column(verbose_name=_("审理天数"))
+
+    class Meta:
+        model = Case
+        fields = ["number", "cause", "procedure", "filed_on", "closed_on", "department", "judge", "outcome",
+                  "limit_end", "days_taken", "appealed", "appeal_result"]
+        attrs = {"class": "table table-sm table-hover align-middle", "data-testid": "case-table"}
+        order_by = ("-filed_on",)

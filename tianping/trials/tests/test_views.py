@@ -1,0 +1,119 @@
+"""Pages and scopes: leaders/trial office read the court, a judge their own, party office figures only,
+a higher court the by-court table; drill-down lists reproduce the figures."""
+
+import re
+from datetime import date
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from tianping.trials.models import Case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_trial_office_sees_court_and_drilldown_matches(casebook, make_user, client_for):
+    user = make_user(casebook["court"], "trial_office")
+    c = client_for(user)
+    page = c.get(reverse("trials:overview"), {"year": 2016}).content.decode()
+    links = re.findall(r'href="(/trials/cases/\?[^"]+)"[^>]*data-testid="figure-closed"', page)
+    assert links, "the closed figure is a link"
+    resp = c.get(unescape(links[0]))
+    assert resp.status_code == 200
+    assert 'data-testid="drilldown"' in resp.content.decode()
+    assert resp.context["result_count"] == 6
+    # every linked count on the page equals the length of the list behind it
+    for href, text in re.findall(r'href="(/trials/cases/\?[^"]+)"[^>]*>(\d+)</a>', page):
+        listed = c.get(unescape(href)).context["result_count"]
+        assert listed == int(text), href
+
+
+def test_judge_sees_only_own(casebook, make_user, client_for):
+    j2 = casebook["j2"]
+    user = make_user(casebook["court"], "member", person=j2)
+    c = client_for(user)
+    resp = c.get(reverse("trials:overview"), {"year": 2016})
+    assert resp.status_code == 200
+    closed = [h for h in resp.context["headline"] if h["key"] == "closed"][0]
+    assert closed["text"] == "2"
+    listed = {r.record.number for r in c.get(reverse("trials:case_list")).context["table"].rows}
+    assert listed == {casebook["cases"][3].number, casebook["cases"][4].number, casebook["cases"][1].number}
+    other = casebook["cases"][5]
+    assert c.get(reverse("trials:case_detail", args=[other.pk])).status_code == 404
+    assert "table-judge" not in resp.content.decode()
+
+
+def test_party_office_reads_figures_without_case_links(casebook, make_user, client_for):
+    user = make_user(casebook["court"], "party_office")
+    page = client_for(user).get(reverse("trials:overview"), {"year": 2016}).content.decode()
+    assert 'data-testid="table-party"' in page
+    assert "/trials/cases/?" not in page
+
+
+def test_higher_court_reads_by_court_figures_only(casebook, make_user, client_for):
+    from tianping.org.tests.factories import CourtFactory
+
+    court = casebook["court"]
+    mid = CourtFactory(code="鲁04", name="枣庄市中级人民法院", level="intermediate")
+    court.parent = mid
+    court.save()
+    user = make_user(mid, "higher_court")
+    c = client_for(user)
+    resp = c.get(reverse("trials:courts"), {"year": 2016})
+    assert resp.status_code == 200
+    (row,) = resp.context["rows"]
+    assert row["code"] == "鲁0403" and row["cells"][1]["text"] == "6"
+    assert "不作排名" in resp.content.decode()
+    assert c.get(reverse("trials:case_detail", args=[casebook["cases"][1].pk])).status_code == 404
+    assert c.get(reverse("trials:overview")).status_code == 302
+
+
+def test_outsiders_and_admins(casebook, other_court, make_user, client_for):
+    outsider = make_user(other_court, "trial_office")
+    c = client_for(outsider)
+    assert c.get(reverse("trials:case_detail", args=[casebook["cases"][1].pk])).status_code == 404
+    assert c.get(reverse("trials:case_list")).context["result_count"] == 0
+    admin = make_user(casebook["court"], "sysadmin")
+    assert client_for(admin).get(reverse("trials:overview")).status_code == 403
+
+
+def test_settings_thresholds_drive_candidates(casebook, make_user, client_for):
+    user = make_user(casebook["court"], "party_office")
+    c = client_for(user)
+    resp = c.post(reverse("trials:settings"), {
+        "expert_min_closed": 2, "expert_min_within_limit_rate": "0.9", "expert_max_reversal_rate": "0.1",
+        "mediator_min_closed": 2, "mediator_min_mediation_withdrawal_rate": "1.5"})
+    assert resp.status_code == 200 and "0 到 1 之间" in resp.content.decode()
+    resp = c.post(reverse("trials:settings"), {
+        "expert_min_closed": 2, "expert_min_within_limit_rate": "0.9", "expert_max_reversal_rate": "0.1",
+        "mediator_min_closed": 2, "mediator_min_mediation_withdrawal_rate": "0.5"})
+    assert resp.status_code == 302
+    ctx = c.get(reverse("trials:overview"), {"year": 2016}).context
+    expert = {r["scope"].split("(")[0] for r in ctx["candidates"][0]["rows"]}
+    mediator = {r["scope"].split("(")[0] for r in ctx["candidates"][1]["rows"]}
+    # 甲: 2 closed, both within limit, no reversal; 乙: c3 overran (50%); 丙: 2 within, none reversed
+    assert expert == {"甲法官", "丙法官"}
+    # 调撤率: 甲 1/2 (c1 mediated), 乙 1/2 (c4 withdrawn), 丙 0/2
+    assert mediator == {"甲法官", "乙法官"}
+
+
+def test_case_types_are_data(make_user, client_for, court):
+    user = make_user(court, "trial_office")
+    c = client_for(user)
+    assert c.post(reverse("trials:case_types"), {"code": "刑更x", "name": "x", "category": "criminal",
+                                                 "sort_order": 1}).status_code == 200
+    assert c.post(reverse("trials:case_types"), {"code": "刑更", "name": "减刑假释", "category": "criminal",
+                                                 "counts_in_metrics": "on", "active": "on",
+                                                 "sort_order": 50}).status_code == 302
+    from tianping.trials.services import case_number_allocate
+
+    assert case_number_allocate(court=court, year=2016, type_code="刑更") == "(2016)鲁0403刑更1号"
+
+
+def test_case_detail(casebook, make_user, client_for):
+    user = make_user(casebook["court"], "leader")
+    case = casebook["cases"][3]
+    page = client_for(user).get(reverse("trials:case_detail", args=[case.pk])).content.decode()
+    assert case.number in page and "2016-05-10" in page and date(2016, 4, 10).isoformat() in page
+    assert Case.objects.visible_to(user).count() == Case.objects.filter(court=casebook["court"]).count()

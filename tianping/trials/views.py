@@ -1,0 +1,407 @@
+"""Trial quality pages: the 三比 comparison page, the drill-down case list, case detail, the higher court's
+by-court supervision table, settings (party office) and case types (data).
+
+Who sees what: leaders and the trial office read the court's figures and cases; the party office reads
+the court's figures (without case lists); a judge (any other account linked to a person) reads their own
+figures and the cases they handled or sat on; a higher court reads figures of the courts below it, never
+their case lists. Court-vs-court tables exist only on the higher court's supervision page (SPC 2024:
+no public league tables of courts).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from urllib.parse import urlencode
+
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Max, Min
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tianping.core.forms import StyledModelForm
+from tianping.core.scope import get_visible_or_404, has_role, readable_court_ids
+from tianping.core.views import FilteredListView
+from tianping.trials import selectors as sel
+from tianping.trials.filtersets import CaseFilterSet, parse_day
+from tianping.trials.models import Case, CaseType, TimeLimit, TrialSettings
+from tianping.trials.services import case_type_save, trial_settings_save
+from tianping.trials.tables import CaseTable
+
+COURT_FIGURE_ROLES = ("leader", "trial_office", "party_office")
+CASE_LIST_ROLES = ("leader", "trial_office")
+OWN_ROLES = ("member", "branch_secretary", "mediator")
+
+
+def figure_mode(user) -> str | None:
+    """"court" (the court's figures), "own" (a judge's own), or None."""
+    if user.court_id and has_role(user, *COURT_FIGURE_ROLES):
+        return "court"
+    if user.court_id and user.person_id and has_role(user, *OWN_ROLES):
+        return "own"
+    return None
+
+
+def can_list_court_cases(user) -> bool:
+    return bool(user.court_id) and has_role(user, *CASE_LIST_ROLES)
+
+
+# -- period ----------------------------------------------------------------------------------------------
+def years_with_cases(court) -> list[int]:
+    agg = Case.objects.filter(court=court).aggregate(a=Min("filed_on"), b=Max("filed_on"))
+    if not agg["a"]:
+        return []
+    return list(range(agg["b"].year, agg["a"].year - 1, -1))
+
+
+def busiest_recent_year(court) -> int | None:
+    """The latest year with at least half the filings of the busiest year (so a few cases registered
+    this year through mediation do not make an almost empty year the default)."""
+    from django.db.models import Count
+    from django.db.models.functions import ExtractYear
+
+    per_year = dict(Case.objects.filter(court=court).annotate(y=ExtractYear("filed_on")).order_by()
+                    .values("y").annotate(n=Count("id")).values_list("y", "n"))
+    if not per_year:
+        return None
+    top = max(per_year.values())
+    return max(y for y, n in per_year.items() if n * 2 >= top)
+
+
+def period_from_request(request, court) -> tuple[sel.Period, list[int]]:
+    years = years_with_cases(court)
+    default_year = busiest_recent_year(court)
+    start, end = parse_day(request.GET.get("start")), parse_day(request.GET.get("end"))
+    if start and end and start <= end:
+        return sel.Period(start, end), years
+    year = request.GET.get("year")
+    if year and year.isdigit():
+        return sel.year_period(int(year)), years
+    if default_year:
+        return sel.year_period(default_year), years
+    return sel.default_period(), years
+
+
+# -- cells: every figure links to the cases behind it -----------------------------------------------------
+PERCENT = "percent"
+COLUMNS = [
+    # key, label, group
+    ("filed", gettext_lazy("新收"), "efficiency"),
+    ("closed", gettext_lazy("已结"), "efficiency"),
+    ("pending", gettext_lazy("未结"), "efficiency"),
+    ("closure_rate", gettext_lazy("结案率"), "efficiency"),
+    ("within_limit_rate", gettext_lazy("法定审限内结案率"), "efficiency"),
+    ("avg_days", gettext_lazy("平均审理天数"), "efficiency"),
+    ("appeal_rate", gettext_lazy("上诉率"), "quality"),
+    ("reversal_remand_rate", gettext_lazy("改判发回重审率"), "quality"),
+    ("mediation_withdrawal_rate", gettext_lazy("调撤率"), "effect"),
+    ("acceptance_rate", gettext_lazy("服判息诉率"), "effect"),
+    ("party_member_closed_share", gettext_lazy("党员结案占比"), "party"),
+]
+HEADLINE = ["filed", "carried_over", "closed", "pending", "closure_rate", "within_limit_rate", "avg_days",
+            "mediation_rate", "mediation_withdrawal_rate", "appeal_rate", "acceptance_rate", "reversal_remand_rate",
+            "over12", "enforcement_rate", "party_member_closed_share", "clearance_rate", "disposition_time"]
+
+
+def case_list_url(period: sel.Period, set_name: str, key: dict) -> str | None:
+    if any(v == "none" for v in key.values()):
+        return None
+    params = {"start": period.start.isoformat(), "end": period.end.isoformat(), "set": set_name, **key}
+    return reverse("trials:case_list") + "?" + urlencode(params)
+
+
+def fmt(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key in sel.RATE_KEYS:
+        return f"{value * 100:.2f}%"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def cell(row: dict, key: str, period: sel.Period, links: bool, counts_petitions: bool = False) -> dict:
+    num_set, den_sets = sel.FIGURE_SETS[key]
+    if key == "acceptance_rate" and counts_petitions:
+        num_set = "appealed_or_petitioned"
+    counts = row.get("counts", {})
+    out = {"key": key, "text": fmt(key, row.get(key)), "url": None, "num": None, "den": None}
+    if not den_sets or key in ("avg_days",):
+        out["url"] = case_list_url(period, num_set, row["key"]) if links and num_set else None
+        if key == "avg_days":
+            out["den"] = {"n": counts.get("closed", 0), "url": case_list_url(period, "closed", row["key"]) if links
+                          else None}
+        return out
+    den_set = den_sets[0]
+    out["url"] = case_list_url(period, num_set, row["key"]) if links else None
+    if key == "enforcement_rate":
+        return out
+    out["num"] = {"n": counts.get(num_set, 0), "url": out["url"]}
+    out["den"] = {"n": counts.get(den_set, 0), "url": case_list_url(period, den_set, row["key"]) if links else None}
+    if key == "acceptance_rate":
+        out["minus"] = True
+    return out
+
+
+def table_rows(rows: list[dict], period: sel.Period, links: bool, counts_petitions: bool,
+               keys: list[str] | None = None) -> list[dict]:
+    keys = keys or [k for k, _l, _g in COLUMNS]
+    return [{"scope": r["scope"], "key": r["key"],
+             "cells": [cell(r, k, period, links, counts_petitions) for k in keys]} for r in rows]
+
+
+# -- charts (ECharts options as JSON; static/tianping/app.js draws [data-echarts]) -------------------------
+def _pct(v):
+    return None if v is None else round(v * 100, 2)
+
+
+def bar_chart(title: str, categories: list[str], series: list[tuple[str, list]], *, percent=True) -> dict:
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 50, "right": 20, "top": 40, "bottom": 70, "containLabel": True},
+        "xAxis": {"type": "category", "data": categories, "axisLabel": {"interval": 0, "rotate": 30}},
+        "yAxis": {"type": "value", "name": "%" if percent else ""},
+        "series": [{"name": name, "type": "bar", "data": data} for name, data in series],
+    }
+
+
+def trend_chart(title: str, trend: list[dict]) -> dict:
+    months = [f"{r['month']:%Y-%m}" for r in trend]
+    return {
+        "title": {"text": title, "left": "center", "textStyle": {"fontSize": 14}},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"bottom": 0},
+        "grid": {"left": 50, "right": 50, "top": 40, "bottom": 50, "containLabel": True},
+        "xAxis": {"type": "category", "data": months},
+        "yAxis": [{"type": "value", "name": _("件")}, {"type": "value", "name": "%", "max": 100}],
+        "series": [
+            {"name": _("结案数"), "type": "bar", "data": [r["closed"] for r in trend]},
+            {"name": _("党员结案数"), "type": "bar", "data": [r["party_closed"] for r in trend]},
+            {"name": _("法定审限内结案率"), "type": "line", "yAxisIndex": 1,
+             "data": [round(100 * r["closed_within"] / r["closed"], 2) if r["closed"] else None for r in trend]},
+            {"name": _("调撤率"), "type": "line", "yAxisIndex": 1,
+             "data": [round(100 * r["mediated_withdrawn"] / r["closed"], 2) if r["closed"] else None
+                      for r in trend]},
+        ],
+    }
+
+
+# -- the 三比 page -----------------------------------------------------------------------------------------
+def overview(request):
+    user = request.user
+    mode = figure_mode(user)
+    if mode is None:
+        if has_role(user, "higher_court"):
+            return redirect("trials:courts")
+        raise PermissionDenied
+    court = user.court
+    period, years = period_from_request(request, court)
+    sel.refresh_membership(court)
+    settings_ = TrialSettings.for_court(court)
+    cp = settings_.acceptance_counts_petitions
+    ctx: dict = {"page_title": _("审判质效“三比”"), "breadcrumbs": [(_("审判质效“三比”"), None)],
+                 "period": period, "years": years, "mode": mode, "court": court,
+                 "columns": COLUMNS, "counts_petitions": cp, "settings": settings_,
+                 "selected_year": period.start.year if (period.start.month, period.start.day, period.end.month,
+                                                        period.end.day) == (1, 1, 12, 31) else None}
+    if mode == "own":
+        extra = sel.scope_q(judge=user.person_id)
+        (row,) = sel.metrics(court, period, "court", refresh=False, extra_q=extra, counts_petitions=cp)
+        row["key"] = {"judge": user.person_id}
+        row["scope"] = user.person.name
+        ctx["headline"] = [{"label": sel.FIGURE_LABELS[k], **cell(row, k, period, True, cp)} for k in HEADLINE]
+        trend = sel.monthly_trend(court, period, extra_q=extra)
+        ctx["charts"] = [("chart-trend", trend_chart(_("本人逐月结案趋势"), trend))]
+        return render(request, "trials/overview.html", ctx)
+
+    links = can_list_court_cases(user)
+    dep_counts = sel.grouped_counts([court.pk], period, "department", counts_petitions=cp)
+    court_rows = sel.metrics(court, period, "court", refresh=False, counts_petitions=cp, counts=dep_counts)
+    branch_rows = sel.metrics(court, period, "branch", refresh=False, counts_petitions=cp, counts=dep_counts)
+    dep_rows = sel.metrics(court, period, "department", refresh=False, counts_petitions=cp, counts=dep_counts)
+    party_rows = sel.metrics(court, period, "party", refresh=False, counts_petitions=cp)
+    judge_rows = [r for r in sel.metrics(court, period, "judge", refresh=False, counts_petitions=cp)
+                  if r["closed"] or r["pending"]]
+    row = court_rows[0]
+    ctx["headline"] = [{"label": sel.FIGURE_LABELS[k], **cell(row, k, period, links, cp)} for k in HEADLINE]
+    ctx["links"] = links
+    ctx["tables"] = [
+        ("party", _("党员与非党员"), table_rows(party_rows, period, links, cp)),
+        ("branch", _("按党支部"), table_rows(branch_rows, period, links, cp)),
+        ("department", _("按部门（立案时的承办部门）"), table_rows(dep_rows, period, links, cp)),
+        ("judge", _("按承办人"), table_rows(judge_rows, period, links, cp)),
+    ]
+    comparison = branch_rows or dep_rows
+    party_labels = [r["scope"] for r in party_rows]
+    rate_keys = ["closure_rate", "within_limit_rate", "mediation_withdrawal_rate", "acceptance_rate"]
+    top_judges = judge_rows[:20]
+    ctx["charts"] = [
+        ("chart-party", bar_chart(_("党员与非党员：质量、效率、效果"), [str(sel.FIGURE_LABELS[k]) for k in rate_keys],
+                                  [(label, [_pct(r[k]) for k in rate_keys]) for label, r in zip(
+                                      party_labels, party_rows, strict=True)])),
+        ("chart-branch", bar_chart(_("各支部（部门）比效率与效果"), [r["scope"] for r in comparison],
+                                   [(str(sel.FIGURE_LABELS[k]), [_pct(r[k]) for r in comparison])
+                                    for k in ("within_limit_rate", "mediation_withdrawal_rate", "acceptance_rate",
+                                              "party_member_closed_share")])),
+        ("chart-judges", bar_chart(_("承办人结案数（前 20 名）"), [r["scope"] for r in top_judges],
+                                   [(_("已结"), [r["closed"] for r in top_judges]),
+                                    (_("未结"), [r["pending"] for r in top_judges])], percent=False)),
+        ("chart-trend", trend_chart(_("逐月结案趋势"), sel.monthly_trend(court, period))),
+    ]
+    leaders = sel.leadership_participation(court, period)
+    ctx["leaders"] = [{**r, "url": case_list_url(period, "closed", {"participant": r["person"].pk}) if links
+                       else None} for r in leaders]
+    ctx["leadership_total"] = sel.leadership_total(court, period)
+    cands = sel.candidates(court, period, judge_rows)
+    ctx["candidates"] = []
+    for kind, title in (("expert", _("办案能手候选")), ("mediator", _("调解能手候选"))):
+        rows = cands[kind]
+        members = sum(1 for r in rows if r["party_member"])
+        ctx["candidates"].append({"kind": kind, "title": title, "rows": [
+            {**r, "closed_url": case_list_url(period, "closed", r["key"]) if links else None} for r in rows],
+            "members": members, "share": fmt("closure_rate", members / len(rows)) if rows else "—"})
+    ctx["can_edit_settings"] = has_role(user, "party_office", "leader")
+    return render(request, "trials/overview.html", ctx)
+
+
+# -- case list and detail ---------------------------------------------------------------------------------
+class CaseListView(FilteredListView):
+    table_class = CaseTable
+    filterset_class = CaseFilterSet
+    register_kind = "cases"
+    page_title = gettext_lazy("案件")
+    template_name = "trials/case_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and figure_mode(request.user) is None and not request.user.is_superuser:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["user"] = self.request.user
+        kwargs["court"] = self.request.user.court
+        return kwargs
+
+    def get_queryset(self):
+        return Case.objects.visible_to(self.request.user).select_related("judge", "department")
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        fs = ctx.get("filter")
+        if fs is not None and fs.is_bound and fs.is_valid():
+            cd = fs.form.cleaned_data
+            period = fs.period()
+            if period and cd.get("set"):
+                ctx["drilldown"] = {"set": sel.SET_LABELS[cd["set"]], "period": period,
+                                    "count": ctx["table"].paginator.count if hasattr(ctx["table"], "paginator")
+                                    else len(ctx["table"].rows)}
+        if can_list_court_cases(self.request.user) or (self.request.user.is_superuser):
+            ctx["import_kind"] = "cases"
+        ctx["breadcrumbs"] = [(_("审判质效“三比”"), reverse("trials:overview")), (_("案件"), None)]
+        return ctx
+
+
+def case_detail(request, pk: int):
+    case = get_visible_or_404(Case.objects.select_related("judge", "department", "court"), request.user, pk=pk)
+    return render(request, "trials/case_detail.html", {
+        "case": case, "panel": list(case.panel.all()), "page_title": case.number,
+        "breadcrumbs": [(_("案件"), reverse("trials:case_list")), (case.number, None)]})
+
+
+# -- higher court: figures of the courts below (supervision only) ----------------------------------------
+def courts(request):
+    user = request.user
+    if not has_role(user, "higher_court") or not user.court_id:
+        raise PermissionDenied
+    ids = [i for i in (readable_court_ids(user) or []) if i != user.court_id]
+    year = request.GET.get("year")
+    today = date.today()  # noqa: DTZ011
+    period = sel.year_period(int(year)) if year and year.isdigit() else None
+    if period is None:
+        last = Case.objects.filter(court_id__in=ids).aggregate(m=Max("closed_on"))["m"]
+        period = sel.year_period((last or today).year)
+    from tianping.org.models import Court
+
+    for court in Court.objects.filter(pk__in=ids):
+        sel.refresh_membership(court)
+    rows = sel.court_table(ids, period)
+    keys = [k for k, _l, _g in COLUMNS]
+    table = [{"scope": r["scope"], "code": r["code"], "cells": [{"text": fmt(k, r[k])} for k in keys]} for r in rows]
+    return render(request, "trials/courts.html", {
+        "page_title": _("辖区法院审判质效（监督用）"), "breadcrumbs": [(_("辖区法院审判质效（监督用）"), None)],
+        "period": period, "rows": table, "columns": COLUMNS,
+        "years": list(range(period.end.year, period.end.year - 10, -1))})
+
+
+# -- settings (party office) and case types (data) ---------------------------------------------------------
+class TrialSettingsForm(StyledModelForm):
+    class Meta:
+        model = TrialSettings
+        fields = ["acceptance_counts_petitions", "expert_min_closed", "expert_min_within_limit_rate",
+                  "expert_max_reversal_rate", "mediator_min_closed", "mediator_min_mediation_withdrawal_rate"]
+
+    def clean(self):
+        cleaned = super().clean()
+        for f in ("expert_min_within_limit_rate", "expert_max_reversal_rate",
+                  "mediator_min_mediation_withdrawal_rate"):
+            v = cleaned.get(f)
+            if v is not None and not (0 <= v <= 1):
+                self.add_error(f, _("请填写 0 到 1 之间的小数，如 0.95 表示 95%。"))
+        return cleaned
+
+
+def settings_edit(request):
+    user = request.user
+    if not (user.court_id and has_role(user, "party_office", "leader")):
+        raise PermissionDenied
+    instance = TrialSettings.for_court(user.court)
+    form = TrialSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            trial_settings_save(actor=user, settings=form.instance,
+                                expected_version=form.cleaned_data.get("loaded_version"))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("trials:overview")
+    return render(request, "trials/settings_form.html", {
+        "form": form, "page_title": _("三比设置"),
+        "breadcrumbs": [(_("审判质效“三比”"), reverse("trials:overview")), (_("三比设置"), None)]})
+
+
+class CaseTypeForm(StyledModelForm):
+    class Meta:
+        model = CaseType
+        fields = ["code", "name", "category", "counts_in_metrics", "active", "sort_order"]
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code or any(not ("\u4e00" <= ch <= "\u9fff") for ch in code) or "号" in code:
+            raise forms.ValidationError(_("类型代字只能由汉字组成（不含“号”），如 民初、执恢。"))
+        return code
+
+
+def case_types(request):
+    user = request.user
+    can_edit = has_role(user, "sysadmin", "trial_office")
+    if not (can_edit or figure_mode(user)):
+        raise PermissionDenied
+    form = CaseTypeForm(request.POST or None) if can_edit else None
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                case_type_save(actor=user, case_type=form.instance)
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                return redirect("trials:case_types")
+    return render(request, "trials/case_types.html", {
+        "types": CaseType.objects.all(), "limits": TimeLimit.objects.all(), "form": form,
+        "page_title": _("案件类型与法定审限"), "breadcrumbs": [(_("案件类型与法定审限"), None)]})
