@@ -111,15 +111,19 @@ def mfa_setup(request):
         device = TOTPDevice.objects.create(user=user, name=_("身份验证器"), confirmed=False)
     form = OTPTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        allowed, _data = device.verify_is_allowed()
+        if not allowed:
+            form.add_error("token", _("验证码错误次数过多，请稍候再试。"))
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)
             audit_record(actor=user, event="mfa.enrolled", target=user, court_id=user.court_id)
             messages.success(request, _("双因素认证已启用。以后每次登录需输入身份验证器上的验证码。"))
             return redirect(_safe_next(request, reverse("core:home")))
-        audit_record(actor=user, event="mfa.failed", target=user, court_id=user.court_id, message="enrolment")
-        form.add_error("token", _("验证码不正确：请确认手机时间准确，并输入身份验证器上当前显示的 6 位数字。"))
+        else:
+            audit_record(actor=user, event="mfa.failed", target=user, court_id=user.court_id, message="enrolment")
+            form.add_error("token", _("验证码不正确：请确认手机时间准确，并输入身份验证器上当前显示的 6 位数字。"))
     return render(request, "accounts/mfa_setup.html", {
         "form": form, "qr": _qr_data_uri(device.config_url), "secret": _secret_b32(device),
         "required": mfa_required(user), "next": _safe_next(request, ""), "page_title": _("启用双因素认证")})
