@@ -374,22 +374,26 @@ def _court_filter(ctx: ImportContext, qs):
     return qs
 
 
-def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name_field: str = "name"):
+def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name_field: str = "name",
+                    cache_key: str | None = None):
     """The one record of `queryset` (narrowed to ctx.court) whose `name_field` is `text`.
 
-    The whole name→record map is loaded once per import and kept in ctx.cache (registers of a court hold
-    at most a few thousand named records: departments, branches)."""
+    `queryset` may be a callable returning the queryset (built only once per import). The whole
+    name→record map is loaded once per import and kept in ctx.cache under `cache_key` (default: the
+    model, field and filter); registers of a court hold at most a few thousand named records."""
     name = parse_text(text)
     if not name:
         return None
-    qs = _court_filter(ctx, queryset)
-    key = f"by_name:{qs.model._meta.label_lower}:{name_field}:{qs.query}"
-    index = ctx.cache.get(key)
+    index = ctx.cache.get(cache_key) if cache_key else None
     if index is None:
-        index = {}
-        for obj in qs:
-            index.setdefault(str(getattr(obj, name_field)), []).append(obj)
-        ctx.cache[key] = index
+        qs = _court_filter(ctx, queryset() if callable(queryset) else queryset)
+        key = cache_key or f"by_name:{qs.model._meta.label_lower}:{name_field}:{qs.query.where!r}"
+        index = ctx.cache.get(key)
+        if index is None:
+            index = {}
+            for obj in qs:
+                index.setdefault(str(getattr(obj, name_field)), []).append(obj)
+            ctx.cache[key] = index
     found = index.get(name, [])
     if len(found) == 1:
         return found[0]
@@ -404,7 +408,7 @@ def resolve_department(ctx: ImportContext, name: Any):
     """A department of the import's court by its exact name (部门名称)."""
     from tianping.org.models import Department
 
-    return resolve_by_name(ctx, Department.objects.all(), name, label="部门")
+    return resolve_by_name(ctx, Department.objects.all, name, label="部门", cache_key="departments")
 
 
 def resolve_court(ctx: ImportContext, code: Any):
@@ -745,8 +749,8 @@ class _Engine:
                 value = self.parsers[i](raw)
                 if col.required and (value is None or value == "" or value == []):
                     raise ValueError(f"必填，不能为空。请填写{col.header}。")
-                if col.resolve is not None and value not in (None, "", []):
-                    value = col.resolve(ctx, value)
+                if col.resolve is not None:
+                    value = col.resolve(ctx, value) if value not in (None, "", []) else None
             except RowError as exc:
                 self.problem(row_number, exc.column or col.header, exc.message)
                 ok = False
@@ -783,6 +787,13 @@ class _Engine:
 
     # generic upsert of one batch
     def process(self, batch: list[tuple[int, list[Any]]]) -> None:
+        if not self.reg.bulk and self.reg.save_row is None:
+            # Rows may refer to earlier rows of the file (上级法院代字): parse and save one at a time.
+            for row_number, cells in batch:
+                values = self.parse_row(row_number, cells)
+                if values is not None:
+                    self.upsert([(row_number, values)])
+            return
         parsed = []
         for row_number, cells in batch:
             values = self.parse_row(row_number, cells)
@@ -879,7 +890,7 @@ class _Engine:
                     current = getattr(obj, f.attname)
                     new = _comparable(value)
                     if current != new:
-                        old[fname] = getattr(obj, fname) if not f.is_relation else current
+                        old[fname] = getattr(obj, fname)
                         setattr(obj, fname, value)
                         changed.append(fname)
             exclude = [n for n, f in self.fields.items() if f.is_relation]  # resolved objects exist already

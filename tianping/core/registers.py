@@ -163,6 +163,10 @@ class Register:
                 qs = qs.visible_to(user)
             if court is not None and self.court_scoped:
                 qs = qs.filter(court=court)
+            related = [c.field for c in self.columns
+                       if (f := _model_field(self.model, c.field)) is not None and f.many_to_one]
+            if related:
+                qs = qs.select_related(*related)  # one query, not one per row, for 部门/上级法院 …
         by_name = {o.name: o for o in self.export_options}
         for name, raw in (options or {}).items():
             if raw in (None, ""):

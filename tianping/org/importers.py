@@ -16,7 +16,7 @@ ORG_MANAGERS = ("party_office",)
 
 register(Register(
     kind="courts", title="法院", model=Court, court_scoped=False, natural_key=("code",),
-    manage_roles=ORG_MANAGERS, bulk=False,  # 上级法院代字 may name a court created a few rows earlier
+    manage_roles=ORG_MANAGERS, bulk=False, extra={"list_url_name": "org:court_list"},  # 上级法院代字 may name a court created a few rows earlier
     description="法院名录：按法院代字识别，已有的法院会被更新。",
     columns=[
         Column("法院名称", "name", required=True, example="薛城区人民法院", width=22),
@@ -32,6 +32,7 @@ register(Register(
 
 register(Register(
     kind="departments", title="部门", model=Department, natural_key=("name",), manage_roles=ORG_MANAGERS,
+    extra={"list_url_name": "org:department_list"},
     description="本院部门：按部门名称识别，已有的部门会更新类型。",
     columns=[
         Column("部门名称", "name", required=True, example="民事审判庭", width=20),
@@ -59,7 +60,7 @@ def people_after_save(ctx, created: list[Person], updated: list[tuple[Person, di
 
 register(Register(
     kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=ORG_MANAGERS,
-    after_save=people_after_save,
+    after_save=people_after_save, extra={"list_url_name": "org:person_list"},
     description="人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。",
     columns=[
         Column("姓名", "name", required=True, example="张伟"),

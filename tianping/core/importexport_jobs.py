@@ -1,0 +1,184 @@
+"""Import jobs: an uploaded file, its preview and its commit, run in the request for small files and as a
+background task (django-tasks; database backend in production, `manage.py db_worker` runs it) for large
+ones, with progress the page polls.
+
+A job lives in a folder under the data directory (`imports/<id>/`): the uploaded file as it was (kept:
+the audit entry of the commit carries its SHA-256) and `state.json` (status, progress, the preview's and
+the commit's results). Files rather than a table because the worker and the web process share the data
+directory anyway, the state is written hundreds of times during a large import (a row update in the
+import's own database transaction would be invisible to the page until the commit), and nothing else
+queries it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from tianping.core.importexport import ImportResult, run_import, write_error_report
+from tianping.core.registers import get_register
+
+STATUS_QUEUED = "queued"  # waiting for the worker (preview or commit)
+STATUS_RUNNING = "running"
+STATUS_PREVIEWED = "previewed"
+STATUS_COMMITTED = "committed"
+STATUS_REJECTED = "rejected"  # the commit found problems (data changed since the preview); nothing written
+STATUS_FAILED = "failed"  # an unexpected error; nothing written (one transaction)
+
+ALLOWED_SUFFIXES = (".xlsx", ".csv")
+
+
+def imports_root() -> Path:
+    return Path(settings.DATA_DIR) / "imports"
+
+
+def inline_limit() -> int:
+    """Files up to this size are previewed/committed within the request; larger ones go to the worker."""
+    return int(getattr(settings, "TIANPING_IMPORT_INLINE_BYTES", 512 * 1024))
+
+
+@dataclass
+class ImportJob:
+    id: str
+    state: dict[str, Any]
+
+    @property
+    def folder(self) -> Path:
+        return imports_root() / self.id
+
+    @property
+    def file_path(self) -> Path:
+        return self.folder / ("upload" + Path(self.state["filename"]).suffix.lower())
+
+    @property
+    def kind(self) -> str:
+        return self.state["kind"]
+
+    @property
+    def status(self) -> str:
+        return self.state["status"]
+
+    @property
+    def mode(self) -> str:
+        return self.state.get("mode", "preview")
+
+    @property
+    def preview(self) -> ImportResult | None:
+        data = self.state.get("preview")
+        return ImportResult.from_dict(data) if data else None
+
+    @property
+    def commit(self) -> ImportResult | None:
+        data = self.state.get("commit")
+        return ImportResult.from_dict(data) if data else None
+
+    @property
+    def result(self) -> ImportResult | None:
+        return self.commit or self.preview
+
+    @property
+    def percent(self) -> int:
+        p = self.state.get("progress") or {}
+        total = p.get("total") or 0
+        if not total:
+            return 0
+        return min(99, int(100 * p.get("done", 0) / total))
+
+    @property
+    def finished(self) -> bool:
+        return self.status not in (STATUS_QUEUED, STATUS_RUNNING)
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        tmp = self.folder / f"state.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(self.state, ensure_ascii=False, default=str), encoding="utf-8")
+        os.replace(tmp, self.folder / "state.json")  # atomic: the polling page never reads half a file
+
+    def update(self, **changes: Any) -> None:
+        self.state.update(changes)
+        self.save()
+
+
+def job_create(*, kind: str, user, court, upload) -> ImportJob:
+    """Store an uploaded file (a Django UploadedFile) as a new job waiting for its preview."""
+    job_id = timezone.now().strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(8)
+    job = ImportJob(job_id, {
+        "kind": kind, "user_id": getattr(user, "pk", None), "court_id": getattr(court, "pk", None),
+        "filename": Path(upload.name).name[:120], "size": upload.size, "status": STATUS_QUEUED,
+        "mode": "preview", "created_at": timezone.now().isoformat(), "progress": {"done": 0, "total": 0},
+    })
+    job.folder.mkdir(parents=True, exist_ok=True)
+    with open(job.file_path, "wb") as fh:
+        for chunk in upload.chunks():
+            fh.write(chunk)
+    job.save()
+    return job
+
+
+def job_load(job_id: str) -> ImportJob | None:
+    if not job_id or "/" in job_id or "\\" in job_id or job_id.startswith("."):
+        return None
+    path = imports_root() / job_id / "state.json"
+    try:
+        return ImportJob(job_id, json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def job_run(job_id: str, mode: str) -> None:
+    """Run a job's preview (dry run) or commit. Called inline or by the background task."""
+    from tianping.org.models import Court, User
+
+    job = job_load(job_id)
+    if job is None:
+        return
+    reg = get_register(job.kind)
+    user = User.objects.filter(pk=job.state.get("user_id")).first() if job.state.get("user_id") else None
+    court = Court.objects.filter(pk=job.state.get("court_id")).first() if reg.court_scoped else None
+    job.update(status=STATUS_RUNNING, mode=mode, started_at=timezone.now().isoformat(),
+               progress={"done": 0, "total": 0})
+    last = [0.0]
+
+    def progress(done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last[0] >= 0.5:
+            last[0] = now
+            job.update(progress={"done": done, "total": total})
+
+    try:
+        result = run_import(reg, job.file_path, court=court, user=user, dry_run=(mode == "preview"),
+                            progress=progress, filename=job.state["filename"])
+    except Exception as exc:
+        job.update(status=STATUS_FAILED, error=f"{exc.__class__.__name__}: {str(exc)[:300]}",
+                   finished_at=timezone.now().isoformat())
+        raise
+    if mode == "preview":
+        job.update(status=STATUS_PREVIEWED, preview=result.as_dict(), finished_at=timezone.now().isoformat())
+    else:
+        job.update(status=STATUS_COMMITTED if result.committed else STATUS_REJECTED, commit=result.as_dict(),
+                   finished_at=timezone.now().isoformat())
+
+
+def job_start(job: ImportJob, mode: str) -> None:
+    """Preview or commit now (small files) or hand the job to the background worker (large ones)."""
+    job.update(status=STATUS_QUEUED, mode=mode, progress={"done": 0, "total": 0})
+    if job.file_path.stat().st_size <= inline_limit():
+        job_run(job.id, mode)
+    else:
+        from tianping.core.importexport_tasks import import_job_task
+
+        import_job_task.enqueue(job.id, mode)
+
+
+def job_error_report(job: ImportJob) -> bytes:
+    result = job.result
+    assert result is not None
+    return write_error_report(job.kind, job.file_path, result)

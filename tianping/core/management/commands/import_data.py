@@ -1,0 +1,65 @@
+"""manage.py import_data KIND FILE [--court CODE] [--dry-run]: import a spreadsheet, all or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tianping.core.importexport import run_import
+from tianping.core.registers import all_registers, get_register
+
+
+def court_for(reg, code: str | None):
+    """The court of a court-scoped import: --court CODE, or the only court if there is just one."""
+    from tianping.org.models import Court
+
+    if not reg.court_scoped:
+        return None
+    if code:
+        court = Court.objects.filter(code=code).first()
+        if court is None:
+            raise CommandError(f"没有法院代字为 {code} 的法院：请先导入法院（import_data courts …）或核对代字。")
+        return court
+    courts = list(Court.objects.all()[:2])
+    if len(courts) == 1:
+        return courts[0]
+    raise CommandError(f"{reg.kind} 按法院导入/导出：请用 --court 指定法院代字，如 --court 鲁0403。")
+
+
+class Command(BaseCommand):
+    help = ("从 .xlsx 或 .csv 导入一个登记簿（KIND 见 README“导入导出”）。全部正确才写入：成功时打印汇总并返回 0；"
+            "有问题时打印每个问题行的 Excel 行号和原因并返回 1，不写入任何数据。")
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", help="登记簿名称，如 courts、departments、people")
+        parser.add_argument("file", help=".xlsx 或 .csv 文件")
+        parser.add_argument("--court", help="法院代字，如 鲁0403（只有一个法院时可省略）")
+        parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
+
+    def handle(self, *args, **options):
+        kind = options["kind"]
+        try:
+            reg = get_register(kind)
+        except KeyError:
+            raise CommandError(f"没有名为 {kind} 的登记簿；可用：{'、'.join(sorted(all_registers()))}。") from None
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"找不到文件 {path}。")
+        court = court_for(reg, options.get("court"))
+        last = [0]
+
+        def progress(done: int, total: int) -> None:
+            if options["verbosity"] >= 2 and done - last[0] >= 10000:
+                last[0] = done
+                self.stderr.write(f"已处理 {done} / 约 {total} 行")
+
+        result = run_import(reg, path, court=court, user=None, dry_run=options["dry_run"], progress=progress,
+                            filename=path.name)
+        if not result.ok:
+            for problem in result.problems:
+                self.stdout.write(str(problem))
+            self.stdout.write(f"{result.summary()} 未写入任何数据。")
+            raise SystemExit(1)
+        prefix = "检查通过（--dry-run，未写入）：" if options["dry_run"] else "导入完成："
+        self.stdout.write(prefix + result.summary())
