@@ -1,5 +1,23 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from tianping.mediation import views
 
 app_name = "mediation"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.DisputeListView.as_view(), name="dispute_list"),
+    path("new/", views.dispute_create, name="dispute_create"),
+    path("figures/", views.figures_view, name="figures"),
+    path("mediators/", views.MediatorListView.as_view(), name="mediator_list"),
+    path("mediators/new/", views.mediator_form, name="mediator_create"),
+    path("mediators/<int:pk>/", views.mediator_form, name="mediator_edit"),
+    path("studios/new/", views.studio_form, name="studio_create"),
+    path("studios/<int:pk>/", views.studio_form, name="studio_edit"),
+    path("statistics/", views.statistics_list, name="statistics"),
+    path("<int:pk>/", views.dispute_detail, name="dispute_detail"),
+    path("<int:pk>/materials/", views.material_add, name="material_add"),
+    path("<int:pk>/calculator/", views.calculator_view, name="calculator"),
+    path("<int:pk>/calculations/<int:calc_id>/", views.calculation_detail, name="calculation_detail"),
+    path("<int:pk>/documents/<str:kind>.<str:fmt>", views.dispute_document, name="document"),
+    path("<int:pk>/<str:action>/", views.dispute_action, name="dispute_action"),
+]

@@ -1,0 +1,312 @@
+"""Demo data of the dispute-resolution centre: a mediator roster (people's and invited mediators, a
+traffic-accident mediation committee), two judges' studios (one for road-traffic accidents, led by the
+demo judge), the centre's intake account, Shandong statistics labelled as demo values, and a year of
+disputes in every state — each one walked through the real services, so numbers, dates and audit entries
+are what the application itself would write. Synthetic (Faker zh_CN via ctx), deterministic, idempotent.
+
+Accounts: mediator_demo is one of the people's mediators (sees only its disputes); centre_demo (role
+mediator + CentreStaff: intake, triage, transfer and judicial confirmation) works the centre's desks;
+judge_demo leads the traffic studio.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from tianping.mediation import calculator, services
+from tianping.mediation.models import (
+    CentreStaff,
+    Dispute,
+    Mediator,
+    MediatorKind,
+    PartyKind,
+    PartyRole,
+    ProvinceStatistic,
+    Room,
+    Route,
+    Ruling,
+    Source,
+    Studio,
+)
+from tianping.org.demo import synthetic_id
+from tianping.org.models import Department, DepartmentType, Person, Post, User, UserRole
+
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+
+
+def synthetic_credit_code(rng) -> str:
+    """A synthetic unified social credit code with a valid GB 32100 check character."""
+    body = "91370403" + "".join(rng.choice(_USCC_CHARS) for _ in range(9))
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(body, _USCC_WEIGHTS, strict=True))
+    return body + _USCC_CHARS[(31 - total % 31) % 31]
+
+
+# Demo values, NOT figures published by the Shandong statistics bureau (labelled so on every page).
+SHANDONG_DEMO = [
+    # year, urban income, rural income, urban consumption, rural consumption, average wage
+    (2021, "47066", "20794", "29314", "14299", "96153"),
+    (2022, "49050", "22110", "29555", "15245", "102283"),
+    (2023, "51571", "23776", "31727", "17076", "108125"),
+    (2024, "53800", "25300", "33100", "18200", "113600"),
+]
+
+CAUSES = [
+    ("机动车交通事故责任纠纷", 0.30), ("民间借贷纠纷", 0.16), ("买卖合同纠纷", 0.12), ("婚姻家庭纠纷", 0.08),
+    ("物业服务合同纠纷", 0.08), ("劳务合同纠纷", 0.08), ("相邻关系纠纷", 0.06), ("房屋租赁合同纠纷", 0.06),
+    ("人身损害赔偿纠纷", 0.06),
+]
+INSURERS = ["中国人民财产保险股份有限公司枣庄市分公司", "中国平安财产保险股份有限公司枣庄中心支公司",
+            "中国太平洋财产保险股份有限公司枣庄中心支公司"]
+COMPANIES = ["枣庄市薛城区鑫源物业管理有限公司", "山东临山建材有限公司", "枣庄市顺达运输有限公司",
+             "薛城区永兴商贸有限公司"]
+
+
+def _pick(rng, weighted):
+    r, acc = rng.random(), 0.0
+    for value, w in weighted:
+        acc += w
+        if r < acc:
+            return value
+    return weighted[-1][0]
+
+
+def _person_party(ctx, role, today):
+    rng, faker = ctx.rng, ctx.faker
+    male = rng.random() < 0.55
+    born = date(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28))
+    return {"role": role, "kind": PartyKind.PERSON, "name": faker.name_male() if male else faker.name_female(),
+            "id_number": synthetic_id(rng, born, male), "phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+            "address": f"山东省枣庄市薛城区{faker.street_name()}{rng.randint(1, 200)}号",
+            "agent_name": faker.name() if rng.random() < 0.25 else ""}
+
+
+def _org_party(ctx, role, name):
+    return {"role": role, "kind": PartyKind.ORGANISATION, "name": name,
+            "credit_code": synthetic_credit_code(ctx.rng), "representative": ctx.faker.name(),
+            "address": f"山东省枣庄市薛城区{ctx.faker.street_name()}{ctx.rng.randint(1, 200)}号"}
+
+
+def _account(username, court, person, roles):
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        user = User(username=username, court=court, person=person, must_change_password=False,
+                    password_changed_at=timezone.now())
+        user.set_password(settings.TIANPING_DEMO_PASSWORD)
+        user.save()
+    for role in roles:
+        UserRole.objects.get_or_create(user=user, role=role)
+    return user
+
+
+def seed(ctx) -> None:
+    court = ctx.data["court"]
+    deps = ctx.data["departments"]
+    users = ctx.data["users"]
+    rng = ctx.rng
+
+    for year, ui, ri, uc, rc, wage in SHANDONG_DEMO:
+        ProvinceStatistic.objects.get_or_create(province="山东", year=year, defaults={
+            "urban_disposable_income": Decimal(ui), "rural_disposable_income": Decimal(ri),
+            "urban_consumption": Decimal(uc), "rural_consumption": Decimal(rc), "average_wage": Decimal(wage),
+            "hospital_food_daily": Decimal("100"), "is_demo": True, "note": "演示数值，非统计部门公布数据"})
+
+    # the centre's desk: a 立案庭 judge working intake, triage and judicial confirmation
+    filing_judge = (Person.objects.filter(court=court, department=deps["立案庭"], is_quota_judge=True)
+                    .order_by("id").first())
+    centre = _account("centre_demo", court, filing_judge, ["mediator"])
+    CentreStaff.objects.get_or_create(user=centre, defaults={"court": court, "can_intake": True, "can_confirm": True})
+
+    if Dispute.objects.filter(court=court).exists():
+        return
+
+    # roster
+    mediator_user = users.get("mediator_demo") or User.objects.get(username="mediator_demo")
+    roster = [
+        ("peoples", ctx.faker.name(), "薛城区人民调解委员会", "民间借贷、相邻关系", mediator_user),
+        ("peoples", ctx.faker.name(), "薛城区人民调解委员会", "婚姻家庭", None),
+        ("peoples", ctx.faker.name(), "常庄街道人民调解委员会", "物业、租赁", None),
+        ("peoples", ctx.faker.name(), "沙沟镇人民调解委员会", "劳务合同", None),
+        ("invited", ctx.faker.name(), "枣庄市律师协会", "买卖合同、借贷", None),
+        ("invited", ctx.faker.name(), "薛城区工商联", "企业纠纷", None),
+        ("organisation", "薛城区道路交通事故纠纷人民调解委员会", "", "道路交通事故", None),
+        ("organisation", "薛城区医疗纠纷人民调解委员会", "", "医疗纠纷", None),
+    ]
+    mediators = []
+    for kind, name, org, spec, user in roster:
+        m = Mediator(court=court, name=name, kind=kind, organisation=org, speciality=spec, user=user,
+                     phone=f"139{rng.randint(10000000, 99999999)}")
+        mediators.append(services.mediator_save(actor=centre, mediator=m))
+    mediator_demo_entry = mediators[0]
+    traffic_committee = mediators[6]
+
+    judge_person = ctx.data["people"].get("judge")
+    other_judge = (Person.objects.filter(court=court, department=deps["民事审判第二庭"], post=Post.JUDGE)
+                   .order_by("id").first())
+    traffic = services.studio_save(actor=centre, studio=Studio(
+        court=court, name=f"{judge_person.name}法官工作室", judge=judge_person, speciality="道路交通事故损害赔偿",
+        is_traffic=True))
+    family = services.studio_save(actor=centre, studio=Studio(
+        court=court, name=f"{other_judge.name}法官工作室", judge=other_judge, speciality="婚姻家庭", is_traffic=False))
+
+    civil_judges = list(Person.objects.filter(court=court, department=deps["民事审判第一庭"], is_quota_judge=True))
+    today = timezone.localdate()
+    start = today - timedelta(days=365)
+    n = 200
+    for i in range(n):
+        registered = start + timedelta(days=int(i * 365 / n) + rng.randint(0, 1))
+        registered = min(registered, today)
+        _one_dispute(ctx, court, centre, registered, today, mediators, mediator_demo_entry, traffic_committee,
+                     traffic, family, civil_judges, deps, i)
+    # one registered today, waiting for triage; one assigned to mediator_demo, not yet accepted
+    _register(ctx, court, centre, today, "相邻关系纠纷")
+    d = _register(ctx, court, centre, today - timedelta(days=1), "物业服务合同纠纷")
+    services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="物业费争议，适宜调解",
+                            triaged_on=today, room=Room.PEOPLES, mediator=mediator_demo_entry)
+    # explicit cases for the warnings: mediator_demo has one period ending in 3 days and one overdue
+    for days_ago, label in ((27, "warning"), (33, "overdue")):
+        reg = today - timedelta(days=days_ago)
+        d = _register(ctx, court, centre, reg, "民间借贷纠纷")
+        services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="小额借贷，适宜调解",
+                                triaged_on=reg, room=Room.PEOPLES, mediator=mediator_demo_entry)
+        services.mediation_accept(dispute=d, actor=centre, accepted_on=reg)
+        services.session_record(dispute=d, actor=centre, held_on=reg + timedelta(days=2), place="人民调解室",
+                                attendees="双方当事人", notes=f"双方对还款期限分歧较大（{label}）。")
+
+
+def _register(ctx, court, actor, registered, cause, *, consent=True, source=None):
+    rng = ctx.rng
+    if cause == "机动车交通事故责任纠纷":
+        parties = [_person_party(ctx, PartyRole.APPLICANT, registered), _person_party(ctx, PartyRole.RESPONDENT, registered),
+                   _org_party(ctx, PartyRole.RESPONDENT, rng.choice(INSURERS))]
+    elif cause in {"买卖合同纠纷", "物业服务合同纠纷"} and rng.random() < 0.6:
+        parties = [_org_party(ctx, PartyRole.APPLICANT, rng.choice(COMPANIES)),
+                   _person_party(ctx, PartyRole.RESPONDENT, registered)]
+    else:
+        parties = [_person_party(ctx, PartyRole.APPLICANT, registered), _person_party(ctx, PartyRole.RESPONDENT, registered)]
+    amount = Decimal(rng.randint(20, 3000) * 100)
+    summary = {
+        "机动车交通事故责任纠纷": "双方发生交通事故，申请人受伤住院治疗，就赔偿数额协商未果。",
+        "民间借贷纠纷": "申请人主张被申请人借款到期未还。",
+        "婚姻家庭纠纷": "双方就子女抚养及财产分割发生争议。",
+    }.get(cause, f"双方因{cause[:-2]}发生争议，协商未果。")
+    tribunals = list(Department.objects.filter(court=court, type=DepartmentType.TRIBUNAL).order_by("id"))
+    intake = rng.choice(tribunals) if tribunals and rng.random() < 0.2 else None  # a tribunal's service station
+    return services.dispute_register(
+        court=court, actor=actor, registered_on=registered, cause=cause, summary=summary,
+        source=source or _pick(rng, [(Source.APPLICATION, 0.55), (Source.DELEGATED, 0.3), (Source.ENTRUSTED, 0.05),
+                                     (Source.INVITED, 0.1)]),
+        parties=parties, amount=amount, consent_to_mediation=consent, intake_department=intake,
+        materials=[{"title": "调解申请书", "submitted_by": parties[0]["name"], "pages": 2},
+                   {"title": "身份证明", "submitted_by": parties[0]["name"], "pages": 1}])
+
+
+def _one_dispute(ctx, court, centre, registered, today, mediators, mediator_demo_entry, traffic_committee,
+                 traffic, family, civil_judges, deps, i):
+    rng = ctx.rng
+    cause = _pick(rng, CAUSES)
+    consent = rng.random() < 0.88
+    d = _register(ctx, court, centre, registered, cause, consent=consent)
+    age = (today - registered).days
+    if age < 2 and rng.random() < 0.6:
+        return  # still waiting for triage
+    triaged = min(registered + timedelta(days=rng.randint(0, 1)), today)
+    if not consent:
+        if rng.random() < 0.15:
+            services.dispute_withdraw(dispute=d, actor=centre, withdrawn_on=triaged, reason="申请人决定暂不起诉")
+            return
+        services.dispute_triage(dispute=d, actor=centre, route=Route.FILING, reason="当事人不同意调解，直接立案",
+                                triaged_on=triaged)
+        return
+    if cause == "机动车交通事故责任纠纷":
+        room, mediator, studio = (Room.STUDIO, None, traffic) if rng.random() < 0.6 else \
+            (Room.PEOPLES, traffic_committee, None)
+    elif cause == "婚姻家庭纠纷" and rng.random() < 0.5:
+        room, mediator, studio = Room.STUDIO, None, family
+    else:
+        room, studio = Room.PEOPLES, None
+        mediator = mediator_demo_entry if rng.random() < 0.22 else rng.choice(
+            [m for m in mediators if m.kind != MediatorKind.ORGANISATION and m is not mediator_demo_entry])
+    services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="适宜诉前调解", triaged_on=triaged,
+                            room=room, mediator=mediator, studio=studio)
+    if age < 4 and rng.random() < 0.5:
+        return  # assigned, not yet accepted
+    accepted = min(triaged + timedelta(days=rng.randint(0, 2)), today)
+    services.mediation_accept(dispute=d, actor=centre, accepted_on=accepted)
+    place = "诉调对接中心人民调解室" if room == Room.PEOPLES else studio.name
+    duration = rng.randint(5, 29)
+    if rng.random() < 0.08:  # an extension with every party's consent
+        ext_on = accepted + timedelta(days=rng.randint(20, 28))
+        if ext_on <= today:
+            d.refresh_from_db()
+            services.deadline_extend(dispute=d, actor=centre, days=15, reason="当事人均同意继续调解",
+                                     granted_on=ext_on, consents={p.pk: ext_on for p in d.parties.all()})
+            duration = rng.randint(30, 44)
+    end = accepted + timedelta(days=duration)
+    for k in range(rng.randint(1, 3)):
+        held = accepted + timedelta(days=min(duration, 2 + k * 6))
+        if held > today:
+            break
+        services.session_record(dispute=d, actor=centre, held_on=held, online=rng.random() < 0.2, place=place,
+                                attendees="、".join(p.name for p in d.parties.all()),
+                                notes=rng.choice(["释法明理，双方分歧缩小。", "核对票据和损失清单。",
+                                                  "背对背调解，了解各自底线。", "双方同意再次协商。"]))
+    if end > today:
+        return  # still mediating
+    outcome = _pick(rng, [("agree", 0.62), ("fail", 0.28), ("withdraw", 0.10)])
+    d.refresh_from_db()
+    if outcome == "agree":
+        amount = (d.amount * Decimal(rng.randint(50, 95)) / 100).quantize(Decimal("1"))
+        services.agreement_record(dispute=d, actor=centre, agreed_on=end, amount=amount,
+                                  terms=f"一、被申请人于协议签订后十五日内向申请人支付人民币{amount}元；\n二、双方就本纠纷再无其他争议。",
+                                  performance_deadline=end + timedelta(days=15))
+        if cause == "机动车交通事故责任纠纷" and rng.random() < 0.5:
+            _attach_calculation(d, centre, rng, registered)
+        nxt = end + timedelta(days=rng.randint(3, 25))
+        if nxt > today:
+            return  # agreed, waiting
+        if rng.random() < 0.5:
+            services.performance_record(dispute=d, actor=centre, performed_on=nxt)
+            return
+        services.confirmation_apply(dispute=d, actor=centre, applied_on=nxt,
+                                    applicant_ids=list(d.parties.values_list("pk", flat=True)))
+        ruled = nxt + timedelta(days=rng.randint(2, 12))
+        if ruled > today:
+            return
+        if rng.random() < 0.9:
+            services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.CONFIRMED, ruled_on=ruled)
+            return
+        services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED, ruled_on=ruled,
+                                   reason="协议约定的利息超过法律规定的上限，损害对方合法权益。")
+        if ruled + timedelta(days=10) <= today and rng.random() < 0.5:
+            _transfer(d, centre, ruled + timedelta(days=10), civil_judges, deps, rng)
+        return
+    if outcome == "fail":
+        services.mediation_fail(dispute=d, actor=centre, ended_on=end, reason="双方对赔偿数额分歧较大，调解不成")
+    else:
+        services.dispute_withdraw(dispute=d, actor=centre, withdrawn_on=end, reason="申请人撤回调解申请")
+    filed = end + timedelta(days=rng.randint(1, 5))
+    if filed <= today and rng.random() < 0.85:
+        _transfer(d, centre, filed, civil_judges, deps, rng)
+
+
+def _transfer(d, actor, filed_on, judges, deps, rng):
+    services.filing_transfer(dispute=d, actor=actor, filed_on=filed_on, department=deps["民事审判第一庭"],
+                             judge=rng.choice(judges) if judges else None)
+
+
+def _attach_calculation(d, actor, rng, registered):
+    year = max(y for y, *_r in SHANDONG_DEMO if y < registered.year) if registered.year > 2021 else 2021
+    inp = calculator.Inputs(
+        accident_on=registered - timedelta(days=rng.randint(20, 90)), victim_age=rng.randint(20, 78),
+        medical=Decimal(rng.randint(5000, 60000)), lost_days=rng.randint(30, 180), nursing_days=rng.randint(10, 60),
+        transport=Decimal(rng.randint(200, 1500)), hospital_days=rng.randint(5, 40), nutrition_days=rng.randint(0, 60),
+        nutrition_daily=Decimal("30"),
+        disability_coefficient=Decimal(rng.choice(["0", "0.1", "0.2"])), mental_solace=Decimal(rng.choice([0, 5000])),
+        property_loss=Decimal(rng.randint(0, 5000)), liability_share=Decimal(rng.choice(["1", "0.7", "0.5"])),
+        commercial_limit=Decimal(rng.choice([0, 500000, 1000000])))
+    services.calculation_attach(dispute=d, actor=actor, inputs=inp, province="山东", year=year)

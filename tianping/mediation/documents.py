@@ -1,0 +1,240 @@
+"""The centre's documents, in Chinese, as PDF (WeasyPrint + Noto CJK) and .docx (python-docx).
+
+Each document is first built as a list of blocks (title, case number, paragraphs, signatures); the PDF is
+the blocks rendered through templates/mediation/document.html, the .docx the same blocks written with
+python-docx, so both formats always say the same. The PDF's HTML loads nothing: no external resources,
+and the URL fetcher refuses every request.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from tianping.core.validators import id_birth_date
+from tianping.mediation.models import Dispute, DisputeParty, PartyKind, Room, Ruling, Status
+
+KINDS = {
+    "agreement": "调解协议书",
+    "application": "司法确认申请书",
+    "ruling": "民事裁定书",
+    "notice": "转立案通知书",
+}
+
+
+@dataclass
+class Document:
+    kind: str
+    filename: str
+    court: str
+    title: str
+    number: str = ""
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # (style, text): p, h, indent, right, sign
+
+
+def cn_date(d) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def money(v) -> str:
+    return f"{v:,.2f}" if v is not None else ""
+
+
+def party_line(p: DisputeParty) -> str:
+    role = p.get_role_display()
+    if p.kind == PartyKind.PERSON:
+        born = id_birth_date(p.id_number)
+        gender = ""
+        if len(p.id_number) == 18 and p.id_number[16].isdigit():
+            gender = "男" if int(p.id_number[16]) % 2 else "女"
+        text = f"{role}：{p.name}，{gender}，{cn_date(born)}出生"
+    else:
+        text = f"{role}：{p.name}，统一社会信用代码 {p.credit_code}"
+        if p.representative:
+            text += f"，法定代表人 {p.representative}"
+    if p.address:
+        text += f"，住所地 {p.address}"
+    text += "。"
+    if p.agent_name:
+        text += f"委托代理人：{p.agent_name}。"
+    return text
+
+
+def _handler(d: Dispute) -> str:
+    if d.room == Room.STUDIO and d.studio_id:
+        return f"{d.court.name}{d.studio.name}"
+    if d.mediator_id:
+        org = f"{d.mediator.organisation}" if d.mediator.organisation else ""
+        return f"{org}{d.mediator.get_kind_display()}{d.mediator.name}"
+    return f"{d.court.name}诉调对接中心"
+
+
+def _names(parties, role) -> str:
+    return "、".join(p.name for p in parties if p.role == role)
+
+
+def build(dispute: Dispute, kind: str) -> Document:
+    d = dispute
+    parties = list(d.parties.all())
+    applicants, respondents = _names(parties, "applicant"), _names(parties, "respondent")
+    court = d.court.name
+    if kind not in KINDS:
+        raise ValidationError(_("未知的文书类型。"))
+    if kind in {"agreement", "application"} and not d.agreement_on:
+        raise ValidationError(_("尚未达成调解协议，不能生成该文书。"))
+    if kind == "ruling" and not d.ruling:
+        raise ValidationError(_("尚未作出司法确认裁定，不能生成裁定书。"))
+    if kind == "notice" and d.status != Status.FILED:
+        raise ValidationError(_("该纠纷尚未转立案，不能生成转立案通知书。"))
+    doc = Document(kind=kind, filename=f"{KINDS[kind]}-{d.number}", court=court, title=KINDS[kind])
+    b = doc.blocks
+    if kind == "agreement":
+        doc.number = d.number
+        b += [("p", party_line(p)) for p in parties]
+        b.append(("indent", f"{applicants}与{respondents}{d.cause}纠纷一案，经{_handler(d)}主持调解，"
+                            f"双方当事人在平等协商、自愿的基础上，于{cn_date(d.agreement_on)}达成如下协议："))
+        b.append(("h", "一、纠纷的主要事实和争议事项"))
+        b.append(("indent", d.summary))
+        b.append(("h", "二、协议内容"))
+        for line in d.agreement_terms.splitlines():
+            if line.strip():
+                b.append(("indent", line.strip()))
+        if d.agreement_amount is not None:
+            b.append(("indent", f"协议金额：人民币 {money(d.agreement_amount)} 元。"))
+        if d.performance_deadline:
+            b.append(("indent", f"履行期限：{cn_date(d.performance_deadline)}前履行完毕。"))
+        b.append(("h", "三、其他"))
+        b.append(("indent", f"本协议自{cn_date(d.agreement_effective_on)}起生效。双方当事人可以自本协议生效之日起"
+                            "三十日内共同向人民法院申请司法确认。本协议一式三份，双方当事人各执一份，调解组织留存一份。"))
+        b += [("sign", f"{p.get_role_display()}（签名或盖章）：{p.name}") for p in parties]
+        b.append(("sign", f"调解员（签名）：{d.handler_label}"))
+        b.append(("right", cn_date(d.agreement_on)))
+    elif kind == "application":
+        doc.number = d.confirmation_number or d.number
+        b += [("p", party_line(p).replace(p.get_role_display(), "申请人", 1)) for p in parties]
+        b.append(("h", "请求事项"))
+        b.append(("indent", f"请求确认申请人于{cn_date(d.agreement_on)}经{_handler(d)}主持调解达成的调解协议有效。"))
+        b.append(("h", "事实与理由"))
+        b.append(("indent", f"申请人因{d.cause}纠纷，经{court}诉调对接中心委派（委托）调解，于{cn_date(d.agreement_on)}"
+                            f"达成调解协议，协议于{cn_date(d.agreement_effective_on)}生效。协议内容如下："))
+        for line in d.agreement_terms.splitlines():
+            if line.strip():
+                b.append(("indent", line.strip()))
+        b.append(("indent", "申请人承诺：一、出于解决纠纷的目的自愿达成协议，没有恶意串通、规避法律的行为；"
+                            "二、如果因为该协议内容而给他人造成损害的，愿意承担相应的民事责任和其他法律责任；"
+                            "三、提交的材料真实、合法。"))
+        b.append(("p", "此致"))
+        b.append(("p", court))
+        b += [("sign", f"申请人（签名或盖章）：{p.name}") for p in parties]
+        b.append(("right", cn_date(d.confirmation_applied_on) if d.confirmation_applied_on else "　　年　　月　　日"))
+    elif kind == "ruling":
+        doc.number = d.confirmation_number
+        b += [("p", party_line(p).replace(p.get_role_display(), "申请人", 1)) for p in parties]
+        b.append(("indent", f"申请人{applicants}与{respondents}于{cn_date(d.confirmation_applied_on)}向本院申请司法确认调解协议，"
+                            "本院受理后依法进行了审查。现已审查终结。"))
+        b.append(("indent", f"申请人于{cn_date(d.agreement_on)}经{_handler(d)}主持调解，达成了如下调解协议："))
+        for line in d.agreement_terms.splitlines():
+            if line.strip():
+                b.append(("indent", line.strip()))
+        if d.ruling == Ruling.CONFIRMED:
+            b.append(("indent", "本院经审查认为，申请人达成的调解协议符合司法确认的条件。依照《中华人民共和国民事诉讼法》"
+                                "第二百零五条、第二百零六条的规定，裁定如下："))
+            b.append(("indent", f"申请人{applicants}与{respondents}于{cn_date(d.agreement_on)}经{_handler(d)}主持调解"
+                                "达成的调解协议有效。"))
+            b.append(("indent", "当事人应当按照调解协议的约定自觉履行义务。一方当事人拒绝履行或者未全部履行的，"
+                                "对方当事人可以向人民法院申请强制执行。"))
+        else:
+            b.append(("indent", f"本院经审查认为，{d.ruling_reason}依照《中华人民共和国民事诉讼法》第二百零六条的规定，"
+                                "裁定如下："))
+            b.append(("indent", f"驳回申请人{applicants}、{respondents}的司法确认申请。"))
+            b.append(("indent", "申请人可以通过调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。"))
+        judge = d.ruled_by.person.name if d.ruled_by_id and d.ruled_by.person_id else ""
+        b.append(("sign", f"审判员　{judge}"))
+        b.append(("right", cn_date(d.ruling_on)))
+        b.append(("right", "本件与原本核对无异"))
+    else:  # notice
+        case = d.filed_case
+        doc.number = case.number
+        before = d.end_reason or ""
+        for p in parties:
+            b.append(("p", f"{p.name}："))
+        if d.ruling == Ruling.REJECTED:
+            why, before = "经调解达成的协议未获司法确认", d.ruling_reason
+        elif d.end_kind == Status.WITHDRAWN:
+            why = "当事人撤回诉前调解"
+        elif d.end_kind == Status.FAILED:
+            why = "经诉前调解未能达成协议"
+        else:
+            why = "经指导分流，适宜直接立案"
+            before = d.triage_reason
+        b.append(("indent", f"{applicants}与{respondents}{d.cause}纠纷一案（{d.number}），{why}"
+                            f"{('（' + before.rstrip('。') + '）') if before else ''}。根据《中华人民共和国民事诉讼法》的规定，"
+                            f"本院已于{cn_date(d.filed_on)}立案受理，案号为{case.number}。"))
+        b.append(("indent", "诉前调解期间提交的当事人信息和材料已随案移送，无需重复提交。请当事人按照本院通知参加诉讼，"
+                            "如需补充证据，请在举证期限内提交。"))
+        b.append(("indent", "特此通知。"))
+        b.append(("right", court))
+        b.append(("right", cn_date(d.filed_on)))
+    return doc
+
+
+def render_html(doc: Document) -> str:
+    return render_to_string("mediation/document.html", {"doc": doc})
+
+
+def _refuse_fetch(url, *args, **kwargs):
+    raise ValueError(f"external resources are not loaded in documents: {url}")
+
+
+def render_pdf(doc: Document) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=render_html(doc), url_fetcher=_refuse_fetch).write_pdf()
+
+
+def _font(run, size=None, bold=False, name="Noto Serif CJK SC"):
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    run.font.name = name
+    rpr = run._element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    fonts.set(qn("w:eastAsia"), name)
+    if size:
+        run.font.size = Pt(size)
+    run.bold = bold
+
+
+def render_docx(doc: Document) -> bytes:
+    from docx import Document as Docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    out = Docx()
+    for text, size in ((doc.court, 18), (doc.title, 22)):
+        para = out.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _font(para.add_run(text), size=size, bold=True, name="Noto Sans CJK SC")
+    if doc.number:
+        para = out.add_paragraph()
+        para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        _font(para.add_run(doc.number), size=12)
+    for style, text in doc.blocks:
+        para = out.add_paragraph()
+        if style == "indent":
+            para.paragraph_format.first_line_indent = Pt(24)
+        elif style == "right":
+            para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        elif style == "sign":
+            para.paragraph_format.left_indent = Pt(200)
+        _font(para.add_run(text), size=12, bold=(style == "h"))
+    buf = io.BytesIO()
+    out.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tianping.mediation.selectors import STAGES, figures, figures_scope, list_url, period_default, sees_centre
+
+
+def home_panels(user) -> list[dict]:
+    """The centre's figures for the last twelve months, each linking to its list."""
+    if not getattr(user, "is_authenticated", False) or not sees_centre(user):
+        return []
+    start, end = period_default(timezone.localdate())
+    scope, linked = figures_scope(user)
+    qs = scope.filter(registered_on__gte=start, registered_on__lte=end)
+    f = figures(qs)
+    base = {"registered_from": start.isoformat(), "registered_to": end.isoformat()}
+    out = [{"label": str(STAGES[s]), "value": f[s], "url": list_url(base, s) if linked else None}
+           for s in ("received", "diverted", "succeeded", "confirmed", "filed")]
+    out.append({"label": _("调解成功率"), "value": f"{f['success_rate']}%" if f["success_rate"] is not None else "—",
+                "url": None})
+    return [{"title": _("诉调对接（近十二个月）"), "figures": out}]

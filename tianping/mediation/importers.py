@@ -1,0 +1,112 @@
+"""Registers of the dispute-resolution centre.
+
+- `disputes` (export only: `manage.py export_data disputes FILE --court CODE [--status S] [--stage S]
+  [--from DATE] [--to DATE]`, and 导出 on the list page). Disputes are registered through the intake form
+  only, so every number comes from the sequence and every transition passes its guards; importing them
+  would bypass both.
+- `traffic_statistics`: the provinces' yearly statistics for the traffic studio's calculator
+  (import and export; natural key province + year).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Prefetch
+
+from tianping.core.importexport import parse_bool, parse_decimal, parse_int, parse_text
+from tianping.core.registers import Column, ExportOption, Register, register
+from tianping.mediation.models import Dispute, DisputeParty, PartyRole, ProvinceStatistic, Status
+from tianping.mediation.selectors import STAGES, can_intake, stage_q
+
+
+def _names(role):
+    return lambda d: "、".join(p.name for p in d.parties.all() if p.role == role)
+
+
+def _export_queryset(user, court):
+    qs = Dispute.objects.all() if user is None else Dispute.objects.visible_to(user)
+    if court is not None:
+        qs = qs.filter(court=court)
+    return (qs.select_related("mediator", "studio", "filed_case")
+            .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.only("name", "role", "dispute_id")))
+            .order_by("registered_on", "id"))
+
+
+def _status(qs, raw):
+    by_label = {str(label): value for value, label in Status.choices}
+    value = by_label.get(raw, raw)
+    if value not in Status.values:
+        raise ValueError(f"状态“{raw}”无效，可用：{'、'.join(str(label) for _v, label in Status.choices)}")
+    return qs.filter(status=value)
+
+
+def _stage(qs, raw):
+    by_label = {str(label): key for key, label in STAGES.items()}
+    key = by_label.get(raw, raw)
+    if key not in STAGES:
+        raise ValueError(f"统计口径“{raw}”无效，可用：{'、'.join(STAGES)}")
+    return qs.filter(stage_q(key))
+
+
+def _date(op):
+    def apply(qs, raw):
+        try:
+            day = date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"日期“{raw}”格式错误，应为 2024-05-01") from None
+        return qs.filter(**{f"registered_on__{op}": day})
+    return apply
+
+
+register(Register(
+    kind="disputes", title="诉前调解案件", model=Dispute, natural_key=("number",),
+    import_permission=lambda user: False,
+    export_queryset=_export_queryset,
+    export_options=[
+        ExportOption("status", "状态，如 调解中", _status),
+        ExportOption("stage", "统计口径：received/diverted/concluded/succeeded/confirmed/filed", _stage),
+        ExportOption("from", "登记日期自，如 2024-01-01", _date("gte")),
+        ExportOption("to", "登记日期至，如 2024-12-31", _date("lte")),
+    ],
+    columns=[
+        Column("编号", "number", text=True, width=26),
+        Column("状态", "status", export=lambda d: d.get_status_display()),
+        Column("案由", "cause", width=18),
+        Column("来源", "source", export=lambda d: d.get_source_display()),
+        Column("申请人", "applicants", export=_names(PartyRole.APPLICANT), width=20),
+        Column("被申请人", "respondents", export=_names(PartyRole.RESPONDENT), width=20),
+        Column("标的额", "amount"),
+        Column("登记日期", "registered_on"),
+        Column("分流方式", "route", export=lambda d: d.get_route_display()),
+        Column("调解员或工作室", "handler", export=lambda d: d.handler_label, width=20),
+        Column("受理调解日期", "accepted_on"),
+        Column("调解期限届满日", "deadline_on"),
+        Column("协议达成日期", "agreement_on"),
+        Column("协议金额", "agreement_amount"),
+        Column("司法确认案号", "confirmation_number", text=True, width=26),
+        Column("确认裁定", "ruling", export=lambda d: d.get_ruling_display()),
+        Column("立案案号", "filed_case", export=lambda d: d.filed_case.number if d.filed_case_id else "",
+               text=True, width=26),
+        Column("结果日期", "closed_on"),
+    ],
+))
+
+
+register(Register(
+    kind="traffic_statistics", title="省份年度统计数据", model=ProvinceStatistic, natural_key=("province", "year"),
+    court_scoped=False, import_permission=can_intake,
+    export_queryset=lambda user, court: ProvinceStatistic.objects.all(),
+    columns=[
+        Column("省份", "province", parse=parse_text, required=True, example="山东"),
+        Column("统计年度", "year", parse=parse_int, required=True, example=2023),
+        Column("城镇居民人均可支配收入", "urban_disposable_income", parse=parse_decimal, required=True, example="51571"),
+        Column("农村居民人均可支配收入", "rural_disposable_income", parse=parse_decimal, required=True, example="23776"),
+        Column("城镇居民人均消费支出", "urban_consumption", parse=parse_decimal, required=True, example="31727"),
+        Column("农村居民人均消费支出", "rural_consumption", parse=parse_decimal, required=True, example="17076"),
+        Column("职工年平均工资", "average_wage", parse=parse_decimal, required=True, example="108125"),
+        Column("住院伙食补助标准（元/日）", "hospital_food_daily", parse=parse_decimal, example="100"),
+        Column("演示数据", "is_demo", parse=parse_bool, example="否"),
+        Column("来源说明", "note", parse=parse_text, example="山东省统计局"),
+    ],
+))

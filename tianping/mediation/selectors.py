@@ -1,0 +1,172 @@
+"""Reads of the dispute-resolution centre: permissions at the desks and the centre's figures.
+
+Figures (all over the disputes a user may see, registered in the chosen period; by room, mediator,
+studio and month of registration — each figure has a `stage` that the list's filter reproduces):
+- received 收案: disputes registered;
+- diverted 分流调解: triaged to pre-litigation mediation;
+- concluded 调解结束: diverted and mediation ended (agreement reached, failed or withdrawn after triage);
+- succeeded 调解成功: an agreement was reached (whatever happened to it afterwards);
+- success rate 调解成功率 = succeeded ÷ concluded;
+- average days 平均调解天数 = Σ (agreement or end date − acceptance date, or triage date if never
+  accepted) ÷ concluded;
+- confirmed 司法确认: judicial confirmation ruled 确认有效;
+- filed 转立案: transferred to filing (a 民初 case was filed).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tianping.core.scope import user_roles
+from tianping.mediation.models import CentreStaff, Dispute, Room, Route, Ruling, Status
+
+STAGES = OrderedDict([
+    ("received", gettext_lazy("收案")),
+    ("diverted", gettext_lazy("分流调解")),
+    ("concluded", gettext_lazy("调解结束")),
+    ("succeeded", gettext_lazy("调解成功")),
+    ("confirmed", gettext_lazy("司法确认")),
+    ("filed", gettext_lazy("转立案")),
+])
+
+
+def stage_q(stage: str) -> Q:
+    """The condition behind each figure (used by both the figures and the list filter)."""
+    diverted = Q(route=Route.MEDIATION)
+    if stage == "received":
+        return Q()
+    if stage == "diverted":
+        return diverted
+    if stage == "succeeded":
+        return diverted & Q(agreement_on__isnull=False)
+    if stage == "concluded":
+        return diverted & (Q(agreement_on__isnull=False) | Q(ended_on__isnull=False))
+    if stage == "confirmed":
+        return Q(ruling=Ruling.CONFIRMED)
+    if stage == "filed":
+        return Q(status=Status.FILED)
+    raise ValueError(stage)
+
+
+# --- permissions at the centre's desks -----------------------------------------------------------
+
+def _staff(user) -> CentreStaff | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    cached = getattr(user, "_centre_staff", False)
+    if cached is False:
+        cached = CentreStaff.objects.filter(user=user).first()
+        user._centre_staff = cached
+    return cached
+
+
+def _superuser(user) -> bool:
+    return user.is_superuser and not user_roles(user)
+
+
+def can_intake(user) -> bool:
+    """Registers and triages disputes, transfers them to filing (诉讼服务中心 / 指导分流室)."""
+    s = _staff(user)
+    return _superuser(user) or bool(s and s.can_intake and "mediator" in user_roles(user))
+
+
+def can_confirm(user) -> bool:
+    """Rules on applications for judicial confirmation (司法确认室)."""
+    s = _staff(user)
+    return _superuser(user) or bool(s and s.can_confirm)
+
+
+def handles(user, dispute: Dispute) -> bool:
+    """The mediator or the studio's judge the dispute is assigned to (or the intake desk)."""
+    if can_intake(user):
+        return True
+    if dispute.mediator_id and dispute.mediator.user_id == user.pk:
+        return True
+    return bool(dispute.studio_id and user.person_id and dispute.studio.judge_id == user.person_id)
+
+
+def sees_centre(user) -> bool:
+    """Whether the user works with disputes at all (menu, lists)."""
+    roles = user_roles(user)
+    return bool(_superuser(user) or roles & {"leader", "trial_office", "mediator", "higher_court"}
+                or _staff(user) or (user.person_id and user.person.mediation_studios.exists()))
+
+
+def figures_scope(user) -> tuple[QuerySet, bool]:
+    """The disputes a user's figures count, and whether the figures may link to the lists. A higher
+    court counts the disputes of the courts below but gets no links (figures only, no party data)."""
+    from tianping.core.scope import readable_court_ids
+
+    roles = user_roles(user)
+    if "higher_court" in roles and not roles & {"leader", "trial_office", "mediator"}:
+        return Dispute.objects.filter(court_id__in=readable_court_ids(user) or []), False
+    return Dispute.objects.visible_to(user), True
+
+
+# --- figures ----------------------------------------------------------------------------------------
+
+def _rate(num: int, den: int) -> Decimal | None:
+    if not den:
+        return None
+    return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def figures(qs: QuerySet) -> dict:
+    """The centre's figures over a dispute queryset (already scoped and limited to the period)."""
+    out: dict = {stage: qs.filter(stage_q(stage)).count() for stage in STAGES}
+    rows = qs.filter(stage_q("concluded")).values_list("accepted_on", "triaged_on", "agreement_on", "ended_on")
+    days = [((agreed or ended) - (accepted or triaged)).days for accepted, triaged, agreed, ended in rows]
+    out["success_rate"] = _rate(out["succeeded"], out["concluded"])
+    out["average_days"] = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) \
+        if days else None
+    return out
+
+
+def list_url(params: dict, stage: str | None = None) -> str:
+    query = {k: v for k, v in params.items() if v not in (None, "")}
+    if stage and stage != "received":
+        query["stage"] = stage
+    return reverse("mediation:dispute_list") + ("?" + urlencode(query) if query else "")
+
+
+def figure_table(qs: QuerySet, base_params: dict, dimension: str) -> list[dict]:
+    """One row per room / mediator / studio / month with every figure and its list link."""
+    rows: list[dict] = []
+    if dimension == "room":
+        groups = [(str(label), {"room": value}, Q(room=value)) for value, label in Room.choices]
+        groups.append((_("未分流调解"), {"room": "none"}, Q(room="")))
+    elif dimension == "mediator":
+        ids = qs.filter(mediator__isnull=False).values_list("mediator_id", "mediator__name").distinct()
+        groups = [(name, {"mediator": pk}, Q(mediator_id=pk)) for pk, name in sorted(set(ids), key=lambda x: x[1])]
+    elif dimension == "studio":
+        ids = qs.filter(studio__isnull=False).values_list("studio_id", "studio__name").distinct()
+        groups = [(name, {"studio": pk}, Q(studio_id=pk)) for pk, name in sorted(set(ids), key=lambda x: x[1])]
+    elif dimension == "month":
+        months = sorted({d.strftime("%Y-%m") for d in qs.values_list("registered_on", flat=True)})
+        groups = []
+        for m in months:
+            y, mo = (int(x) for x in m.split("-"))
+            groups.append((m, {"month": m}, Q(registered_on__year=y, registered_on__month=mo)))
+    else:
+        raise ValueError(dimension)
+    for label, params, cond in groups:
+        sub = qs.filter(cond)
+        f = figures(sub)
+        p = {**base_params, **params}
+        rows.append({"label": label, "figures": f,
+                     "links": {stage: list_url(p, stage) for stage in STAGES}})
+    return rows
+
+
+def period_default(today: date) -> tuple[date, date]:
+    """The last twelve months up to today."""
+    start = date(today.year - 1, today.month, 1)
+    return start, today

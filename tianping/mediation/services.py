@@ -1,0 +1,537 @@
+"""Every write of the dispute-resolution centre. Each transition of a dispute is one service here: it locks
+the dispute row, checks that the transition is allowed from the current state (see docs/mediation.md),
+refuses otherwise with a Chinese reason, saves and writes the audit entry in the same transaction.
+
+Race handled by `_locked`: two people acting on the same dispute at once (e.g. two clicks on 转立案 that
+would create two cases, or an agreement recorded while a colleague records the failure). The row is
+locked with select_for_update and the state re-read, so the second request sees the first one's result
+and is refused by the state guard.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from tianping.core.audit import audit_record
+from tianping.mediation import calculator
+from tianping.mediation.models import (
+    AGREEMENT_STATES,
+    CONFIRMATION_WINDOW_DAYS,
+    MEDIATION_PERIOD_DAYS,
+    DeadlineExtension,
+    Dispute,
+    DisputeParty,
+    ExtensionConsent,
+    InsuranceHead,
+    InsuranceLimit,
+    Material,
+    MediationSession,
+    Mediator,
+    PartyKind,
+    PartyRole,
+    ProvinceStatistic,
+    Room,
+    Route,
+    Ruling,
+    Status,
+    Studio,
+    TrafficCalculation,
+)
+
+DISPUTE_TYPE_CODE = "民诉前调"
+CONFIRMATION_TYPE_CODE = "民特"
+FILING_TYPE_CODE = "民初"
+
+PARTY_FIELDS = ["role", "kind", "name", "id_number", "credit_code", "representative", "phone", "address",
+                "agent_name", "agent_phone"]
+
+
+def _locked(dispute: Dispute, expected_version: int | None = None) -> Dispute:
+    locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise ValidationError(_("该纠纷已被他人更新（您打开页面后有新的操作），请刷新页面后重试。"), code="stale")
+    return locked
+
+
+def _refuse_unless(dispute: Dispute, allowed: set, action: str) -> None:
+    if dispute.status not in allowed:
+        raise ValidationError(
+            _("纠纷 %(n)s 当前状态为“%(s)s”，不能%(a)s。") % {"n": dispute.number, "s": dispute.get_status_display(),
+                                                      "a": action}, code="state")
+
+
+def _save(dispute: Dispute, fields: list[str]) -> None:
+    """Validate the changed fields (and the model's clean()), then save only them."""
+    dispute.version += 1
+    dispute.full_clean(exclude=[f.name for f in Dispute._meta.concrete_fields if f.name not in fields])
+    dispute.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _parties_clean(parties: list[dict]) -> list[DisputeParty]:
+    """Validate every party; the errors name the party row so the clerk knows which one to fix."""
+    objs, errors = [], []
+    for i, data in enumerate(parties, start=1):
+        p = DisputeParty(**{k: (data.get(k) or "") for k in PARTY_FIELDS}, sort_order=i)
+        p.kind = p.kind or PartyKind.PERSON
+        try:
+            p.full_clean(exclude=["dispute"])
+        except ValidationError as exc:
+            for field, msgs in exc.message_dict.items():
+                label = DisputeParty._meta.get_field(field).verbose_name if field != "__all__" else ""
+                for m in msgs:
+                    errors.append(_("第 %(i)d 位当事人（%(name)s）%(f)s：%(m)s")
+                                  % {"i": i, "name": p.name or _("未填姓名"), "f": label, "m": m})
+        objs.append(p)
+    roles = {p.role for p in objs}
+    if PartyRole.APPLICANT not in roles:
+        errors.append(_("至少需要一位申请人。"))
+    if PartyRole.RESPONDENT not in roles:
+        errors.append(_("至少需要一位被申请人。"))
+    if errors:
+        raise ValidationError(errors)
+    return objs
+
+
+@transaction.atomic
+def dispute_register(*, court, actor, registered_on: date, cause: str, summary: str, source: str,
+                     parties: list[dict], amount: Decimal | None = None, consent_to_mediation: bool = False,
+                     intake_department=None, materials: list[dict] | None = None) -> Dispute:
+    """Intake (登记): validate the parties, give the dispute the next 民诉前调 number of the court and year.
+
+    The number comes from trials.services.case_number_allocate, which locks the (court, year, type) sequence
+    row: concurrent registrations wait for each other, so a number is never issued twice; a registration
+    that fails validation rolls back with its allocation, so no committed number is ever reused."""
+    from tianping.trials.services import case_number_allocate
+
+    party_objs = _parties_clean(parties)
+    dispute = Dispute(court=court, number="-", cause=cause, summary=summary, source=source, amount=amount,
+                      consent_to_mediation=consent_to_mediation, intake_department=intake_department,
+                      registered_on=registered_on, registered_by=actor)
+    dispute.full_clean(exclude=["number"])
+    dispute.number = case_number_allocate(court=court, year=registered_on.year, type_code=DISPUTE_TYPE_CODE,
+                                          actor=actor)
+    dispute.full_clean()
+    dispute.save()
+    for p in party_objs:
+        p.dispute = dispute
+        p.save()
+    for m in materials or []:
+        material_add(dispute=dispute, actor=actor, **m)
+    audit_record(actor=actor, event="dispute.registered", target=dispute,
+                 after={"number": dispute.number, "cause": cause, "source": source,
+                        "parties": [p.name for p in party_objs]})
+    return dispute
+
+
+@transaction.atomic
+def material_add(*, dispute: Dispute, actor, title: str, submitted_by: str = "", pages: int | None = None,
+                 file=None) -> Material:
+    m = Material(dispute=dispute, title=title, submitted_by=submitted_by, pages=pages)
+    if file is not None:
+        m.file = file
+    m.full_clean()
+    m.save()
+    audit_record(actor=actor, event="dispute.material_added", target=dispute, after={"material": title})
+    return m
+
+
+@transaction.atomic
+def dispute_triage(*, dispute: Dispute, actor, route: str, reason: str, triaged_on: date, room: str = "",
+                   mediator: Mediator | None = None, studio: Studio | None = None,
+                   expected_version: int | None = None) -> Dispute:
+    """Triage (指导分流): to pre-litigation mediation in the people's mediation room (a mediator of the
+    roster) or a judge's studio, or straight to filing (which files the case at once)."""
+    d = _locked(dispute, expected_version)
+    _refuse_unless(d, {Status.REGISTERED}, _("分流（只有已登记、尚未分流的纠纷可以分流）"))
+    if not (reason or "").strip():
+        raise ValidationError({"triage_reason": _("请填写分流理由。")})
+    if triaged_on < d.registered_on:
+        raise ValidationError({"triaged_on": _("分流日期不能早于登记日期 %(d)s。") % {"d": d.registered_on}})
+    if route == Route.MEDIATION:
+        if not d.consent_to_mediation:
+            raise ValidationError(_("当事人未同意调解，不能分流至诉前调解；请先记录当事人同意调解，或选择直接立案。"))
+        if room == Room.PEOPLES:
+            if mediator is None:
+                raise ValidationError({"mediator": _("分流至人民调解室须选择调解员。")})
+            if not mediator.active:
+                raise ValidationError({"mediator": _("调解员 %(m)s 已不在册，请选择其他调解员。") % {"m": mediator}})
+            studio = None
+        elif room == Room.STUDIO:
+            if studio is None:
+                raise ValidationError({"studio": _("分流至法官工作室须选择工作室。")})
+            if not studio.active:
+                raise ValidationError({"studio": _("法官工作室 %(s)s 已停用。") % {"s": studio}})
+            mediator = None
+        else:
+            raise ValidationError({"room": _("请选择人民调解室或法官工作室。")})
+        d.route, d.triage_reason, d.triaged_on = route, reason.strip(), triaged_on
+        d.room, d.mediator, d.studio = room, mediator, studio
+        d.status = Status.ASSIGNED
+        _save(d, ["route", "triage_reason", "triaged_on", "room", "mediator", "studio", "status"])
+        audit_record(actor=actor, event="dispute.triaged", target=d, before={"status": Status.REGISTERED},
+                     after={"status": d.status, "route": route, "room": room, "handler": d.handler_label,
+                            "reason": d.triage_reason})
+        return d
+    if route == Route.FILING:
+        d.route, d.triage_reason, d.triaged_on = route, reason.strip(), triaged_on
+        _save(d, ["route", "triage_reason", "triaged_on"])
+        audit_record(actor=actor, event="dispute.triaged", target=d, after={"route": route, "reason": reason})
+        return _filing_transfer(d, actor=actor, filed_on=triaged_on)
+    raise ValidationError({"route": _("请选择分流方式：诉前调解或直接立案。")})
+
+
+@transaction.atomic
+def dispute_reassign(*, dispute: Dispute, actor, room: str, reason: str, mediator: Mediator | None = None,
+                     studio: Studio | None = None) -> Dispute:
+    """Hand a dispute to another mediator or studio before or during mediation (the period keeps running)."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.ASSIGNED, Status.MEDIATING}, _("更换调解员或工作室"))
+    if room == Room.PEOPLES and mediator is None:
+        raise ValidationError({"mediator": _("请选择调解员。")})
+    if room == Room.STUDIO and studio is None:
+        raise ValidationError({"studio": _("请选择法官工作室。")})
+    before = d.handler_label
+    d.room = room
+    d.mediator = mediator if room == Room.PEOPLES else None
+    d.studio = studio if room == Room.STUDIO else None
+    _save(d, ["room", "mediator", "studio"])
+    audit_record(actor=actor, event="dispute.reassigned", target=d, before={"handler": before},
+                 after={"handler": d.handler_label}, message=reason)
+    return d
+
+
+@transaction.atomic
+def mediation_accept(*, dispute: Dispute, actor, accepted_on: date) -> Dispute:
+    """The mediator or studio accepts the dispute: the 30-day mediation period starts."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.ASSIGNED}, _("受理调解（须先分流至调解员或法官工作室）"))
+    if accepted_on < d.triaged_on:
+        raise ValidationError({"accepted_on": _("受理日期不能早于分流日期 %(d)s。") % {"d": d.triaged_on}})
+    d.accepted_on = accepted_on
+    d.deadline_on = accepted_on + timedelta(days=MEDIATION_PERIOD_DAYS)
+    d.status = Status.MEDIATING
+    _save(d, ["accepted_on", "deadline_on", "status"])
+    audit_record(actor=actor, event="dispute.accepted", target=d, before={"status": Status.ASSIGNED},
+                 after={"status": d.status, "accepted_on": accepted_on, "deadline_on": d.deadline_on})
+    return d
+
+
+@transaction.atomic
+def session_record(*, dispute: Dispute, actor, held_on: date, attendees: str, notes: str, online: bool = False,
+                   place: str = "") -> MediationSession:
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.MEDIATING}, _("记录调解（须先受理调解）"))
+    if held_on < d.accepted_on:
+        raise ValidationError({"held_on": _("调解日期不能早于受理日期 %(d)s。") % {"d": d.accepted_on}})
+    if not online and not (place or "").strip():
+        raise ValidationError({"place": _("线下调解请填写地点；线上调解请勾选“线上调解”。")})
+    s = MediationSession(dispute=d, held_on=held_on, online=online, place=place, attendees=attendees,
+                         notes=notes, recorded_by=actor)
+    s.full_clean()
+    s.save()
+    audit_record(actor=actor, event="dispute.session_recorded", target=d,
+                 after={"held_on": held_on, "online": online, "place": place})
+    return s
+
+
+@transaction.atomic
+def deadline_extend(*, dispute: Dispute, actor, days: int, reason: str, granted_on: date,
+                    consents: dict[int, date | None]) -> DeadlineExtension:
+    """Extend the mediation period. Only with every party's recorded consent: `consents` maps each party's
+    id to the date they consented (None or missing = not consented)."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.MEDIATING}, _("延长调解期限"))
+    if not (1 <= int(days) <= 180):
+        raise ValidationError({"days": _("延长天数应在 1 至 180 天之间。")})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写延长理由。")})
+    parties = list(d.parties.all())
+    missing = [p.name for p in parties if not consents.get(p.pk)]
+    if missing:
+        raise ValidationError(_("延长调解期限须经全体当事人同意；以下当事人尚未同意：%(names)s。")
+                              % {"names": "、".join(missing)}, code="consent")
+    ext = DeadlineExtension(dispute=d, days=days, old_deadline=d.deadline_on,
+                            new_deadline=d.deadline_on + timedelta(days=int(days)), reason=reason,
+                            granted_on=granted_on)
+    ext.full_clean()
+    ext.save()
+    for p in parties:
+        ExtensionConsent.objects.create(extension=ext, party=p, consented_on=consents[p.pk])
+    old = d.deadline_on
+    d.deadline_on = ext.new_deadline
+    _save(d, ["deadline_on"])
+    audit_record(actor=actor, event="dispute.extended", target=d, before={"deadline_on": old},
+                 after={"deadline_on": d.deadline_on, "consents": [p.name for p in parties]}, message=reason)
+    return ext
+
+
+@transaction.atomic
+def agreement_record(*, dispute: Dispute, actor, agreed_on: date, terms: str, amount: Decimal | None = None,
+                     performance_deadline: date | None = None, effective_on: date | None = None) -> Dispute:
+    """The parties reach a mediation agreement (调解协议); it takes effect when signed unless stated."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.MEDIATING}, _("记录调解协议（须在调解中）"))
+    if agreed_on < d.accepted_on:
+        raise ValidationError({"agreement_on": _("协议日期不能早于受理日期 %(d)s。") % {"d": d.accepted_on}})
+    if agreed_on > d.deadline_on:
+        raise ValidationError(_("调解期限已于 %(d)s 届满，不能在期限外记录调解协议；如当事人均同意，请先延长调解期限。")
+                              % {"d": d.deadline_on}, code="overdue")
+    if not (terms or "").strip():
+        raise ValidationError({"agreement_terms": _("请填写协议内容。")})
+    effective_on = effective_on or agreed_on
+    if effective_on < agreed_on:
+        raise ValidationError({"agreement_effective_on": _("协议生效日期不能早于协议达成日期。")})
+    if performance_deadline and performance_deadline < agreed_on:
+        raise ValidationError({"performance_deadline": _("履行期限不能早于协议达成日期。")})
+    d.agreement_on, d.agreement_effective_on, d.agreement_terms = agreed_on, effective_on, terms.strip()
+    d.agreement_amount, d.performance_deadline = amount, performance_deadline
+    d.status = Status.AGREED
+    _save(d, ["agreement_on", "agreement_effective_on", "agreement_terms", "agreement_amount",
+              "performance_deadline", "status"])
+    audit_record(actor=actor, event="dispute.agreed", target=d, before={"status": Status.MEDIATING},
+                 after={"status": d.status, "agreement_on": agreed_on, "amount": amount})
+    return d
+
+
+@transaction.atomic
+def performance_record(*, dispute: Dispute, actor, performed_on: date) -> Dispute:
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.AGREED}, _("登记自动履行（须为已达成协议、未申请司法确认的纠纷）"))
+    if performed_on < d.agreement_on:
+        raise ValidationError({"performed_on": _("履行日期不能早于协议达成日期 %(d)s。") % {"d": d.agreement_on}})
+    d.performed_on = d.closed_on = performed_on
+    d.status = Status.PERFORMED
+    _save(d, ["performed_on", "closed_on", "status"])
+    audit_record(actor=actor, event="dispute.performed", target=d, before={"status": Status.AGREED},
+                 after={"status": d.status, "performed_on": performed_on})
+    return d
+
+
+@transaction.atomic
+def confirmation_apply(*, dispute: Dispute, actor, applied_on: date, applicant_ids: list[int]) -> Dispute:
+    """The parties jointly apply for judicial confirmation (司法确认) within 30 days of the agreement taking
+    effect; the application is docketed under the next 民特 number."""
+    from tianping.trials.services import case_number_allocate
+
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.AGREED}, _("申请司法确认（须为已达成调解协议、尚未履行完毕的纠纷）"))
+    if applied_on < d.agreement_effective_on:
+        raise ValidationError({"confirmation_applied_on": _("申请日期不能早于协议生效日期 %(d)s。")
+                               % {"d": d.agreement_effective_on}})
+    last_day = d.confirmation_deadline
+    if applied_on > last_day:
+        raise ValidationError(
+            _("司法确认申请已超过期限：调解协议于 %(e)s 生效，应在 %(d)d 日内即 %(l)s 前共同申请，%(a)s 提出的申请不予受理。")
+            % {"e": d.agreement_effective_on, "d": CONFIRMATION_WINDOW_DAYS, "l": last_day, "a": applied_on},
+            code="late")
+    parties = list(d.parties.all())
+    missing = [p.name for p in parties if p.pk not in set(applicant_ids)]
+    if missing:
+        raise ValidationError(_("司法确认须由双方当事人共同申请；以下当事人未参加申请：%(n)s。")
+                              % {"n": "、".join(missing)}, code="joint")
+    d.confirmation_applied_on = applied_on
+    d.confirmation_number = case_number_allocate(court=d.court, year=applied_on.year,
+                                                 type_code=CONFIRMATION_TYPE_CODE, actor=actor)
+    d.status = Status.CONFIRMATION_APPLIED
+    _save(d, ["confirmation_applied_on", "confirmation_number", "status"])
+    audit_record(actor=actor, event="dispute.confirmation_applied", target=d, before={"status": Status.AGREED},
+                 after={"status": d.status, "confirmation_number": d.confirmation_number})
+    return d
+
+
+@transaction.atomic
+def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, reason: str = "") -> Dispute:
+    """The judicial confirmation room rules: 确认有效 or 驳回申请 (a rejection states its reason)."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.CONFIRMATION_APPLIED}, _("作出司法确认裁定（须先受理司法确认申请）"))
+    if ruling not in Ruling.values:
+        raise ValidationError({"ruling": _("请选择裁定结果：确认有效或驳回申请。")})
+    if ruled_on < d.confirmation_applied_on:
+        raise ValidationError({"ruling_on": _("裁定日期不能早于申请日期 %(d)s。") % {"d": d.confirmation_applied_on}})
+    if ruling == Ruling.REJECTED and not (reason or "").strip():
+        raise ValidationError({"ruling_reason": _("驳回申请须写明理由。")})
+    d.ruling, d.ruling_on, d.ruling_reason = ruling, ruled_on, (reason or "").strip()
+    d.ruled_by = actor
+    d.status = Status.CONFIRMED if ruling == Ruling.CONFIRMED else Status.REJECTED
+    d.closed_on = ruled_on
+    _save(d, ["ruling", "ruling_on", "ruling_reason", "ruled_by", "status", "closed_on"])
+    audit_record(actor=actor, event="dispute.ruled", target=d, before={"status": Status.CONFIRMATION_APPLIED},
+                 after={"status": d.status, "ruling_on": ruled_on})
+    return d
+
+
+@transaction.atomic
+def mediation_fail(*, dispute: Dispute, actor, ended_on: date, reason: str) -> Dispute:
+    """Mediation fails (调解不成): the parties cannot agree or the period ran out without an extension."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.ASSIGNED, Status.MEDIATING}, _("登记调解不成（须在分流后、达成协议前）"))
+    if not (reason or "").strip():
+        raise ValidationError({"end_reason": _("请填写调解不成的原因。")})
+    if ended_on < (d.accepted_on or d.triaged_on):
+        raise ValidationError({"ended_on": _("终结日期不能早于受理或分流日期。")})
+    before = d.status
+    d.ended_on, d.end_reason, d.status = ended_on, reason.strip(), Status.FAILED
+    d.end_kind, d.closed_on = Status.FAILED, ended_on
+    _save(d, ["ended_on", "end_kind", "end_reason", "status", "closed_on"])
+    audit_record(actor=actor, event="dispute.failed", target=d, before={"status": before},
+                 after={"status": d.status, "reason": d.end_reason})
+    return d
+
+
+@transaction.atomic
+def dispute_withdraw(*, dispute: Dispute, actor, withdrawn_on: date, reason: str) -> Dispute:
+    """A party withdraws from mediation (撤回); they may still file the case."""
+    d = _locked(dispute)
+    _refuse_unless(d, {Status.REGISTERED, Status.ASSIGNED, Status.MEDIATING}, _("撤回（达成协议或已结束的纠纷不能撤回）"))
+    if withdrawn_on < d.registered_on:
+        raise ValidationError({"ended_on": _("撤回日期不能早于登记日期。")})
+    before = d.status
+    d.ended_on, d.end_reason, d.status = withdrawn_on, (reason or "").strip(), Status.WITHDRAWN
+    d.end_kind, d.closed_on = Status.WITHDRAWN, withdrawn_on
+    _save(d, ["ended_on", "end_kind", "end_reason", "status", "closed_on"])
+    audit_record(actor=actor, event="dispute.withdrawn", target=d, before={"status": before},
+                 after={"status": d.status, "reason": d.end_reason})
+    return d
+
+
+TRANSFERABLE = {Status.FAILED, Status.WITHDRAWN, Status.REJECTED}
+
+
+@transaction.atomic
+def filing_transfer(*, dispute: Dispute, actor, filed_on: date, department=None, judge=None) -> Dispute:
+    """Transfer to filing (转立案) after failure, withdrawal or a rejected confirmation: files the case with
+    the next 民初 number through trials.services.case_register, carrying the parties and materials over."""
+    d = _locked(dispute)
+    return _filing_transfer(d, actor=actor, filed_on=filed_on, department=department, judge=judge)
+
+
+def _filing_transfer(d: Dispute, *, actor, filed_on: date, department=None, judge=None) -> Dispute:
+    from tianping.trials.services import case_register
+
+    if d.status in AGREEMENT_STATES - {Status.REJECTED}:
+        raise ValidationError(
+            _("纠纷 %(n)s 已达成调解协议（当前状态“%(s)s”），不能转立案；协议未履行的，可申请司法确认后申请强制执行。")
+            % {"n": d.number, "s": d.get_status_display()}, code="agreement")
+    direct = d.status == Status.REGISTERED and d.route == Route.FILING
+    if not direct and d.status not in TRANSFERABLE:
+        raise ValidationError(
+            _("纠纷 %(n)s 当前状态为“%(s)s”，不能转立案；须调解不成、当事人撤回或司法确认被驳回后方可转立案。")
+            % {"n": d.number, "s": d.get_status_display()}, code="state")
+    start = d.closed_on if d.status in TRANSFERABLE and d.closed_on else d.registered_on
+    if filed_on < start:
+        raise ValidationError({"filed_on": _("立案日期不能早于 %(d)s。") % {"d": start}})
+    role_map = {PartyRole.APPLICANT: "原告", PartyRole.RESPONDENT: "被告", PartyRole.THIRD: "第三人"}
+    parties = [
+        {"role": role_map[p.role], "kind": p.get_kind_display(), "name": p.name, "id_number": p.id_number,
+         "credit_code": p.credit_code, "representative": p.representative, "phone": p.phone,
+         "address": p.address, "agent": p.agent_name, "agent_phone": p.agent_phone}
+        for p in d.parties.all()
+    ]
+    materials = list(d.materials.values_list("title", flat=True))
+    note = _("诉前调解转立案：%(n)s") % {"n": d.number}
+    if materials:
+        note += _("；随案材料：") + "、".join(materials)
+    if len(note) > 200:
+        note = note[:199] + "…"
+    case = case_register(court=d.court, type_code=FILING_TYPE_CODE, filed_on=filed_on, cause=d.cause, actor=actor,
+                         department=department, judge=judge, parties=parties, source_note=note)
+    before = d.status
+    d.filed_on, d.filed_case, d.status = filed_on, case, Status.FILED
+    d.closed_on = filed_on
+    _save(d, ["filed_on", "filed_case", "status", "closed_on"])
+    audit_record(actor=actor, event="dispute.filed", target=d, before={"status": before},
+                 after={"status": d.status, "case": case.number})
+    return d
+
+
+# --- roster ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def mediator_save(*, actor, mediator: Mediator) -> Mediator:
+    created = mediator.pk is None
+    mediator.full_clean()
+    mediator.save()
+    audit_record(actor=actor, event="mediator.created" if created else "mediator.updated", target=mediator,
+                 after={"name": mediator.name, "kind": mediator.kind, "active": mediator.active,
+                        "user": mediator.user})
+    return mediator
+
+
+@transaction.atomic
+def studio_save(*, actor, studio: Studio) -> Studio:
+    created = studio.pk is None
+    studio.full_clean()
+    studio.save()
+    audit_record(actor=actor, event="studio.created" if created else "studio.updated", target=studio,
+                 after={"name": studio.name, "judge": studio.judge, "active": studio.active})
+    return studio
+
+
+# --- traffic-accident calculator ------------------------------------------------------------------
+
+
+def limits_on(day: date, *, at_fault: bool) -> calculator.Limits:
+    """The compulsory-insurance limits in force on `day` (the latest effective_from on or before it)."""
+    rows = InsuranceLimit.objects.filter(at_fault=at_fault, effective_from__lte=day).order_by("-effective_from")
+    found: dict[str, InsuranceLimit] = {}
+    for r in rows:
+        found.setdefault(r.head, r)
+    missing = [h.label for h in InsuranceHead if h.value not in found]
+    if missing:
+        raise ValidationError(_("%(d)s 没有有效的交强险%(f)s限额：%(m)s，请先维护限额表。")
+                              % {"d": day, "f": _("有责") if at_fault else _("无责"), "m": "、".join(map(str, missing))})
+    return calculator.Limits(
+        death_disability=found[InsuranceHead.DEATH_DISABILITY].amount, medical=found[InsuranceHead.MEDICAL].amount,
+        property=found[InsuranceHead.PROPERTY].amount,
+        effective_from=max(r.effective_from for r in found.values()))
+
+
+def statistics_for(province: str, year: int, *, rural: bool = False) -> calculator.Statistics:
+    stat = ProvinceStatistic.objects.filter(province=province, year=year).first()
+    if stat is None:
+        raise ValidationError(_("没有 %(p)s %(y)d 年度的统计数据，请先在“统计数据”中录入。") % {"p": province, "y": year})
+    return calculator.Statistics(
+        province=stat.province, year=stat.year,
+        disposable_income=stat.rural_disposable_income if rural else stat.urban_disposable_income,
+        consumption=stat.rural_consumption if rural else stat.urban_consumption,
+        average_wage=stat.average_wage, hospital_food_daily=stat.hospital_food_daily, is_demo=stat.is_demo)
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@transaction.atomic
+def calculation_attach(*, dispute: Dispute, actor, inputs: calculator.Inputs, province: str, year: int,
+                       rural: bool = False) -> TrafficCalculation:
+    """Compute the traffic-accident damages and attach the working to the dispute."""
+    d = _locked(dispute)
+    stat = statistics_for(province, year, rural=rural)
+    limits = limits_on(inputs.accident_on, at_fault=inputs.insured_at_fault)
+    try:
+        result = calculator.compute(inputs, stat, limits)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from exc
+    raw = {k: getattr(inputs, k) for k in inputs.__dataclass_fields__}
+    raw.update(province=province, year=year, rural=rural)
+    calc = TrafficCalculation(dispute=d, inputs=_jsonable(raw), result=_jsonable(result), total=result["total"],
+                              created_by=actor)
+    calc.full_clean()
+    calc.save()
+    audit_record(actor=actor, event="dispute.calculation_attached", target=d,
+                 after={"total": result["total"], "compulsory": result["compulsory"]})
+    return calc
