@@ -61,7 +61,11 @@ def expected_people(*, court, organisation, audience: str, day: date) -> list[tu
     if audience == Audience.ROSTER and organisation.kind in COURT_LEVEL_KINDS:
         audience = Audience.ALL_STAFF  # a court-wide event (机关党委 / 党组) expects all staff in service
     if audience == Audience.ROSTER:
-        people = [p for p in branch_roster_on(organisation, day) if _is_member(members.get(p.pk), day)]
+        roster = list(branch_roster_on(organisation, day))
+        if not roster and organisation.kind == "group" and organisation.parent_id:
+            # a party group whose members are not recorded separately: its branch's members are expected
+            roster = list(branch_roster_on(organisation.parent, day))
+        people = [p for p in roster if _is_member(members.get(p.pk), day)]
     elif audience == Audience.COMMITTEE:
         ids = (CommitteePost.objects.current_on(day).filter(organisation=organisation).values("person_id"))
         people = list(Person.objects.filter(pk__in=ids).order_by("name"))

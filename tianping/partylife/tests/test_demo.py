@@ -1,0 +1,34 @@
+"""The demo's organisational life: realistic volume, the seed's lecture-hall counts, deliberate gaps."""
+
+import pytest
+from django.utils import timezone
+
+from tianping.partylife.choices import MeetingStatus
+from tianping.partylife.compliance import court_matrix
+from tianping.partylife.models import Meeting
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def test_demo_meetings(demo):
+    meetings = Meeting.objects.filter(court=demo)
+    lectures = meetings.filter(meeting_type__code="integrity_lecture")
+    assert lectures.filter(organisation__kind="organ_committee").count() == 12
+    assert lectures.filter(organisation__kind="branch").count() == 52
+    today = timezone.localdate()
+    assert meetings.filter(meeting_type__code="roll_call", date__year=2016).count() >= 45
+    assert meetings.filter(meeting_type__code="party_group_meeting", date__year=2015).count() >= 45
+    assert meetings.filter(status=MeetingStatus.PLANNED, date__lt=today).exists()  # one to record
+    assert meetings.filter(status=MeetingStatus.PLANNED, date__gt=today).exists()  # the coming weeks
+    for year in (2015, 2016):
+        cells = court_matrix(court=demo, year=year, today=today)
+        missed = [c for c in cells if c.status == "missed"]
+        assert 1 <= len(missed) <= 6, [(c.organisation, c.duty, c.period.key) for c in missed]
+        branches_with_cells = {c.organisation for c in cells}
+        assert len(branches_with_cells) >= 10
+    # idempotent
+    before = meetings.count()
+    from django.core.management import call_command
+
+    call_command("seed_demo", verbosity=0)
+    assert Meeting.objects.filter(court=demo).count() == before
