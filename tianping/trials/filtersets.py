@@ -30,12 +30,13 @@ class CaseFilterSet(StyledFilterSet):
     start = django_filters.DateFilter(label=_("统计起始日期"), method=_noop)
     end = django_filters.DateFilter(label=_("统计截止日期"), method=_noop)
     set = django_filters.ChoiceFilter(label=_("指标口径"), choices=list(SET_LABELS.items()), method=_noop)
-    branch = django_filters.NumberFilter(label=_("党支部"), method=_noop, widget=forms.HiddenInput)
+    branch = django_filters.ChoiceFilter(label=_("党支部"), method=_noop, choices=())
     party = django_filters.ChoiceFilter(label=_("承办人党员身份"), method=_noop,
                                         choices=[("1", _("党员")), ("0", _("非党员"))])
     leadership = django_filters.ChoiceFilter(label=_("院领导承办"), method=_noop,
                                              choices=[("1", _("院领导")), ("0", _("其他人员"))])
-    participant = django_filters.NumberFilter(label=_("承办或参与合议"), method=_noop, widget=forms.HiddenInput)
+    participant = django_filters.ModelChoiceFilter(label=_("承办或参与合议"), method=_noop,
+                                                   queryset=Person.objects.none())
 
     class Meta:
         model = Case
@@ -47,6 +48,11 @@ class CaseFilterSet(StyledFilterSet):
         self.court = court
         self.filters["department"].queryset = Department.objects.visible_to(user).filter(court=court)
         self.filters["judge"].queryset = Person.objects.visible_to(user).filter(court=court)
+        self.filters["participant"].queryset = Person.objects.visible_to(user).filter(court=court)
+        from tianping.trials.selectors import branch_departments
+
+        self.filters["branch"].extra["choices"] = [
+            (str(k), v["name"]) for k, v in sorted(branch_departments(court).items(), key=lambda kv: kv[1]["name"])]
         self.filters["type_code"].extra["choices"] = [(t.code, str(t)) for t in CaseType.objects.all()]
 
     def search(self, queryset, name, value):
@@ -68,7 +74,7 @@ class CaseFilterSet(StyledFilterSet):
         period = self.period()
         if period is None:
             if cd.get("participant"):
-                p = int(cd["participant"])
+                p = cd["participant"].pk
                 queryset = queryset.filter(Q(judge_id=p) | Q(panel__id=p)).distinct()
             return queryset
         party = cd.get("party")
@@ -77,7 +83,7 @@ class CaseFilterSet(StyledFilterSet):
             queryset, period, cd.get("set") or "", court=self.court, branch=cd.get("branch"),
             party=None if party in (None, "") else party == "1",
             leadership=None if leadership in (None, "") else leadership == "1",
-            participant=cd.get("participant"))
+            participant=cd["participant"].pk if cd.get("participant") else None)
 
 
 def parse_day(text: str | None) -> date | None:

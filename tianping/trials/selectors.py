@@ -47,7 +47,6 @@ from django.db.models import (
 )
 from django.db.models import Case as When_
 from django.db.models import When as WhenClause
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext_lazy as _
 
 from tianping.trials.models import (
@@ -442,23 +441,25 @@ def court_table(court_ids: list[int], period: Period) -> list[dict[str, Any]]:
 
 
 def monthly_trend(court, period: Period, extra_q: Q | None = None) -> list[dict[str, Any]]:
-    """Per calendar month of the period: closed, closed by party members, within limit, mediated+withdrawn."""
+    """Per calendar month of the period: closed, closed by party members, within limit, mediated+withdrawn.
+    One pass with conditional counts per month (no per-row date functions)."""
     qs = with_party(Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end)
                     .exclude(type_code__in=metric_types_excluded()), period)
     if extra_q is not None:
         qs = qs.filter(extra_q)
-    rows = (qs.order_by().annotate(month=TruncMonth("closed_on")).values("month")
-            .annotate(closed=Count("id"), party_closed=Count("id", filter=Q(judge_party=True)),
-                      closed_within=Count("id", filter=Q(limit_end__isnull=True) | Q(closed_on__lte=F("limit_end"))),
-                      mediated_withdrawn=Count("id", filter=Q(outcome__in=[Outcome.MEDIATION, Outcome.WITHDRAWAL])))
-            .order_by("month"))
-    out = []
-    for r in rows:
-        month = r["month"]
-        if hasattr(month, "date"):
-            month = month.date()
-        out.append({**r, "month": month})
-    return out
+    months = months_between(period)
+    within = Q(limit_end__isnull=True) | Q(closed_on__lte=F("limit_end"))
+    mw = Q(outcome__in=[Outcome.MEDIATION, Outcome.WITHDRAWAL])
+    aggs: dict[str, Any] = {}
+    for i, m in enumerate(months):
+        in_month = Q(closed_on__gte=m, closed_on__lt=add_months(m, 1))
+        aggs[f"c{i}"] = Count("id", filter=in_month)
+        aggs[f"p{i}"] = Count("id", filter=in_month & Q(judge_party=True))
+        aggs[f"w{i}"] = Count("id", filter=in_month & within)
+        aggs[f"m{i}"] = Count("id", filter=in_month & mw)
+    row = qs.aggregate(**aggs) if aggs else {}
+    return [{"month": m, "closed": row[f"c{i}"], "party_closed": row[f"p{i}"], "closed_within": row[f"w{i}"],
+             "mediated_withdrawn": row[f"m{i}"]} for i, m in enumerate(months)]
 
 
 def leadership_participation(court, period: Period) -> list[dict[str, Any]]:
@@ -489,8 +490,15 @@ def leadership_total(court, period: Period) -> int:
             .exclude(type_code__in=metric_types_excluded()).filter(q).values("id").distinct().count())
 
 
+def members_on_day(person_ids, day: date) -> set[int]:
+    """Which of these people were party members on `day` (one query)."""
+    return set(MembershipSpan.objects.filter(person_id__in=list(person_ids), start__lte=day)
+               .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("person_id", flat=True))
+
+
 def candidates(court, period: Period, judge_rows: list[dict[str, Any]] | None = None) -> dict[str, list[dict]]:
-    """办案能手 / 调解能手 candidates: judges meeting the thresholds the party office set (TrialSettings)."""
+    """办案能手 / 调解能手 candidates: judges meeting the thresholds the party office set (TrialSettings).
+    Each carries `party_member` (a member on the period's last day) for the share of members among them."""
     st = court_settings(court)
     rows = judge_rows if judge_rows is not None else metrics(court, period, "judge", refresh=False)
     expert, mediator = [], []
@@ -500,15 +508,17 @@ def candidates(court, period: Period, judge_rows: list[dict[str, Any]] | None = 
             continue
         within = r["within_limit_rate"]
         reversal = r["reversal_remand_rate"] or 0
-        member = party_member_on_day(jid, period.end)
         if (r["closed"] >= st.expert_min_closed and within is not None
                 and within >= float(st.expert_min_within_limit_rate)
                 and reversal <= float(st.expert_max_reversal_rate)):
-            expert.append({**r, "party_member": member})
+            expert.append(dict(r))
         mw = r["mediation_withdrawal_rate"]
         if (r["closed"] >= st.mediator_min_closed and mw is not None
                 and mw >= float(st.mediator_min_mediation_withdrawal_rate)):
-            mediator.append({**r, "party_member": member})
+            mediator.append(dict(r))
+    members = members_on_day({r["key"]["judge"] for r in expert + mediator}, period.end)
+    for r in expert + mediator:
+        r["party_member"] = r["key"]["judge"] in members
     return {"expert": expert, "mediator": mediator}
 
 

@@ -5,13 +5,21 @@ from django.utils.translation import gettext_lazy as _
 
 from tianping.trials.models import Case
 
+NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
+
 
 class CaseTable(tables.Table):
     number = tables.Column(linkify=("trials:case_detail", {"pk": tables.A("pk")}), attrs={"td": {"class": "text-nowrap"}})
-    judge = tables.Column(verbose_name=_("承办人"), accessor="judge__name")
-    department = tables.Column(verbose_name=_("承办部门"), accessor="department__name")
-    limit_end = tables.DateColumn(verbose_name=_("审限届满（含扣除）"), format="Y-m-d")
-    days_taken = tables.Column(verbose_name=_("审理天数"))
+    cause = tables.Column(attrs=NOWRAP)
+    procedure = tables.Column(attrs=NOWRAP)
+    filed_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    closed_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    judge = tables.Column(verbose_name=_("承办人"), accessor="judge__name", attrs=NOWRAP)
+    department = tables.Column(verbose_name=_("承办部门"), accessor="department__name", attrs=NOWRAP)
+    outcome = tables.Column(attrs=NOWRAP)
+    limit_end = tables.DateColumn(verbose_name=_("审限届满（含扣除）"), format="Y-m-d", attrs=NOWRAP)
+    days_taken = tables.Column(verbose_name=_("审理天数"), attrs=NOWRAP)
+    appeal_result = tables.Column(attrs=NOWRAP)
 
     class Meta:
         model = Case

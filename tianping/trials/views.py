@@ -11,6 +11,7 @@ no public league tables of courts).
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import forms
@@ -18,6 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Min
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,16 +60,17 @@ def years_with_cases(court) -> list[int]:
 
 def busiest_recent_year(court) -> int | None:
     """The latest year with at least half the filings of the busiest year (so a few cases registered
-    this year through mediation do not make an almost empty year the default)."""
-    from django.db.models import Count
-    from django.db.models.functions import ExtractYear
+    this year through mediation do not make an almost empty year the default). One query."""
+    from django.db.models import Count, Q
 
-    per_year = dict(Case.objects.filter(court=court).annotate(y=ExtractYear("filed_on")).order_by()
-                    .values("y").annotate(n=Count("id")).values_list("y", "n"))
-    if not per_year:
+    years = years_with_cases(court)
+    if not years:
         return None
-    top = max(per_year.values())
-    return max(y for y, n in per_year.items() if n * 2 >= top)
+    per_year = Case.objects.filter(court=court).aggregate(**{
+        f"y{y}": Count("id", filter=Q(filed_on__gte=date(y, 1, 1), filed_on__lte=date(y, 12, 31))) for y in years})
+    counts = {y: per_year[f"y{y}"] for y in years}
+    top = max(counts.values())
+    return max(y for y, n in counts.items() if n * 2 >= top)
 
 
 def period_from_request(request, court) -> tuple[sel.Period, list[int]]:
@@ -109,7 +112,18 @@ def case_list_url(period: sel.Period, set_name: str, key: dict) -> str | None:
     if any(v == "none" for v in key.values()):
         return None
     params = {"start": period.start.isoformat(), "end": period.end.isoformat(), "set": set_name, **key}
-    return reverse("trials:case_list") + "?" + urlencode(params)
+    return _list_base() + "?" + urlencode(params)
+
+
+@lru_cache(maxsize=4)
+def _list_base_for(prefix: str) -> str:
+    return reverse("trials:case_list")
+
+
+def _list_base() -> str:
+    from django.urls import get_script_prefix
+
+    return _list_base_for(get_script_prefix())
 
 
 def fmt(key: str, value) -> str:
@@ -145,11 +159,39 @@ def cell(row: dict, key: str, period: sel.Period, links: bool, counts_petitions:
     return out
 
 
+def cell_html(c: dict) -> str:
+    """A figure as HTML: the value linked to its numerator's cases, then (numerator/denominator) linked."""
+    main = (format_html('<a href="{}" data-testid="figure-{}">{}</a>', c["url"], c["key"], c["text"]) if c["url"]
+            else conditional_escape(c["text"]))
+    if not c.get("den"):
+        return main
+
+    def part(p, title):
+        if p is None:
+            return ""
+        if p["url"]:
+            return format_html('<a class="text-muted" href="{}" title="{}">{}</a>', p["url"], title, p["n"])
+        return conditional_escape(str(p["n"]))
+
+    num = part(c.get("num"), _("分子"))
+    den = part(c["den"], _("分母"))
+    inner = format_html("{}{}{}{}", "1−" if c.get("minus") else "", num, "/" if num else "", den)
+    return format_html('{}<span class="small text-muted ms-1">({})</span>', main, inner)
+
+
 def table_rows(rows: list[dict], period: sel.Period, links: bool, counts_petitions: bool,
                keys: list[str] | None = None) -> list[dict]:
     keys = keys or [k for k, _l, _g in COLUMNS]
     return [{"scope": r["scope"], "key": r["key"],
-             "cells": [cell(r, k, period, links, counts_petitions) for k in keys]} for r in rows]
+             "cells": [cell_html(cell(r, k, period, links, counts_petitions)) for k in keys]} for r in rows]
+
+
+def _headline(row, period, links, cp) -> list[dict]:
+    out = []
+    for k in HEADLINE:
+        c = cell(row, k, period, links, cp)
+        out.append({"label": sel.FIGURE_LABELS[k], "key": k, "text": c["text"], "html": cell_html(c)})
+    return out
 
 
 # -- charts (ECharts options as JSON; static/tianping/app.js draws [data-echarts]) -------------------------
@@ -213,7 +255,7 @@ def overview(request):
         (row,) = sel.metrics(court, period, "court", refresh=False, extra_q=extra, counts_petitions=cp)
         row["key"] = {"judge": user.person_id}
         row["scope"] = user.person.name
-        ctx["headline"] = [{"label": sel.FIGURE_LABELS[k], **cell(row, k, period, True, cp)} for k in HEADLINE]
+        ctx["headline"] = _headline(row, period, True, cp)
         trend = sel.monthly_trend(court, period, extra_q=extra)
         ctx["charts"] = [("chart-trend", trend_chart(_("本人逐月结案趋势"), trend))]
         return render(request, "trials/overview.html", ctx)
@@ -227,7 +269,7 @@ def overview(request):
     judge_rows = [r for r in sel.metrics(court, period, "judge", refresh=False, counts_petitions=cp)
                   if r["closed"] or r["pending"]]
     row = court_rows[0]
-    ctx["headline"] = [{"label": sel.FIGURE_LABELS[k], **cell(row, k, period, links, cp)} for k in HEADLINE]
+    ctx["headline"] = _headline(row, period, links, cp)
     ctx["links"] = links
     ctx["tables"] = [
         ("party", _("党员与非党员"), table_rows(party_rows, period, links, cp)),
