@@ -120,6 +120,8 @@ class StepForm(forms.Form):
 
 
 class TransferOutForm(forms.Form):
+    prefix = "out"
+
     to_organisation = forms.CharField(label=_("接收党组织"), max_length=120)
     letter_number = forms.CharField(label=_("介绍信编号"), max_length=60)
     transferred_on = forms.DateField(label=_("转出日期"))
@@ -150,6 +152,8 @@ class TransferInForm(forms.Form):
 
 
 class StatusForm(forms.Form):
+    prefix = "status"
+
     status = forms.ChoiceField(label=_("状态"), choices=[
         (s.value, s.label) for s in (MemberStatus.NORMAL, MemberStatus.FLOATING, MemberStatus.RETAINED,
                                      MemberStatus.STOPPED)])
@@ -162,6 +166,8 @@ class StatusForm(forms.Form):
 
 
 class BranchChangeForm(forms.Form):
+    prefix = "move"
+
     branch = forms.ModelChoiceField(label=_("新支部"), queryset=PartyOrganisation.objects.none())
     moved_on = forms.DateField(label=_("调整日期"))
 
@@ -172,6 +178,8 @@ class BranchChangeForm(forms.Form):
 
 
 class DuesBaseForm(forms.Form):
+    prefix = "base"
+
     amount = forms.DecimalField(label=_("月工资基数（元）"), min_value=0, max_digits=12, decimal_places=2)
     effective_from = forms.DateField(label=_("生效日期"))
     dues_category = forms.ChoiceField(label=_("党费类别"), choices=DuesCategory.choices)
@@ -183,6 +191,8 @@ class DuesBaseForm(forms.Form):
 
 
 class DuesReductionForm(forms.Form):
+    prefix = "cut"
+
     monthly_amount = forms.DecimalField(label=_("减免后每月应交（元）"), min_value=0, max_digits=8, decimal_places=2)
     start_month = MonthField(label=_("起始月份"))
     end_month = MonthField(label=_("截止月份"), required=False)

@@ -209,12 +209,17 @@ STEP_FLOW = {
 
 
 def step_check(*, member: PartyMember, step: str, occurred_on: date, months: int | None = None) -> None:
-    """Raise ValidationError with the reason if the step may not be recorded (out of order or too early)."""
+    """Raise ValidationError with the reason if the step may not be recorded (out of order or too early).
+    The rule-specific reason (e.g. 预备期未满) comes before the generic "date in the future"."""
     if member.status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED, MemberStatus.STOPPED):
         raise ValidationError(_("%(n)s 的状态为“%(s)s”，不能登记发展步骤。") % {
             "n": member.person.name, "s": member.get_status_display()})
+    _step_rules(member=member, step=step, occurred_on=occurred_on, months=months)
     if occurred_on > _today():
         raise ValidationError({"occurred_on": _("日期不能晚于今天。")})
+
+
+def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: int | None) -> None:
     stage_label = member.get_stage_display()
     if step in STEP_FLOW:
         need_stage, _new, _field, prev_field, interval_code = STEP_FLOW[step]

@@ -513,6 +513,8 @@ def dues_sheet_view(request):
     org, branch_ids = _dues_branch_ids(request, request.GET.get("branch"))
     court_id = org.court_id if org else request.user.court_id
     rows = dues_sheet(court_id, month, branch_ids)
+    if request.GET.get("export") == "xlsx":
+        return _dues_export(request, rows, month, org)
     can_record = _can_record_dues(request.user, branch_ids)
     totals = {"due": sum((r.due for r in rows), Decimal("0")), "paid": sum((r.paid for r in rows), Decimal("0"))}
     totals["owed"] = sum((r.owed for r in rows), Decimal("0"))
@@ -520,12 +522,26 @@ def dues_sheet_view(request):
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
     ctx = {"rows": rows, "month": month, "org": org, "totals": totals, "can_record": can_record,
+           "is_office": is_party_office(request.user),
            "branches": branches, "prev_month": prev_month, "next_month": next_month,
            "page_title": _("党费收缴表"), "breadcrumbs": [(_("党费收缴表"), None)],
            "export_query": f"month={month:%Y-%m}" + (f"&branch={org.pk}" if org else "")}
     if request.headers.get("HX-Request"):
         return render(request, "party/includes/dues_table.html", ctx)
     return render(request, "party/dues_sheet.html", ctx)
+
+
+def _dues_export(request, rows, month: date, org):
+    """The sheet on screen as .xlsx, in the layout of KIND dues (so it can be filled in and imported back)."""
+    from tianping.core.audit import audit_record
+    from tianping.core.registers import export_xlsx, get_register
+
+    data = export_xlsx(get_register("dues"), rows, sheet_title=f"党费 {month:%Y-%m}")
+    audit_record(actor=request.user, event="export", court_id=request.user.court_id,
+                 message=f"dues month={month:%Y-%m} branch={org.pk if org else ''}")
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''dues-{month:%Y-%m}.xlsx"
+    return response
 
 
 @require_POST
