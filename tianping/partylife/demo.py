@@ -146,6 +146,8 @@ class _Builder:
 
     # --- one meeting ----------------------------------------------------------------------------
     def host_of(self, org, day: date) -> int | None:
+        if org.kind == "group" and org.parent_id and not self.r.roster(org.pk, day):
+            return self.host_of(self.r.orgs[org.parent_id], day)
         sec = self.r.secretary(org.pk, day)
         if sec:
             return sec

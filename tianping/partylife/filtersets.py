@@ -20,11 +20,6 @@ class MeetingFilterSet(StyledFilterSet):
                                           widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
     date_to = django_filters.DateFilter(label=_("截止日期"), field_name="date", lookup_expr="lte",
                                         widget=django_filters.widgets.forms.DateInput(attrs={"type": "date"}))
-    ids = django_filters.CharFilter(label=_("记录编号"), method="filter_ids",
-                                    widget=django_filters.widgets.forms.HiddenInput)
-    person = django_filters.NumberFilter(label=_("人员"), method="filter_person",
-                                         widget=django_filters.widgets.forms.HiddenInput)
-
     class Meta:
         model = Meeting
         fields = ["q", "meeting_type", "organisation", "status", "campaign", "date_from", "date_to"]
@@ -39,9 +34,12 @@ class MeetingFilterSet(StyledFilterSet):
     def search(self, queryset, name, value):
         return queryset.filter(Q(topic__contains=value) | Q(place__contains=value))
 
-    def filter_ids(self, queryset, name, value):
-        ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
-        return queryset.filter(pk__in=ids)
-
-    def filter_person(self, queryset, name, value):
-        return queryset.filter(attendances__person_id=value, attendances__expected=True)
+    def filter_queryset(self, queryset):
+        """Besides the visible filters, `?ids=1,2,3` narrows to the records behind a figure (lecture hall,
+        compliance cells link here)."""
+        queryset = super().filter_queryset(queryset)
+        raw = self.data.get("ids") if self.data else None
+        if raw:
+            ids = [int(v) for v in raw.split(",") if v.strip().isdigit()]
+            queryset = queryset.filter(pk__in=ids)
+        return queryset

@@ -68,10 +68,10 @@ def lecture_hall(*, court, year: int, today: date, people=None) -> dict:
         status=MeetingStatus.CANCELLED)
     held_year = lectures.filter(date__year=year, status=MeetingStatus.HELD)
     court_kinds = {"party_group", "organ_committee"}
-    sessions = {
-        "court": held_year.filter(organisation__kind__in=court_kinds).count(),
-        "branch": held_year.exclude(organisation__kind__in=court_kinds).count(),
-    }
+    court_ids = list(held_year.filter(organisation__kind__in=court_kinds).values_list("pk", flat=True))
+    branch_ids = list(held_year.exclude(organisation__kind__in=court_kinds).values_list("pk", flat=True))
+    sessions = {"court": len(court_ids), "branch": len(branch_ids),
+                "court_ids": ",".join(map(str, court_ids)), "branch_ids": ",".join(map(str, branch_ids))}
     talks = (MeetingSpeaker.objects.filter(meeting__in=lectures.filter(status=MeetingStatus.HELD, date__lte=ref),
                                            person__isnull=False)
              .values_list("person_id", "meeting_id", "meeting__date"))
@@ -114,12 +114,15 @@ def study_hours(*, court, year: int, person_ids=None) -> dict[int, dict]:
     return out
 
 
-def attendance_rates(*, court, year: int, person_ids=None) -> dict[int, dict]:
+def attendance_rates(*, court, year: int, person_ids=None, party_only: bool = False) -> dict[int, dict]:
     """person_id -> counts of expected attendance at meetings held in `year` and the rate.
 
-    rate = (出席 + 迟到) / expected; 请假 counts as expected but not attended (shown separately)."""
+    rate = (出席 + 迟到) / expected; 请假 counts as expected but not attended (shown separately).
+    party_only leaves out the staff roll call and the party-group meeting (types that earn no points)."""
     qs = Attendance.objects.filter(meeting__court=court, meeting__date__year=year, meeting__status=MeetingStatus.HELD,
                                    expected=True)
+    if party_only:
+        qs = qs.filter(meeting__meeting_type__awards_points=True)
     if person_ids is not None:
         qs = qs.filter(person_id__in=person_ids)
     agg = qs.values("person_id").annotate(

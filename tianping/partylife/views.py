@@ -326,6 +326,14 @@ def _matrix_orgs(user):
     return qs.order_by("sort_order", "name")
 
 
+def _period_label(period) -> str:
+    if period.frequency == Frequency.MONTH:
+        return _("%(m)d月") % {"m": period.start.month}
+    if period.frequency == Frequency.QUARTER:
+        return _("第%(q)d季度") % {"q": (period.start.month - 1) // 3 + 1}
+    return str(period.start.year)
+
+
 def compliance_matrix(request):
     user = request.user
     if not (reads_whole_court(user) or managed_org_ids(user)):
@@ -339,7 +347,7 @@ def compliance_matrix(request):
     cells = court_matrix(court=user.court, year=year, today=today, organisations=orgs)
     if view != Frequency.MONTH:
         cells = roll_up(cells, view, today)
-    columns = periods_of_year(year, view)
+    columns = [{"period": p, "label": _period_label(p)} for p in periods_of_year(year, view)]
     by_row: dict[tuple[int, str], list] = defaultdict(list)
     for c in cells:
         by_row[(c.organisation_id, c.duty_code)].append(c)
@@ -421,7 +429,8 @@ def study(request):
         "department__sort_order", "name"))
     ids = [p.pk for p in people]
     hours = study_hours(court=request.user.court, year=year, person_ids=ids)
-    rates = attendance_rates(court=request.user.court, year=year, person_ids=ids)
+    include_all = request.GET.get("all") == "1"
+    rates = attendance_rates(court=request.user.court, year=year, person_ids=ids, party_only=not include_all)
     campaigns = sorted({c for h in hours.values() for c in h["by_campaign"] if c})
     rows = []
     for p in people:
@@ -433,6 +442,7 @@ def study(request):
                      "by_campaign": [h["by_campaign"].get(c, 0) if h else 0 for c in campaigns], "rate": r})
     return render(request, "partylife/study.html", {
         "rows": rows, "campaigns": campaigns, "year": year, "years": list(range(today.year, 2014, -1)),
+        "include_all": include_all,
         "page_title": _("学时与出勤"), "breadcrumbs": [(_("学时与出勤"), None)]})
 
 
@@ -491,6 +501,13 @@ def _parse_month(text: str | None, today: date) -> date:
         return today.replace(day=1)
 
 
+def _short_org(meeting) -> str:
+    """A short organisation label for crowded calendar cells (沙沟法庭党支部 → 沙沟法庭)."""
+    if meeting.organisation.kind in {"party_group", "organ_committee"}:
+        return ""
+    return meeting.organisation.name.removesuffix("党支部").removesuffix("党小组")
+
+
 def calendar_month(request):
     from tianping.partylife.selectors import calendar_meetings
 
@@ -500,6 +517,7 @@ def calendar_month(request):
     start, end = weeks[0][0], weeks[-1][-1]
     by_day = defaultdict(list)
     for m in calendar_meetings(request.user, start, end):
+        m.short_org = _short_org(m)
         by_day[m.date].append(m)
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
@@ -523,6 +541,7 @@ def calendar_week(request):
     days = [monday + timedelta(days=i) for i in range(7)]
     by_day = defaultdict(list)
     for m in calendar_meetings(request.user, days[0], days[-1]):
+        m.short_org = _short_org(m)
         by_day[m.date].append(m)
     return render(request, "partylife/calendar_week.html", {
         "days": [{"day": d, "meetings": by_day.get(d, [])} for d in days], "today": today,

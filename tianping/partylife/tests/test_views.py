@@ -119,7 +119,8 @@ def test_lecture_hall_and_study_pages(life, make_meeting, client_for):
     from tianping.partylife.selectors import lecture_hall
 
     hall = lecture_hall(court=life.court, year=2016, today=date(2016, 12, 31))
-    assert hall["sessions"] == {"court": 1, "branch": 0}
+    assert (hall["sessions"]["court"], hall["sessions"]["branch"]) == (1, 0)
+    assert hall["sessions"]["court_ids"] == str(m.pk)
     assert [r.name for r in hall["spoken"]] == [life.full[1].name]
     assert life.full[1].name not in [r.name for r in hall["not_yet"]]
     assert len(hall["not_yet"]) == hall["candidates"] - 1
