@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -41,6 +42,18 @@ SENSITIVE_FIELDS = {
 RETENTION_DAYS = 183
 
 
+_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_PHONE_IN_TEXT = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Mask ID numbers and mobile numbers inside free text (messages, object names, changed values)."""
+    if not text:
+        return text
+    text = _ID_IN_TEXT.sub(lambda m: mask_id_number(m.group(0)), text)
+    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group(0)), text)
+
+
 def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in (changes or {}).items():
@@ -50,9 +63,11 @@ def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
         elif isinstance(value, dict):
             out[key] = _mask(value)
         elif isinstance(value, models.Model):
-            out[key] = str(value)
+            out[key] = mask_text(str(value))
         elif isinstance(value, (list, tuple)):
-            out[key] = [str(v) if isinstance(v, models.Model) else v for v in value]
+            out[key] = [mask_text(str(v)) if isinstance(v, (models.Model, str)) else v for v in value]
+        elif isinstance(value, str):
+            out[key] = mask_text(value)
         else:
             out[key] = value
     return json.loads(json.dumps(out, default=str, ensure_ascii=False))
@@ -144,9 +159,9 @@ def audit_record(
             court_id_value=court_id,
             object_type=target._meta.label_lower if target is not None else "",
             object_id=str(target.pk) if target is not None and target.pk is not None else "",
-            object_repr=str(target)[:200] if target is not None else "",
+            object_repr=mask_text(str(target))[:200] if target is not None else "",
             changes=changes,
-            message=_mask({"m": message})["m"] if message else "",
+            message=mask_text(message),
             prev_hash=head.last_hash,
         )
         entry.entry_hash = entry_digest(entry)

@@ -59,7 +59,7 @@ def test_session_key_rotates_at_login(judge):
 def test_five_failures_in_15_minutes_lock_for_30_minutes(judge):
     client = Client()
     with time_machine.travel(START, tick=False) as traveller:
-        for i in range(4):
+        for _i in range(4):
             response = _login(client, "judge1", "wrong-password")
             assert "用户名或密码错误" in _error(response)
             traveller.shift(timedelta(minutes=3))

@@ -107,19 +107,25 @@ def test_policy_switch_requires_mfa_for_everyone(court, make_user):
 
 
 @override_settings(TIANPING_ADMIN_MFA=True)
-def test_demo_admins_have_the_printed_totp_secret(demo):
-    from tianping.accounts.demo import DEMO_TOTP_SECRET_B32
-    from tianping.org.models import User
+def test_demo_admins_have_the_printed_totp_secret(court, make_user):
+    """The demo seeds a known TOTP secret for the three demo administrators (printed by `make run`)."""
+    import base64
+    import io
+    import random
+    from types import SimpleNamespace
 
+    from tianping.accounts import demo
+
+    for username, role in (("admin", "sysadmin"), ("security", "secadmin"), ("auditor", "auditor")):
+        make_user(court, role, username=username)
+    ctx = SimpleNamespace(rng=random.Random(1), faker=None, stdout=io.StringIO(), data={})
+    demo.seed(ctx)
+    demo.seed(ctx)  # idempotent
+    assert demo.DEMO_TOTP_SECRET_B32 in ctx.stdout.getvalue()
     for username in ("admin", "security", "auditor"):
         device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-        import base64
-
-        assert base64.b32encode(device.bin_key).decode() == DEMO_TOTP_SECRET_B32
-    admin = User.objects.get(username="admin")
-    from django.conf import settings
-
+        assert base64.b32encode(device.bin_key).decode() == demo.DEMO_TOTP_SECRET_B32
     client = Client()
-    client.post("/accounts/login/", {"username": "admin", "password": settings.TIANPING_DEMO_PASSWORD})
-    client.post("/security/mfa/verify/", {"token": _code(TOTPDevice.objects.get(user=admin))})
+    client.post("/accounts/login/", {"username": "admin", "password": TEST_PASSWORD})
+    client.post("/security/mfa/verify/", {"token": _code(TOTPDevice.objects.get(user__username="admin"))})
     assert client.get("/security/accounts/").status_code == 200
