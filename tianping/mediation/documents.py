@@ -57,7 +57,7 @@ def party_line(p: DisputeParty) -> str:
         if p.representative:
             text += f"，法定代表人 {p.representative}"
     if p.address:
-        text += f"，住所地 {p.address}"
+        text += f"，住{p.address}" if p.kind == PartyKind.PERSON else f"，住所地{p.address}"
     text += "。"
     if p.agent_name:
         text += f"委托代理人：{p.agent_name}。"
