@@ -200,6 +200,9 @@ def _number_text(value: float | int) -> str:
     return str(value)
 
 
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_text(value: Any) -> str:
     """Text as written. A number cell (312 or 312.0) becomes "312"; a text cell keeps leading zeros ("0312").
     Surrounding spaces (also full-width) are removed; empty → ""."""
@@ -215,7 +218,8 @@ def parse_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    text = str(value).strip().strip("\u3000").strip()
+    # Invisible control characters come from copy-paste out of other systems; Excel cannot even store them.
+    text = _CONTROL_CHARS.sub("", str(value)).strip().strip("\u3000").strip()
     if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
         text = text[1:]  # our own formula-injection escape, coming back from an export
     if len(text) > MAX_CELL_TEXT:
@@ -1075,6 +1079,19 @@ def run_import(reg: Register | str, path: Path | str, *, court=None, user=None, 
     return result
 
 
+def _mask_value(value: Any, field_name: str = "") -> Any:
+    """ID numbers and phone numbers never reach the audit trail in clear (also when used as a row's key)."""
+    from tianping.core.validators import mask_id_number, mask_phone
+
+    if not isinstance(value, str) or not value:
+        return value
+    if field_name == "phone":
+        return mask_phone(value)
+    if field_name == "id_number" or re.fullmatch(r"\d{17}[\dX]", value):
+        return mask_id_number(value)
+    return value
+
+
 def _audit_import(ctx: ImportContext, result: ImportResult, filename: str) -> None:
     """One audit entry per import, written in the import's transaction.
 
@@ -1087,11 +1104,9 @@ def _audit_import(ctx: ImportContext, result: ImportResult, filename: str) -> No
 
     counts = {"kind": result.kind, "file": filename, "sha256": result.file_sha256, "rows": result.total,
               "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-    masked = []
-    from tianping.core.audit import _mask
-
-    for change in ctx.changes:
-        masked.append({"key": change["key"], "before": _mask(change["before"]), "after": _mask(change["after"])})
+    masked = [{"key": [_mask_value(k) for k in change["key"]],
+               "before": {f: _mask_value(v, f) for f, v in change["before"].items()},
+               "after": {f: _mask_value(v, f) for f, v in change["after"].items()}} for change in ctx.changes]
     court_id = ctx.court.pk if ctx.court is not None else None
     audit_record(actor=ctx.user, event="import.committed", court_id=court_id,
                  before={"updated_rows": masked} if masked else None, after=counts,
@@ -1219,5 +1234,5 @@ def _report_cell(value: Any) -> Any:
     from tianping.core.registers import escape_cell
 
     if isinstance(value, str):
-        return escape_cell(value)
+        return escape_cell(_CONTROL_CHARS.sub("", value))
     return value

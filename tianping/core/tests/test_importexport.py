@@ -146,7 +146,7 @@ def big_files(tmp_path_factory):
 
 
 @pytest.mark.slow
-def test_ten_thousand_rows_with_37_bad_ones_are_rejected_then_the_clean_file_imports_once(
+def test_ten_thousand_rows_with_37_bad_ones_are_rejected_and_nothing_changes(
         court, departments, big_files):
     before = table_counts()
     result = run_import("people", big_files["dirty"], court=court)
@@ -166,6 +166,9 @@ def test_ten_thousand_rows_with_37_bad_ones_are_rejected_then_the_clean_file_imp
     flagged = [i + 1 for i, r in enumerate(rows) if i and len(r) > width and r[width]]
     assert flagged == big_files["bad_rows"]
 
+
+@pytest.mark.slow
+def test_ten_thousand_clean_rows_import_and_a_second_import_changes_nothing(court, departments, big_files):
     result = run_import("people", big_files["clean"], court=court)
     assert result.committed, result.problems[:5]
     assert (result.created, result.updated, result.unchanged) == (N, 0, 0)
