@@ -19,7 +19,12 @@ def casebook(court):
     j1 = PersonFactory(court=court, name="甲法官", department=a, is_leadership=True)
     j2 = PersonFactory(court=court, name="乙法官", department=a)
     j3 = PersonFactory(court=court, name="丙法官", department=b)
-    refresh_membership(court, intervals={j1.pk: [(date(2005, 7, 1), None)], j2.pk: [(date(2016, 7, 1), None)]})
+    from tianping.party.models import PartyMember
+
+    PartyMember.objects.create(court=court, person=j1, stage="full", admitted_on=date(2005, 7, 1),
+                               converted_on=date(2006, 7, 1))
+    PartyMember.objects.create(court=court, person=j2, stage="probationary", admitted_on=date(2016, 7, 1))
+    refresh_membership(court)
     c = {}
     c[1] = make_case(court, filed_on=date(2015, 11, 1), closed_on=date(2016, 2, 10), judge=j1, outcome="mediation",
                      panel=[j1, j2])
