@@ -93,11 +93,23 @@ def seed(ctx) -> None:
     court = ctx.data["court"]
     if Case.objects.filter(court=court, source_note=DEMO_NOTE).exists():
         return
+    n = generate_cases(court, ctx.data["departments"], YEARS, ctx.rng, first_day=START)
+    TrialSettings.objects.get_or_create(court=court, defaults={
+        "expert_min_closed": 150, "expert_min_within_limit_rate": Decimal("0.95"),
+        "expert_max_reversal_rate": Decimal("0.03"), "mediator_min_closed": 120,
+        "mediator_min_mediation_withdrawal_rate": Decimal("0.60")})
+    ctx.data["cases"] = n
+
+
+def generate_cases(court, deps: dict, years, rng, *, first_day: date | None = None, note: str = DEMO_NOTE,
+                   open_after: date = date(2016, 12, 31)) -> int:
+    """Bulk-create synthetic cases filed in `years` (and from `first_day` in the year before, for cases
+    carried over into the first year). Sequences continue after numbers already used. Returns the count."""
+    from django.db.models import Max
+
     from tianping.org.models import DepartmentAssignment, Person
     from tianping.trials.selectors import membership_intervals, refresh_membership
 
-    rng = ctx.rng
-    deps = ctx.data["departments"]
     limits = {(t.type_code, t.procedure): t for t in TimeLimit.objects.all()}
     intervals = membership_intervals(court) or {}
 
@@ -107,29 +119,34 @@ def seed(ctx) -> None:
     # quota judges by department with their assignment periods
     judges_by_dep: dict[int, list[tuple[int, date, date | None]]] = defaultdict(list)
     for a in DepartmentAssignment.objects.filter(court=court, person__is_quota_judge=True,
-                                                 person__is_leadership=False).select_related("person"):
+                                                 person__is_leadership=False):
         judges_by_dep[a.department_id].append((a.person_id, a.start, a.end))
     leaders = list(Person.objects.filter(court=court, is_leadership=True).values_list("pk", flat=True))
 
     def judges_on(dep_id: int, day: date) -> list[int]:
-        return [p for p, s, e in judges_by_dep.get(dep_id, []) if s <= day and (e is None or day <= e)]
+        pool = [p for p, s, e in judges_by_dep.get(dep_id, []) if s <= day and (e is None or day <= e)]
+        return pool or sorted({p for p, _s, _e in judges_by_dep.get(dep_id, [])})
 
+    seqs: dict[tuple[int, str], int] = defaultdict(int)
+    for y, t, m in (Case.objects.filter(court=court).values_list("year", "type_code").annotate(m=Max("seq"))
+                    .order_by()):
+        seqs[(y, t)] = m
     cases: list[Case] = []
     panels: list[tuple[int, list[int]]] = []
-    seqs: dict[tuple[int, str], int] = defaultdict(int)
-    for year in (2013, *YEARS):
+    all_years = ([first_day.year] if first_day else []) + list(years)
+    for year in all_years:
         for dep_name, loads in WORKLOAD.items():
             dep = deps.get(dep_name)
             if dep is None:
                 continue
             for type_code, per_year in loads:
                 dates = _filing_dates(rng, per_year, year)
-                if year == 2013:
-                    dates = [d for d in dates if d >= START]
+                if first_day and year == first_day.year:
+                    dates = [d for d in dates if d >= first_day]
                 for filed in dates:
                     seqs[(year, type_code)] += 1
-                    cases.append(_make_case(rng, court, dep, type_code, filed, seqs[(year, type_code)], limits))
-    # judges, panels, party share
+                    cases.append(_make_case(rng, court, dep, type_code, filed, seqs[(year, type_code)], limits,
+                                            note, open_after))
     for i, case in enumerate(cases):
         pool = judges_on(case.department_id, case.filed_on)
         if not pool:
@@ -138,10 +155,11 @@ def seed(ctx) -> None:
         others = [p for p in pool if p not in members]
         use_members = members and (not others or rng.random() < 0.80)
         judge = rng.choice(members if use_members else others)
-        if case.procedure == Procedure.ORDINARY and case.type_code in ("民初", "刑初", "行初") and rng.random() < 0.05:
-            judge = rng.choice(leaders) if leaders else judge  # a leader handles the case (承办)
+        ordinary = case.procedure == Procedure.ORDINARY and case.type_code in ("民初", "刑初", "行初")
+        if ordinary and leaders and rng.random() < 0.05:
+            judge = rng.choice(leaders)  # a leader handles the case (承办)
         case.judge_id = judge
-        if case.procedure in (Procedure.ORDINARY,) and case.type_code in ("民初", "刑初", "行初"):
+        if ordinary:
             mates = [p for p in pool if p != judge]
             rng.shuffle(mates)
             panel = [judge, *mates[:2]]
@@ -149,24 +167,20 @@ def seed(ctx) -> None:
                 panel[-1] = rng.choice(leaders)  # a leader sits on the panel (参与合议)
             panels.append((i, panel))
     Case.objects.bulk_create(cases, batch_size=2000)
-    saved = list(Case.objects.filter(court=court, source_note=DEMO_NOTE).order_by("id").values_list("id", flat=True))
     Through = Case.panel.through
-    Through.objects.bulk_create([Through(case_id=saved[i], person_id=p) for i, panel in panels
+    Through.objects.bulk_create([Through(case_id=cases[i].pk, person_id=p) for i, panel in panels
                                  for p in dict.fromkeys(panel)], batch_size=5000)
     for (y, t), n in seqs.items():
         seq, _ = CaseSequence.objects.get_or_create(court=court, year=y, type_code=t)
         if seq.last < n:
             seq.last = n
             seq.save(update_fields=["last"])
-    TrialSettings.objects.get_or_create(court=court, defaults={
-        "expert_min_closed": 150, "expert_min_within_limit_rate": Decimal("0.95"),
-        "expert_max_reversal_rate": Decimal("0.03"), "mediator_min_closed": 120,
-        "mediator_min_mediation_withdrawal_rate": Decimal("0.60")})
     refresh_membership(court)
-    ctx.data["cases"] = len(cases)
+    return len(cases)
 
 
-def _make_case(rng, court, dep, type_code: str, filed: date, seq: int, limits) -> Case:
+def _make_case(rng, court, dep, type_code: str, filed: date, seq: int, limits, note: str = DEMO_NOTE,
+               open_after: date = date(2016, 12, 31)) -> Case:
     procedure, outcome, cause = "", "", ""
     applied = recovered = None
     if type_code == "民初":
@@ -197,7 +211,7 @@ def _make_case(rng, court, dep, type_code: str, filed: date, seq: int, limits) -
     excluded = rng.choice([15, 30, 30, 45, 60]) if rng.random() < 0.08 else 0
     days = _duration(rng, type_code, procedure) + excluded
     closed = filed + timedelta(days=days)
-    if closed > date(2016, 12, 31) and rng.random() < 0.02:
+    if closed > open_after and rng.random() < 0.02:
         closed = None  # a few long-running cases are still open
     appealed, result, petition = False, "", False
     if closed and type_code.endswith("初") and outcome == Outcome.JUDGMENT:
@@ -213,6 +227,6 @@ def _make_case(rng, court, dep, type_code: str, filed: date, seq: int, limits) -
                 procedure=procedure, filed_on=filed, closed_on=closed, department=dep,
                 outcome=outcome if closed else "", excluded_days=excluded, appealed=appealed, appeal_result=result,
                 retrial_petition=petition, enforcement_applied=applied,
-                enforcement_recovered=recovered if closed else None, source_note=DEMO_NOTE)
+                enforcement_recovered=recovered if closed else None, source_note=note)
     case.compute_derived(limits)
     return case
