@@ -226,8 +226,10 @@ class TransferForm(StyledForm):
 
 
 class MaterialForm(StyledForm):
-    title = forms.CharField(label=_("材料名称"), max_length=100)
-    submitted_by = forms.CharField(label=_("提交人"), max_length=100, required=False)
+    title = forms.CharField(label=_("材料名称"), max_length=100,
+                            widget=forms.TextInput(attrs={"placeholder": _("材料名称，如 起诉状")}))
+    submitted_by = forms.CharField(label=_("提交人"), max_length=100, required=False,
+                                   widget=forms.TextInput(attrs={"placeholder": _("提交人")}))
     pages = forms.IntegerField(label=_("页数"), min_value=1, required=False)
     file = forms.FileField(label=_("文件"), required=False)
 

@@ -114,3 +114,15 @@ def agreed(mediating, centre):
                                          amount=Decimal("40000"), performance_deadline=date(2024, 4, 20))
 
     return _make
+
+
+@pytest.fixture
+def reference_data(db):
+    """Re-load the rows data migrations put in (case types, insurance limits): transactional tests flush
+    them after each test. Uses the migrations' own loaders, idempotent."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("tianping.trials.migrations.0002_case_types_and_limits").load(apps, None)
+    import_module("tianping.mediation.migrations.0002_insurance_limits").load(apps, None)
