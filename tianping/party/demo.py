@@ -108,7 +108,15 @@ def seed(ctx) -> None:
             and p.left_on is None]
     rng.shuffle(pool)
     quota = [Stage.PROBATIONARY] * 9 + [Stage.CANDIDATE] * 5 + [Stage.ACTIVIST] * 6 + [Stage.APPLICANT] * 6
-    stage_of = {p.pk: st for p, st in zip(pool, quota, strict=False)}
+    stage_of: dict[int, str] = {}
+    per_branch: dict[int, int] = {}
+    for p in pool:  # at most two people on the road per branch, so every branch keeps its full members
+        b = branch_of_dep.get(p.department_id)
+        key = b.pk if b else 0
+        if per_branch.get(key, 0) >= 2 or not quota:
+            continue
+        per_branch[key] = per_branch.get(key, 0) + 1
+        stage_of[p.pk] = quota.pop(0)
     members: list[PartyMember] = []
     for p in chosen:
         stage = stage_of.get(p.pk, Stage.FULL)
@@ -238,11 +246,12 @@ def seed(ctx) -> None:
             continue
         lo, hi = BASE_BY_POST.get(m.person.post, (3000, 4000))
         base = Decimal(rng.randint(lo, hi)).quantize(Decimal("1"))
-        bases.append(DuesBase(court=court, member=m, amount=base, effective_from=date(2015, 1, 1),
-                              note="2015 年核定"))
-        raised = (base * Decimal("1.08")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        bases.append(DuesBase(court=court, member=m, amount=raised, effective_from=date(2016, 7, 1),
-                              note="2016 年 7 月调资"))
+        if m.admitted_on < date(2017, 1, 1):
+            bases.append(DuesBase(court=court, member=m, amount=base, effective_from=date(2015, 1, 1),
+                                  note="2015 年核定"))
+            raised = (base * Decimal("1.08")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            bases.append(DuesBase(court=court, member=m, amount=raised, effective_from=date(2016, 7, 1),
+                                  note="2016 年 7 月调资"))
         now_base = (base * Decimal("1.65")).quantize(Decimal("1"))
         bases.append(DuesBase(court=court, member=m, amount=now_base, effective_from=date(today.year, 1, 1),
                               note=f"{today.year} 年核定"))
@@ -292,4 +301,51 @@ def seed(ctx) -> None:
                                            occurred_on=date(year, rng.randint(1, 11), rng.randint(1, 28)),
                                            note=rng.choice(["学雷锋志愿服务", "普法进社区", "结对帮扶"])))
     PointsEntry.objects.bulk_create(entries)
+    _brand_pictures(ctx, branches)
     ctx.data["party_branches"] = branches
+
+
+PICTURE_CAPTIONS = {
+    "沙沟法庭党支部": ["敬老院巡回审判", "老年人维权绿色通道"],
+    "临山法庭党支部": ["村居法律咨询日", "分片联系村居"],
+    "陶庄法庭党支部": ["六方联调现场", "调解员培训"],
+    "邹坞法庭党支部": ["大集普法摊位", "以案释法"],
+    "综合党支部": ["学雷锋志愿服务", "结对帮扶"],
+}
+
+
+def _brand_pictures(ctx, branches) -> None:
+    """Synthetic pictures (a banner with the brand and a caption) so brand pages are not empty."""
+    import io
+
+    from django.core.files.base import ContentFile
+
+    from tianping.party.models import BrandPicture
+
+    try:
+        from PIL import Image, ImageDraw, ImageFont
+    except ImportError:  # Pillow comes with WeasyPrint; without it the demo simply has no pictures
+        return
+    font_path = "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"
+    try:
+        big, small = ImageFont.truetype(font_path, 44), ImageFont.truetype(font_path, 28)
+    except OSError:
+        big = small = ImageFont.load_default()
+    for name, captions in PICTURE_CAPTIONS.items():
+        org = branches.get(name)
+        if org is None:
+            continue
+        for i, caption in enumerate(captions):
+            hue = ctx.rng.randint(0, 40)
+            img = Image.new("RGB", (800, 450), (170 + hue, 30 + hue, 30))
+            draw = ImageDraw.Draw(img)
+            for y in range(300, 450):
+                draw.line([(0, y), (800, y)], fill=(230 - (y - 300) // 3, 200 - (y - 300) // 3, 150))
+            draw.text((40, 60), f"「{org.brand_name}」", font=big, fill=(255, 236, 170))
+            draw.text((40, 150), org.name, font=small, fill=(255, 255, 255))
+            draw.text((40, 340), caption, font=small, fill=(90, 20, 20))
+            buf = io.BytesIO()
+            img.save(buf, "PNG")
+            pic = BrandPicture(organisation=org, caption=caption)
+            pic.image.save(f"demo-{i}.png", ContentFile(buf.getvalue()), save=False)
+            pic.save()

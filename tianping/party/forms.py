@@ -59,6 +59,7 @@ class BrandPictureForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["image"].widget.attrs["accept"] = ".jpg,.jpeg,.png"
+        self.fields["caption"].widget.attrs["placeholder"] = _("图片说明")
         style_form(self)
 
 

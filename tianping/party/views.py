@@ -131,13 +131,17 @@ def organisation_detail(request, pk: int):
     org = get_visible_or_404(PartyOrganisation.objects.select_related("parent"), request.user, pk=pk)
     day = _today()
     roster_people = selectors.branch_roster_on(org, day)
-    members = list(PartyMember.objects.on_roster().filter(person__in=roster_people)
-                   .select_related("person__department", "branch").order_by("stage", "person__name"))
+    from tianping.party.models import STAGE_ORDER, CommitteeRole
+
+    members = sorted(PartyMember.objects.on_roster().filter(person__in=roster_people)
+                     .select_related("person__department", "branch"),
+                     key=lambda m: (-STAGE_ORDER.index(m.stage), m.admitted_on or date.max, m.person.name))
     stage_counts = {s.value: 0 for s in Stage}
     for m in members:
         stage_counts[m.stage] += 1
-    posts = list(CommitteePost.objects.current_on(day).filter(organisation=org).select_related("person")
-                 .order_by("role"))
+    role_order = list(CommitteeRole.values)
+    posts = sorted(CommitteePost.objects.current_on(day).filter(organisation=org).select_related("person"),
+                   key=lambda p: role_order.index(p.role))
     warn_days = setting("term_warn_days", day)
     for p in posts:
         p.ending_soon = p.term_end <= day + timedelta(days=warn_days)
@@ -324,6 +328,9 @@ def member_create(request):
         "breadcrumbs": [(_("党员名册"), reverse("party:member_list")), (_("新建党员档案"), None)]})
 
 
+TIMELINE_SHORT = 40
+
+
 def member_detail(request, pk: int):
     from tianping.party.timeline import collect_timeline
 
@@ -331,6 +338,7 @@ def member_detail(request, pk: int):
                                 request.user, pk=pk)
     can_edit = PartyMember.objects.editable_by(request.user).filter(pk=pk).exists()
     day = _today()
+    timeline = collect_timeline(member.person, request.user)
     active = member.status not in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED, MemberStatus.STOPPED)
     ctx = {
         "member": member, "person": member.person, "can_edit": can_edit, "is_office": is_party_office(request.user),
@@ -340,7 +348,8 @@ def member_detail(request, pk: int):
         "bases": member.dues_bases.order_by("-effective_from"),
         "reductions": member.dues_reductions.all(),
         "current_quote": dues_quote(member, day),
-        "timeline": collect_timeline(member.person, request.user),
+        "timeline": timeline if request.GET.get("timeline") == "all" else timeline[:TIMELINE_SHORT],
+        "timeline_total": len(timeline),
         "points_year": PointsEntry.objects.filter(person=member.person, occurred_on__year=day.year)
         .aggregate(s=Sum("points"))["s"] or Decimal("0"),
         "today": day, "active": active,
