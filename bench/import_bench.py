@@ -1,0 +1,207 @@
+"""Benchmark (issue 4): import 100,000 people rows from .xlsx.
+
+Runs each import in a fresh subprocess with its own SQLite database and measures the wall time of the
+import and the subprocess's peak resident memory (max RSS from wait4). Compares tianping's importer
+(tianping.core.importexport.run_import) with django-import-export's default path (a ModelResource for
+Person, the file loaded with tablib, `import_data(dry_run=False)`), and writes the figures to
+docs/benchmarks.md under "Import (issue 4)".
+
+    .venv/bin/python bench/import_bench.py                 # 100,000 rows, 3 runs of ours, 1 of theirs
+    .venv/bin/python bench/import_bench.py --rows 20000 --runs 1 --no-write
+Targets: under 30 s and under 300 MB for 100,000 rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+HEADING = "## Import (issue 4)"
+TARGET_SECONDS, TARGET_MB = 30, 300
+
+
+def _child_env(db: Path, data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update({"DATABASE_URL": f"sqlite:///{db}", "TIANPING_DATA_DIR": str(data_dir), "DEBUG": "0",
+                "SECRET_KEY": secrets.token_urlsafe(64), "DJANGO_SETTINGS_MODULE": "tianping.settings",
+                "SECURE_SSL_REDIRECT": "0"})
+    env.pop("TIANPING_TESTING", None)
+    return env
+
+
+def child(mode: str, path: str) -> None:
+    """Inside the subprocess: migrate a fresh database, make the court and its departments, import."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from tianping.core.tests.importdata import DEPARTMENTS
+    from tianping.org.models import Court, Department, Person
+
+    court = Court.objects.create(code="鲁0403", name="薛城区人民法院")
+    for name in DEPARTMENTS:
+        Department.objects.create(court=court, name=name, type="trial")
+    started = time.perf_counter()
+    if mode == "ours":
+        from tianping.core.importexport import run_import
+
+        result = run_import("people", path, court=court)
+        ok, problems = result.committed, [str(p) for p in result.problems[:5]]
+    else:
+        ok, problems = _import_export_default(path, court)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "ok": ok, "problems": problems,
+                      "people": Person.objects.filter(court=court).count()}))
+
+
+def _import_export_default(path: str, court):
+    """django-import-export's default path: ModelResource, tablib Dataset from the .xlsx, import_data."""
+    import tablib
+    from import_export import fields, resources, widgets
+
+    from tianping.org.models import Department, Person
+
+    class PersonResource(resources.ModelResource):
+        name = fields.Field(attribute="name", column_name="姓名")
+        gender = fields.Field(attribute="gender", column_name="性别")
+        birth_date = fields.Field(attribute="birth_date", column_name="出生日期", widget=widgets.DateWidget())
+        id_number = fields.Field(attribute="id_number", column_name="身份证号")
+        phone = fields.Field(attribute="phone", column_name="手机号")
+        staff_number = fields.Field(attribute="staff_number", column_name="工号")
+        department = fields.Field(attribute="department", column_name="部门",
+                                  widget=widgets.ForeignKeyWidget(Department, field="name"))
+        post = fields.Field(attribute="post", column_name="职务")
+        is_quota_judge = fields.Field(attribute="is_quota_judge", column_name="是否员额法官",
+                                      widget=widgets.BooleanWidget())
+        is_leadership = fields.Field(attribute="is_leadership", column_name="是否院领导",
+                                     widget=widgets.BooleanWidget())
+        education = fields.Field(attribute="education", column_name="学历")
+        hired_on = fields.Field(attribute="hired_on", column_name="入职日期", widget=widgets.DateWidget())
+
+        class Meta:
+            model = Person
+            import_id_fields = ("id_number",)
+            fields = ("name", "gender", "birth_date", "id_number", "phone", "staff_number", "department", "post",
+                      "is_quota_judge", "is_leadership", "education", "hired_on")
+
+        def before_save_instance(self, instance, row, **kwargs):
+            instance.court_id = court.pk
+
+    with open(path, "rb") as fh:
+        dataset = tablib.Dataset().load(fh.read(), format="xlsx")
+    result = PersonResource().import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
+    problems = [str(e.error)[:200] for _, errs in result.row_errors()[:5] for e in errs]
+    return not result.has_errors() and not result.has_validation_errors(), problems
+
+
+def run_child(mode: str, path: Path, timeout: int) -> dict:
+    with tempfile.TemporaryDirectory(prefix="tp-bench-") as tmp:
+        env = _child_env(Path(tmp) / "db.sqlite3", Path(tmp) / "data")
+        proc = subprocess.Popen([sys.executable, __file__, "--child", mode, str(path)], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + timeout
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                return {"timeout": True, "seconds": float(timeout), "rss_mb": usage.ru_maxrss / 1024}
+            time.sleep(0.2)
+        out = proc.stdout.read().decode()
+        err = proc.stderr.read().decode()
+        if os.waitstatus_to_exitcode(status) != 0:
+            raise SystemExit(f"{mode} failed:\n{err[-3000:]}")
+        data = json.loads(out.strip().splitlines()[-1])
+        data["rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+        return data
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3, help="runs of tianping's importer (median reported)")
+    parser.add_argument("--theirs-runs", type=int, default=1, help="runs of django-import-export")
+    parser.add_argument("--timeout", type=int, default=1800, help="seconds before a run is given up")
+    parser.add_argument("--no-write", action="store_true", help="print only, do not update docs/benchmarks.md")
+    parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.settings")
+    from tianping.core.tests.importdata import write_people_xlsx
+
+    with tempfile.TemporaryDirectory(prefix="tp-bench-file-") as tmp:
+        path = Path(tmp) / "people.xlsx"
+        t = time.perf_counter()
+        write_people_xlsx(path, args.rows)
+        print(f"wrote {args.rows} rows ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s")
+        ours = []
+        for i in range(args.runs):
+            r = run_child("ours", path, args.timeout)
+            if not r.get("timeout") and (not r["ok"] or r["people"] != args.rows):
+                raise SystemExit(f"tianping import did not import every row: {r}")
+            print(f"tianping run {i + 1}: {r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB")
+            ours.append(r)
+        theirs = []
+        for i in range(args.theirs_runs):
+            r = run_child("theirs", path, args.timeout)
+            label = "timed out" if r.get("timeout") else f"ok={r['ok']} people={r['people']}"
+            print(f"django-import-export run {i + 1}: {r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB ({label})")
+            theirs.append(r)
+    report(args, ours, theirs)
+
+
+def report(args, ours: list[dict], theirs: list[dict]) -> None:
+    t_ours = statistics.median(r["seconds"] for r in ours)
+    m_ours = max(r["rss_mb"] for r in ours)
+    lines = [HEADING, "",
+             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.machine()} · {os.cpu_count()} CPU · "
+             f"Python {platform.python_version()} · SQLite · `bench/import_bench.py --rows {args.rows}`", "",
+             f"Importing {args.rows:,} people rows from one .xlsx (12 columns, department names resolved within "
+             "the court, every row full_clean()ed, one transaction). Each run in a fresh subprocess; "
+             "peak memory is the subprocess's max RSS (includes Django and the migrations).", "",
+             "| importer | runs | median time | peak memory | target |", "|---|---|---|---|---|",
+             f"| tianping `run_import` | {len(ours)} | {t_ours:.1f} s | {m_ours:.0f} MB | "
+             f"< {TARGET_SECONDS} s, < {TARGET_MB} MB: "
+             f"{'met' if t_ours < TARGET_SECONDS and m_ours < TARGET_MB else 'NOT met'} |"]
+    if theirs:
+        t_theirs = statistics.median(r["seconds"] for r in theirs)
+        m_theirs = max(r["rss_mb"] for r in theirs)
+        timed_out = any(r.get("timeout") for r in theirs)
+        lines.append(f"| django-import-export `ModelResource.import_data` | {len(theirs)} | "
+                     f"{'> ' if timed_out else ''}{t_theirs:.1f} s | {m_theirs:.0f} MB | — |")
+        lines += ["", f"Ratio (django-import-export / tianping): time {'> ' if timed_out else ''}"
+                  f"{t_theirs / t_ours:.1f}×, memory {m_theirs / m_ours:.1f}×."]
+    lines += ["", "The machine is shared with other jobs while this runs; figures vary from run to run.", ""]
+    text = "\n".join(lines)
+    print(text)
+    if args.no_write:
+        return
+    doc = ROOT / "docs" / "benchmarks.md"
+    old = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n\n"
+    if HEADING in old:
+        start = old.index(HEADING)
+        nxt = old.find("\n## ", start + len(HEADING))
+        old = old[:start] + (old[nxt + 1:] if nxt != -1 else "")
+    doc.write_text(old.rstrip("\n") + "\n\n" + text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
