@@ -124,6 +124,12 @@ class _Roster:
         return [(p, self.has_vote(p, day)) for p in ids]
 
 
+def _spread(total: int, parts: int) -> list[int]:
+    """`total` split over `parts` as evenly as possible (the first parts take the remainder)."""
+    base, extra = divmod(total, parts)
+    return [base + (1 if i < extra else 0) for i in range(parts)]
+
+
 def _weekday_on_or_after(day: date, weekday: int) -> date:
     return day + timedelta(days=(weekday - day.weekday()) % 7)
 
@@ -206,7 +212,7 @@ class _Builder:
         return chosen
 
     # --- the calendar ---------------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, years: list[int] | None = None) -> None:
         from tianping.party.models import PartyOrganisation
 
         rng, today = self.rng, self.today
@@ -215,7 +221,7 @@ class _Builder:
         organ = next((o for o in orgs if o.kind == "organ_committee"), None)
         branches = [o for o in orgs if o.kind == "branch"]
         groups = [o for o in orgs if o.kind == "group"]
-        years = [2015, 2016] + ([today.year] if today.year > 2016 else [])
+        years = years or [2015, 2016] + ([today.year] if today.year > 2016 else [])
         campaigns = self.campaigns(years)
         # deliberate gaps (so the matrix shows red): (branch index, duty code, year, month or quarter)
         gaps = {(2, "themed_day", 2016, 5), (5, "general_meeting", 2016, 3), (9, "party_lecture", 2015, 4),
@@ -224,14 +230,15 @@ class _Builder:
                 (8, "general_meeting", today.year, max(1, (today.month - 1) // 3)),
                 (9, "themed_day", today.year, max(1, today.month - 1))}
         unrecorded = (1, "themed_day")  # one past meeting left for the secretary to record (to-do)
-        court_lectures = {2015: 4, 2016: 5}
-        court_lectures[years[-1]] = court_lectures.get(years[-1], 0) + (12 - sum(court_lectures.values()))
+        # the seed's lecture hall: 12 court-wide and 52 branch sessions in all, spread over the years
+        court_lectures = dict(zip(years, _spread(12, len(years)), strict=True))
         branch_lecture_days: dict[int, list[date]] = defaultdict(list)
-        for i, y in enumerate(sorted(set(years))):
-            n = [18, 22, 12][i] if len(years) == 3 else [26, 26][i]
+        for y, n in zip(years, _spread(52, len(years)), strict=True):
             for k in range(n):
                 b = k % len(branches)
                 day = date(y, 1 + (k * 11 // max(n, 1)) % 12, 8 + rng.randint(0, 18))
+                if day > today:  # the current year: everything already happened
+                    day = today - timedelta(days=k + 1)
                 branch_lecture_days[b].append(day)
         for year in years:
             last = today if year == today.year else date(year, 12, 31)
@@ -258,7 +265,7 @@ class _Builder:
                 for k in range(court_lectures.get(year, 0)):
                     day = _weekday_on_or_after(date(year, 2 + k * 10 // max(court_lectures[year], 1), 12), 2)
                     if day > last:
-                        continue
+                        day = last - timedelta(days=7 * (k + 1))
                     if year == 2016 and k == 0:
                         speakers = [{"external_name": "王永涛", "external_unit": "全国模范法官"}]
                         topic = "“崇德尚廉、公正司法”报告会"
@@ -349,9 +356,9 @@ class _Builder:
     def campaigns(self, years) -> dict[int, Campaign]:
         rows = [("三严三实", date(2015, 4, 1), date(2015, 12, 31), "严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实"),
                 ("两学一做", date(2016, 4, 1), date(2016, 12, 31), "学党章党规、学系列讲话，做合格党员")]
-        if years[-1] > 2016:
-            rows.append((f"{years[-1]}年度党员教育培训", date(years[-1], 1, 1), date(years[-1], 12, 31),
-                         "年度理论学习和党性教育"))
+        for y in years:
+            if y > 2016:
+                rows.append((f"{y}年度党员教育培训", date(y, 1, 1), date(y, 12, 31), "年度理论学习和党性教育"))
         out = {}
         for name, start, end, desc in rows:
             c, _ = Campaign.objects.get_or_create(court=self.court, name=name,
