@@ -32,12 +32,21 @@ class Command(BaseCommand):
             "有问题时打印每个问题行的 Excel 行号和原因并返回 1，不写入任何数据。")
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", help="登记簿名称，如 courts、departments、people")
-        parser.add_argument("file", help=".xlsx 或 .csv 文件")
+        parser.add_argument("kind", nargs="?", help="登记簿名称，如 courts、departments、people")
+        parser.add_argument("file", nargs="?", help=".xlsx 或 .csv 文件")
+        parser.add_argument("--list", action="store_true", help="列出所有登记簿（KIND）及其列")
         parser.add_argument("--court", help="法院代字，如 鲁0403（只有一个法院时可省略）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
 
     def handle(self, *args, **options):
+        if options["list"]:
+            for kind, reg in sorted(all_registers().items()):
+                key = "、".join(c.header for c in reg.columns if c.field in reg.natural_key)
+                self.stdout.write(f"{kind}\t{reg.title}\t识别列：{key or '—'}\t列：{'、'.join(reg.headers())}")
+            return
+        if not options["kind"] or not options["file"]:
+            raise CommandError("用法：manage.py import_data KIND FILE [--court CODE] [--dry-run]；"
+                               "manage.py import_data --list 列出所有 KIND。")
         kind = options["kind"]
         try:
             reg = get_register(kind)
