@@ -114,6 +114,10 @@ class PartyOrganisation(CourtScopedModel):
                 node = node.parent
 
     @property
+    def departments_label(self) -> str:
+        return "、".join(d.name for d in self.departments.all())
+
+    @property
     def is_branch(self) -> bool:
         return self.kind == OrgKind.BRANCH
 
