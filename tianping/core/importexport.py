@@ -88,6 +88,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tianping.core.registers import Column, Register, _model_field, get_register
 
@@ -122,7 +123,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"第 {self.row} 行：" if self.row else ""
+        where = _("第 %(n)d 行：") % {"n": self.row} if self.row else ""
         return f"{where}{self.column}：{self.message}" if self.column else f"{where}{self.message}"
 
 
@@ -147,8 +148,9 @@ class ImportResult:
         return sorted({p.row for p in self.problems if p.row})
 
     def summary(self) -> str:
-        return (f"共 {self.total} 行：新增 {self.created} 行，更新 {self.updated} 行，"
-                f"不变 {self.unchanged} 行，有问题 {len(self.bad_rows)} 行。")
+        return _("共 %(total)d 行：新增 %(created)d 行，更新 %(updated)d 行，不变 %(unchanged)d 行，有问题 %(bad)d 行。") % {
+            "total": self.total, "created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+            "bad": len(self.bad_rows)}
 
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "dry_run": self.dry_run, "total": self.total, "created": self.created,
@@ -193,7 +195,7 @@ def is_empty(value: Any) -> bool:
 def _number_text(value: float | int) -> str:
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("不是有效的数值，请填写文本。")
+            raise ValueError(_("不是有效的数值，请填写文本。"))
         if value.is_integer():
             return str(int(value))
         return repr(value)
@@ -209,7 +211,7 @@ def parse_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return str(_("是")) if value else str(_("否"))
     if isinstance(value, (int, float)):
         return _number_text(value)
     if isinstance(value, Decimal):
@@ -223,7 +225,7 @@ def parse_text(value: Any) -> str:
     if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
         text = text[1:]  # our own formula-injection escape, coming back from an export
     if len(text) > MAX_CELL_TEXT:
-        raise ValueError(f"内容过长（{len(text)} 个字符），请不超过 {MAX_CELL_TEXT} 个字符。")
+        raise ValueError(_("内容过长（%(n)d 个字符），请不超过 %(max)d 个字符。") % {"n": len(text), "max": MAX_CELL_TEXT})
     return text
 
 
@@ -231,7 +233,7 @@ def parse_id_number(value: Any) -> str:
     """An ID number (身份证号) as text: upper-case X, no spaces. A number cell loses precision in Excel, so
     a long number cell is refused with a hint to format the column as text."""
     if isinstance(value, float) and value >= 1e15:
-        raise ValueError("身份证号被 Excel 存成了数字（末几位已丢失），请把该列设为“文本”格式后重新填写。")
+        raise ValueError(_("身份证号被 Excel 存成了数字（末几位已丢失），请把该列设为“文本”格式后重新填写。"))
     return parse_text(value).replace(" ", "").upper()
 
 
@@ -244,7 +246,7 @@ def parse_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     if isinstance(value, bool):
-        raise ValueError("不是日期，请写成 2016-05-03 的形式。")
+        raise ValueError(_("不是日期，请写成 2016-05-03 的形式。"))
     if isinstance(value, (int, float, Decimal)):
         number = float(value)
         if number.is_integer() and 19000101 <= number <= 29991231:
@@ -252,8 +254,8 @@ def parse_date(value: Any) -> date | None:
         elif 1 <= number < 2958466:  # an Excel serial day number (up to 9999-12-31)
             return _EXCEL_EPOCH + timedelta(days=int(number))
         else:
-            raise ValueError(f"“{_number_text(value) if isinstance(value, (int, float)) else value}”不是日期，"
-                             "请写成 2016-05-03 的形式。")
+            shown = _number_text(value) if isinstance(value, (int, float)) else value
+            raise ValueError(_("“%(v)s”不是日期，请写成 2016-05-03 的形式。") % {"v": shown})
     text = parse_text(value)
     for rx in _DATE_RES:
         m = rx.match(text)
@@ -262,9 +264,10 @@ def parse_date(value: Any) -> date | None:
             try:
                 return date(y, mo, d)
             except ValueError:
-                why = "月份应为 1–12" if not 1 <= mo <= 12 else f"{y} 年 {mo} 月没有 {d} 日"
-                raise ValueError(f"“{text}”不是存在的日期（{why}），请核对。") from None
-    raise ValueError(f"“{text[:40]}”不是日期，请写成 2016-05-03、2016/5/3 或 2016年5月3日。")
+                why = (_("月份应为 1–12") if not 1 <= mo <= 12
+                       else _("%(y)d 年 %(m)d 月没有 %(d)d 日") % {"y": y, "m": mo, "d": d})
+                raise ValueError(_("“%(v)s”不是存在的日期（%(why)s），请核对。") % {"v": text, "why": why}) from None
+    raise ValueError(_("“%(v)s”不是日期，请写成 2016-05-03、2016/5/3 或 2016年5月3日。") % {"v": text[:40]})
 
 
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "t", "有"}
@@ -282,7 +285,7 @@ def parse_bool(value: Any) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise ValueError(f"“{text[:20]}”无法识别，请填写“是”或“否”。")
+    raise ValueError(_("“%(v)s”无法识别，请填写“是”或“否”。") % {"v": text[:20]})
 
 
 def parse_choice(mapping: Any) -> Callable[[Any], Any]:
@@ -302,7 +305,7 @@ def parse_choice(mapping: Any) -> Callable[[Any], Any]:
             return mapping[text]
         if text in by_value:
             return by_value[text]
-        raise ValueError(f"“{text[:20]}”不是可选值，请从下拉列表中选择：{labels}。")
+        raise ValueError(_("“%(v)s”不是可选值，请从下拉列表中选择：%(labels)s。") % {"v": text[:20], "labels": labels})
 
     parse.choice_labels = list(mapping)  # type: ignore[attr-defined]
     return parse
@@ -312,10 +315,10 @@ def parse_int(value: Any) -> int | None:
     if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise ValueError("应为整数。")
+        raise ValueError(_("应为整数。"))
     if isinstance(value, float):
         if value != value or not value.is_integer():
-            raise ValueError(f"“{value}”不是整数，请填写整数。")
+            raise ValueError(_("“%(v)s”不是整数，请填写整数（如 12）。") % {"v": value})
         return int(value)
     if isinstance(value, int):
         return value
@@ -323,11 +326,11 @@ def parse_int(value: Any) -> int | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"“{text[:20]}”不是整数，请填写整数（如 12）。") from None
+        raise ValueError(_("“%(v)s”不是整数，请填写整数（如 12）。") % {"v": text[:20]}) from None
     if number != number.to_integral_value():
-        raise ValueError(f"“{text[:20]}”不是整数，请填写整数（如 12）。")
+        raise ValueError(_("“%(v)s”不是整数，请填写整数（如 12）。") % {"v": text[:20]})
     if abs(number) > 10**15:
-        raise ValueError(f"“{text[:20]}”超出范围，请核对。")
+        raise ValueError(_("“%(v)s”超出范围，请核对。") % {"v": text[:20]})
     return int(number)
 
 
@@ -336,10 +339,10 @@ def parse_decimal(value: Any) -> Decimal | None:
     if is_empty(value):
         return None
     if isinstance(value, bool):
-        raise ValueError("应为数字。")
+        raise ValueError(_("应为数字。"))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError("应为数字。")
+            raise ValueError(_("应为数字。"))
         return Decimal(repr(value))
     if isinstance(value, int):
         return Decimal(value)
@@ -349,9 +352,9 @@ def parse_decimal(value: Any) -> Decimal | None:
     try:
         number = Decimal(text)
     except InvalidOperation:
-        raise ValueError(f"“{text[:20]}”不是数字，请填写数字（如 12.50）。") from None
+        raise ValueError(_("“%(v)s”不是数字，请填写数字（如 12.50）。") % {"v": text[:20]}) from None
     if not number.is_finite() or abs(number) > Decimal(10) ** 15:
-        raise ValueError(f"“{text[:20]}”不是有效的数字。")
+        raise ValueError(_("“%(v)s”不是有效的数字。") % {"v": text[:20]})
     return number
 
 
@@ -403,16 +406,19 @@ def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name
         return found[0]
     if not found:
         close = [n for n in index if name in n or n in name][:5]
-        hint = f"相近的有：{'、'.join(close)}" if close else f"请先在系统中建立该{label}，或核对名称"
-        raise ValueError(f"本院没有名为“{name[:30]}”的{label}，{hint}。")
-    raise ValueError(f"本院有 {len(found)} 个名为“{name}”的{label}，请改用全称区分。")
+        hint = (_("相近的有：%(names)s") % {"names": "、".join(close)} if close
+                else _("请先在系统中建立该%(label)s，或核对名称") % {"label": label})
+        raise ValueError(_("本院没有名为“%(name)s”的%(label)s，%(hint)s。") % {"name": name[:30], "label": label,
+                                                                          "hint": hint})
+    raise ValueError(_("本院有 %(n)d 个名为“%(name)s”的%(label)s，请改用全称区分。") % {"n": len(found), "name": name,
+                                                                               "label": label})
 
 
 def resolve_department(ctx: ImportContext, name: Any):
     """A department of the import's court by its exact name (部门名称)."""
     from tianping.org.models import Department
 
-    return resolve_by_name(ctx, Department.objects.all, name, label="部门", cache_key="departments")
+    return resolve_by_name(ctx, Department.objects.all, name, label=str(_("部门")), cache_key="departments")
 
 
 def resolve_court(ctx: ImportContext, code: Any):
@@ -424,7 +430,7 @@ def resolve_court(ctx: ImportContext, code: Any):
         return None
     court = Court.objects.filter(code=text).first()
     if court is None:
-        raise ValueError(f"没有法院代字为“{text[:20]}”的法院，请先导入该法院或核对代字。")
+        raise ValueError(_("没有法院代字为“%(code)s”的法院，请先导入该法院或核对代字。") % {"code": text[:20]})
     return court
 
 
@@ -470,18 +476,20 @@ def resolve_person(ctx: ImportContext, text: Any):
         if len(hits) == 1:
             return _person_by_pk(ctx, hits[0][0])
         if not found:
-            raise ValueError(f"本院没有名为“{name[:20]}”的人员，请核对姓名。")
+            raise ValueError(_("本院没有名为“%(name)s”的人员，请核对姓名。") % {"name": name[:20]})
         options = "、".join(f"{name}({f[1]})" for f in found[:8] if f[1])
-        raise ValueError(f"本院没有工号为 {staff[:20]} 的“{name}”，可选：{options or '（均无工号）'}。")
+        raise ValueError(_("本院没有工号为 %(staff)s 的“%(name)s”，可选：%(options)s。") % {
+            "staff": staff[:20], "name": name, "options": options or _("（均无工号）")})
     if len(found) == 1:
         return _person_by_pk(ctx, found[0][0])
     if not found:
-        raise ValueError(f"本院没有名为“{name[:20]}”的人员，请核对姓名，或先在人员名册中添加。")
+        raise ValueError(_("本院没有名为“%(name)s”的人员，请核对姓名，或先在人员名册中添加。") % {"name": name[:20]})
     serving = [f for f in found if f[2]]
     if len(serving) == 1:
         return _person_by_pk(ctx, serving[0][0])
     options = "、".join(f"{name}({f[1]})" if f[1] else name for f in (serving or found)[:8])
-    raise ValueError(f"本院有 {len(serving or found)} 个名为“{name}”的人员，请写成 姓名(工号) 以区分：{options}。")
+    raise ValueError(_("本院有 %(n)d 个名为“%(name)s”的人员，请写成 姓名(工号) 以区分：%(options)s。") % {
+        "n": len(serving or found), "name": name, "options": options})
 
 
 def resolve_people(ctx: ImportContext, text: Any) -> list:
@@ -527,7 +535,7 @@ def detect_csv_encoding(path: Path) -> str:
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            raise FileError("无法识别 CSV 文件的文字编码：请用 Excel 另存为 .xlsx，或保存为 UTF-8 编码的 CSV。") from None
+            raise FileError(_("无法识别 CSV 文件的文字编码：请用 Excel 另存为 .xlsx，或保存为 UTF-8 编码的 CSV。")) from None
     return "gb18030"
 
 
@@ -546,9 +554,9 @@ class Sheet:
             self.kind = "xlsx"
             self._open_xlsx()
         elif magic == OLE_MAGIC:
-            raise FileError("这是旧版 .xls 或加密的 Excel 文件：请在 Excel/WPS 中“另存为” .xlsx 后再导入。")
+            raise FileError(_("这是旧版 .xls 或加密的 Excel 文件：请在 Excel/WPS 中“另存为” .xlsx 后再导入。"))
         elif b"\x00" in magic:
-            raise FileError("文件类型不对：请上传 .xlsx 或 .csv 文件。")
+            raise FileError(_("文件类型不对：请上传 .xlsx 或 .csv 文件。"))
         else:
             self.kind = "csv"
             self._open_csv()
@@ -559,7 +567,7 @@ class Sheet:
         try:
             self._wb = load_workbook(self.path, read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - any parse failure of the zip/XML means an unreadable file
-            raise FileError("无法读取该 .xlsx 文件（文件已损坏或不是 Excel 文件）：请用 Excel/WPS 重新保存后再导入。"
+            raise FileError(_("无法读取该 .xlsx 文件（文件已损坏或不是 Excel 文件）：请用 Excel/WPS 重新保存后再导入。")
                             ) from None
         self._ws = self._wb.worksheets[0]
         try:
@@ -572,7 +580,7 @@ class Sheet:
         try:
             first = next(self._iter)
         except StopIteration:
-            raise FileError("文件是空的：第 1 行应为表头。") from None
+            raise FileError(_("文件是空的：第 1 行应为表头。")) from None
         self.headers = [parse_text(v) if not isinstance(v, str) else v.strip() for v in first[1]]
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
@@ -582,7 +590,7 @@ class Sheet:
         except FileError:
             raise
         except Exception:  # noqa: BLE001
-            raise FileError("读取 .xlsx 文件时出错（文件可能已损坏）：请用 Excel/WPS 重新保存后再导入。") from None
+            raise FileError(_("读取 .xlsx 文件时出错（文件可能已损坏）：请用 Excel/WPS 重新保存后再导入。")) from None
 
     def _open_csv(self) -> None:
         encoding = detect_csv_encoding(self.path)
@@ -600,7 +608,7 @@ class Sheet:
         try:
             first = next(self._iter)
         except StopIteration:
-            raise FileError("文件是空的：第 1 行应为表头。") from None
+            raise FileError(_("文件是空的：第 1 行应为表头。")) from None
         self.headers = [h.strip().lstrip("\ufeff") for h in first[1]]
 
     def _csv_rows(self, reader) -> Iterator[tuple[int, list[Any]]]:
@@ -608,7 +616,7 @@ class Sheet:
             for number, row in enumerate(reader, start=1):
                 yield number, row
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise FileError(f"CSV 文件格式错误（{exc}）：请用 Excel 另存为 .xlsx 后再导入。") from None
+            raise FileError(_("CSV 文件格式错误（%(e)s）：请用 Excel 另存为 .xlsx 后再导入。") % {"e": exc}) from None
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """(Excel row number, cells) for every row after the header, empty rows included."""
@@ -645,10 +653,10 @@ def map_headers(reg: Register, headers: list[str]) -> dict[int, Column]:
             mapping[i] = col
     missing = [c.header for c in reg.columns if c.required and c not in mapping.values()]
     if missing:
-        raise FileError(f"第 1 行表头缺少必填列：{'、'.join(missing)}。请下载导入模板，按模板的表头填写"
-                        f"（应为：{'、'.join(reg.headers())}）。")
+        raise FileError(_("第 1 行表头缺少必填列：%(missing)s。请下载导入模板，按模板的表头填写（应为：%(all)s）。")
+                        % {"missing": "、".join(missing), "all": "、".join(reg.headers())})
     if not mapping:
-        raise FileError(f"第 1 行没有可识别的表头：应为 {'、'.join(reg.headers())}。")
+        raise FileError(_("第 1 行没有可识别的表头：应为 %(all)s。") % {"all": "、".join(reg.headers())})
     return mapping
 
 
@@ -752,7 +760,7 @@ class _Engine:
             try:
                 value = self.parsers[i](raw)
                 if col.required and (value is None or value == "" or value == []):
-                    raise ValueError(f"必填，不能为空。请填写{col.header}。")
+                    raise ValueError(_("必填，不能为空。请填写%(col)s。") % {"col": col.header})
                 if col.resolve is not None:
                     value = col.resolve(ctx, value) if value not in (None, "", []) else None
             except RowError as exc:
@@ -821,7 +829,7 @@ class _Engine:
                 self.report_validation(row_number, exc)
                 continue
             except IntegrityError as exc:
-                self.problem(row_number, "", f"与已有记录冲突（{str(exc)[:80]}），请核对是否重复。")
+                self.problem(row_number, "", _("与已有记录冲突（%(e)s），请核对是否重复。") % {"e": str(exc)[:80]})
                 continue
             self.count(action)
 
@@ -861,16 +869,17 @@ class _Engine:
             if reg.natural_key:
                 if any(k in (None, "") for k in key):
                     names = "、".join(self.header_of.get(f, f) for f in reg.natural_key)
-                    self.problem(row_number, names, "用于识别记录的列不能为空。")
+                    self.problem(row_number, names, _("用于识别记录的列不能为空。"))
                     continue
                 first = self.seen_keys.get(key)
                 if first is not None:
                     names = "、".join(self.header_of.get(f, f) for f in reg.natural_key)
-                    self.problem(row_number, names, f"与第 {first} 行重复（同一记录在文件中出现两次），请删除其中一行。")
+                    self.problem(row_number, names,
+                                 _("与第 %(n)d 行重复（同一记录在文件中出现两次），请删除其中一行。") % {"n": first})
                     continue
                 self.seen_keys[key] = row_number
             rows.append((row_number, key, values))
-        existing = self.existing_for([k for _, k, _ in rows])
+        existing = self.existing_for([k for _r, k, _v in rows])
         to_create, to_update, update_fields = [], [], set()
         unique_candidates = []
         for row_number, key, values in rows:
@@ -920,7 +929,7 @@ class _Engine:
         to_update = [(r, o, old) for r, o, old in to_update if r not in bad]
         self.result.created += len(to_create)
         self.result.updated += len(to_update)
-        for _, obj, old in to_update:
+        for _row, obj, old in to_update:
             ctx.changes.append({"key": [str(k) for k in self.key_of({f: getattr(obj, f) for f in reg.natural_key})],
                                 "before": {k: _json(v) for k, v in old.items()},
                                 "after": {k: _json(getattr(obj, k)) for k in old}})
@@ -935,12 +944,13 @@ class _Engine:
             self.writing = False
             first = (to_create or to_update)[0][0]
             last = (to_update or to_create)[-1][0]
-            self.problem(first, "", f"第 {first}–{last} 行写入时与已有记录冲突（{str(exc)[:80]}），请核对是否重复。")
+            self.problem(first, "", _("第 %(a)d–%(b)d 行写入时与已有记录冲突（%(e)s），请核对是否重复。")
+                         % {"a": first, "b": last, "e": str(exc)[:80]})
 
     def write(self, to_create, to_update, update_fields) -> None:
         reg, ctx = self.reg, self.ctx
-        created = [o for _, o in to_create]
-        updated = [(o, old) for _, o, old in to_update]
+        created = [o for _r, o in to_create]
+        updated = [(o, old) for _r, o, old in to_update]
         if reg.bulk:
             if created:
                 reg.model._default_manager.bulk_create(created, batch_size=500)
@@ -981,7 +991,7 @@ class _Engine:
                     continue
                 header = "、".join(self.header_of.get(f, f) for f in fields)
                 if v in seen:
-                    self.problem(row_number, header, f"与第 {seen[v]} 行的{header}重复，请核对。")
+                    self.problem(row_number, header, _("与第 %(n)d 行的%(col)s重复，请核对。") % {"n": seen[v], "col": header})
                     bad.add(row_number)
                     continue
                 seen[v] = row_number
@@ -992,10 +1002,10 @@ class _Engine:
             if reg.court_scoped:
                 qs = qs.filter(court=self.ctx.court)
             if len(attnames) == 1:
-                qs = qs.filter(**{f"{attnames[0]}__in": [v[0] for _, _, v in values]})
+                qs = qs.filter(**{f"{attnames[0]}__in": [v[0] for _r, _o, v in values]})
             else:
                 cond = Q()
-                for _, _, v in values:
+                for _r, _o, v in values:
                     cond |= Q(**dict(zip(attnames, v, strict=True)))
                 qs = qs.filter(cond)
             taken = {tuple(getattr(o, a) for a in attnames): o for o in qs}
@@ -1003,7 +1013,8 @@ class _Engine:
                 other = taken.get(v)
                 if other is not None and other.pk != obj.pk:
                     header = "、".join(self.header_of.get(f, f) for f in fields)
-                    self.problem(row_number, header, f"{header}“{'/'.join(map(str, v))}”已属于本院的“{other}”，请核对。")
+                    self.problem(row_number, header, _("%(col)s“%(v)s”已属于本院的“%(other)s”，请核对。") % {
+                        "col": header, "v": "/".join(map(str, v)), "other": other})
                     bad.add(row_number)
         return bad
 
