@@ -213,7 +213,7 @@ def rule_inputs(rules=None) -> list[RuleInput]:
 def org_inputs(organisations) -> list[OrgInput]:
     from tianping.partylife import party_adapter
 
-    return [party_adapter.org_input(o) for o in organisations]
+    return party_adapter.org_inputs(organisations)
 
 
 def court_matrix(*, court, year: int, today: date, organisations=None, rules=None) -> list[Cell]:

@@ -31,6 +31,30 @@ def org_input(org) -> OrgInput:
                     has_committee=lambda day, _id=org.pk: has_committee_on(_id, day))
 
 
+def org_inputs(organisations) -> list[OrgInput]:
+    """OrgInputs for many organisations with their committee posts read in one query (the matrix asks
+    "committee on this day?" for every organisation and month)."""
+    from tianping.party.models import CommitteePost
+
+    orgs = list(organisations)
+    posts: dict[int, list[tuple[int, date, date | None]]] = {}
+    for org_id, person_id, start, ended in CommitteePost.objects.filter(organisation__in=orgs).values_list(
+            "organisation_id", "person_id", "term_start", "ended_on"):
+        posts.setdefault(org_id, []).append((person_id, start, ended))
+
+    def committee(org_id: int):
+        rows = posts.get(org_id, [])
+
+        def check(day: date) -> bool:
+            holders = {p for p, start, ended in rows if start <= day and (ended is None or ended > day)}
+            return len(holders) >= COMMITTEE_MIN_POSTS
+
+        return check
+
+    return [OrgInput(id=o.pk, name=o.name, kind=o.kind, exists_from=o.founded_on, has_committee=committee(o.pk))
+            for o in orgs]
+
+
 def _member_rows(court_id: int):
     from tianping.party.models import PartyMember
 

@@ -161,3 +161,31 @@ def test_matrix_page_and_cell_drilldown(life, make_meeting, client_for):
         assert client_for(life.secretary).get(reverse("partylife:compliance_cell"), {
             "org": life.other_branch.pk, "duty": "themed_day", "period": "2016-01"}).status_code == 404
         assert client_for(life.member_user).get(reverse("partylife:compliance")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_matrix_queries_do_not_grow_with_organisations(life, make_meeting, django_assert_max_num_queries):
+    from tianping.party.tests.factories import OrganisationFactory
+
+    _hold(make_meeting, life, "committee_meeting", date(2016, 2, 18))
+    with django_assert_max_num_queries(4):
+        few = court_matrix(court=life.court, year=2016, today=date(2016, 12, 31))
+    for i in range(5):
+        OrganisationFactory(court=life.court, name=f"新支部{i}", parent=life.organ)
+    with django_assert_max_num_queries(4):
+        many = court_matrix(court=life.court, year=2016, today=date(2016, 12, 31))
+    assert len(many) > len(few)
+
+
+@pytest.mark.django_db
+def test_meeting_list_queries_bounded(life, make_meeting, client_for, django_assert_max_num_queries):
+    from django.urls import reverse
+
+    for i in range(12):
+        make_meeting(day=date(2016, 1, 1 + i), topic=f"会{i}")
+    c = client_for(life.office)
+    c.get(reverse("partylife:meeting_list"))
+    with django_assert_max_num_queries(20):
+        html = c.get(reverse("partylife:meeting_list")).content.decode()
+    assert "会11" in html and ">7/7<" not in html  # nobody recorded yet: 0/7
+    assert "0/7" in html

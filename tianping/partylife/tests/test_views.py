@@ -165,3 +165,29 @@ def test_home_and_timeline(life, meetings, client_for):
     panels = home_panels(life.office)
     assert panels and panels[0]["figures"][0]["url"].startswith(reverse("partylife:meeting_list"))
     assert client_for(life.office).get("/").status_code == 200
+
+
+def test_list_narrowed_to_the_records_behind_a_figure(life, meetings, client_for):
+    own, other = meetings
+    html = client_for(life.office).get(reverse("partylife:meeting_list") + f"?ids={other.pk}").content.decode()
+    assert "民一学习" in html and "沙沟学习" not in html
+    # ids never widen the scope
+    html = client_for(life.secretary).get(reverse("partylife:meeting_list") + f"?ids={other.pk}").content.decode()
+    assert "民一学习" not in html
+
+
+def test_attachment_upload_view_refuses_disguised_file(life, meetings, client_for, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    own, _ = meetings
+    url = reverse("partylife:attachment_add", args=[own.pk])
+    resp = client_for(life.secretary).post(url, {"file": SimpleUploadedFile("x.jpg", b"MZ\x90\x00evil")}, follow=True)
+    assert "不是照片" in resp.content.decode() and not own.attachments.exists()
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    client_for(life.secretary).post(url, {"file": SimpleUploadedFile("photo.png", png)})
+    att = own.attachments.get()
+    download = client_for(life.member_user).get(reverse("partylife:attachment_download", args=[own.pk, att.pk]))
+    assert download.status_code == 200 and download["Content-Type"] == "image/png"
+    assert client_for(life.other_user).get(
+        reverse("partylife:attachment_download", args=[own.pk, att.pk])).status_code == 404
