@@ -90,6 +90,10 @@ class MeetingListView(FilteredListView):
                                                                    attendances__status__in=ATTENDED), distinct=True))
                 .order_by("-date", "-start_time"))
 
+    def export_response(self, queryset):
+        # the export lists attendees and speakers of every meeting: fetch them in bulk, not per row
+        return super().export_response(queryset.prefetch_related("attendances__person", "speakers__person"))
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
         if managed_org_ids(self.request.user):

@@ -105,3 +105,24 @@ def test_export_reads_back_in_the_import_layout(life, make_meeting, tmp_path):
     # the export re-imports as "unchanged"
     again = run_import("meetings", path, court=life.court, user=life.office)
     assert again.ok and again.unchanged == 1, [str(p) for p in again.problems]
+
+
+def test_list_export_follows_filter_and_scope(life, make_meeting, client_for, django_assert_max_num_queries):
+    import io
+
+    from django.urls import reverse
+
+    from tianping.partylife import services
+
+    for i in range(6):
+        m = make_meeting(day=date(2016, 2, 1 + i), topic=f"导出{i}")
+        services.attendance_record(actor=life.office, meeting=m, entries=[{"person": life.full[0], "status": "present"}])
+    make_meeting(organisation=life.other_branch, topic="别的支部")
+    c = client_for(life.secretary)
+    with django_assert_max_num_queries(25):
+        response = c.get(reverse("partylife:meeting_list") + "?export=xlsx&date_from=2016-02-02")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.values)
+    assert rows[0][:3] == ("组织名称", "会议类型", "日期")
+    topics = sorted(r[8] for r in rows[1:])
+    assert topics == [f"导出{i}" for i in range(1, 6)]  # filter applied, other branch not visible
+    assert all(r[9] == life.full[0].label for r in rows[1:])
