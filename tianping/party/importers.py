@@ -139,7 +139,7 @@ def save_member(ctx, values: dict) -> str:
     if person is None:
         raise RowError("身份证号", "本院人员名册中没有该身份证号，请先导入人员（KIND people）再导入党员。")
     branch = values.get("branch")
-    member = PartyMember.objects.select_for_update().filter(person=person).first()
+    member = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
     created = member is None
     if created:
         member = PartyMember(court=ctx.court, person=person)

@@ -269,7 +269,7 @@ def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: da
 
     The member row is locked: two secretaries recording the same step at once would otherwise both pass
     the order check and write two steps."""
-    member = PartyMember.objects.select_for_update().select_related("person").get(pk=member.pk)
+    member = PartyMember.objects.select_for_update(of=("self",)).select_related("person").get(pk=member.pk)
     step_check(member=member, step=step, occurred_on=occurred_on, months=months)
     if step in (StepKind.ADMITTED, StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED) and not (
             evidence.strip() or evidence_file):
@@ -382,7 +382,7 @@ def member_transfer_in(*, actor, person, branch: PartyOrganisation, from_organis
         raise ValidationError({"stage": _("转入的只能是预备党员或正式党员。")})
     if not from_organisation.strip() or not letter_number.strip():
         raise ValidationError(_("请填写原所在党组织和介绍信编号。"))
-    member = PartyMember.objects.select_for_update().filter(person=person).first()
+    member = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
     if member is None:
         member = member_create(actor=actor, person=person, branch=branch, stage=stage, dates=dates,
                                joined_branch_on=transferred_on, evidence=_("组织关系转入"))
@@ -448,7 +448,7 @@ def dues_payment_record(*, actor, member: PartyMember, month: date, paid_amount:
     if paid_amount < 0:
         raise ValidationError({"paid_amount": _("实交金额不能为负数。")})
     quote = dues_quote(member, month)
-    row = DuesPayment.objects.select_for_update().filter(member=member, month=month).first()
+    row = DuesPayment.objects.select_for_update(of=("self",)).filter(member=member, month=month).order_by("pk").first()
     before = None
     if row is None:
         row = DuesPayment(court_id=member.court_id, member=member, month=month)
