@@ -127,7 +127,8 @@ def seed(ctx) -> None:
     # roster
     mediator_user = users.get("mediator_demo") or User.objects.get(username="mediator_demo")
     roster = [
-        ("peoples", ctx.faker.name(), "薛城区人民调解委员会", "民间借贷、相邻关系", mediator_user),
+        ("peoples", mediator_user.person.name if mediator_user.person_id else ctx.faker.name(), "薛城区人民调解委员会",
+         "民间借贷、相邻关系", mediator_user),
         ("peoples", ctx.faker.name(), "薛城区人民调解委员会", "婚姻家庭", None),
         ("peoples", ctx.faker.name(), "常庄街道人民调解委员会", "物业、租赁", None),
         ("peoples", ctx.faker.name(), "沙沟镇人民调解委员会", "劳务合同", None),

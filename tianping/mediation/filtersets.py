@@ -58,3 +58,16 @@ class DisputeFilterSet(StyledFilterSet):
         except ValueError:
             return queryset.none()
         return queryset.filter(registered_on__year=y, registered_on__month=m)
+
+
+class MediatorFilterSet(StyledFilterSet):
+    q = django_filters.CharFilter(label=_("关键词"), method="search",
+                                  widget=forms.TextInput(attrs={"placeholder": _("姓名、组织或擅长领域")}))
+
+    class Meta:
+        model = Mediator
+        fields = ["q", "kind", "active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__contains=value) | Q(organisation__contains=value)
+                               | Q(speciality__contains=value))

@@ -8,7 +8,9 @@ from tianping.mediation.models import Dispute, Mediator
 
 class DisputeTable(tables.Table):
     number = tables.Column(linkify=("mediation:dispute_detail", {"pk": tables.A("pk")}),
-                           attrs={"a": {"data-testid": "dispute-link"}})
+                           attrs={"a": {"data-testid": "dispute-link"}, "td": {"class": "text-nowrap"}})
+    registered_on = tables.DateColumn(attrs={"td": {"class": "text-nowrap"}})
+    status = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     parties = tables.Column(verbose_name=_("当事人"), accessor="pk", orderable=False)
     handler = tables.Column(verbose_name=_("调解员或工作室"), accessor="handler_label", orderable=False)
 

@@ -19,7 +19,7 @@ from tianping.core.audit import audit_record
 from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
 from tianping.mediation import documents, forms, services
-from tianping.mediation.filtersets import DisputeFilterSet
+from tianping.mediation.filtersets import DisputeFilterSet, MediatorFilterSet
 from tianping.mediation.models import (
     AGREEMENT_STATES,
     Dispute,
@@ -327,7 +327,7 @@ def figures_view(request):
 
 class MediatorListView(FilteredListView):
     table_class = MediatorTable
-    filterset_class = None
+    filterset_class = MediatorFilterSet
     page_title = gettext_lazy("调解员名册")
 
     def dispatch(self, request, *args, **kwargs):
@@ -338,7 +338,8 @@ class MediatorListView(FilteredListView):
     def get_queryset(self):
         return (Mediator.objects.visible_to(self.request.user).select_related("user")
                 .annotate(open_count=Count("disputes", filter=Q(disputes__status__in=[Status.ASSIGNED,
-                                                                                        Status.MEDIATING]))))
+                                                                                        Status.MEDIATING])))
+                .order_by("kind", "name"))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

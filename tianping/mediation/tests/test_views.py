@@ -240,3 +240,17 @@ def test_calculator_page_attaches_result(client_for, studio_judge_user, studio, 
     assert calc.result["victim"] == "2400.00"  # the no-fault worked example of test_calculator
     page = c.get(reverse("mediation:calculation_detail", args=[d.pk, calc.pk])).content.decode()
     assert "200.00 元/日 × 10 日 = 2,000.00 元" in page and "演示数值" in page
+
+
+def test_roster_pages(client_for, centre, mediator, studio, mediator_user, court, make_user):
+    c = client_for(centre)
+    r = c.get(reverse("mediation:mediator_list"))
+    assert r.status_code == 200 and mediator.name in r.content.decode() and studio.name in r.content.decode()
+    r = c.post(reverse("mediation:mediator_create"), {"name": "薛城区物业纠纷调解委员会", "kind": "organisation",
+                                                       "active": "on"})
+    assert r.status_code == 302
+    r = c.post(reverse("mediation:mediator_create"), {"name": mediator.name, "kind": "peoples", "active": "on"})
+    assert "名册中已有同名调解员" in r.content.decode()
+    # a mediator reads the roster but cannot edit it
+    assert client_for(mediator_user).get(reverse("mediation:mediator_create")).status_code == 403
+    assert client_for(make_user(court, "member")).get(reverse("mediation:mediator_list")).status_code == 403
