@@ -159,6 +159,7 @@ def generate_cases(court, deps: dict, years, rng, *, first_day: date | None = No
         if ordinary and leaders and rng.random() < 0.05:
             judge = rng.choice(leaders)  # a leader handles the case (承办)
         case.judge_id = judge
+        case.compute_party_flag(member_on)
         if ordinary:
             mates = [p for p in pool if p != judge]
             rng.shuffle(mates)

@@ -184,6 +184,7 @@ class Case(CourtScopedModel):
     # derived on save (see module docstring)
     limit_end = models.DateField(_("审限届满日（含扣除）"), null=True, blank=True, editable=False)
     days_taken = models.IntegerField(_("审理天数"), null=True, blank=True, editable=False)
+    judge_party_closed = models.BooleanField(_("结案时承办人为党员"), default=False, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = CaseQuerySet.as_manager()
@@ -200,6 +201,7 @@ class Case(CourtScopedModel):
             models.Index(fields=["court", "closed_on"], name="case_court_closed"),
             models.Index(fields=["court", "filed_on"], name="case_court_filed"),
             models.Index(fields=["court", "judge", "closed_on"], name="case_court_judge_closed"),
+            models.Index(fields=["court", "filed_on"], condition=Q(closed_on__isnull=True), name="case_court_open"),
         ]
 
     def __str__(self) -> str:
@@ -268,6 +270,20 @@ class Case(CourtScopedModel):
         if errors:
             raise ValidationError(errors)
         self.compute_derived()
+        self.compute_party_flag()
+
+    def compute_party_flag(self, member_on=None) -> None:
+        """`judge_party_closed`: the handling judge was a probationary or full member on the closing date
+        (from MembershipSpan, or `member_on(person_id, day)` in bulk loads). refresh_membership keeps it
+        in step when membership periods change."""
+        if not (self.judge_id and self.closed_on):
+            self.judge_party_closed = False
+        elif member_on is not None:
+            self.judge_party_closed = bool(member_on(self.judge_id, self.closed_on))
+        else:
+            self.judge_party_closed = MembershipSpan.objects.filter(
+                person_id=self.judge_id, start__lte=self.closed_on).filter(
+                Q(end__isnull=True) | Q(end__gte=self.closed_on)).exists()
 
 
 class CaseSequence(models.Model):

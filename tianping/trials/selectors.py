@@ -36,14 +36,12 @@ from django.db import transaction
 from django.db.models import (
     BooleanField,
     Count,
-    DateField,
     Exists,
     F,
     OuterRef,
     Q,
     QuerySet,
     Sum,
-    Value,
 )
 from django.db.models import Case as When_
 from django.db.models import When as WhenClause
@@ -160,12 +158,20 @@ def refresh_membership(court, intervals: dict | None = None) -> bool:
         return False
     from tianping.org.models import Court
 
+    changed_people = {t[0] for t in wanted ^ have}
     with transaction.atomic():
         Court.objects.select_for_update().filter(pk=court.pk).first()
         MembershipSpan.objects.filter(court=court).delete()
         MembershipSpan.objects.bulk_create(
             [MembershipSpan(court_id=court.pk, person_id=pid, start=s, end=e) for pid, s, e in sorted(
                 wanted, key=lambda t: (t[0], t[1]))], batch_size=2000)
+        # the stored party flag of those people's closed cases follows the new periods
+        spans = MembershipSpan.objects.filter(person_id=OuterRef("judge_id"), start__lte=OuterRef("closed_on")).filter(
+            Q(end__isnull=True) | Q(end__gte=OuterRef("closed_on")))
+        ids = list(changed_people)
+        for i in range(0, len(ids), 500):
+            Case.objects.filter(court=court, judge_id__in=ids[i:i + 500], closed_on__isnull=False).update(
+                judge_party_closed=Exists(spans))
     return True
 
 
@@ -175,17 +181,15 @@ def party_member_on_day(person_id: int, day: date) -> bool:
 
 
 # -- sets ------------------------------------------------------------------------------------------------
-def _status_day(period: Period):
-    return When_(WhenClause(closed_on__lte=period.end, then=F("closed_on")), default=Value(period.end),
-                 output_field=DateField())
-
-
 def with_party(qs: QuerySet, period: Period) -> QuerySet:
-    """Annotate `judge_party`: the handling judge was a party member on the closing date (or period end)."""
-    spans = MembershipSpan.objects.filter(person_id=OuterRef("judge_id"), start__lte=OuterRef("status_day")).filter(
-        Q(end__isnull=True) | Q(end__gte=OuterRef("status_day")))
-    return qs.annotate(status_day=_status_day(period)).annotate(
-        judge_party=Exists(spans, output_field=BooleanField()))
+    """Annotate `judge_party`: the handling judge was a party member on the closing date, or — for cases
+    still open at the end of the period — on the period's last day. Closed cases read the stored
+    `judge_party_closed`; only open ones look up MembershipSpan (CASE evaluates the subquery lazily)."""
+    open_spans = MembershipSpan.objects.filter(person_id=OuterRef("judge_id"), start__lte=period.end).filter(
+        Q(end__isnull=True) | Q(end__gte=period.end))
+    return qs.annotate(judge_party=When_(
+        WhenClause(closed_on__lte=period.end, then=F("judge_party_closed")),
+        default=Exists(open_spans), output_field=BooleanField()))
 
 
 def set_q(name: str, period: Period, *, counts_petitions: bool = False) -> Q:
