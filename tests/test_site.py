@@ -127,10 +127,13 @@ def test_production_settings_pass_the_deploy_check():
 # --- the demo court ------------------------------------------------------------------------------
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_seed_demo_twice_adds_nothing():
-    """Every app's demo.py together: a second run creates, changes and deletes nothing."""
+def test_seed_demo_twice_adds_nothing_and_every_menu_page_renders():
+    """Every app's demo.py together: a second run creates, changes and deletes nothing; then every page in
+    every demo account's menu answers 200 (one test, so the demo court is built only twice)."""
     from django.apps import apps
+    from django.conf import settings
     from django.core.management import call_command
+    from django.test import Client
 
     def counts():
         return {m._meta.label: m.objects.count() for m in apps.get_models()
@@ -143,3 +146,16 @@ def test_seed_demo_twice_adds_nothing():
     second = counts()
     changed = {k: (first[k], second[k]) for k in first if first[k] != second[k]}
     assert not changed, f"seed_demo is not idempotent: {changed}"
+    broken = []
+    for username in ("party_office", "president", "secretary_shagou", "judge_demo", "trial_office",
+                     "mediator_demo", "zaozhuang", "admin", "security", "auditor"):
+        client = Client()
+        assert client.login(username=username, password=settings.TIANPING_DEMO_PASSWORD), username
+        home = client.get("/")
+        assert home.status_code == 200, f"{username}: home answers {home.status_code}"
+        aside = home.content.decode().split("<aside", 1)[-1].split("</aside>", 1)[0]
+        for href in re.findall(r'class="nav-link[^"]*" href="([^"]+)"', aside):
+            status = client.get(href).status_code
+            if status != 200:
+                broken.append(f"{username} {href}: {status}")
+    assert not broken, f"menu pages that do not render: {broken}"

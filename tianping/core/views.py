@@ -54,6 +54,20 @@ def collect_home_panels(user) -> list[dict]:
     return panels
 
 
+def figure_text(value) -> str:
+    """A figure as shown on a card: 12,345 · 100,894.50 (money and rates keep two decimals at most)."""
+    from decimal import Decimal
+
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, (float, Decimal)):
+        text = f"{value:,.2f}"
+        return text[:-3] if text.endswith(".00") else text
+    return str(value)
+
+
 class HomeView(TemplateView):
     template_name = "core/home.html"
 
@@ -61,6 +75,9 @@ class HomeView(TemplateView):
         ctx = super().get_context_data(**kwargs)
         ctx["todo"] = collect_todo(self.request.user)
         ctx["panels"] = collect_home_panels(self.request.user)
+        for panel in ctx["panels"]:
+            for figure in panel.get("figures", []):
+                figure["text"] = figure_text(figure.get("value"))
         ctx["page_title"] = _("首页")
         return ctx
 
@@ -83,7 +100,6 @@ class ExportMixin:
     def export_response(self, queryset):
         from tianping.core.audit import audit_record
         from tianping.core.registers import export_xlsx, get_register
-
         from tianping.core.scope import register_for_user
 
         # ID numbers and phones leave masked unless the user may export personal data (issue 3)

@@ -1,0 +1,52 @@
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from tianping.core.menu import menu_for
+from tianping.core.views import figure_text
+from tianping.org.filtersets import PersonFilterSet
+
+
+@pytest.mark.parametrize("value,text", [(0, "0"), (12345, "12,345"), (100894.500000001, "100,894.50"),
+                                        (Decimal("52.00"), "52"), (0.975, "0.97"), ("97%", "97%"), (None, "")])
+def test_figure_text(value, text):
+    assert figure_text(value) == text
+
+
+@pytest.mark.django_db
+def test_only_the_most_specific_menu_item_is_active(court, make_user):
+    user = make_user(court, "party_office")
+    active = [i["label"] for g in menu_for(user, "/org/people/12/") for i in g["items"] if i["active"]]
+    assert [str(a) for a in active] == ["人员名册"]
+    active = [i["label"] for g in menu_for(user, "/org/") for i in g["items"] if i["active"]]
+    assert [str(a) for a in active] == ["组织架构"]
+
+
+@pytest.mark.django_db
+def test_menu_hides_items_outside_the_roles(court, make_user):
+    member = make_user(court, "member")
+    labels = [str(i["label"]) for g in menu_for(member) for i in g["items"]]
+    assert "组织架构" in labels and "人员名册" not in labels
+    auditor_labels = {str(i["label"]) for g in menu_for(make_user(court, "auditor")) for i in g["items"]}
+    assert not auditor_labels & {"人员名册", "组织架构", "部门"}  # no business or personal data
+
+
+@pytest.mark.django_db
+def test_filter_bar_says_all_for_no_filter(court, make_user):
+    form = PersonFilterSet({}, user=make_user(court, "party_office")).form
+    assert list(form.fields["post"].choices)[0] == ("", "全部")
+    assert list(form.fields["department"].choices)[0][1] == "全部"
+    assert ("unknown", "全部") in form.fields["in_service"].widget.choices
+
+
+@pytest.mark.django_db
+def test_watermark_and_user_menu(court, make_user, client_for):
+    from django.utils import timezone
+
+    user = make_user(court, "party_office", username="wm_user")
+    html = client_for(user).get(reverse("org:tree")).content.decode()
+    watermark = html.split('class="watermark"', 1)[1].split("</div>", 1)[0]
+    assert f"wm_user {timezone.localdate():%Y-%m-%d}" in watermark
+    assert 'data-testid="user-menu"' in html and "政治部/机关党委" in html
+    assert "<script>" not in html and "onclick=" not in html  # CSP: no inline script
