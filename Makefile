@@ -55,12 +55,17 @@ lint: $(VENV)/.installed
 messages: $(VENV)/.installed
 	for app in tianping/*/; do [ -d $$app/locale ] && (cd $$app && ../../$(BIN)/django-admin makemessages -l en -v0); done; true
 
-bench: install
-	$(BIN)/python bench/run.py
+# bench/run.py builds its own court in /tmp/tianping-bench (var/ is not touched); figures -> docs/benchmarks.md
+bench: $(VENV)/.installed
+	$(call apt_ensure,$(APT_RUN))
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-screenshots: demo
-	$(call apt_ensure,$(APT_TEST))
-	$(BIN)/python -m pytest -q tests/test_screenshots.py -p no:randomly --screenshots
+# the demo court in a test database, photographed in Chromium for every demo role -> docs/screenshots/
+screenshots: $(VENV)/.installed
+	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
+	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(BIN)/python -m pytest -q tests/test_screenshots.py --screenshots
 
 clean:
 	rm -rf $(VENV) var
