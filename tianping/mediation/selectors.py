@@ -119,15 +119,58 @@ def _rate(num: int, den: int) -> Decimal | None:
     return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def figures(qs: QuerySet) -> dict:
-    """The centre's figures over a dispute queryset (already scoped and limited to the period)."""
-    out: dict = {stage: qs.filter(stage_q(stage)).count() for stage in STAGES}
-    rows = qs.filter(stage_q("concluded")).values_list("accepted_on", "triaged_on", "agreement_on", "ended_on")
-    days = [((agreed or ended) - (accepted or triaged)).days for accepted, triaged, agreed, ended in rows]
-    out["success_rate"] = _rate(out["succeeded"], out["concluded"])
-    out["average_days"] = (Decimal(sum(days)) / len(days)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP) \
-        if days else None
+_FIELDS = ("route", "agreement_on", "ended_on", "ruling", "status", "accepted_on", "triaged_on", "room",
+           "mediator_id", "mediator__name", "studio_id", "studio__name", "registered_on")
+
+
+def _stages_of(r: dict) -> list[str]:
+    """The figures a dispute counts in — the same conditions as stage_q (the list filter); the tests
+    follow every figure's link and compare, so the two cannot drift apart."""
+    out = ["received"]
+    if r["route"] == Route.MEDIATION:
+        out.append("diverted")
+        if r["agreement_on"] or r["ended_on"]:
+            out.append("concluded")
+        if r["agreement_on"]:
+            out.append("succeeded")
+    if r["ruling"] == Ruling.CONFIRMED:
+        out.append("confirmed")
+    if r["status"] == Status.FILED:
+        out.append("filed")
     return out
+
+
+class _Tally:
+    def __init__(self):
+        self.counts = dict.fromkeys(STAGES, 0)
+        self.days: list[int] = []
+
+    def add(self, r: dict, stages: list[str]) -> None:
+        for s in stages:
+            self.counts[s] += 1
+        if "concluded" in stages:
+            end = r["agreement_on"] or r["ended_on"]
+            self.days.append((end - (r["accepted_on"] or r["triaged_on"])).days)
+
+    def result(self) -> dict:
+        out: dict = dict(self.counts)
+        out["success_rate"] = _rate(out["succeeded"], out["concluded"])
+        out["average_days"] = ((Decimal(sum(self.days)) / len(self.days)).quantize(Decimal("0.1"),
+                                                                                   rounding=ROUND_HALF_UP)
+                               if self.days else None)
+        return out
+
+
+def _rows(qs: QuerySet):
+    return qs.order_by().values(*_FIELDS).iterator(chunk_size=5000)
+
+
+def figures(qs: QuerySet) -> dict:
+    """The centre's figures over a dispute queryset (already scoped and limited to the period); one query."""
+    tally = _Tally()
+    for r in _rows(qs):
+        tally.add(r, _stages_of(r))
+    return tally.result()
 
 
 def list_url(params: dict, stage: str | None = None) -> str:
@@ -137,33 +180,47 @@ def list_url(params: dict, stage: str | None = None) -> str:
     return reverse("mediation:dispute_list") + ("?" + urlencode(query) if query else "")
 
 
+DIMENSIONS = ("room", "studio", "mediator", "month")
+
+
+def figure_tables(qs: QuerySet, base_params: dict) -> dict[str, list[dict]]:
+    """Per dimension (room, studio, mediator, month) one row per value with every figure and the link to
+    the list that reproduces it — all from one query over the disputes."""
+    tallies: dict[str, dict] = {d: {} for d in DIMENSIONS}
+    labels: dict[tuple[str, object], tuple[str, dict]] = {}
+    for value, label in Room.choices:
+        tallies["room"][value] = _Tally()
+        labels[("room", value)] = (str(label), {"room": value})
+    tallies["room"][""] = _Tally()
+    labels[("room", "")] = (_("未分流调解"), {"room": "none"})
+    for r in _rows(qs):
+        stages = _stages_of(r)
+        keys = {"room": r["room"], "month": r["registered_on"].strftime("%Y-%m")}
+        if r["mediator_id"]:
+            keys["mediator"] = r["mediator_id"]
+            labels[("mediator", r["mediator_id"])] = (r["mediator__name"], {"mediator": r["mediator_id"]})
+        if r["studio_id"]:
+            keys["studio"] = r["studio_id"]
+            labels[("studio", r["studio_id"])] = (r["studio__name"], {"studio": r["studio_id"]})
+        labels.setdefault(("month", keys["month"]), (keys["month"], {"month": keys["month"]}))
+        for dim, key in keys.items():
+            tallies[dim].setdefault(key, _Tally()).add(r, stages)
+    out: dict[str, list[dict]] = {}
+    for dim in DIMENSIONS:
+        rows = []
+        for key, tally in tallies[dim].items():
+            label, params = labels[(dim, key)]
+            p = {**base_params, **params}
+            rows.append({"label": label, "figures": tally.result(),
+                         "links": {stage: list_url(p, stage) for stage in STAGES}})
+        if dim != "room":
+            rows.sort(key=lambda row: row["label"])
+        out[dim] = rows
+    return out
+
+
 def figure_table(qs: QuerySet, base_params: dict, dimension: str) -> list[dict]:
-    """One row per room / mediator / studio / month with every figure and its list link."""
-    rows: list[dict] = []
-    if dimension == "room":
-        groups = [(str(label), {"room": value}, Q(room=value)) for value, label in Room.choices]
-        groups.append((_("未分流调解"), {"room": "none"}, Q(room="")))
-    elif dimension == "mediator":
-        ids = qs.filter(mediator__isnull=False).values_list("mediator_id", "mediator__name").distinct()
-        groups = [(name, {"mediator": pk}, Q(mediator_id=pk)) for pk, name in sorted(set(ids), key=lambda x: x[1])]
-    elif dimension == "studio":
-        ids = qs.filter(studio__isnull=False).values_list("studio_id", "studio__name").distinct()
-        groups = [(name, {"studio": pk}, Q(studio_id=pk)) for pk, name in sorted(set(ids), key=lambda x: x[1])]
-    elif dimension == "month":
-        months = sorted({d.strftime("%Y-%m") for d in qs.values_list("registered_on", flat=True)})
-        groups = []
-        for m in months:
-            y, mo = (int(x) for x in m.split("-"))
-            groups.append((m, {"month": m}, Q(registered_on__year=y, registered_on__month=mo)))
-    else:
-        raise ValueError(dimension)
-    for label, params, cond in groups:
-        sub = qs.filter(cond)
-        f = figures(sub)
-        p = {**base_params, **params}
-        rows.append({"label": label, "figures": f,
-                     "links": {stage: list_url(p, stage) for stage in STAGES}})
-    return rows
+    return figure_tables(qs, base_params)[dimension]
 
 
 def period_default(today: date) -> tuple[date, date]:

@@ -34,7 +34,7 @@ from tianping.mediation.selectors import (
     STAGES,
     can_confirm,
     can_intake,
-    figure_table,
+    figure_tables,
     figures,
     figures_scope,
     handles,
@@ -316,7 +316,8 @@ def figures_view(request):
     base = {"registered_from": start.isoformat(), "registered_to": end.isoformat()}
     total = figures(qs)
     dims = [("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
-    tables = [(key, label, figure_table(qs, base, key)) for key, label in dims]
+    by_dim = figure_tables(qs, base)
+    tables = [(key, label, by_dim[key]) for key, label in dims]
     return render(request, "mediation/figures.html", {
         "total": total, "total_links": {s: list_url(base, s) for s in STAGES}, "stages": STAGES,
         "tables": tables, "linked": linked, "start": start, "end": end, "page_title": _("诉调对接统计"),

@@ -254,3 +254,26 @@ def test_roster_pages(client_for, centre, mediator, studio, mediator_user, court
     # a mediator reads the roster but cannot edit it
     assert client_for(mediator_user).get(reverse("mediation:mediator_create")).status_code == 403
     assert client_for(make_user(court, "member")).get(reverse("mediation:mediator_list")).status_code == 403
+
+
+def test_figures_page_query_count_is_flat(client_for, centre, spread, make_dispute, django_assert_max_num_queries):
+    c = client_for(centre)
+    url = reverse("mediation:figures") + "?from=2024-01-01&to=2024-12-31"
+    with django_assert_max_num_queries(15):
+        r = c.get(url)
+    before = r.context["total"]["received"]
+    for i in range(10):
+        make_dispute(parties=[person_party(300 + i * 2, "applicant"), person_party(301 + i * 2, "respondent")])
+    with django_assert_max_num_queries(15):
+        r = c.get(url)
+    assert r.context["total"]["received"] == before + 10
+
+
+def test_pages_in_english(client_for, centre, spread):
+    c = client_for(centre)
+    c.cookies["django_language"] = "en"
+    html = c.get(reverse("mediation:figures"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Dispute resolution figures" in html and "Mediated successfully" in html
+    html = c.get(reverse("mediation:dispute_detail", args=[spread["mine_confirmed"].pk]),
+                 HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Confirmed valid" in html and "Documents" in html
