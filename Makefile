@@ -7,6 +7,8 @@ DATA_DIR := $(or $(TIANPING_DATA_DIR),var)
 PORT ?= 8000
 APT_RUN := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 APT_TEST := chromium chromium-driver libreoffice-calc-nogui
+# compiling catalogues needs no secret key (a fresh clone has no var/secret_key yet)
+COMPILE_MESSAGES := TIANPING_TESTING=1 $(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
 .PHONY: install run test test-fast bench screenshots lint messages demo clean
 
@@ -30,7 +32,7 @@ install: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN))
 	@mkdir -p $(DATA_DIR)
 	@[ -n "$$SECRET_KEY" ] || [ -s $(DATA_DIR)/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))" > $(DATA_DIR)/secret_key
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(COMPILE_MESSAGES)
 	DEBUG=1 $(BIN)/python manage.py migrate -v0
 
 demo: install
@@ -45,12 +47,12 @@ run: demo
 
 test: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(COMPILE_MESSAGES)
 	$(BIN)/python -m pytest -q -x --maxfail=5 $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
-	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed
 	for app in tianping/*/; do [ -d $$app/locale ] && (cd $$app && ../../$(BIN)/django-admin makemessages -l en -v0); done; true
@@ -58,13 +60,13 @@ messages: $(VENV)/.installed
 # bench/run.py builds its own court in /tmp/tianping-bench (var/ is not touched); figures -> docs/benchmarks.md
 bench: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN))
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(COMPILE_MESSAGES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # the demo court in a test database, photographed in Chromium for every demo role -> docs/screenshots/
 screenshots: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
-	$(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+	$(COMPILE_MESSAGES)
 	$(BIN)/python -m pytest -q tests/test_screenshots.py --screenshots
 
 clean:
