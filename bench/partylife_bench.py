@@ -81,6 +81,12 @@ def pages() -> list[tuple[str, str, str]]:
 
 
 # --- standalone ------------------------------------------------------------------------------------------
+def today_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
 def _percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     k = (len(ordered) - 1) * p
@@ -102,6 +108,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=20)
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="time the database left by a previous run")
     args = parser.parse_args()
 
     os.environ["TIANPING_DATA_DIR"] = str(BENCH_DIR)
@@ -120,36 +127,50 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from tianping.org.models import Court, User
     from tianping.partylife.compliance import court_matrix
     from tianping.partylife.models import Attendance, Meeting
 
-    if connection.vendor == "sqlite":
-        connection.close()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{settings.DATABASES['default']['NAME']}{suffix}").unlink(missing_ok=True)
-    else:
-        call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
-    t0 = time.perf_counter()
-    call_command("seed_demo", verbosity=0)
-    seed_s = time.perf_counter() - t0
+    seed_s = build_s = 0.0
+    if not args.reuse:
+        if connection.vendor == "sqlite":
+            connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{settings.DATABASES['default']['NAME']}{suffix}").unlink(missing_ok=True)
+        else:
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        call_command("seed_demo", verbosity=0)
+        seed_s = time.perf_counter() - t0
     court = Court.objects.get(code="鲁0403")
     t0 = time.perf_counter()
-    built = build(court, 20)
-    build_s = time.perf_counter() - t0
+    build(court, 20)
+    if not args.reuse:
+        build_s = time.perf_counter() - t0
+    years = sorted({d.year for d in Meeting.objects.filter(court=court).dates("date", "year")})
+    built = [y for y in years if 2016 < y < today_year()]
     meetings = Meeting.objects.filter(court=court).count()
     rows = Attendance.objects.filter(meeting__court=court).count()
     today = timezone.localdate()
 
+    class Counter:
+        """Counts SQL statements (CaptureQueriesContext loses them: each request resets the query log)."""
+
+        n = 0
+
+        def __call__(self, execute, sql, params, many, context):
+            self.n += 1
+            return execute(sql, params, many, context)
+
     results = []
     med, p95 = _time(lambda: court_matrix(court=court, year=today.year, today=today), args.requests)
-    with CaptureQueriesContext(connection) as q:
+    q = Counter()
+    with connection.execute_wrapper(q):
         cells = court_matrix(court=court, year=today.year, today=today)
-    results.append(("court_matrix() 本年（引擎+查询）", "—", med, p95, len(q), len(cells)))
+    results.append(("court_matrix() 本年（引擎+查询）", "—", med, p95, q.n, len(cells)))
     clients: dict[str, Client] = {}
     for label, url, who in pages():
         username, _, mode = who.partition(":")
@@ -164,17 +185,19 @@ def main() -> None:
         if response.status_code != 200:
             results.append((label, url, 0, 0, 0, f"HTTP {response.status_code}"))
             continue
-        with CaptureQueriesContext(connection) as q:
+        q = Counter()
+        with connection.execute_wrapper(q):
             response = c.get(url, headers=headers)
         med, p95 = _time(lambda c=c, url=url, headers=headers: c.get(url, headers=headers), args.requests)
-        results.append((label, url, med, p95, len(q), f"{len(response.content) / 1024:.0f} KB"))
+        results.append((label, url, med, p95, q.n, f"{len(response.content) / 1024:.0f} KB"))
 
+    setup = (f"seed_demo {seed_s:.1f} s (all apps), extra years {build_s:.1f} s. " if seed_s else
+             "Database of the previous run (--reuse). ")
     lines = [SECTION, "",
              f"`bench/partylife_bench.py` on {connection.vendor} ({platform.python_version()}, "
              f"{platform.machine()}), {today:%Y-%m-%d}: the demo court plus the years {built[0] if built else '—'}–"
              f"{built[-1] if built else '—'} from the demo generator — {meetings:,} meetings, {rows:,} attendance "
-             f"rows. seed_demo {seed_s:.1f} s (all apps), extra years {build_s:.1f} s. "
-             f"{args.requests} timed requests each after a warm-up.", "",
+             f"rows. {setup}{args.requests} timed requests each after a warm-up.", "",
              "| what | median ms | p95 ms | SQL queries | size / cells |", "| --- | ---: | ---: | ---: | ---: |"]
     for label, _url, med, p95, nq, size in results:
         lines.append(f"| {label} | {med:.0f} | {p95:.0f} | {nq} | {size} |")
