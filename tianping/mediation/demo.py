@@ -163,6 +163,7 @@ def seed(ctx) -> None:
         registered = min(registered, today)
         _one_dispute(ctx, court, centre, registered, today, mediators, mediator_demo_entry, traffic_committee,
                      traffic, family, civil_judges, deps, i)
+    _showcase(ctx, court, centre, today, mediator_demo_entry)
     # one registered today, waiting for triage; one assigned to mediator_demo, not yet accepted
     _register(ctx, court, centre, today, "相邻关系纠纷")
     d = _register(ctx, court, centre, today - timedelta(days=1), "物业服务合同纠纷")
@@ -311,3 +312,36 @@ def _attach_calculation(d, actor, rng, registered):
         property_loss=Decimal(rng.randint(0, 5000)), liability_share=Decimal(rng.choice(["1", "0.7", "0.5"])),
         commercial_limit=Decimal(rng.choice([0, 500000, 1000000])))
     services.calculation_attach(dispute=d, actor=actor, inputs=inp, province="山东", year=year)
+
+
+def _showcase(ctx, court, centre, today, mediator):
+    """One dispute in each state that the random year might miss, handled by mediator_demo."""
+    def mediated(days_ago):
+        reg = today - timedelta(days=days_ago)
+        d = _register(ctx, court, centre, reg, "民间借贷纠纷")
+        services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="适宜调解", triaged_on=reg,
+                                room=Room.PEOPLES, mediator=mediator)
+        services.mediation_accept(dispute=d, actor=centre, accepted_on=reg)
+        services.session_record(dispute=d, actor=centre, held_on=reg + timedelta(days=3), place="人民调解室",
+                                attendees="双方当事人", notes="释法明理，双方逐步接近。")
+        return d
+
+    def agree(d, days_ago):
+        on = today - timedelta(days=days_ago)
+        return services.agreement_record(dispute=d, actor=centre, agreed_on=on, amount=Decimal("30000"),
+                                         terms="一、被申请人于三十日内支付申请人人民币30000元；\n二、双方再无其他争议。",
+                                         performance_deadline=on + timedelta(days=30))
+
+    agree(mediated(20), 6)  # agreed, within the confirmation window
+    d = agree(mediated(24), 10)
+    services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=2),
+                                applicant_ids=list(d.parties.values_list("pk", flat=True)))
+    d = agree(mediated(40), 25)
+    services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=20),
+                                applicant_ids=list(d.parties.values_list("pk", flat=True)))
+    services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED, ruled_on=today - timedelta(days=15),
+                               reason="协议约定的违约金明显过高，损害被申请人合法权益。")
+    services.mediation_fail(dispute=mediated(15), actor=centre, ended_on=today - timedelta(days=2),
+                            reason="被申请人否认借款事实，调解不成。")
+    services.dispute_withdraw(dispute=mediated(12), actor=centre, withdrawn_on=today - timedelta(days=1),
+                              reason="申请人撤回调解申请，拟自行协商。")

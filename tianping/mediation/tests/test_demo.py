@@ -1,0 +1,52 @@
+"""The centre's demo: roster, studios, the intake account and a year of disputes in every state."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import pytest
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+
+def _ctx():
+    from faker import Faker
+
+    from tianping.core.management.commands.seed_demo import DemoContext
+
+    faker = Faker("zh_CN")
+    faker.seed_instance(2016)
+    return DemoContext(rng=random.Random(2016), faker=faker, stdout=io.StringIO())
+
+
+def test_demo_has_every_state_and_is_idempotent():
+    from tianping.mediation import demo as mediation_demo
+    from tianping.mediation.models import CentreStaff, Dispute, Mediator, ProvinceStatistic, Status, Studio
+    from tianping.mediation.todo import todo_items
+    from tianping.org import demo as org_demo
+    from tianping.org.models import User
+
+    ctx = _ctx()
+    org_demo.seed(ctx)
+    mediation_demo.seed(ctx)
+    states = set(Dispute.objects.values_list("status", flat=True))
+    assert states == set(Status.values)
+    numbers = list(Dispute.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers)) > 150
+    mediator_demo = User.objects.get(username="mediator_demo")
+    entry = Mediator.objects.get(user=mediator_demo)
+    assert entry.name == mediator_demo.person.name
+    assert Dispute.objects.visible_to(mediator_demo).count() == Dispute.objects.filter(mediator=entry).count() > 0
+    levels = {i["level"] for i in todo_items(mediator_demo)}
+    assert {"warning", "danger"} <= levels
+    traffic = Studio.objects.get(is_traffic=True)
+    assert traffic.name == f"{traffic.judge.name}法官工作室"
+    assert traffic.judge.user.username == "judge_demo"
+    assert CentreStaff.objects.get(user__username="centre_demo").can_confirm
+    assert ProvinceStatistic.objects.filter(province="山东", is_demo=True).count() >= 4
+    count = Dispute.objects.count()
+    again = _ctx()
+    org_demo.seed(again)
+    mediation_demo.seed(again)
+    assert Dispute.objects.count() == count
