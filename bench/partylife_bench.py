@@ -21,7 +21,6 @@ import argparse
 import os
 import platform
 import random
-import secrets
 import statistics
 import sys
 import time
@@ -87,13 +86,6 @@ def today_year() -> int:
     return timezone.localdate().year
 
 
-def _percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * p
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def _time(fn, n: int) -> tuple[float, float]:
     fn()
     times = []
@@ -101,7 +93,9 @@ def _time(fn, n: int) -> tuple[float, float]:
         t0 = time.perf_counter()
         fn()
         times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), _percentile(times, 0.95)
+    from run import percentile
+
+    return statistics.median(times), percentile(times, 0.95)
 
 
 def main() -> None:
@@ -111,14 +105,12 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="time the database left by a previous run")
     args = parser.parse_args()
 
-    os.environ["TIANPING_DATA_DIR"] = str(BENCH_DIR)
-    os.environ["DEBUG"] = "0"
-    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
-    os.environ["ALLOWED_HOSTS"] = "testserver,localhost"
-    os.environ["SECURE_SSL_REDIRECT"] = "0"
-    os.environ["TIANPING_REQUIRE_MFA"] = "0"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tianping.settings")
-    sys.path.insert(0, str(ROOT))
+    # the foundation harness's production-like environment, in this benchmark's own data dir
+    os.environ["TIANPING_BENCH_DIR"] = str(BENCH_DIR)
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import run as harness
+
+    harness.configure_environment()
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
     import django
 
