@@ -167,14 +167,16 @@ PROVINCE_SQL = """
 INSERT INTO trials_case (created_at, updated_at, court_id, number, year, court_code, type_code, seq, first_instance,
   cause, procedure, filed_on, closed_on, department_id, judge_id, outcome, deadline, deadline_given, extension_days,
   excluded_days, appealed, appeal_result, retrial_petition, enforcement_applied, enforcement_recovered, parties,
-  source_note, limit_end, days_taken, version)
+  source_note, limit_end, days_taken, version, judge_party_closed)
 SELECT now(), now(), c.court_id, format('(%%s)%%s%%s%%s号', extract(year FROM x.filed)::int, c.code, x.t, x.g),
   extract(year FROM x.filed)::int, c.code, x.t, x.g, x.t LIKE '%%初', '', x.proc, x.filed, x.closed,
   j.department_id, j.person_id, CASE WHEN x.closed IS NULL THEN '' ELSE x.outcome END, x.deadline, false, 0, x.excl,
   x.closed IS NOT NULL AND x.appealed, CASE WHEN x.closed IS NOT NULL AND x.appealed THEN x.ares ELSE '' END,
   x.closed IS NOT NULL AND x.petition, x.applied, CASE WHEN x.closed IS NULL THEN NULL ELSE x.recovered END,
   '[]'::jsonb, 'bench', x.deadline + x.excl,
-  CASE WHEN x.closed IS NULL THEN NULL ELSE x.closed - x.filed - x.excl END, 1
+  CASE WHEN x.closed IS NULL THEN NULL ELSE x.closed - x.filed - x.excl END, 1,
+  x.closed IS NOT NULL AND EXISTS (SELECT 1 FROM trials_membershipspan m WHERE m.person_id = j.person_id
+    AND m.start <= x.closed AND (m."end" IS NULL OR m."end" >= x.closed))
 FROM (
   SELECT y.*, CASE WHEN y.closed0 > DATE '2016-12-31' AND y.r7 < 0.02 THEN NULL ELSE y.closed0 END AS closed,
     (y.filed + CASE WHEN y.t = '民初' AND y.proc = 'summary' THEN interval '3 months'
@@ -304,7 +306,7 @@ def duckdb_compare(results: list, log, ids: list[int]) -> None:
     spans = BENCH_DIR / "spans.csv"
     cols = ("id, court_id, filed_on, closed_on, type_code, first_instance, outcome, appealed, appeal_result, "
             "retrial_petition, limit_end, days_taken, judge_id, department_id, enforcement_applied, "
-            "enforcement_recovered")
+            "enforcement_recovered, judge_party_closed")
     t = time.perf_counter()
     raw = connection.connection
     with raw.cursor() as cur, open(export, "wb") as fh:
@@ -398,6 +400,10 @@ def main() -> None:
 
     if not args.reuse:
         fresh()
+    else:
+        from django.core.management import call_command
+
+        call_command("migrate", verbosity=0)
     results: list = []
     one_court(results, log, reuse=args.reuse)
     notes = []

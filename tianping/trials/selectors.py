@@ -27,6 +27,7 @@ branch built on that department), judge (handling judge), party status, leadersh
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -288,6 +289,18 @@ def scope_q(*, department=None, branch=None, judge=None, party=None, leadership=
 
 
 # -- aggregation -----------------------------------------------------------------------------------------
+@contextmanager
+def fast_plan(jit: bool = False):
+    """PostgreSQL compiles (JIT) queries whose estimated cost is high; for one court's few thousand rows the
+    compilation (~90 ms) costs more than the query, so it is switched off for the transaction."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or jit:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute("SET LOCAL jit = off")
+        yield
 def _aggregates(period: Period, counts_petitions: bool) -> dict[str, Any]:
     # aliases carry a prefix: an alias equal to a field name (appealed) would shadow the column in FILTER
     aggs: dict[str, Any] = {f"n_{name}": Count("id", filter=set_q(name, period))
@@ -352,6 +365,8 @@ def grouped_counts(court_ids: list[int], period: Period, by: str, *, extra_q: Q 
         qs = qs.filter(extra_q)
     field = GROUP_FIELDS[by]
     rows = qs.order_by().values(field).annotate(**_aggregates(period, counts_petitions))
+    with fast_plan(jit=len(court_ids) > 20):
+        rows = list(rows)
     out: dict[Any, dict[str, Any]] = {}
     for row in rows:
         key = row.pop(field)
@@ -446,24 +461,26 @@ def court_table(court_ids: list[int], period: Period) -> list[dict[str, Any]]:
 
 def monthly_trend(court, period: Period, extra_q: Q | None = None) -> list[dict[str, Any]]:
     """Per calendar month of the period: closed, closed by party members, within limit, mediated+withdrawn.
-    One pass with conditional counts per month (no per-row date functions)."""
-    qs = with_party(Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end)
-                    .exclude(type_code__in=metric_types_excluded()), period)
+    One grouped query (by year and month of closing); months without cases show zeros."""
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
+    qs = Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end).exclude(
+        type_code__in=metric_types_excluded())
     if extra_q is not None:
-        qs = qs.filter(extra_q)
-    months = months_between(period)
+        qs = with_party(qs, period).filter(extra_q)
     within = Q(limit_end__isnull=True) | Q(closed_on__lte=F("limit_end"))
     mw = Q(outcome__in=[Outcome.MEDIATION, Outcome.WITHDRAWAL])
-    aggs: dict[str, Any] = {}
-    for i, m in enumerate(months):
-        in_month = Q(closed_on__gte=m, closed_on__lt=add_months(m, 1))
-        aggs[f"c{i}"] = Count("id", filter=in_month)
-        aggs[f"p{i}"] = Count("id", filter=in_month & Q(judge_party=True))
-        aggs[f"w{i}"] = Count("id", filter=in_month & within)
-        aggs[f"m{i}"] = Count("id", filter=in_month & mw)
-    row = qs.aggregate(**aggs) if aggs else {}
-    return [{"month": m, "closed": row[f"c{i}"], "party_closed": row[f"p{i}"], "closed_within": row[f"w{i}"],
-             "mediated_withdrawn": row[f"m{i}"]} for i, m in enumerate(months)]
+    rows = (qs.order_by().annotate(y=ExtractYear("closed_on"), m=ExtractMonth("closed_on")).values("y", "m")
+            .annotate(closed=Count("id"), party_closed=Count("id", filter=Q(judge_party_closed=True)),
+                      closed_within=Count("id", filter=within), mediated_withdrawn=Count("id", filter=mw)))
+    with fast_plan():
+        by_month = {(r["y"], r["m"]): r for r in rows}
+    out = []
+    for month in months_between(period):
+        r = by_month.get((month.year, month.month), {})
+        out.append({"month": month, "closed": r.get("closed", 0), "party_closed": r.get("party_closed", 0),
+                    "closed_within": r.get("closed_within", 0), "mediated_withdrawn": r.get("mediated_withdrawn", 0)})
+    return out
 
 
 def leadership_participation(court, period: Period) -> list[dict[str, Any]]:
@@ -474,6 +491,11 @@ def leadership_participation(court, period: Period) -> list[dict[str, Any]]:
     leaders = list(Person.objects.filter(court=court, is_leadership=True).order_by("staff_number", "name"))
     ids = [p.pk for p in leaders]
     excluded = metric_types_excluded()
+    with fast_plan():
+        return _leadership_rows(court, period, leaders, ids, closed, excluded)
+
+
+def _leadership_rows(court, period, leaders, ids, closed, excluded):
     handled = dict(Case.objects.filter(closed, court=court, judge_id__in=ids).exclude(type_code__in=excluded)
                    .order_by().values("judge_id")
                    .annotate(n=Count("id")).values_list("judge_id", "n"))
@@ -490,8 +512,9 @@ def leadership_participation(court, period: Period) -> list[dict[str, Any]]:
 def leadership_total(court, period: Period) -> int:
     """Distinct cases closed in the period that any leader handled or sat on."""
     q = Q(judge__is_leadership=True) | Q(panel__is_leadership=True)
-    return (Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end)
-            .exclude(type_code__in=metric_types_excluded()).filter(q).values("id").distinct().count())
+    with fast_plan():
+        return (Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end)
+                .exclude(type_code__in=metric_types_excluded()).filter(q).values("id").distinct().count())
 
 
 def members_on_day(person_ids, day: date) -> set[int]:
