@@ -12,7 +12,9 @@ from tianping.partylife.models import Attendance, Meeting, MeetingSpeaker
 def timeline_entries(person, user) -> list[dict]:
     visible = Meeting.objects.visible_to(user).filter(status=MeetingStatus.HELD)
     out = []
-    for a in (Attendance.objects.filter(person=person, status__in=ATTENDED, meeting__in=visible)
+    # the weekly roll call and party-group meeting (types without points) would drown the profile
+    for a in (Attendance.objects.filter(person=person, status__in=ATTENDED, meeting__in=visible,
+                                        meeting__meeting_type__awards_points=True)
               .select_related("meeting__meeting_type", "meeting__organisation").order_by("-meeting__date")[:200]):
         m = a.meeting
         out.append({"date": m.date, "kind": _("组织生活"),
