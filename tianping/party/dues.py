@@ -108,20 +108,34 @@ class SheetRow:
         return f"{(self.rate * 100).normalize():f}%" if self.rate is not None else ""
 
 
-def members_in_month(court_id: int, month: date, branch_ids=None) -> list[tuple[object, object]]:
-    """(member, branch) for each member whose record sat in a branch during the month; the branch is the
-    one held last in the month (a member moved mid-month appears once, on the new branch's sheet)."""
+def _periods_by_member(court_id: int, first: date, last: date):
+    """Branch periods overlapping [first, last], grouped by member (one query)."""
     from tianping.party.models import BranchMembership
 
-    first, last = month_start(month), month_end(month)
     periods = (BranchMembership.objects.filter(court_id=court_id, start__lte=last)
                .filter(Q(end__isnull=True) | Q(end__gte=first))
                .select_related("member__person", "organisation").order_by("start", "id"))
-    latest: dict[int, object] = {}
+    by_member: dict[int, list] = {}
     for p in periods:
-        latest[p.member_id] = p
+        by_member.setdefault(p.member_id, []).append(p)
+    return by_member
+
+
+def _branch_in_month(periods: list, first: date, last: date):
+    """The period held last in the month (a member moved mid-month counts on the new branch's sheet)."""
+    found = None
+    for p in periods:
+        if p.start <= last and (p.end is None or p.end >= first):
+            found = p
+    return found
+
+
+def members_in_month(court_id: int, month: date, branch_ids=None) -> list[tuple[object, object]]:
+    """(member, branch) for each member whose record sat in a branch during the month."""
+    first, last = month_start(month), month_end(month)
     out = []
-    for p in latest.values():
+    for periods in _periods_by_member(court_id, first, last).values():
+        p = _branch_in_month(periods, first, last)
         org = p.organisation
         if org.kind == "group" and org.parent_id:
             org = org.parent
@@ -132,31 +146,53 @@ def members_in_month(court_id: int, month: date, branch_ids=None) -> list[tuple[
     return out
 
 
+def dues_months(court_id: int, months: list[date], branch_ids=None) -> list[SheetRow]:
+    """Sheet rows for several months, loading periods, bases, reductions, rules and payments once."""
+    from tianping.party.models import DuesPayment, PartyOrganisation
+
+    months = sorted({month_start(m) for m in months})
+    if not months:
+        return []
+    by_member = _periods_by_member(court_id, months[0], month_end(months[-1]))
+    members = [periods[0].member for periods in by_member.values()]
+    ctx = DuesContext(members, court_id=court_id)
+    payments = {(p.member_id, p.month): p for p in DuesPayment.objects.filter(
+        member_id__in=[m.pk for m in members], month__gte=months[0], month__lte=months[-1])}
+    parents = dict(PartyOrganisation.objects.filter(court_id=court_id).values_list("pk", "parent_id"))
+    orgs = {}
+    rows: list[SheetRow] = []
+    for month in months:
+        first, last = month, month_end(month)
+        month_rows = []
+        for periods in by_member.values():
+            p = _branch_in_month(periods, first, last)
+            if p is None:
+                continue
+            m, org = p.member, p.organisation
+            if org.kind == "group" and parents.get(org.pk):
+                org = orgs.get(parents[org.pk]) or PartyOrganisation.objects.get(pk=parents[org.pk])
+                orgs[org.pk] = org
+            if branch_ids is not None and org.pk not in branch_ids and p.organisation_id not in branch_ids:
+                continue
+            if not member_owes_in(m, month):
+                continue
+            q = ctx.quote(m, month)
+            pay = payments.get((m.pk, month))
+            month_rows.append(SheetRow(member=m, branch=org, month=month, base=q.base, rate=q.rate, due=q.due,
+                                       paid=pay.paid_amount if pay else ZERO, payment=pay, reduced=q.reduced))
+        month_rows.sort(key=lambda r: (r.branch.sort_order, r.branch.name, r.member.person.name))
+        rows.extend(month_rows)
+    return rows
+
+
 def dues_sheet(court_id: int, month: date, branch_ids=None) -> list[SheetRow]:
     """The monthly sheet: every member owing dues that month with base, rate, 应交 and 实交."""
-    from tianping.party.models import DuesPayment
-
-    month = month_start(month)
-    pairs = [(m, b) for m, b in members_in_month(court_id, month, branch_ids) if member_owes_in(m, month)]
-    members = [m for m, _b in pairs]
-    ctx = DuesContext(members, court_id=court_id)
-    payments = {p.member_id: p for p in DuesPayment.objects.filter(member_id__in=[m.pk for m in members],
-                                                                    month=month)}
-    rows = []
-    for m, b in pairs:
-        q = ctx.quote(m, month)
-        pay = payments.get(m.pk)
-        rows.append(SheetRow(member=m, branch=b, month=month, base=q.base, rate=q.rate, due=q.due,
-                             paid=pay.paid_amount if pay else ZERO, payment=pay, reduced=q.reduced))
-    return rows
+    return dues_months(court_id, [month], branch_ids)
 
 
 def dues_year(court_id: int, year: int, branch_ids=None, until: date | None = None) -> list[SheetRow]:
     """All sheet rows of a year (up to `until`'s month when given, e.g. today for the current year)."""
-    rows: list[SheetRow] = []
-    for m in range(1, 13):
-        month = date(year, m, 1)
-        if until is not None and month > month_start(until):
-            break
-        rows.extend(dues_sheet(court_id, month, branch_ids))
-    return rows
+    months = [date(year, m, 1) for m in range(1, 13)]
+    if until is not None:
+        months = [m for m in months if m <= month_start(until)]
+    return dues_months(court_id, months, branch_ids)
