@@ -18,6 +18,21 @@ def data_dir(settings, tmp_path):
 
 
 @pytest.fixture
+def shot(request):
+    """shot(page, name): with --screenshots, write docs/screenshots/core-<name>.png."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+
+    def _shot(page, name):
+        if request.config.getoption("--screenshots"):
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"core-{name}.png"), full_page=True)
+
+    return _shot
+
+
+@pytest.fixture
 def office_page(court, make_user, login):
     for name in DEPARTMENTS:
         Department.objects.create(court=court, name=name, type="trial")
@@ -35,11 +50,12 @@ def _sheet(path, rows):
     return path
 
 
-def test_upload_preview_error_report_fix_and_commit(office_page, court, tmp_path):
+def test_upload_preview_error_report_fix_and_commit(office_page, court, tmp_path, shot):
     page = office_page
     page.goto("/org/people/")
     page.click("text=导入")
     page.wait_for_selector("[data-testid=upload-form]")
+    shot(page, "import-start")
     with page.expect_download() as dl:
         page.click("[data-testid=download-template]")
     template = tmp_path / "template.xlsx"
@@ -53,6 +69,7 @@ def test_upload_preview_error_report_fix_and_commit(office_page, court, tmp_path
     page.wait_for_selector("[data-testid=preview-problems]")
     assert "第 5 行：部门：本院没有名为“不存在的庭”的部门" in page.inner_text("[data-testid=problems]")
     assert page.locator("[data-testid=commit]").count() == 0
+    shot(page, "import-preview-problems")
     with page.expect_download() as dl:
         page.click("[data-testid=download-report]")
     report = tmp_path / "report.xlsx"
@@ -70,13 +87,15 @@ def test_upload_preview_error_report_fix_and_commit(office_page, court, tmp_path
     page.wait_for_selector("[data-testid=preview-ok]")
     assert page.inner_text("[data-testid=count-created]") == "6"
     assert Person.objects.count() == 0
+    shot(page, "import-preview-ok")
     page.click("[data-testid=commit]")
     page.wait_for_selector("[data-testid=import-committed]")
+    shot(page, "import-committed")
     assert Person.objects.filter(court=court).count() == 6
     assert Person.objects.get(court=court, staff_number="00004").department.name == DEPARTMENTS[1]
 
 
-def test_a_large_file_shows_a_progress_bar_until_the_worker_is_done(office_page, court, tmp_path, settings):
+def test_a_large_file_shows_a_progress_bar_until_the_worker_is_done(office_page, court, tmp_path, settings, shot):
     from tianping.core.importexport_jobs import job_load, job_run
 
     settings.TIANPING_IMPORT_INLINE_BYTES = 0  # every file goes to the background worker
@@ -93,6 +112,7 @@ def test_a_large_file_shows_a_progress_bar_until_the_worker_is_done(office_page,
     from playwright.sync_api import expect
 
     expect(page.locator("[data-testid=progress-bar]")).to_have_text("50%", timeout=10000)  # the next poll
+    shot(page, "import-progress")
     job_run(job_id, "preview")  # what `manage.py db_worker` does
     page.wait_for_selector("[data-testid=preview-ok]", timeout=10000)  # the poll saw the end and reloaded
     assert page.inner_text("[data-testid=count-created]") == "30"
