@@ -117,3 +117,14 @@ def test_case_detail(casebook, make_user, client_for):
     page = client_for(user).get(reverse("trials:case_detail", args=[case.pk])).content.decode()
     assert case.number in page and "2016-05-10" in page and date(2016, 4, 10).isoformat() in page
     assert Case.objects.visible_to(user).count() == Case.objects.filter(court=casebook["court"]).count()
+
+
+def test_home_panel_links_to_cases(casebook, make_user, client_for):
+    from tianping.trials.home import home_panels
+
+    user = make_user(casebook["court"], "leader")
+    (panel,) = home_panels(user)
+    closed = panel["figures"][0]
+    assert closed["value"] == 6
+    assert client_for(user).get(closed["url"]).context["result_count"] == 6
+    assert home_panels(make_user(casebook["court"], "member", person=casebook["j1"])) == []
