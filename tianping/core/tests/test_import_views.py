@@ -288,3 +288,17 @@ def test_every_register_has_a_template_and_export(court, departments):
     for kind, reg in all_registers().items():
         assert write_template(kind)[:2] == b"PK"
         assert get_register(kind) is reg
+
+
+def test_import_purge_removes_old_uploads(court, office, departments, capsys):
+    import time_machine
+
+    from tianping.core.importexport_jobs import imports_root
+
+    with time_machine.travel("2026-01-01 09:00 +0800"):
+        old = office.post(reverse("core:import_start", args=["people"]), {"file": xlsx_upload([person_row(0)])})
+    new = office.post(reverse("core:import_start", args=["people"]), {"file": xlsx_upload([person_row(1)])})
+    old_id, new_id = (r["Location"].rstrip("/").split("/")[-1] for r in (old, new))
+    call_command("import_purge")
+    assert "删除 1 个" in capsys.readouterr().out
+    assert not (imports_root() / old_id).exists() and (imports_root() / new_id).exists()
