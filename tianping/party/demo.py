@@ -107,7 +107,9 @@ def seed(ctx) -> None:
             and p.post not in (Post.CHIEF_JUDGE, Post.DEPUTY_CHIEF_JUDGE) and p.birth_date.year >= 1980
             and p.left_on is None]
     rng.shuffle(pool)
-    quota = [Stage.PROBATIONARY] * 9 + [Stage.CANDIDATE] * 5 + [Stage.ACTIVIST] * 6 + [Stage.APPLICANT] * 6
+    # interleaved so that every stage is represented even when the pool is small
+    quota = ([Stage.PROBATIONARY, Stage.CANDIDATE, Stage.ACTIVIST, Stage.APPLICANT] * 5
+             + [Stage.PROBATIONARY] * 4 + [Stage.ACTIVIST, Stage.APPLICANT])
     stage_of: dict[int, str] = {}
     per_branch: dict[int, int] = {}
     for p in pool:  # at most two people on the road per branch, so every branch keeps its full members
