@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from tianping.core.audit import audit_record
@@ -122,9 +123,10 @@ def committee_post_save(*, actor, post: CommitteePost) -> CommitteePost:
     post.full_clean()
     if post.person.court_id != post.court_id:
         raise ValidationError({"person": _("任职人员必须是本院人员。")})
+    # another secretary still in office when this term starts (not yet recorded as having left)
     overlap = (CommitteePost.objects.filter(organisation=post.organisation, role=post.role,
-                                            ended_on__isnull=True, term_start__lte=post.term_start)
-               .exclude(pk=post.pk))
+                                            term_start__lte=post.term_start)
+               .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=post.term_start)).exclude(pk=post.pk))
     if post.role == "secretary" and overlap.exists() and post.ended_on is None:
         raise ValidationError({"role": _("该组织已有在任书记（%(n)s），请先为其登记卸任日期。") % {
             "n": overlap.first().person.name}})

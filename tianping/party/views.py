@@ -288,7 +288,8 @@ class MemberListView(FilteredListView):
         return kwargs
 
     def get_queryset(self):
-        return PartyMember.objects.visible_to(self.request.user).select_related("person__department", "branch")
+        return (PartyMember.objects.visible_to(self.request.user).select_related("person__department", "branch")
+                .prefetch_related("dues_bases"))
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)

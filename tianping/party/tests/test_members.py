@@ -104,3 +104,22 @@ def test_transfer_in_reactivates_and_rejoins_roster(court):
     assert m.person not in branch_roster_on(branch, date(2016, 3, 1))
     assert m.person in branch_roster_on(branch, date(2016, 6, 1))
     assert m.transfers.count() == 2
+
+
+def test_second_secretary_refused_until_first_leaves(court):
+    from tianping.party.models import CommitteePost, CommitteeRole
+
+    branch = OrganisationFactory(court=court)
+    a, b = make_member(branch=branch), make_member(branch=branch)
+    services.committee_post_save(actor=None, post=CommitteePost(
+        organisation=branch, person=a.person, role=CommitteeRole.SECRETARY, term_start=date(2013, 1, 1),
+        term_end=date(2016, 1, 1)))
+    new = CommitteePost(organisation=branch, person=b.person, role=CommitteeRole.SECRETARY,
+                        term_start=date(2016, 1, 5), term_end=date(2019, 1, 5))
+    with pytest.raises(ValidationError, match="已有在任书记"):
+        services.committee_post_save(actor=None, post=new)
+    old = CommitteePost.objects.get(person=a.person)
+    old.ended_on = date(2016, 1, 5)
+    services.committee_post_save(actor=None, post=old)
+    services.committee_post_save(actor=None, post=new)
+    assert CommitteePost.objects.current_on(date(2016, 2, 1)).get(organisation=branch).person == b.person

@@ -115,6 +115,14 @@ def test_secretary_sees_and_edits_only_own_branch(world, client_for):
     assert {row.member.pk for row in sheet.context["rows"]} == {m.pk for m in [world["sec"], *world["a_members"]]}
     export = c.get(reverse("party:member_list") + "?export=xlsx")
     assert export.status_code == 200
+    import io
+
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True))
+    ids = [r[0] for r in rows[1:]]
+    assert len(ids) == 5 and all("*" in i for i in ids)  # own branch only, ID numbers masked
+    assert other.person.name not in {r[1] for r in rows[1:]}
 
 
 def test_member_sees_only_own_record(world, client_for):
