@@ -95,7 +95,7 @@ def seed(ctx) -> None:
         return
     n = generate_cases(court, ctx.data["departments"], YEARS, ctx.rng, first_day=START)
     TrialSettings.objects.get_or_create(court=court, defaults={
-        "expert_min_closed": 150, "expert_min_within_limit_rate": Decimal("0.95"),
+        "expert_min_closed": 200, "expert_min_within_limit_rate": Decimal("0.97"),
         "expert_max_reversal_rate": Decimal("0.03"), "mediator_min_closed": 120,
         "mediator_min_mediation_withdrawal_rate": Decimal("0.60")})
     ctx.data["cases"] = n

@@ -10,7 +10,13 @@ from tianping.trials import selectors as sel
 
 
 def home_panels(user) -> list[dict]:
-    from tianping.trials.views import busiest_recent_year, can_list_court_cases, case_list_url, figure_mode, fmt
+    from tianping.trials.views import (
+        busiest_recent_year,
+        can_list_court_cases,
+        case_list_url,
+        figure_mode,
+        fmt,
+    )
 
     if figure_mode(user) != "court":
         return []

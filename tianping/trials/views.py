@@ -73,9 +73,12 @@ def busiest_recent_year(court) -> int | None:
     return max(y for y, n in counts.items() if n * 2 >= top)
 
 
-def period_from_request(request, court) -> tuple[sel.Period, list[int]]:
+def period_from_request(request, court, judge_id: int | None = None) -> tuple[sel.Period, list[int]]:
     years = years_with_cases(court)
     default_year = busiest_recent_year(court)
+    if judge_id:  # a judge's own page opens on the latest year in which they handled cases
+        last = Case.objects.filter(court=court, judge_id=judge_id).aggregate(m=Max("filed_on"))["m"]
+        default_year = last.year if last else default_year
     start, end = parse_day(request.GET.get("start")), parse_day(request.GET.get("end"))
     if start and end and start <= end:
         return sel.Period(start, end), years
@@ -241,7 +244,7 @@ def overview(request):
             return redirect("trials:courts")
         raise PermissionDenied
     court = user.court
-    period, years = period_from_request(request, court)
+    period, years = period_from_request(request, court, user.person_id if mode == "own" else None)
     sel.refresh_membership(court)
     settings_ = TrialSettings.for_court(court)
     cp = settings_.acceptance_counts_petitions
@@ -277,7 +280,7 @@ def overview(request):
         ("department", _("按部门（立案时的承办部门）"), table_rows(dep_rows, period, links, cp)),
         ("judge", _("按承办人"), table_rows(judge_rows, period, links, cp)),
     ]
-    comparison = branch_rows or dep_rows
+    comparison = [r for r in (branch_rows or dep_rows) if r["closed"]]
     party_labels = [r["scope"] for r in party_rows]
     rate_keys = ["closure_rate", "within_limit_rate", "mediation_withdrawal_rate", "acceptance_rate"]
     top_judges = judge_rows[:20]
@@ -307,6 +310,8 @@ def overview(request):
             {**r, "closed_url": case_list_url(period, "closed", r["key"]) if links else None} for r in rows],
             "members": members, "share": fmt("closure_rate", members / len(rows)) if rows else "—"})
     ctx["can_edit_settings"] = has_role(user, "party_office", "leader")
+    ctx["thresholds"] = {k: fmt("closure_rate", float(getattr(settings_, k))) for k in (
+        "expert_min_within_limit_rate", "expert_max_reversal_rate", "mediator_min_mediation_withdrawal_rate")}
     return render(request, "trials/overview.html", ctx)
 
 
