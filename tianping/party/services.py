@@ -95,6 +95,20 @@ def check_picture(upload) -> None:
         raise ValidationError(_("文件“%(n)s”的内容不是有效的 %(t)s 图片。") % {"n": name, "t": ext.upper()})
 
 
+EVIDENCE_TYPES = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "ofd"}
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+
+
+def check_evidence(upload) -> None:
+    name = getattr(upload, "name", "") or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in EVIDENCE_TYPES:
+        raise ValidationError({"evidence_file": _("依据附件只能是 PDF、OFD、Word 或 JPG/PNG 图片，“%(n)s”的类型不支持。")
+                               % {"n": name}})
+    if upload.size > MAX_EVIDENCE_BYTES:
+        raise ValidationError({"evidence_file": _("依据附件不能超过 10 MB。")})
+
+
 @transaction.atomic
 def brand_picture_add(*, actor, organisation: PartyOrganisation, image, caption: str = "") -> BrandPicture:
     check_picture(image)
@@ -272,6 +286,8 @@ def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: da
     The member row is locked: two secretaries recording the same step at once would otherwise both pass
     the order check and write two steps."""
     member = PartyMember.objects.select_for_update(of=("self",)).select_related("person").get(pk=member.pk)
+    if evidence_file:
+        check_evidence(evidence_file)
     step_check(member=member, step=step, occurred_on=occurred_on, months=months)
     if step in (StepKind.ADMITTED, StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED) and not (
             evidence.strip() or evidence_file):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("members/new/", views.member_create, name="member_create"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/step/", views.member_step, name="member_step"),
+    path("steps/<int:pk>/evidence/", views.evidence_file, name="evidence_file"),
     path("members/<int:pk>/transfer-out/", views.member_transfer_out, name="member_transfer_out"),
     path("members/<int:pk>/status/", views.member_status, name="member_status"),
     path("members/<int:pk>/branch/", views.member_branch, name="member_branch"),

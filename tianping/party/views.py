@@ -250,6 +250,20 @@ def picture_file(request, pk: int):
     return FileResponse(pic.image.open("rb"), content_type="image/png" if ext == "png" else "image/jpeg")
 
 
+def evidence_file(request, pk: int):
+    """A step's evidence file, for those who may see the member (uploads are not public media)."""
+    from django.http import FileResponse
+
+    from tianping.party.models import MemberStep
+
+    step = MemberStep.objects.filter(pk=pk).exclude(evidence_file="").first()
+    if step is None:
+        raise Http404
+    get_visible_or_404(PartyMember.objects.all(), request.user, pk=step.member_id)
+    name = step.evidence_file.name.rsplit("/", 1)[-1]
+    return FileResponse(step.evidence_file.open("rb"), as_attachment=True, filename=name)
+
+
 def committee_form(request, pk: int, post_pk: int | None = None):
     org = _editable_or_404(PartyOrganisation.objects.all(), request.user, pk=pk)
     if not is_party_office(request.user):

@@ -221,3 +221,24 @@ def test_points_ledger_and_ranking(world, client_for):
     assert c.post(reverse("party:points_adjust"), {}).status_code == 200
     sec = client_for(world["secretary"])
     assert sec.get(reverse("party:points_adjust")).status_code == 403
+
+
+def test_step_with_evidence_file_is_served_only_within_scope(world, client_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tianping.party.models import MemberStep
+
+    settings.MEDIA_ROOT = tmp_path
+    applicant = make_member(branch=world["a"], stage=Stage.APPLICANT, applied_on=date(2015, 3, 1))
+    c = client_for(world["secretary"])
+    bad = SimpleUploadedFile("x.exe", b"MZ")
+    r = c.post(reverse("party:member_step", args=[applicant.pk]),
+               {"step": "activist", "occurred_on": "2015-09-01", "evidence_file": bad}, follow=True)
+    assert "类型不支持" in r.content.decode()
+    pdf = SimpleUploadedFile("决议.pdf", b"%PDF-1.4 synthetic")
+    c.post(reverse("party:member_step", args=[applicant.pk]),
+           {"step": "activist", "occurred_on": "2015-09-01", "evidence": "支委会研究确定", "evidence_file": pdf})
+    step = MemberStep.objects.get(member=applicant, step="activist")
+    url = reverse("party:evidence_file", args=[step.pk])
+    assert c.get(url).status_code == 200
+    assert client_for(world["member"]).get(url).status_code == 404
