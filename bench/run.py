@@ -163,7 +163,6 @@ def percentile(values: list[float], p: float) -> float:
 def time_page(clients: dict, label: str, url: str, who: str, n: int) -> dict:
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     username, _, mode = who.partition(":")
     if username not in clients:
@@ -179,7 +178,13 @@ def time_page(clients: dict, label: str, url: str, who: str, n: int) -> dict:
         response = client.get(url, headers=headers)
     if response.status_code != 200:
         return {"label": label, "url": url, "who": who, "error": f"HTTP {response.status_code}"}
-    with CaptureQueriesContext(connection) as queries:
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         client.get(url, headers=headers)
     times = []
     for _ in range(n):
