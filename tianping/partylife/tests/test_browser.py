@@ -104,3 +104,5 @@ def test_member_signs_in_by_qr_link(request, rules, life, login, make_meeting, b
     assert "不在本次会议的应到人员名单中" in outsider.get_by_test_id("signin-result").inner_text()
     host.reload()
     assert host.get_by_test_id("signed-count").inner_text().startswith("已签到 1")
+    member.context.close()
+    outsider.context.close()
