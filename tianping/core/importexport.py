@@ -75,6 +75,7 @@ import codecs
 import csv
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -100,6 +101,7 @@ __all__ = [
 ]
 
 ERROR_HEADER = "错误原因"
+logger = logging.getLogger(__name__)
 MAX_CELL_TEXT = 2000
 
 
@@ -668,11 +670,13 @@ def _infer_parser(reg: Register, col: Column) -> Callable[[Any], Any]:
     try:
         f = reg.model._meta.get_field(col.field)
     except Exception:  # noqa: BLE001 - a key that save_row understands
-        return parse_text
+        return parse_choice({c: c for c in col.choices}) if col.choices else parse_text
     if f.is_relation:
         return parse_text
     if f.choices:
         return parse_choice({str(label): value for value, label in f.flatchoices})
+    if col.choices and not isinstance(f, models.BooleanField):
+        return parse_choice({c: c for c in col.choices})  # a declared list on a plain text field
     if isinstance(f, models.DateTimeField):
         return parse_date
     if isinstance(f, models.DateField):
@@ -769,6 +773,12 @@ class _Engine:
                 continue
             except (ValueError, ValidationError) as exc:
                 self.problem(row_number, col.header, _message(exc))
+                ok = False
+                continue
+            except Exception:  # noqa: BLE001 - a parser bug must not turn a spreadsheet cell into a 500
+                logger.exception("import %s row %s column %s: parser failed on %r", self.reg.kind, row_number,
+                                 col.header, raw)
+                self.problem(row_number, col.header, _("无法识别“%(v)s”，请按模板的格式填写。") % {"v": str(raw)[:30]})
                 ok = False
                 continue
             values[col.field] = value
