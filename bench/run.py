@@ -285,7 +285,8 @@ def main() -> None:
         SECTION, "",
         f"`make bench` ({date.today():%Y-%m-%d}; {connection.vendor}, Python {platform.python_version()}, "  # noqa: DTZ011
         f"{os.cpu_count()} CPU; {args.requests} timed requests per page after 3 warm-ups; Django test Client, "
-        "server time in process, DEBUG off).",
+        f"server time in process, DEBUG off; load average {os.getloadavg()[0]:.1f} at the end — figures taken "
+        "on a busy machine are upper bounds).",
         "",
         f"Data: the demo court plus {args.years} years of staff movement — "
         f"{Person.objects.filter(court=court).count()} staff records "
