@@ -126,3 +126,31 @@ def test_list_export_follows_filter_and_scope(life, make_meeting, client_for, dj
     topics = sorted(r[8] for r in rows[1:])
     assert topics == [f"导出{i}" for i in range(1, 6)]  # filter applied, other branch not visible
     assert all(r[9] == life.full[0].label for r in rows[1:])
+
+
+def test_template_has_the_columns_and_an_example(life, client_for, tmp_path):
+    import io
+
+    from django.urls import reverse
+
+    response = client_for(life.office).get(reverse("core:import_template", args=["meetings"]))
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = list(ws.values)
+    assert list(rows[0]) == HEADERS
+    assert rows[1][0] == "沙沟人民法庭党支部" and rows[1][3] == "15:00"
+    assert client_for(life.member_user).get(reverse("core:import_template", args=["meetings"])).status_code in (403, 404)
+
+
+def test_import_data_command(life, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = _file(tmp_path, [["沙沟人民法庭党支部", "主题党日", "2016-05-06", "15:00", "17:00", "敬老院", "", "",
+                             "巡回审判进敬老院", "、".join(p.name for p in life.full), "", ""]])
+    call_command("import_data", "meetings", str(path), "--court", life.court.code, "--dry-run", stdout=StringIO())
+    assert not Meeting.objects.exists()
+    call_command("import_data", "meetings", str(path), "--court", life.court.code, stdout=StringIO())
+    m = Meeting.objects.get(topic="巡回审判进敬老院")
+    assert m.attendances.filter(status=AttendanceStatus.PRESENT).count() == 5
