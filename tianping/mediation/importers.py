@@ -11,13 +11,34 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from django.db.models import Prefetch
+from django.utils.translation import get_language
 
 from tianping.core.importexport import parse_bool, parse_decimal, parse_int, parse_text
 from tianping.core.registers import Column, ExportOption, Register, register
-from tianping.mediation.models import Dispute, DisputeParty, PartyRole, ProvinceStatistic, Status
+from tianping.mediation.models import (
+    Dispute,
+    DisputeParty,
+    PartyRole,
+    ProvinceStatistic,
+    Route,
+    Ruling,
+    Source,
+    Status,
+)
 from tianping.mediation.selectors import STAGES, can_intake, stage_q
+
+
+@lru_cache(maxsize=256)
+def _label_cached(choices_cls, value: str, language: str) -> str:
+    return str(dict(choices_cls.choices).get(value, value)) if value else ""
+
+
+def _label(choices_cls, field: str):
+    """Choice label for export, resolved once per (value, language) instead of once per cell."""
+    return lambda d: _label_cached(choices_cls, getattr(d, field), get_language() or "")
 
 
 def _names(role):
@@ -71,21 +92,21 @@ register(Register(
     ],
     columns=[
         Column("编号", "number", text=True, width=26),
-        Column("状态", "status", export=lambda d: d.get_status_display()),
+        Column("状态", "status", export=_label(Status, "status")),
         Column("案由", "cause", width=18),
-        Column("来源", "source", export=lambda d: d.get_source_display()),
+        Column("来源", "source", export=_label(Source, "source")),
         Column("申请人", "applicants", export=_names(PartyRole.APPLICANT), width=20),
         Column("被申请人", "respondents", export=_names(PartyRole.RESPONDENT), width=20),
         Column("标的额", "amount"),
         Column("登记日期", "registered_on"),
-        Column("分流方式", "route", export=lambda d: d.get_route_display()),
+        Column("分流方式", "route", export=_label(Route, "route")),
         Column("调解员或工作室", "handler", export=lambda d: d.handler_label, width=20),
         Column("受理调解日期", "accepted_on"),
         Column("调解期限届满日", "deadline_on"),
         Column("协议达成日期", "agreement_on"),
         Column("协议金额", "agreement_amount"),
         Column("司法确认案号", "confirmation_number", text=True, width=26),
-        Column("确认裁定", "ruling", export=lambda d: d.get_ruling_display()),
+        Column("确认裁定", "ruling", export=_label(Ruling, "ruling")),
         Column("立案案号", "filed_case", export=lambda d: d.filed_case.number if d.filed_case_id else "",
                text=True, width=26),
         Column("结果日期", "closed_on"),

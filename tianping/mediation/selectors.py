@@ -183,9 +183,10 @@ def list_url(params: dict, stage: str | None = None) -> str:
 DIMENSIONS = ("room", "studio", "mediator", "month")
 
 
-def figure_tables(qs: QuerySet, base_params: dict) -> dict[str, list[dict]]:
-    """Per dimension (room, studio, mediator, month) one row per value with every figure and the link to
-    the list that reproduces it — all from one query over the disputes."""
+def figure_tables(qs: QuerySet, base_params: dict) -> tuple[dict, dict[str, list[dict]]]:
+    """The totals, and per dimension (room, studio, mediator, month) one row per value with every figure
+    and the link to the list that reproduces it — all from one pass over one query."""
+    total = _Tally()
     tallies: dict[str, dict] = {d: {} for d in DIMENSIONS}
     labels: dict[tuple[str, object], tuple[str, dict]] = {}
     for value, label in Room.choices:
@@ -195,16 +196,24 @@ def figure_tables(qs: QuerySet, base_params: dict) -> dict[str, list[dict]]:
     labels[("room", "")] = (_("未分流调解"), {"room": "none"})
     for r in _rows(qs):
         stages = _stages_of(r)
-        keys = {"room": r["room"], "month": r["registered_on"].strftime("%Y-%m")}
+        total.add(r, stages)
+        day = r["registered_on"]
+        keys = {"room": r["room"], "month": f"{day.year}-{day.month:02d}"}
         if r["mediator_id"]:
             keys["mediator"] = r["mediator_id"]
-            labels[("mediator", r["mediator_id"])] = (r["mediator__name"], {"mediator": r["mediator_id"]})
+            if ("mediator", r["mediator_id"]) not in labels:
+                labels[("mediator", r["mediator_id"])] = (r["mediator__name"], {"mediator": r["mediator_id"]})
         if r["studio_id"]:
             keys["studio"] = r["studio_id"]
-            labels[("studio", r["studio_id"])] = (r["studio__name"], {"studio": r["studio_id"]})
-        labels.setdefault(("month", keys["month"]), (keys["month"], {"month": keys["month"]}))
+            if ("studio", r["studio_id"]) not in labels:
+                labels[("studio", r["studio_id"])] = (r["studio__name"], {"studio": r["studio_id"]})
+        if ("month", keys["month"]) not in labels:
+            labels[("month", keys["month"])] = (keys["month"], {"month": keys["month"]})
         for dim, key in keys.items():
-            tallies[dim].setdefault(key, _Tally()).add(r, stages)
+            tally = tallies[dim].get(key)
+            if tally is None:
+                tally = tallies[dim][key] = _Tally()
+            tally.add(r, stages)
     out: dict[str, list[dict]] = {}
     for dim in DIMENSIONS:
         rows = []
@@ -216,11 +225,7 @@ def figure_tables(qs: QuerySet, base_params: dict) -> dict[str, list[dict]]:
         if dim != "room":
             rows.sort(key=lambda row: row["label"])
         out[dim] = rows
-    return out
-
-
-def figure_table(qs: QuerySet, base_params: dict, dimension: str) -> list[dict]:
-    return figure_tables(qs, base_params)[dimension]
+    return total.result(), out
 
 
 def period_default(today: date) -> tuple[date, date]:

@@ -35,7 +35,6 @@ from tianping.mediation.selectors import (
     can_confirm,
     can_intake,
     figure_tables,
-    figures,
     figures_scope,
     handles,
     list_url,
@@ -314,9 +313,8 @@ def figures_view(request):
     scope, linked = figures_scope(request.user)
     qs = scope.filter(registered_on__gte=start, registered_on__lte=end)
     base = {"registered_from": start.isoformat(), "registered_to": end.isoformat()}
-    total = figures(qs)
     dims = [("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
-    by_dim = figure_tables(qs, base)
+    total, by_dim = figure_tables(qs, base)
     tables = [(key, label, by_dim[key]) for key, label in dims]
     return render(request, "mediation/figures.html", {
         "total": total, "total_links": {s: list_url(base, s) for s in STAGES}, "stages": STAGES,
