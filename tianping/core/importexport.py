@@ -869,7 +869,11 @@ class _Engine:
             for k in keys:
                 cond |= Q(**dict(zip(attnames, k, strict=True)))
             qs = qs.filter(cond)
-        return {tuple(getattr(o, a) for a in attnames): o for o in qs}
+        # Lock the matched rows until the import commits: an edit form saving one of these people between
+        # this read and the batch's bulk_update would otherwise be overwritten without notice (lost update).
+        # The edit form's version check then sees the import's version bump. (A no-op on SQLite, whose
+        # single writer lock serialises the two anyway.)
+        return {tuple(getattr(o, a) for a in attnames): o for o in qs.select_for_update()}
 
     def upsert(self, parsed: list[tuple[int, dict]]) -> None:
         reg, ctx = self.reg, self.ctx
