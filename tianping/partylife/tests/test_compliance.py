@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.core.management import call_command
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tianping.partylife import services
 from tianping.partylife.compliance import (
@@ -189,3 +191,32 @@ def test_meeting_list_queries_bounded(life, make_meeting, client_for, django_ass
         html = c.get(reverse("partylife:meeting_list")).content.decode()
     assert "会11" in html and ">7/7<" not in html  # nobody recorded yet: 0/7
     assert "0/7" in html
+
+
+@given(month=st.integers(1, 12), required=st.integers(1, 3), held=st.integers(0, 4),
+       today=st.dates(min_value=date(2015, 6, 1), max_value=date(2017, 6, 30)), warn=st.integers(0, 40))
+def test_cell_status_invariants(month, required, held, today, warn):
+    period = month_period(2016, month)
+    status = cell_status(period=period, required=required, held=held, today=today, warn_days=warn)
+    assert (status == "ok") == (held >= required)
+    if status == "missed":
+        assert period.end < today
+    if status == "due":
+        assert period.start <= today <= period.end and (period.end - today).days < warn
+    if status == "upcoming":
+        assert today <= period.end
+
+
+@given(held_months=st.lists(st.integers(1, 12), max_size=30), today=st.dates(min_value=date(2016, 1, 1),
+                                                                                 max_value=date(2016, 12, 31)))
+def test_roll_up_keeps_totals(held_months, today):
+    from tianping.partylife.compliance import roll_up
+
+    rules = [RuleInput("themed_day", "主题党日", "month", 1, ("branch",), False, 10)]
+    held = [(1, "themed_day", date(2016, m, 3), i) for i, m in enumerate(held_months)]
+    cells = evaluate(orgs=[OrgInput(1, "甲", "branch")], rules=rules, held=held, year=2016, today=today)
+    for view in ("quarter", "year"):
+        merged = roll_up([*cells], view, today)
+        assert sum(c.held for c in merged) == len(held_months)
+        assert sum(c.required for c in merged) == 12
+        assert sorted(i for c in merged for i in c.meeting_ids) == list(range(len(held_months)))
