@@ -277,3 +277,13 @@ def test_pages_in_english(client_for, centre, spread):
     html = c.get(reverse("mediation:dispute_detail", args=[spread["mine_confirmed"].pk]),
                  HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Confirmed valid" in html and "Documents" in html
+
+
+def test_timeline_lists_agreements_of_studio_judge(studio_judge_user, spread, make_user, court):
+    from tianping.mediation.timeline import timeline_entries
+
+    leader = make_user(court, "leader")
+    entries = timeline_entries(studio_judge_user.person, leader)
+    assert [e["label"].split("：")[1].split(" ")[0] for e in entries] == [spread["studio_agreed"].number]
+    outsider = make_user(court, "member")
+    assert timeline_entries(studio_judge_user.person, outsider) == []
