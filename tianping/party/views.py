@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from tianping.core.scope import get_visible_or_404, has_role, user_roles
@@ -154,14 +155,14 @@ def organisation_detail(request, pk: int):
     points_total = (PointsEntry.objects.filter(person__in=roster_people, occurred_on__year=year)
                     .aggregate(s=Sum("points"))["s"] or Decimal("0"))
     figures = [
-        {"label": _("正式党员"), "value": stage_counts[Stage.FULL], "url": f"{member_url}&stage=full&on_roster=true"},
-        {"label": _("预备党员"), "value": stage_counts[Stage.PROBATIONARY],
+        {"label": pgettext("figure", "正式党员"), "value": stage_counts[Stage.FULL], "url": f"{member_url}&stage=full&on_roster=true"},
+        {"label": pgettext("figure", "预备党员"), "value": stage_counts[Stage.PROBATIONARY],
          "url": f"{member_url}&stage=probationary&on_roster=true"},
-        {"label": _("发展对象"), "value": stage_counts[Stage.CANDIDATE],
+        {"label": pgettext("figure", "发展对象"), "value": stage_counts[Stage.CANDIDATE],
          "url": f"{member_url}&stage=candidate&on_roster=true"},
-        {"label": _("入党积极分子"), "value": stage_counts[Stage.ACTIVIST],
+        {"label": pgettext("figure", "入党积极分子"), "value": stage_counts[Stage.ACTIVIST],
          "url": f"{member_url}&stage=activist&on_roster=true"},
-        {"label": _("入党申请人"), "value": stage_counts[Stage.APPLICANT],
+        {"label": pgettext("figure", "入党申请人"), "value": stage_counts[Stage.APPLICANT],
          "url": f"{member_url}&stage=applicant&on_roster=true"},
         {"label": _("%(y)d年党费应交（元）") % {"y": year}, "value": dues_due,
          "url": reverse("party:dues_totals") + f"?year={year}&branch={org.pk}"},
