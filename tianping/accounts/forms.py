@@ -134,7 +134,7 @@ class AccountForm(forms.Form):
 
 class AccountSearchForm(forms.Form):
     q = forms.CharField(label=_("用户名"), required=False)
-    role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", "---------"), *Role.choices])
+    role = forms.ChoiceField(label=_("角色"), required=False, choices=[("", _("全部")), *Role.choices])
     active = forms.ChoiceField(label=_("状态"), required=False,
                                choices=[("", _("全部")), ("1", _("启用")), ("0", _("停用"))])
 
@@ -171,7 +171,8 @@ class RevealForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人账号"), required=False)
-    event = forms.CharField(label=_("事件"), required=False, help_text=_("如 login、person.updated；可写前缀"))
+    event = forms.CharField(label=_("事件"), required=False, help_text=_("如 login、person.updated；可写前缀"),
+                            widget=forms.TextInput(attrs={"list": "audit-events"}))
     object_type = forms.CharField(label=_("对象类型"), required=False)
     object_id = forms.CharField(label=_("对象编号"), required=False)
     q = forms.CharField(label=_("关键词"), required=False)

@@ -15,3 +15,12 @@ def can_reveal_personal(user) -> bool:
 @register.filter
 def can_export_personal(user) -> bool:
     return scope.can_export_personal(user)
+
+
+@register.filter
+def role_labels(codes: str) -> str:
+    """"leader,member" → "院领导、党员/干警" (the audit trail stores role codes)."""
+    from tianping.org.models import Role
+
+    labels = dict(Role.choices)
+    return "、".join(str(labels.get(c, c)) for c in (codes or "").split(",") if c)
