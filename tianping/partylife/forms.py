@@ -16,6 +16,10 @@ class MeetingForm(StyledModelForm):
                                     help_text=_("如：中共枣庄市委党校"))
     talk_title = forms.CharField(label=_("讲题"), max_length=200, required=False)
 
+    field_order = ["meeting_type", "organisation", "date", "start_time", "end_time", "place", "host", "topic",
+                   "campaign", "status", "study_hours", "speaker_people", "external_name", "external_unit",
+                   "talk_title", "minutes", "resolutions"]
+
     class Meta:
         model = Meeting
         fields = ["meeting_type", "organisation", "date", "start_time", "end_time", "place", "host", "topic",
@@ -39,6 +43,8 @@ class MeetingForm(StyledModelForm):
         self.fields["campaign"].queryset = Campaign.objects.filter(court=court)
         self.fields["study_hours"].required = False
         self.fields["study_hours"].help_text = _("留空按会议类型的默认学时")
+        if not self.instance.pk:
+            self.initial["study_hours"] = None  # so that the type's default applies unless one is typed
         if self.instance.pk:
             self.fields["speaker_people"].initial = list(
                 self.instance.speakers.filter(person__isnull=False).values_list("person_id", flat=True))
