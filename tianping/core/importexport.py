@@ -873,7 +873,7 @@ class _Engine:
         # this read and the batch's bulk_update would otherwise be overwritten without notice (lost update).
         # The edit form's version check then sees the import's version bump. (A no-op on SQLite, whose
         # single writer lock serialises the two anyway.)
-        return {tuple(getattr(o, a) for a in attnames): o for o in qs.select_for_update()}
+        return {tuple(getattr(o, a) for a in attnames): o for o in qs.order_by().select_for_update(of=("self",))}
 
     def upsert(self, parsed: list[tuple[int, dict]]) -> None:
         reg, ctx = self.reg, self.ctx
