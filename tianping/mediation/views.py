@@ -316,9 +316,21 @@ def figures_view(request):
     dims = [("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
     total, by_dim = figure_tables(qs, base)
     tables = [(key, label, by_dim[key]) for key, label in dims]
+    months = by_dim["month"]
+    chart = {
+        "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
+        "grid": {"left": 40, "right": 40, "top": 36, "bottom": 24},
+        "xAxis": {"type": "category", "data": [m["label"] for m in months]},
+        "yAxis": [{"type": "value", "name": _("件")}, {"type": "value", "name": "%", "max": 100}],
+        "series": [{"type": "bar", "name": str(STAGES[s]), "data": [m["figures"][s] for m in months]}
+                   for s in ("received", "diverted", "succeeded", "filed")] + [
+            {"type": "line", "yAxisIndex": 1, "name": _("调解成功率"),
+             "data": [float(m["figures"]["success_rate"]) if m["figures"]["success_rate"] is not None else None
+                      for m in months]}],
+    }
     return render(request, "mediation/figures.html", {
         "total": total, "total_links": {s: list_url(base, s) for s in STAGES}, "stages": STAGES,
-        "tables": tables, "linked": linked, "start": start, "end": end, "page_title": _("诉调对接统计"),
+        "tables": tables, "linked": linked, "chart": chart, "start": start, "end": end, "page_title": _("诉调对接统计"),
         "breadcrumbs": _crumbs((_("统计"), None))})
 
 
