@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tianping.core.forms import StyledModelForm, style_form
 from tianping.org.models import Person
-from tianping.partylife.models import Campaign, Meeting, MeetingType
+from tianping.partylife.models import Campaign, DutyRule, Meeting, MeetingType
 
 
 class MeetingForm(StyledModelForm):
@@ -113,3 +113,40 @@ class CampaignForm(StyledModelForm):
         fields = ["name", "starts_on", "ends_on", "description"]
         widgets = {"starts_on": forms.DateInput(), "ends_on": forms.DateInput(),
                    "description": forms.Textarea(attrs={"rows": 3})}
+
+
+class DutyRuleForm(StyledModelForm):
+    """A required duty's frequency (a setting as data)."""
+
+    kinds = forms.MultipleChoiceField(label=_("适用组织类型"), choices=(), widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = DutyRule
+        fields = ["name", "frequency", "min_count", "requires_committee", "warn_days", "active", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from tianping.party.models import OrgKind
+
+        self.fields["kinds"].choices = OrgKind.choices
+        self.fields["kinds"].initial = self.instance.kinds() if self.instance.pk else ["branch"]
+        self.fields["kinds"].widget.attrs.pop("class", None)
+        self.order_fields(["name", "frequency", "min_count", "kinds", "requires_committee", "warn_days", "active",
+                           "sort_order"])
+
+    def save(self, commit=True):
+        self.instance.org_kinds = ",".join(self.cleaned_data["kinds"])
+        return super().save(commit=commit)
+
+
+class MeetingTypeForm(StyledModelForm):
+    class Meta:
+        model = MeetingType
+        fields = ["code", "name", "level", "audience", "duty", "votes", "is_lecture", "has_speaker", "study_hours",
+                  "awards_points", "aliases", "active", "sort_order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True  # imports and the demo refer to types by code
+        self.fields["code"].help_text = _("英文字母、数字和下划线，如 branch_study；保存后不能修改")

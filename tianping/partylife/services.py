@@ -413,3 +413,20 @@ def calendar_feed_get(*, user, regenerate: bool = False) -> CalendarFeed:
         feed.save(update_fields=["token", "updated_at"])
         audit_record(actor=user, event="partylife.feed_regenerated", target=feed, court_id=user.court_id)
     return feed
+
+
+# --- settings as data -----------------------------------------------------------------------------------
+@transaction.atomic
+def setting_row_save(*, actor, row, fields: list[str], before: dict[str, Any] | None = None):
+    """Save a DutyRule or MeetingType row (a setting as data) and audit what changed."""
+    created = row.pk is None
+    row.full_clean()
+    row.save()
+    after = {f: getattr(row, f) for f in fields}
+    changed = {f for f in fields if before is None or before.get(f) != after[f]}
+    if created or changed:
+        audit_record(actor=actor, event=f"partylife.{row._meta.model_name}.{'created' if created else 'updated'}",
+                     target=row, court_id=getattr(actor, "court_id", None),
+                     before={f: (before or {}).get(f) for f in changed} if before else None,
+                     after={f: after[f] for f in changed})
+    return row

@@ -503,8 +503,41 @@ def campaigns(request):
         raise PermissionDenied
     return render(request, "partylife/campaigns.html", {
         "items": items, "form": form, "types": MeetingType.objects.select_related("duty"),
+        "can_edit": manages_whole_court(request.user),
         "duties": DutyRule.objects.all(), "page_title": _("活动与类型设置"),
         "breadcrumbs": [(_("活动与类型设置"), None)]})
+
+
+def _setting_form(request, form_class, model, pk, title):
+    if not manages_whole_court(request.user):
+        raise PermissionDenied
+    instance = get_object_or_404(model, pk=pk) if pk else None
+    fields = [f.name for f in model._meta.concrete_fields if f.name not in ("id", "created_at", "updated_at")]
+    before = {f: getattr(instance, f) for f in fields} if instance else None
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.setting_row_save(actor=request.user, row=form.save(commit=False), fields=fields, before=before)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("设置已保存。"))
+            return redirect("partylife:campaigns")
+    return render(request, "partylife/setting_form.html", {
+        "form": form, "page_title": title,
+        "breadcrumbs": [(_("活动与类型设置"), reverse("partylife:campaigns")), (title, None)]})
+
+
+def duty_edit(request, pk: int):
+    from tianping.partylife.forms import DutyRuleForm
+
+    return _setting_form(request, DutyRuleForm, DutyRule, pk, _("编辑频次要求"))
+
+
+def type_edit(request, pk: int | None = None):
+    from tianping.partylife.forms import MeetingTypeForm
+
+    return _setting_form(request, MeetingTypeForm, MeetingType, pk, _("编辑会议类型") if pk else _("新增会议类型"))
 
 
 # --- calendar ---------------------------------------------------------------------------------------------

@@ -191,3 +191,34 @@ def test_attachment_upload_view_refuses_disguised_file(life, meetings, client_fo
     assert download.status_code == 200 and download["Content-Type"] == "image/png"
     assert client_for(life.other_user).get(
         reverse("partylife:attachment_download", args=[own.pk, att.pk])).status_code == 404
+
+
+def test_party_office_edits_a_frequency_and_the_matrix_follows(life, make_meeting, client_for):
+    from tianping.partylife.compliance import court_matrix
+    from tianping.partylife.models import DutyRule
+
+    m = make_meeting(code="themed_day", day=date(2016, 1, 8))
+    services.attendance_record(actor=life.office, meeting=m, entries=[{"person": life.full[0], "status": "present"}])
+
+    def jan():
+        cells = court_matrix(court=life.court, year=2016, today=date(2016, 2, 10))
+        return next(c for c in cells if c.organisation == life.branch.name and c.duty == "主题党日"
+                    and c.period.key == "2016-01")
+
+    assert jan().status == "ok"
+    duty = DutyRule.objects.get(code="themed_day")
+    url = reverse("partylife:duty_edit", args=[duty.pk])
+    assert client_for(life.secretary).get(url).status_code == 403
+    response = client_for(life.office).post(url, {
+        "name": "主题党日", "frequency": "month", "min_count": 2, "kinds": ["branch"], "warn_days": 10,
+        "active": "on", "sort_order": 40})
+    assert response.status_code == 302
+    assert (jan().required, jan().status) == (2, "missed")
+    event = AuditEvent.objects.get(event="partylife.dutyrule.updated")
+    assert event.changes["before"] == {"min_count": 1} and event.changes["after"] == {"min_count": 2}
+    # a new meeting type, then usable in the form
+    response = client_for(life.office).post(reverse("partylife:type_create"), {
+        "code": "family_visit", "name": "家庭助廉座谈会", "level": "any", "audience": "roster", "study_hours": "1.0",
+        "awards_points": "on", "active": "on", "sort_order": 200})
+    assert response.status_code == 302
+    assert MeetingType.objects.get(code="family_visit").name == "家庭助廉座谈会"
