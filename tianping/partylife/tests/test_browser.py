@@ -50,9 +50,10 @@ def test_secretary_records_meeting_and_cell_turns_green(request, rules, life, lo
 
     page.get_by_test_id("attendance").wait_for()
     names = [p.name for p in life.full + life.probationary]
-    for name in names:
-        page.get_by_test_id(f"status-{name}").select_option("present")
     page.get_by_test_id(f"status-{life.full[3].name}").select_option("leave")
+    page.get_by_test_id("all-present").click()  # every row not yet recorded → 出席
+    assert page.get_by_test_id(f"status-{life.full[0].name}").input_value() == "present"
+    assert page.get_by_test_id(f"status-{life.full[3].name}").input_value() == "leave"
     page.locator(f"tr[data-person='{life.full[3].name}'] input").fill("外出开庭")
     page.get_by_test_id("save-attendance").click()
     page.get_by_test_id("meeting-status").wait_for()
