@@ -168,6 +168,10 @@ def main() -> None:
     parser.add_argument("--theirs-runs", type=int, default=1, help="runs of django-import-export")
     parser.add_argument("--timeout", type=int, default=1800, help="seconds before a run is given up")
     parser.add_argument("--no-write", action="store_true", help="print only, do not update docs/benchmarks.md")
+    parser.add_argument("--file", help="benchmark this existing .xlsx instead of generating one")
+    parser.add_argument("--keep-file", help="copy the generated (office-saved) file here")
+    parser.add_argument("--save-theirs", help="also store django-import-export's figures in this JSON file")
+    parser.add_argument("--load-theirs", help="reuse django-import-export's figures from this JSON file")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -177,11 +181,18 @@ def main() -> None:
     from tianping.core.tests.importdata import write_people_xlsx
 
     with tempfile.TemporaryDirectory(prefix="tp-bench-file-") as tmp:
-        path = Path(tmp) / "people.xlsx"
-        t = time.perf_counter()
-        write_people_xlsx(path, args.rows)
-        print(f"wrote {args.rows} rows ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s")
-        path = resave_like_office(path, Path(tmp))
+        if args.file:
+            path = Path(args.file)
+        else:
+            path = Path(tmp) / "people.xlsx"
+            t = time.perf_counter()
+            write_people_xlsx(path, args.rows)
+            print(f"wrote {args.rows} rows ({path.stat().st_size / 1048576:.1f} MB) in {time.perf_counter() - t:.1f} s")
+            path = resave_like_office(path, Path(tmp))
+        if args.keep_file:
+            import shutil
+
+            shutil.copy(path, args.keep_file)
         ours = []
         for i in range(args.runs):
             r = run_child("ours", path, args.timeout)
@@ -189,20 +200,25 @@ def main() -> None:
                 raise SystemExit(f"tianping import did not import every row: {r}")
             print(f"tianping run {i + 1}: {r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB")
             ours.append(r)
-        theirs = []
-        for i in range(args.theirs_runs):
+        theirs = json.loads(Path(args.load_theirs).read_text()) if args.load_theirs else []
+        for i in range(0 if args.load_theirs else args.theirs_runs):
             r = run_child("theirs", path, args.timeout)
             label = "timed out" if r.get("timeout") else f"ok={r['ok']} people={r['people']}"
             print(f"django-import-export run {i + 1}: {r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB ({label})")
             theirs.append(r)
-    report(args, ours, theirs)
+            if args.save_theirs:
+                Path(args.save_theirs).write_text(json.dumps(theirs))
+    if ours:
+        report(args, ours, theirs)
 
 
 def report(args, ours: list[dict], theirs: list[dict]) -> None:
     t_ours = statistics.median(r["seconds"] for r in ours)
     m_ours = max(r["rss_mb"] for r in ours)
+    load = os.getloadavg()[1]
     lines = [HEADING, "",
-             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.machine()} · {os.cpu_count()} CPU · "
+             f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC · {platform.machine()} · {os.cpu_count()} CPU "
+             f"(load average {load:.1f} while it ran) · "
              f"Python {platform.python_version()} · SQLite · `bench/import_bench.py --rows {args.rows}`", "",
              f"Importing {args.rows:,} people rows from one .xlsx as saved by LibreOffice (shared strings, as Excel "
              "and WPS write them; 12 columns, department names resolved within "

@@ -63,7 +63,8 @@ resolve_court(ctx, code), resolve_by_name(ctx, queryset, text, label=...) for ot
 label="党组织")`). Unknown or ambiguous names are row errors that name the candidates.
 
 Export filters: `Register.export_options=[ExportOption("month", "缴费月份，如 2016-05", apply)]` adds
-`--month` to `manage.py export_data` and `?month=` to the export URL.
+`--month` to `manage.py export_data` (and `rows_for_export(user, court, {"month": "2016-05"})` applies it).
+On the web the list page's own filters narrow the export (`?export=xlsx` keeps the filter's query).
 
 Permissions: `Register.manage_roles` (or `import_permission`) decide `can_import(user)`; exports use
 `Register.rows_for_export(user, court, options)`, which starts from `visible_to(user)`.

@@ -86,7 +86,7 @@ def _model_field(model: type, name: str):
 class ExportOption:
     """An extra export filter of a register, e.g. the dues sheet's `--month 2016-05`.
 
-    name: the option name (`--month` on the command line, `?month=` on the export URL).
+    name: the option name (`--month` on the command line; key of `rows_for_export`'s options).
     apply: (queryset, raw text) -> queryset; raise ValueError with a Chinese message for a bad value.
     """
 
