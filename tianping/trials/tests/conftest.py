@@ -46,3 +46,18 @@ def casebook(court):
                       procedure="pre_litigation", outcome="mediation")
     c[11] = make_case(court, filed_on=date(2016, 12, 1), closed_on=date(2017, 1, 5), judge=j3)
     return {"court": court, "a": a, "b": b, "j1": j1, "j2": j2, "j3": j3, "cases": c}
+
+
+@pytest.fixture(autouse=True)
+def _trials_reference_data(request):
+    """Transactional tests (browser, threads) run after a flush that removes the rows migrations load
+    (case types, time limits); put them back so every test sees the installed reference data."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not (marker.kwargs.get("transaction") or "live_server" in request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    import_module("tianping.trials.migrations.0002_case_types_and_limits").load(apps, None)
