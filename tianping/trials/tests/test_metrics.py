@@ -124,3 +124,29 @@ def test_drilldown_lists_equal_counts(casebook):
 def test_metrics_json_keys(casebook):
     rows = metrics_json(metrics(casebook["court"], Y2016, "court", refresh=False))
     assert list(rows[0]) == ["scope", *FIGURE_KEYS]
+
+
+def test_trial_metrics_command_json(casebook):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    call_command("trial_metrics", "--court", "鲁0403", "--start", "2016-01-01", "--end", "2016-12-31", "--by",
+                 "judge", "--format", "json", stdout=out)
+    rows = json.loads(out.getvalue())
+    assert [list(r) for r in rows] == [["scope", *FIGURE_KEYS]] * len(rows)
+    assert sum(r["closed"] for r in rows) == 6
+    one = next(r for r in rows if r["scope"].startswith("乙法官"))
+    assert one["within_limit_rate"] == 0.5 and one["avg_days"] == round((101 + 44) / 2, 2)
+    assert one["appeal_rate"] == 0.5 and isinstance(one["clearance_rate"], float)
+    table = StringIO()
+    call_command("trial_metrics", "--court", "鲁0403", "--start", "2016-01-01", "--end", "2016-12-31",
+                 "--format", "table", stdout=table)
+    assert table.getvalue().splitlines()[0].split()[:3] == ["scope", "filed", "carried_over"]
+    with pytest.raises(CommandError, match="找不到法院代字"):
+        call_command("trial_metrics", "--court", "鲁9999", "--start", "2016-01-01", "--end", "2016-12-31")
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("trial_metrics", "--court", "鲁0403", "--start", "2016/01/01", "--end", "2016-12-31")
