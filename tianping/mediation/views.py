@@ -172,7 +172,9 @@ def dispute_detail(request, pk: int):
     today = timezone.localdate()
     docs = []
     if d.agreement_on:
-        docs += ["agreement", "application"]
+        docs.append("agreement")
+        if d.status != Status.PERFORMED:
+            docs.append("application")
     if d.ruling:
         docs.append("ruling")
     if d.status == Status.FILED:
@@ -182,7 +184,8 @@ def dispute_detail(request, pk: int):
         "extensions": d.extensions.prefetch_related("consents__party"), "materials": d.materials.all(),
         "calculations": d.calculations.all()[:3], "actions": available_actions(request.user, d),
         "can_handle": handles(request.user, d) and d.status not in {Status.FILED},
-        "traffic": bool(d.studio_id and d.studio.is_traffic) or "交通" in d.cause,
+        "can_calculate": (handles(request.user, d) and d.status in {Status.ASSIGNED, Status.MEDIATING, Status.AGREED}
+                          and (bool(d.studio_id and d.studio.is_traffic) or "交通" in d.cause)),
         "days_left": d.days_left(today), "overdue_days": -(d.days_left(today) or 0), "documents": [(k, documents.KINDS[k]) for k in docs],
         "material_form": forms.MaterialForm(), "page_title": d.number,
         "agreement_states": AGREEMENT_STATES,
