@@ -108,13 +108,19 @@ class SheetRow:
         return f"{(self.rate * 100).normalize():f}%" if self.rate is not None else ""
 
 
-def _periods_by_member(court_id: int, first: date, last: date):
-    """Branch periods overlapping [first, last], grouped by member (one query)."""
+def _periods_by_member(court_id: int, first: date, last: date, branch_ids=None):
+    """Branch periods overlapping [first, last], grouped by member (one query). With `branch_ids`, only the
+    members who sat in one of those branches in the span (all their periods, so a move is placed right)."""
     from tianping.party.models import BranchMembership
 
-    periods = (BranchMembership.objects.filter(court_id=court_id, start__lte=last)
-               .filter(Q(end__isnull=True) | Q(end__gte=first))
-               .select_related("member__person", "organisation").order_by("start", "id"))
+    overlapping = (BranchMembership.objects.filter(court_id=court_id, start__lte=last)
+                   .filter(Q(end__isnull=True) | Q(end__gte=first)))
+    periods = overlapping
+    if branch_ids is not None:
+        ids = list(branch_ids)
+        members = overlapping.filter(Q(organisation_id__in=ids) | Q(organisation__parent_id__in=ids))
+        periods = overlapping.filter(member_id__in=members.values("member_id"))
+    periods = periods.select_related("member__person", "organisation").order_by("start", "id")
     by_member: dict[int, list] = {}
     for p in periods:
         by_member.setdefault(p.member_id, []).append(p)
@@ -134,7 +140,7 @@ def members_in_month(court_id: int, month: date, branch_ids=None) -> list[tuple[
     """(member, branch) for each member whose record sat in a branch during the month."""
     first, last = month_start(month), month_end(month)
     out = []
-    for periods in _periods_by_member(court_id, first, last).values():
+    for periods in _periods_by_member(court_id, first, last, branch_ids).values():
         p = _branch_in_month(periods, first, last)
         org = p.organisation
         if org.kind == "group" and org.parent_id:
@@ -153,7 +159,7 @@ def dues_months(court_id: int, months: list[date], branch_ids=None) -> list[Shee
     months = sorted({month_start(m) for m in months})
     if not months:
         return []
-    by_member = _periods_by_member(court_id, months[0], month_end(months[-1]))
+    by_member = _periods_by_member(court_id, months[0], month_end(months[-1]), branch_ids)
     members = [periods[0].member for periods in by_member.values()]
     ctx = DuesContext(members, court_id=court_id)
     payments = {(p.member_id, p.month): p for p in DuesPayment.objects.filter(

@@ -80,3 +80,14 @@ def test_reduction_and_payment_and_base_change(court):
     with pytest.raises(Exception, match="已被他人修改"):
         services.dues_payment_record(actor=None, member=m, month=date(2016, 7, 1), paid_amount=Decimal("80"),
                                      expected_version=p.version + 5)
+
+
+def test_member_moved_mid_month_is_on_the_new_branch_sheet_only(court):
+    a, b = OrganisationFactory(court=court), OrganisationFactory(court=court)
+    m = make_member(branch=a, since=date(2015, 1, 1))
+    DuesBase.objects.create(court=court, member=m, amount=Decimal("4000"), effective_from=date(2015, 1, 1))
+    services.member_branch_change(actor=None, member=m, branch=b, moved_on=date(2016, 5, 15))
+    assert [r.member for r in dues_sheet(court.pk, date(2016, 5, 1), {a.pk})] == []
+    assert [r.member for r in dues_sheet(court.pk, date(2016, 5, 1), {b.pk})] == [m]
+    assert [r.member for r in dues_sheet(court.pk, date(2016, 4, 1), {a.pk})] == [m]
+    assert len(dues_sheet(court.pk, date(2016, 5, 1))) == 1
