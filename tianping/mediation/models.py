@@ -232,6 +232,7 @@ class Dispute(CourtScopedModel):
         verbose_name = _("诉前调解案件")
         verbose_name_plural = _("诉前调解案件")
         ordering = ["-registered_on", "-id"]
+        indexes = [models.Index(fields=["court", "-registered_on", "-id"], name="dispute_court_registered")]
         constraints = [
             models.UniqueConstraint(fields=["court", "number"], name="dispute_unique_number_per_court",
                                     violation_error_message=_("编号重复：本院已有相同编号的纠纷。")),
@@ -307,7 +308,7 @@ class DisputeParty(TimeStampedModel):
     class Meta:
         verbose_name = _("当事人")
         verbose_name_plural = _("当事人")
-        ordering = ["dispute", "sort_order", "id"]
+        ordering = ["dispute_id", "sort_order", "id"]
 
     def __str__(self) -> str:
         return self.name
@@ -362,7 +363,7 @@ class MediationSession(TimeStampedModel):
     class Meta:
         verbose_name = _("调解记录")
         verbose_name_plural = _("调解记录")
-        ordering = ["dispute", "held_on", "id"]
+        ordering = ["dispute_id", "held_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.dispute} {self.held_on}"
@@ -381,7 +382,7 @@ class DeadlineExtension(TimeStampedModel):
     class Meta:
         verbose_name = _("调解期限延长")
         verbose_name_plural = _("调解期限延长")
-        ordering = ["dispute", "granted_on", "id"]
+        ordering = ["dispute_id", "granted_on", "id"]
 
     def __str__(self) -> str:
         return f"{self.dispute} +{self.days}"
@@ -420,7 +421,7 @@ class Material(TimeStampedModel):
     class Meta:
         verbose_name = _("材料")
         verbose_name_plural = _("材料")
-        ordering = ["dispute", "id"]
+        ordering = ["dispute_id", "id"]
 
     def __str__(self) -> str:
         return self.title
@@ -497,4 +498,4 @@ class TrafficCalculation(TimeStampedModel):
     class Meta:
         verbose_name = _("交通事故损害赔偿计算")
         verbose_name_plural = _("交通事故损害赔偿计算")
-        ordering = ["dispute", "-id"]
+        ordering = ["dispute_id", "-id"]
