@@ -242,3 +242,16 @@ def test_step_with_evidence_file_is_served_only_within_scope(world, client_for, 
     url = reverse("party:evidence_file", args=[step.pk])
     assert c.get(url).status_code == 200
     assert client_for(world["member"]).get(url).status_code == 404
+
+
+def test_home_figures_match_their_lists(world, client_for):
+    from tianping.party.home import home_panels
+
+    panel = home_panels(world["office"])[0]
+    figures = {f["label"]: f for f in panel["figures"]}
+    c = client_for(world["office"])
+    for label, expected in [("正式党员", 5), ("预备党员", 1)]:
+        listed = c.get(figures[label]["url"])
+        assert figures[label]["value"] == expected == listed.context["table"].paginator.count
+    assert figures["党支部"]["value"] == 2
+    assert home_panels(world["member"]) == []
