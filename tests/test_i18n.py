@@ -129,6 +129,79 @@ def test_catalogue_covers_every_string_in_the_code(app, tmp_path):
                          f"translate them): {missing[:20]}")
 
 
+EAGER = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def _eager_calls_at_import(tree: ast.Module) -> list[int]:
+    """Lines where a non-lazy gettext runs at import time (module or class body, not inside a function)."""
+    names = {alias.asname or alias.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+             and node.module == "django.utils.translation" for alias in node.names if alias.name in EAGER}
+    lines: list[int] = []
+
+    def visit(node):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+            return
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names:
+            lines.append(node.lineno)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(tree)
+    return lines
+
+
+def test_no_eager_gettext_at_import_time():
+    """`page_title = _("…")` in a class body with `_ = gettext` is translated once, at import, in Chinese —
+    the English page would keep the Chinese title. Class attributes and module constants need gettext_lazy."""
+    found = []
+    for path in sorted((ROOT / "tianping").rglob("*.py")):
+        if {"tests", "migrations"} & set(path.parts) or path.name == "settings.py":
+            continue
+        for line in _eager_calls_at_import(ast.parse(path.read_text(encoding="utf-8"))):
+            found.append(f"{path.relative_to(ROOT)}:{line}")
+    assert not found, "gettext (not gettext_lazy) evaluated at import time: " + ", ".join(found)
+
+
+def test_eager_gettext_detector():
+    tree = ast.parse("from django.utils.translation import gettext as _\nX = _('a')\n"
+                     "class V:\n    t = _('b')\n    def f(self):\n        return _('c')\n")
+    assert _eager_calls_at_import(tree) == [2, 4]
+
+
+def _translations_by_msgid() -> dict[str, dict[str, tuple]]:
+    found: dict[str, dict[str, tuple]] = {}
+    for app in APPS:
+        if catalogue(app).exists():
+            for e in parse_po(catalogue(app).read_text("utf-8")):
+                if e["msgid"] and not e["obsolete"] and not e["fuzzy"]:
+                    found.setdefault(e["msgid"], {})[app] = tuple(sorted(e["msgstr"].items()))
+    return found
+
+
+def test_same_msgid_same_english_across_apps():
+    """All catalogues merge into one: for a msgid in several apps, the app listed first in INSTALLED_APPS
+    wins everywhere. core comes first, so its English shadows every app's: it must agree with what the
+    other apps say (where at least two of them agree). Other disagreements are reported as warnings —
+    align the texts, or use pgettext("context", ...) when the word means different things."""
+    import warnings
+
+    found = _translations_by_msgid()
+    wrong, differing = [], []
+    for msgid, by_app in sorted(found.items()):
+        if len(set(by_app.values())) < 2:
+            continue
+        differing.append(f"{msgid!r}: " + ", ".join(f"{a}={dict(t)}" for a, t in sorted(by_app.items())))
+        if "core" in by_app:
+            others = [t for a, t in by_app.items() if a != "core"]
+            best = max(set(others), key=others.count)
+            if others.count(best) >= 2 and by_app["core"] != best:
+                wrong.append(f"{msgid!r}: core says {dict(by_app['core'])}, the other apps {dict(best)}")
+    if differing:
+        warnings.warn("msgids translated differently in different apps (only one text is shown): "
+                      + "; ".join(differing), stacklevel=1)
+    assert not wrong, "core's English shadows the apps' and disagrees with them:\n  " + "\n  ".join(wrong)
+
+
 @pytest.mark.django_db
 def test_page_in_english_shows_english_menu(court, make_user, client_for):
     c = client_for(make_user(court, "party_office", "member"))

@@ -5,6 +5,7 @@ from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from tianping.core.scope import get_visible_or_404, has_role
@@ -25,7 +26,7 @@ class PersonListView(FilteredListView):
     table_class = PersonTable
     filterset_class = PersonFilterSet
     register_kind = "people"
-    page_title = _("人员名册")
+    page_title = gettext_lazy("人员名册")  # class attribute: translated per request
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -47,7 +48,7 @@ class DepartmentListView(FilteredListView):
     table_class = DepartmentTable
     filterset_class = DepartmentFilterSet
     register_kind = "departments"
-    page_title = _("部门")
+    page_title = gettext_lazy("部门")  # class attribute: translated per request
 
     def get_queryset(self):
         return Department.objects.visible_to(self.request.user).annotate(
@@ -65,7 +66,7 @@ class CourtListView(FilteredListView):
     table_class = CourtTable
     filterset_class = CourtFilterSet
     register_kind = "courts"
-    page_title = _("法院")
+    page_title = gettext_lazy("法院")  # class attribute: translated per request
 
     def get_queryset(self):
         return Court.objects.visible_to(self.request.user).select_related("parent")
