@@ -131,3 +131,19 @@ def login(browser_context):
 
 def pytest_addoption(parser):
     parser.addoption("--screenshots", action="store_true", default=False, help="write docs/screenshots/*.png")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (live_server, transactional_db, transaction=True) end with a flush that would also
+    wipe the reference data written by data migrations (case types, points rules, meeting types …), so every
+    later transactional test would run against empty reference tables. Serialized rollback restores the
+    post-migration contents before each such test."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        marker = item.get_closest_marker("django_db")
+        transactional = "live_server" in names or "transactional_db" in names or (
+            marker is not None and marker.kwargs.get("transaction"))
+        if transactional:
+            kwargs = dict(marker.kwargs) if marker is not None else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
