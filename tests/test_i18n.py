@@ -213,6 +213,8 @@ def test_page_in_english_shows_english_menu(court, make_user, client_for):
         assert label in html, label
     for label in ("组织架构", "人员名册", "退出登录"):
         assert label not in html, label
+    roster = c.get(reverse("org:person_list")).content.decode()
+    assert '<h1 class="h4 mb-0">Staff roster</h1>' in roster and "Export" in roster
     c.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
     html = c.get(reverse("org:tree")).content.decode()
     assert "组织架构" in html and "Organisation chart" not in html
@@ -224,3 +226,14 @@ def test_english_validation_message(court, make_user, client_for):
     c.cookies["django_language"] = "en"
     r = c.post(reverse("org:person_create"), {"name": "x", "id_number": "123"})
     assert "An ID number has 18 characters (this one has 3)" in r.content.decode()
+
+
+@pytest.mark.django_db
+def test_chinese_by_default_whatever_the_browser_asks(court, make_user, client_for):
+    c = client_for(make_user(court, "party_office"))
+    html = c.get(reverse("org:tree"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "组织架构" in html
+    c.cookies["django_language"] = "en"
+    assert "Organisation chart" in c.get(reverse("org:tree")).content.decode()
+    c.cookies["django_language"] = "fr"  # not offered: back to Chinese
+    assert "组织架构" in c.get(reverse("org:tree")).content.decode()
