@@ -62,6 +62,8 @@ def record_attempt(*, username: str, success: bool, ip: str | None) -> bool:
     name = normalise_username(username)
     now = timezone.now()
     LoginAttempt.objects.create(username=name, at=now, success=success, ip=ip)
+    # the lockout only looks back one window; older attempts stay in the audit trail, not here
+    LoginAttempt.objects.filter(username=name, at__lt=now - timedelta(days=30)).delete()
     if success:
         LoginLock.objects.filter(username=name).delete()
         return False

@@ -90,7 +90,11 @@ class SessionSecurityMiddleware:
     Times are kept in the session as epoch seconds; the limits come from the security policy row."""
 
     EXEMPT_PREFIXES = ("/static/", "/i18n/", "/healthz", "/favicon.ico")
-    GATE_EXEMPT_URL_NAMES = ("core:logout", "core:password_change", "accounts:mfa_verify", "accounts:mfa_setup")
+    # While the second factor is missing only these pages open (not even the password change: a stolen
+    # password alone must not be enough to take the account over); then, until an initial or expired password
+    # is changed, the password page too.
+    MFA_EXEMPT_URL_NAMES = ("core:logout", "accounts:mfa_verify", "accounts:mfa_setup")
+    PASSWORD_EXEMPT_URL_NAMES = (*MFA_EXEMPT_URL_NAMES, "core:password_change")
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -118,22 +122,23 @@ class SessionSecurityMiddleware:
         if last_seen is None or now - last_seen > LAST_SEEN_WRITE_EVERY:
             session[SESSION_LAST_SEEN] = now
 
-        if not self._gate_exempt(request):
+        if request.path not in self._paths(self.MFA_EXEMPT_URL_NAMES):
             if mfa_required(user, policy) and not (hasattr(user, "is_verified") and user.is_verified()):
                 from django_otp import user_has_device
 
                 name = "accounts:mfa_verify" if user_has_device(user) else "accounts:mfa_setup"
                 return _redirect(request, f"{reverse(name)}?next={request.get_full_path()}")
+        if request.path not in self._paths(self.PASSWORD_EXEMPT_URL_NAMES):
             if user.must_change_password or password_expired(user, policy):
                 return _redirect(request, reverse("core:password_change"))
         return self.get_response(request)
 
-    def _gate_exempt(self, request) -> bool:
-        paths = getattr(self.__class__, "_gate_paths", None)
-        if paths is None:
-            paths = tuple(reverse(name) for name in self.GATE_EXEMPT_URL_NAMES)
-            self.__class__._gate_paths = paths
-        return request.path in paths
+    _path_cache: dict[tuple, tuple[str, ...]] = {}
+
+    def _paths(self, names: tuple[str, ...]) -> tuple[str, ...]:
+        if names not in self._path_cache:
+            self._path_cache[names] = tuple(reverse(name) for name in names)
+        return self._path_cache[names]
 
     def _end(self, request, event: str, message: str):
         from tianping.core.audit import audit_record

@@ -71,8 +71,15 @@ def test_admin_must_enrol_then_verify(admin):
 
 @override_settings(TIANPING_ADMIN_MFA=True)
 def test_admin_with_force_login_is_still_gated(admin, client_for):
-    response = client_for(admin).get("/security/accounts/")
+    client = client_for(admin)
+    response = client.get("/security/accounts/")
     assert response.status_code == 302 and "/security/mfa/" in response["Location"]
+    # not even the password can be changed with the password alone
+    response = client.post("/accounts/password/", {"old_password": TEST_PASSWORD, "new_password1": "Xy7!pqrsTuv",
+                                                   "new_password2": "Xy7!pqrsTuv"})
+    assert response.status_code == 302 and "/security/mfa/" in response["Location"]
+    admin.refresh_from_db()
+    assert admin.check_password(TEST_PASSWORD)
 
 
 @override_settings(TIANPING_ADMIN_MFA=True)
