@@ -65,7 +65,8 @@ def _mask(changes: dict[str, Any] | None) -> dict[str, Any]:
         elif isinstance(value, models.Model):
             out[key] = mask_text(str(value))
         elif isinstance(value, (list, tuple)):
-            out[key] = [mask_text(str(v)) if isinstance(v, (models.Model, str)) else v for v in value]
+            out[key] = [_mask(v) if isinstance(v, dict) else mask_text(str(v)) if isinstance(v, (models.Model, str))
+                        else v for v in value]
         elif isinstance(value, str):
             out[key] = mask_text(value)
         else:
