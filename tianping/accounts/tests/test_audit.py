@@ -239,5 +239,5 @@ def test_flush_is_refused_in_production(court, make_user, settings):
 def test_nested_changes_are_masked(court, make_user):
     """Imports record per-row changes as a list of dicts; numbers inside are masked too."""
     entry = audit_record(actor=make_user(court, "party_office"), event="import.committed",
-                         after={"rows": [{"key": "370403198503070016", "phone": "13812345678"}]})
-    assert entry.changes["after"]["rows"] == [{"key": "3704**********0016", "phone": "138****5678"}]
+                         after={"rows": [{"natural_key": "370403198503070016", "phone": "13812345678"}]})
+    assert entry.changes["after"]["rows"] == [{"natural_key": "3704**********0016", "phone": "138****5678"}]
