@@ -6,6 +6,7 @@ _PARTY = ("leader", "party_office", "branch_secretary")
 
 MENU = [
     MenuGroup(_("党组织与党员"), order=20, items=(
+        MenuItem(_("我的党员档案"), "party:my_record", "person-vcard", ("member",)),
         MenuItem(_("党组织"), "party:organisation_list", "flag", ("leader", "party_office", "branch_secretary",
                                                                  "member")),
         MenuItem(_("党员名册"), "party:member_list", "person-badge", _PARTY + ("member",)),

@@ -16,6 +16,7 @@ urlpatterns = [
     path("pictures/<int:pk>/delete/", views.picture_delete, name="picture_delete"),
     path("members/", views.MemberListView.as_view(), name="member_list"),
     path("members/new/", views.member_create, name="member_create"),
+    path("members/me/", views.my_record, name="my_record"),
     path("members/<int:pk>/", views.member_detail, name="member_detail"),
     path("members/<int:pk>/step/", views.member_step, name="member_step"),
     path("steps/<int:pk>/evidence/", views.evidence_file, name="evidence_file"),

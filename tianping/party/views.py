@@ -347,6 +347,16 @@ def member_create(request):
 TIMELINE_SHORT = 40
 
 
+def my_record(request):
+    """The signed-in person's own party record (a member's entry point)."""
+    member = PartyMember.objects.filter(person_id=getattr(request.user, "person_id", None) or 0).first()
+    if member is None:
+        messages.info(request, _("您还没有党员档案；如需建立，请联系所在支部或政治部。"))
+        return redirect("core:home")
+    return redirect("party:member_detail", pk=member.pk)
+
+
+
 def member_detail(request, pk: int):
     from tianping.party.timeline import collect_timeline
 

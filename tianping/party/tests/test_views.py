@@ -127,6 +127,7 @@ def test_secretary_sees_and_edits_only_own_branch(world, client_for):
 
 def test_member_sees_only_own_record(world, client_for):
     c = client_for(world["member"])
+    assert c.get(reverse("party:my_record")).url == reverse("party:member_detail", args=[world["b_member"].pk])
     assert c.get(reverse("party:member_detail", args=[world["b_member"].pk])).status_code == 200
     assert c.get(reverse("party:member_detail", args=[world["sec"].pk])).status_code == 404
     assert c.get(reverse("party:dues_sheet")).status_code == 404
