@@ -202,17 +202,17 @@ def test_auditor_viewer_filters_and_exports(court, make_user, client_for):
     auditor = make_user(court, "auditor")
     alice = make_user(court, "leader", username="alice")
     bob = make_user(court, "leader", username="bob")
-    audit_record(actor=alice, event="person.updated", message="A1", court_id=court.pk)
-    audit_record(actor=bob, event="person.created", message="B1", court_id=court.pk)
-    audit_record(actor=alice, event="login", message="A2", court_id=court.pk)
+    audit_record(actor=alice, event="person.updated", message="甲的第一条", court_id=court.pk)
+    audit_record(actor=bob, event="person.created", message="乙的第一条", court_id=court.pk)
+    audit_record(actor=alice, event="login", message="甲的第二条", court_id=court.pk)
     client = client_for(auditor)
     page = client.get("/security/audit/?actor=alice&event=person").content.decode()
-    assert "A1" in page and "B1" not in page and "A2" not in page
+    assert "甲的第一条" in page and "乙的第一条" not in page and "甲的第二条" not in page
     response = client.get("/security/audit/?actor=alice&export=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
-    assert sorted(r[12] for r in rows) == ["A1", "A2"]
+    assert sorted(r[12] for r in rows) == ["甲的第一条", "甲的第二条"]
     assert AuditEvent.objects.filter(event="export", actor_id=auditor.pk).exists()
-    entry = AuditEvent.objects.get(message="A1")
+    entry = AuditEvent.objects.get(message="甲的第一条")
     detail = client.get(f"/security/audit/{entry.pk}/").content.decode()
     assert entry.entry_hash in detail
     bad = client.get("/security/audit/?start=2026-03-02T10:00&end=2026-03-01T10:00").content.decode()
