@@ -195,6 +195,34 @@ def time_page(clients: dict, label: str, url: str, who: str, n: int) -> dict:
             "p95": percentile(times, 0.95), "queries": len(queries), "kb": len(response.content) / 1024}
 
 
+def time_home_parts(username: str, n: int) -> list[tuple[str, float]]:
+    """Median time of each app's home_panels(user) and todo_items(user) — which app makes the home slow."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from tianping.org.models import User
+
+    user = User.objects.get(username=username)
+    parts = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("tianping."):
+            continue
+        for module_name, func in (("home", "home_panels"), ("todo", "todo_items")):
+            try:
+                module = import_module(f"{config.name}.{module_name}")
+            except ModuleNotFoundError:
+                continue
+            times = []
+            for _ in range(n):
+                fresh = User.objects.get(pk=user.pk)  # no cached roles between runs
+                t0 = time.perf_counter()
+                getattr(module, func)(fresh)
+                times.append((time.perf_counter() - t0) * 1000)
+            parts.append((f"{config.label}.{func}", statistics.median(times)))
+    return parts
+
+
 def write_markdown(section: str) -> Path:
     target = ROOT / "docs" / "benchmarks.md"
     text = target.read_text(encoding="utf-8") if target.exists() else "# Benchmarks\n\nFigures from `make bench`.\n"
@@ -280,6 +308,10 @@ def main() -> None:
             print(f"  {label:<32} median {r['median']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
                   f"{r['queries']:3d} queries  {r['kb']:7.1f} KB")
 
+    home_parts = time_home_parts("party_office", max(5, args.requests // 3))
+    for name, ms in home_parts:
+        print(f"  home part {name:<28} median {ms:7.1f} ms")
+
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     lines = [
         SECTION, "",
@@ -306,6 +338,8 @@ def main() -> None:
     if failures:
         lines += ["", "Bench modules that failed to build (their pages are missing): "
                   + "; ".join(failures)]
+    lines += ["", "The home page gathers every app's figures and to-do items; their share (median ms, party_office): "
+              + "; ".join(f"{name} {ms:.0f}" for name, ms in home_parts) + "."]
     lines += ["", "Build steps: " + "; ".join(f"{name} {sec:.1f} s" for name, sec in timings)
               + f". Peak memory of the run {peak_mb:.0f} MB.", ""]
     section = "\n".join(lines)
