@@ -37,6 +37,9 @@ class LoginForm(auth_forms.AuthenticationForm):
         ip = client_ip(self.request) if self.request else None
         until = security.locked_until(username)
         if until:
+            from tianping.core.audit import audit_record
+
+            audit_record(event="login.failed", actor_name=username, message=f"登录失败：{username}（锁定期间）")
             raise self._locked_error(until)
         try:
             cleaned = super().clean()

@@ -60,6 +60,9 @@ def user_create(*, actor, username: str, court, person=None, roles: list[str]) -
 @transaction.atomic
 def user_update(*, actor, user: User, court, person, roles: list[str]) -> User:
     locked = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and actor.pk == locked.pk and set(roles) != set(locked.role_grants.values_list("role", flat=True)):
+        # an administrator must not widen (or drop) their own rights; another system administrator does that
+        raise ValidationError(_("不能修改自己账号的角色，请由另一名系统管理员操作。"))
     before = {"court": locked.court, "person": locked.person}
     locked.court, locked.person = court, person
     locked.full_clean()

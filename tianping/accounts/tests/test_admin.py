@@ -167,3 +167,10 @@ def test_create_admin_command(court):
         call_command("create_admin", "sec1", "--role", "auditor")
     with pytest.raises(CommandError, match="鲁9999"):
         call_command("create_admin", "sec2", "--role", "auditor", "--court", "鲁9999")
+
+
+def test_sysadmin_cannot_change_their_own_roles(court, sysadmin, client_for):
+    response = client_for(sysadmin).post(f"/security/accounts/{sysadmin.pk}/", {
+        "username": sysadmin.username, "court": court.pk, "roles": []})
+    assert "不能修改自己账号的角色" in response.content.decode()
+    assert {g.role for g in sysadmin.role_grants.all()} == {"sysadmin"}

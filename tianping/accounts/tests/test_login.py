@@ -93,6 +93,8 @@ def test_unknown_user_gets_the_same_answers(judge):
             assert a == b
         assert "已被锁定" in a
         assert AuditEvent.objects.filter(event="login.failed", actor_name="nobody-here").count() == 5
+        _login(unknown, "nobody-here", "wrong-password")  # refused while locked, and recorded
+        assert AuditEvent.objects.filter(event="login.failed", actor_name="nobody-here").count() == 6
 
 
 def test_success_resets_the_failure_count(judge):
