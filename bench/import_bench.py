@@ -65,7 +65,7 @@ def child(mode: str, path: str) -> None:
 
             profiler = cProfile.Profile()
             result = profiler.runcall(run_import, "people", path, court=court)
-            pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(30)
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(40)
         else:
             result = run_import("people", path, court=court)
         ok, problems = result.committed, [str(p) for p in result.problems[:5]]
@@ -170,6 +170,8 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true", help="print only, do not update docs/benchmarks.md")
     parser.add_argument("--file", help="benchmark this existing .xlsx instead of generating one")
     parser.add_argument("--keep-file", help="copy the generated (office-saved) file here")
+    parser.add_argument("--save-ours", help="also store tianping's figures in this JSON file")
+    parser.add_argument("--load-ours", help="reuse tianping's figures from this JSON file")
     parser.add_argument("--save-theirs", help="also store django-import-export's figures in this JSON file")
     parser.add_argument("--load-theirs", help="reuse django-import-export's figures from this JSON file")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
@@ -193,13 +195,15 @@ def main() -> None:
             import shutil
 
             shutil.copy(path, args.keep_file)
-        ours = []
-        for i in range(args.runs):
+        ours = json.loads(Path(args.load_ours).read_text()) if args.load_ours else []
+        for i in range(0 if args.load_ours else args.runs):
             r = run_child("ours", path, args.timeout)
             if not r.get("timeout") and (not r["ok"] or r["people"] != args.rows):
                 raise SystemExit(f"tianping import did not import every row: {r}")
             print(f"tianping run {i + 1}: {r['seconds']:.1f} s, peak RSS {r['rss_mb']:.0f} MB")
             ours.append(r)
+            if args.save_ours:
+                Path(args.save_ours).write_text(json.dumps(ours))
         theirs = json.loads(Path(args.load_theirs).read_text()) if args.load_theirs else []
         for i in range(0 if args.load_theirs else args.theirs_runs):
             r = run_child("theirs", path, args.timeout)

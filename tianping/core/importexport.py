@@ -735,6 +735,17 @@ def _unique_sets(reg: Register) -> list[tuple[str, ...]]:
     return [s for s in dict.fromkeys(sets) if s and s != key and set(s) <= set_fields]
 
 
+def _keeps(f, value: Any) -> bool:
+    """An empty optional cell for a field that cannot hold "empty" (None on a NOT NULL field, "" on a field
+    that may not be blank, e.g. 职务 with its default 其他) leaves the field alone: the default on a new
+    record, the current value on an existing one. Required columns never get here empty."""
+    if value is None:
+        return not f.null
+    if isinstance(value, str) and value == "":
+        return not f.blank
+    return False
+
+
 def _comparable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
@@ -902,7 +913,7 @@ class _Engine:
             obj = existing.get(key)
             old: dict[str, Any] = {}
             if obj is None:
-                kwargs = {k: v for k, v in values.items() if k in self.fields and v is not None}
+                kwargs = {k: v for k, v in values.items() if k in self.fields and not _keeps(self.fields[k], v)}
                 obj = reg.model(**kwargs)
                 if reg.court_scoped:
                     obj.court = ctx.court
@@ -913,8 +924,8 @@ class _Engine:
                     f = self.fields.get(fname)
                     if f is None:
                         continue
-                    if value is None and not f.null:
-                        continue  # an empty optional cell keeps the field's value (a default or "" field)
+                    if _keeps(f, value):
+                        continue
                     current = getattr(obj, f.attname)
                     new = _comparable(value)
                     if current != new:

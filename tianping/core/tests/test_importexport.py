@@ -376,3 +376,28 @@ def test_dry_run_writes_nothing(court, departments, tmp_path):
     result = run_import("people", path, court=court, dry_run=True)
     assert result.ok and not result.committed and result.created == 20
     assert table_counts() == before
+
+
+def test_empty_optional_cells_take_the_default_and_keep_existing_values(court, departments, tmp_path):
+    row = person_row(0)
+    row[7] = ""  # 职务 left empty: the default 其他
+    row[10] = ""  # 学历 left empty
+    row[8] = None  # 是否员额法官 empty: default 否
+    path = _one_row_file(tmp_path / "e.xlsx", row)
+    assert run_import("people", path, court=court).created == 1
+    p = Person.objects.get(court=court)
+    assert (p.post, p.education, p.is_quota_judge) == ("other", "", False)
+    p.post, p.is_quota_judge = "judge", True
+    p.save()
+    again = run_import("people", path, court=court)
+    assert again.unchanged == 1
+    p.refresh_from_db()
+    assert (p.post, p.is_quota_judge) == ("judge", True)
+
+
+def _one_row_file(path, row):
+    wb = Workbook()
+    wb.active.append(PEOPLE_HEADERS)
+    wb.active.append(row)
+    wb.save(path)
+    return path
