@@ -29,6 +29,12 @@ A Column's value travels: cell → `parse(cell)` (context-free; inferred from th
 field. A parser or resolver raises `ValueError("what is wrong and what to write")` (or `RowError`); the
 machinery turns it into "第 N 行：列名：message" with N the Excel row number.
 
+Empty cells: in a `required=True` column a row error; otherwise a field that cannot be empty (NOT NULL, or
+not blank such as 职务 with its default) is left alone — its default on a new record, its current value on
+an existing one — and a field that may be blank is cleared. A `choices=[...]` list is enforced (drop-down
+in the template; anything else is a row error naming the allowed values). Headers are matched by text, in
+any order; unknown columns (and the 错误原因 column of an error report) are ignored.
+
 How a row is saved
 ------------------
 Generic upsert (most registers): the row's natural key (`Register.natural_key`, looked up *within the
