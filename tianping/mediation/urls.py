@@ -16,6 +16,7 @@ urlpatterns = [
     path("statistics/", views.statistics_list, name="statistics"),
     path("<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("<int:pk>/materials/", views.material_add, name="material_add"),
+    path("<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"),
     path("<int:pk>/calculator/", views.calculator_view, name="calculator"),
     path("<int:pk>/calculations/<int:calc_id>/", views.calculation_detail, name="calculation_detail"),
     path("<int:pk>/documents/<str:kind>.<str:fmt>", views.dispute_document, name="document"),

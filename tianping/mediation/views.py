@@ -237,6 +237,18 @@ def material_add(request, pk: int):
     return redirect("mediation:dispute_detail", pk=d.pk)
 
 
+def material_download(request, pk: int, material_id: int):
+    """A material's file, for those who may see the dispute (404 otherwise); the download is audited."""
+    from django.http import FileResponse
+
+    d = _dispute(request, pk)
+    m = d.materials.filter(pk=material_id).first()
+    if m is None or not m.file:
+        raise Http404
+    audit_record(actor=request.user, event="dispute.material_downloaded", target=d, message=m.title)
+    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.file.name.rsplit("/", 1)[-1])
+
+
 def dispute_document(request, pk: int, kind: str, fmt: str):
     d = _dispute(request, pk)
     if kind not in documents.KINDS or fmt not in {"pdf", "docx"}:
@@ -409,8 +421,17 @@ def studio_form(request, pk: int | None = None):
 def statistics_list(request):
     if not sees_centre(request.user):
         raise PermissionDenied
+    if request.GET.get("export") == "xlsx":
+        from tianping.core.registers import export_xlsx, get_register
+
+        data = export_xlsx(get_register("traffic_statistics"), ProvinceStatistic.objects.all())
+        audit_record(actor=request.user, event="export", message="traffic_statistics")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''traffic_statistics.xlsx"
+        return response
     return render(request, "mediation/statistics.html", {
         "stats": ProvinceStatistic.objects.all(), "page_title": _("省份年度统计数据"),
+        "can_import": can_intake(request.user),
         "limits": InsuranceLimit.objects.all(),
         "breadcrumbs": _crumbs((_("统计数据与交强险限额"), None))})
 

@@ -287,3 +287,41 @@ def test_timeline_lists_agreements_of_studio_judge(studio_judge_user, spread, ma
     assert [e["label"].split("：")[1].split(" ")[0] for e in entries] == [spread["studio_agreed"].number]
     outsider = make_user(court, "member")
     assert timeline_entries(studio_judge_user.person, outsider) == []
+
+
+def test_material_download_in_scope_only(client_for, centre, mediator_user, other_mediator, make_dispute):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tianping.core.models import AuditEvent
+
+    d = make_dispute()
+    services.dispute_triage(dispute=d, actor=centre, route="mediation", reason="x", triaged_on=date(2024, 3, 1),
+                            room="peoples", mediator=other_mediator)
+    r = client_for(centre).post(reverse("mediation:material_add", args=[d.pk]),
+                                {"title": "借条", "submitted_by": "甲", "file": SimpleUploadedFile("jietiao.txt", b"IOU")})
+    assert r.status_code == 302
+    m = d.materials.get()
+    url = reverse("mediation:material_download", args=[d.pk, m.pk])
+    r = client_for(centre).get(url)
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"IOU"
+    assert AuditEvent.objects.filter(event="dispute.material_downloaded").exists()
+    assert client_for(mediator_user).get(url).status_code == 404
+
+
+def test_statistics_import_round_trip(client_for, centre, tmp_path):
+    from tianping.core.importexport import run_import
+    from tianping.mediation.models import ProvinceStatistic
+
+    ProvinceStatistic.objects.create(province="山东", year=2023, urban_disposable_income=51571,
+                                     rural_disposable_income=23776, urban_consumption=31727, rural_consumption=17076,
+                                     average_wage=108125, is_demo=True)
+    r = client_for(centre).get(reverse("mediation:statistics") + "?export=xlsx")
+    path = tmp_path / "stats.xlsx"
+    path.write_bytes(r.content)
+    wb = load_workbook(path)
+    assert [c.value for c in wb.active[1]][:2] == ["省份", "统计年度"]
+    wb.active.cell(row=2, column=2).value = 2024  # the same row as next year's: imported as a new row
+    wb.save(path)
+    result = run_import("traffic_statistics", path, user=centre)
+    assert result.ok, result.as_dict()
+    assert set(ProvinceStatistic.objects.values_list("year", flat=True)) == {2023, 2024}
