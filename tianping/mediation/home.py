@@ -17,6 +17,7 @@ def home_panels(user) -> list[dict]:
     base = {"registered_from": start.isoformat(), "registered_to": end.isoformat()}
     out = [{"label": str(STAGES[s]), "value": f[s], "url": list_url(base, s) if linked else None}
            for s in ("received", "diverted", "succeeded", "confirmed", "filed")]
+    # the rate's denominator: the concluded mediations (the numerator is the 调解成功 figure above)
     out.append({"label": _("调解成功率"), "value": f"{f['success_rate']}%" if f["success_rate"] is not None else "—",
-                "url": None})
+                "url": list_url(base, "concluded") if linked else None})
     return [{"title": _("诉调对接（近十二个月）"), "figures": out}]
