@@ -325,3 +325,19 @@ def test_statistics_import_round_trip(client_for, centre, tmp_path):
     result = run_import("traffic_statistics", path, user=centre)
     assert result.ok, result.as_dict()
     assert set(ProvinceStatistic.objects.values_list("year", flat=True)) == {2023, 2024}
+
+
+def test_home_panel_links_reproduce_figures(client_for, centre, make_dispute, mediating, time_machine):
+    from tianping.mediation.home import home_panels
+
+    time_machine.move_to("2024-06-01 10:00 +08:00")
+    make_dispute(registered_on=date(2024, 3, 1))
+    d = mediating()
+    services.mediation_fail(dispute=d, actor=centre, ended_on=date(2024, 3, 10), reason="x")
+    [panel] = home_panels(centre)
+    c = client_for(centre)
+    for f in panel["figures"]:
+        if f["url"] and str(f["value"]).isdigit():
+            assert _list_count(c, f["url"]) == f["value"], f["label"]
+    values = {f["label"]: f["value"] for f in panel["figures"]}
+    assert values["收案"] == 2 and values["调解成功率"] == "0.0%"
