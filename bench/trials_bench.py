@@ -135,11 +135,10 @@ def one_court(results: list, log, reuse: bool = False) -> object:
 
     def page_figures():
         sel.refresh_membership(court)
-        dep = sel.grouped_counts([court.pk], period, "department")
-        for by in ("court", "branch", "department"):
-            sel.metrics(court, period, by, refresh=False, counts=dep)
-        sel.metrics(court, period, "party", refresh=False)
-        rows = sel.metrics(court, period, "judge", refresh=False)
+        cube = sel.cube_counts([court.pk], period)
+        for by in ("court", "branch", "department", "party"):
+            sel.metrics(court, period, by, refresh=False, counts=cube)
+        rows = sel.metrics(court, period, "judge", refresh=False, counts=cube)
         sel.monthly_trend(court, period)
         sel.leadership_participation(court, period)
         sel.leadership_total(court, period)

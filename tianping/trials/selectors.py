@@ -355,6 +355,39 @@ def _add(into: dict[str, Any], row: dict[str, Any]) -> None:
 
 GROUP_FIELDS = {"court": "court_id", "department": "department_id", "judge": "judge_id", "party": "judge_party",
                 "leadership": "judge__is_leadership", "branch": "department_id"}
+CUBE = ("department_id", "judge_id", "judge_party")
+
+
+def cube_counts(court_ids: list[int], period: Period, *, extra_q: Q | None = None) -> dict[tuple, dict[str, Any]]:
+    """One grouped query by (department, judge, party status): every scope of a court — court, department,
+    branch, judge, party, leadership — is a sum over these groups (see `rollup`)."""
+    qs = with_party(base_cases(court_ids, period), period)
+    if extra_q is not None:
+        qs = qs.filter(extra_q)
+    rows = qs.order_by().values(*CUBE).annotate(**_aggregates(period, False))
+    with fast_plan(jit=len(court_ids) > 20):
+        rows = list(rows)
+    out: dict[tuple, dict[str, Any]] = {}
+    for row in rows:
+        key = tuple(row.pop(f) for f in CUBE)
+        _add(out.setdefault(key, {}), {k[2:]: v for k, v in row.items()})
+    return out
+
+
+def rollup(cube: dict[tuple, dict[str, Any]], by: str) -> dict[Any, dict[str, Any]]:
+    """Sum the (department, judge, party) groups into the groups of dimension `by`."""
+    leaders: set[int] = set()
+    if by == "leadership":
+        from tianping.org.models import Person
+
+        leaders = set(Person.objects.filter(pk__in={k[1] for k in cube if k[1]}, is_leadership=True)
+                      .values_list("pk", flat=True))
+    out: dict[Any, dict[str, Any]] = {}
+    for (dep, judge, party), c in cube.items():
+        key = {"court": None, "department": dep, "branch": dep, "judge": judge, "party": bool(party),
+               "leadership": judge in leaders}[by]
+        _add(out.setdefault(key, {}), c)
+    return out
 
 
 def grouped_counts(court_ids: list[int], period: Period, by: str, *, extra_q: Q | None = None,
@@ -382,7 +415,8 @@ def court_settings(court) -> TrialSettings:
 
 def metrics(court, period: Period, by: str = "court", *, refresh: bool = True, extra_q: Q | None = None,
             counts_petitions: bool | None = None, counts: dict | None = None) -> list[dict[str, Any]]:
-    """Figures of one court for the period, one dict per scope of dimension `by`.
+    """Figures of one court for the period, one dict per scope of dimension `by`. `counts`: a
+    `cube_counts` result to reuse (a page showing several dimensions runs the grouped query once).
 
     Each dict: {"scope": label, "key": {filter params}, **figures}. Ordered: court; departments in the
     court's order; branches by name; judges by closed count; party members first; leadership first."""
@@ -395,9 +429,8 @@ def metrics(court, period: Period, by: str = "court", *, refresh: bool = True, e
     if counts_petitions is None:
         counts_petitions = court_settings(court).acceptance_counts_petitions
     if counts is None:
-        # court, department and branch rows all come from the by-department counts (they add up)
-        group = "department" if by in ("court", "branch") else by
-        counts = grouped_counts([court.pk], period, group, extra_q=extra_q, counts_petitions=counts_petitions)
+        counts = cube_counts([court.pk], period, extra_q=extra_q)
+    counts = rollup(counts, by)
     rows: list[dict[str, Any]] = []
 
     def emit(label, params, c):

@@ -264,12 +264,12 @@ def overview(request):
         return render(request, "trials/overview.html", ctx)
 
     links = can_list_court_cases(user)
-    dep_counts = sel.grouped_counts([court.pk], period, "department", counts_petitions=cp)
-    court_rows = sel.metrics(court, period, "court", refresh=False, counts_petitions=cp, counts=dep_counts)
-    branch_rows = sel.metrics(court, period, "branch", refresh=False, counts_petitions=cp, counts=dep_counts)
-    dep_rows = sel.metrics(court, period, "department", refresh=False, counts_petitions=cp, counts=dep_counts)
-    party_rows = sel.metrics(court, period, "party", refresh=False, counts_petitions=cp)
-    judge_rows = [r for r in sel.metrics(court, period, "judge", refresh=False, counts_petitions=cp)
+    cube = sel.cube_counts([court.pk], period)  # the one grouped query behind every table of the page
+    court_rows = sel.metrics(court, period, "court", refresh=False, counts_petitions=cp, counts=cube)
+    branch_rows = sel.metrics(court, period, "branch", refresh=False, counts_petitions=cp, counts=cube)
+    dep_rows = sel.metrics(court, period, "department", refresh=False, counts_petitions=cp, counts=cube)
+    party_rows = sel.metrics(court, period, "party", refresh=False, counts_petitions=cp, counts=cube)
+    judge_rows = [r for r in sel.metrics(court, period, "judge", refresh=False, counts_petitions=cp, counts=cube)
                   if r["closed"] or r["pending"]]
     row = court_rows[0]
     ctx["headline"] = _headline(row, period, links, cp)
