@@ -64,7 +64,7 @@ bench: $(VENV)/.installed
 	$(COMPILE_MESSAGES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
-# the demo court in a test database, photographed in Chromium for every demo role -> docs/screenshots/
+# the demo court in a test database, photographed in Chromium for every demo role -> docs/screenshots/tour/
 screenshots: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
 	$(COMPILE_MESSAGES)

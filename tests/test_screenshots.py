@@ -1,8 +1,8 @@
-"""`make screenshots`: PNGs of the main pages for several roles, written to docs/screenshots/.
+"""`make screenshots`: PNGs of the main pages for several roles, written to docs/screenshots/tour/.
 
 Skipped unless pytest runs with --screenshots. The pages are discovered from each role's left menu, so
 pages that later apps add are photographed without changing this file. Also writes
-docs/screenshots/README.md, the gallery the main README links to."""
+docs/screenshots/tour/README.md, the gallery the main README links to."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-OUT = ROOT / "docs" / "screenshots"
+OUT = ROOT / "docs" / "screenshots" / "tour"  # apps keep their own hand-made shots one level up
 # role accounts of the demo court, in the order their pages are photographed (a page seen by several
 # roles is taken with the first of them)
 ROLES = [
@@ -55,14 +55,19 @@ def _login(context, username):
 
 
 def _shot(page, name: str) -> str:
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(250)  # charts finish their first animation frame
+    page.wait_for_load_state("load")
+    try:  # a page that polls (htmx every …) never goes network-idle: wait a little, then take it anyway
+        page.wait_for_load_state("networkidle", timeout=5000)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError
+        pass
+    page.wait_for_timeout(400)  # charts finish their first animation frame
     page.screenshot(path=str(OUT / name), full_page=False)
     return name
 
 
 def test_screenshots(browser_context, demo):
     OUT.mkdir(parents=True, exist_ok=True)
+    browser_context.set_default_timeout(60000)  # the whole demo court on a shared machine
     gallery: list[tuple[str, str, str]] = []  # (file, title, who)
 
     page = browser_context.new_page()
