@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from tianping.core.scope import get_visible_or_404, has_role, user_roles
@@ -83,7 +83,7 @@ class OrganisationListView(FilteredListView):
     table_class = OrganisationTable
     filterset_class = OrganisationFilterSet
     register_kind = "branches"
-    page_title = _("党组织")
+    page_title = gettext_lazy("党组织")
     template_name = "party/organisation_list.html"
 
     def get_queryset(self):
@@ -295,7 +295,7 @@ class MemberListView(FilteredListView):
     table_class = MemberTable
     filterset_class = MemberFilterSet
     register_kind = "members"
-    page_title = _("党员名册")
+    page_title = gettext_lazy("党员名册")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -504,7 +504,7 @@ def transfer_in(request):
 class TransferListView(FilteredListView):
     table_class = TransferTable
     filterset_class = TransferFilterSet
-    page_title = _("组织关系转接")
+    page_title = gettext_lazy("组织关系转接")
 
     def get_queryset(self):
         visible = PartyMember.objects.visible_to(self.request.user).values("pk")
@@ -713,7 +713,7 @@ def dues_rules(request):
 class PointsLedgerView(FilteredListView):
     table_class = PointsEntryTable
     filterset_class = PointsEntryFilterSet
-    page_title = _("积分台账")
+    page_title = gettext_lazy("积分台账")
     template_name = "party/points_ledger.html"
 
     def get_filterset_kwargs(self, filterset_class):

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tianping.core.middleware import public
@@ -42,7 +43,7 @@ from tianping.partylife.scope import (
 )
 from tianping.partylife.tables import MeetingTable
 
-CRUMB = _("组织生活")
+CRUMB = gettext_lazy("组织生活")
 
 
 def _crumbs(*items):
@@ -86,7 +87,7 @@ class MeetingListView(FilteredListView):
     table_class = MeetingTable
     filterset_class = MeetingFilterSet
     register_kind = "meetings"
-    page_title = _("会议活动")
+    page_title = gettext_lazy("会议活动")
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
