@@ -34,6 +34,7 @@ STATUS_REJECTED = "rejected"  # the commit found problems (data changed since th
 STATUS_FAILED = "failed"  # an unexpected error; nothing written (one transaction)
 
 ALLOWED_SUFFIXES = (".xlsx", ".csv")
+STALL_SECONDS = 15 * 60
 
 
 def imports_root() -> Path:
@@ -93,8 +94,20 @@ class ImportJob:
         return min(99, int(100 * p.get("done", 0) / total))
 
     @property
+    def stalled(self) -> bool:
+        """Running but silent for STALL_SECONDS: the worker died (its transaction rolled back, nothing was
+        written). Progress is saved at least after every batch of rows, a few seconds apart."""
+        if self.status != STATUS_RUNNING:
+            return False
+        try:
+            quiet = time.time() - (self.folder / "state.json").stat().st_mtime
+        except OSError:
+            return False
+        return quiet > STALL_SECONDS
+
+    @property
     def finished(self) -> bool:
-        return self.status not in (STATUS_QUEUED, STATUS_RUNNING)
+        return self.status not in (STATUS_QUEUED, STATUS_RUNNING) or self.stalled
 
     def save(self) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)

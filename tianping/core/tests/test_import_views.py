@@ -302,3 +302,19 @@ def test_import_purge_removes_old_uploads(court, office, departments, capsys):
     call_command("import_purge")
     assert "删除 1 个" in capsys.readouterr().out
     assert not (imports_root() / old_id).exists() and (imports_root() / new_id).exists()
+
+
+def test_a_worker_that_died_is_reported_and_polling_stops(court, office, departments):
+    import os
+    import time
+
+    response = office.post(reverse("core:import_start", args=["people"]), {"file": xlsx_upload([person_row(0)])})
+    job_id = response["Location"].rstrip("/").split("/")[-1]
+    job = job_load(job_id)
+    job.update(status="running")
+    assert "every 1s" in office.get(reverse("core:import_progress", args=["people", job_id])).content.decode()
+    old = time.time() - 16 * 60
+    os.utime(job.folder / "state.json", (old, old))
+    assert job_load(job_id).stalled
+    assert office.get(reverse("core:import_progress", args=["people", job_id]))["HX-Refresh"] == "true"
+    assert 'data-testid="import-failed"' in office.get(response["Location"]).content.decode()
