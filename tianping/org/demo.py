@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import models
 from django.utils import timezone
 
 from tianping.core.validators import id_check_char
@@ -141,8 +142,9 @@ def seed(ctx) -> None:
         "party_office": Person.objects.filter(court=court, department=deps["政治部"]).order_by("id").first(),
         "shagou_chief": Person.objects.filter(court=court, department=deps["沙沟人民法庭"],
                                               post=Post.CHIEF_JUDGE).first(),
+        # a judge already in post in the demo's trial years (2014–2016), so their own figures are not empty
         "judge": Person.objects.filter(court=court, department=deps["民事审判第一庭"], post=Post.JUDGE)
-        .order_by("id").first(),
+        .order_by(models.Case(models.When(hired_on__lte=date(2013, 1, 1), then=0), default=1), "id").first(),
         "trial_office": Person.objects.filter(court=court, department=deps["审判管理办公室"]).order_by("id").first(),
         "mediator": Person.objects.filter(court=court, department=deps["立案庭"], post=Post.CLERK)
         .order_by("id").first(),

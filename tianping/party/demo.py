@@ -221,17 +221,23 @@ def seed(ctx) -> None:
             secretary = next((m for m in full if m.person.post in (Post.CHIEF_JUDGE, Post.VICE_PRESIDENT)), full[0])
         term_start = date(2025, 1, 10) if name != "临山法庭党支部" else add_months(today, -35)
         term_end = add_months(term_start, 36)
-        CommitteePost.objects.create(court=court, organisation=b, person=secretary.person,
-                                     role=CommitteeRole.SECRETARY, term_start=term_start, term_end=term_end)
         others = [m for m in full if m.pk != secretary.pk]
         if len(full) >= 7:
-            for role, m in zip([CommitteeRole.ORGANISATION, CommitteeRole.PUBLICITY, CommitteeRole.DISCIPLINE],
-                               others, strict=False):
-                CommitteePost.objects.create(court=court, organisation=b, person=m.person, role=role,
-                                             term_start=term_start, term_end=term_end)
-        elif others:
-            CommitteePost.objects.create(court=court, organisation=b, person=others[0].person,
-                                         role=CommitteeRole.DEPUTY, term_start=term_start, term_end=term_end)
+            posts = [(CommitteeRole.SECRETARY, secretary), *zip(
+                [CommitteeRole.ORGANISATION, CommitteeRole.PUBLICITY, CommitteeRole.DISCIPLINE], others, strict=False)]
+        else:
+            posts = [(CommitteeRole.SECRETARY, secretary)] + ([(CommitteeRole.DEPUTY, others[0])] if others else [])
+        # Earlier three-year terms back to 2013, so the seed's years (2015–2016) have committees too; a holder
+        # sits on an earlier committee only if already a full member when that term began (re-elected).
+        starts = [add_months(term_start, -36 * k) for k in range(4, 0, -1)]
+        for start, end in zip(starts, [*starts[1:], term_start], strict=True):
+            for role, m in posts:
+                if m.converted_on and m.converted_on <= start:
+                    CommitteePost.objects.create(court=court, organisation=b, person=m.person, role=role,
+                                                 term_start=start, term_end=end, ended_on=end)
+        for role, m in posts:
+            CommitteePost.objects.create(court=court, organisation=b, person=m.person, role=role,
+                                         term_start=term_start, term_end=term_end)
     president = picks.get("president")
     if president is not None:
         CommitteePost.objects.create(court=court, organisation=group, person=president, role=CommitteeRole.SECRETARY,
