@@ -8,7 +8,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
-TEST_PASSWORD = "Test@Pass2016x"
+TEST_PASSWORD = "Test@Pass2016x"  # noqa: S105 - synthetic test accounts only
 
 
 @pytest.fixture(autouse=True)
