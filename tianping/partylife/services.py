@@ -77,11 +77,13 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any], expected_ve
 
 
 @transaction.atomic
-def meeting_refresh_expected(*, meeting: Meeting) -> dict[str, int]:
+def meeting_refresh_expected(*, meeting: Meeting, actor=None) -> dict[str, int]:
     """Make the expected attendees match the roster on the meeting's date.
 
     New roster members are added (未登记); people no longer on the roster are dropped if nothing was
-    recorded for them, or kept as non-expected (列席) if their attendance was recorded."""
+    recorded for them, or kept as non-expected (列席) if their attendance was recorded. When called on its
+    own (the refresh button, `actor` given) a change leaves an audit entry; inside meeting_create/update the
+    caller's entry covers it."""
     people = party_adapter.expected_people(court=meeting.court, organisation=meeting.organisation,
                                            audience=meeting.meeting_type.audience, day=meeting.date)
     wanted = {p.pk: vote for p, vote in people}
@@ -107,6 +109,9 @@ def meeting_refresh_expected(*, meeting: Meeting) -> dict[str, int]:
             row.expected = False
             row.has_vote = False
             row.save(update_fields=["expected", "has_vote", "updated_at"])
+    if actor is not None and (added or removed):
+        audit_record(actor=actor, event="meeting.expected_refreshed", target=meeting,
+                     after={"added": added, "removed": removed})
     return {"added": added, "removed": removed}
 
 

@@ -229,7 +229,7 @@ def attendance_save(request, pk: int):
 @require_POST
 def meeting_refresh(request, pk: int):
     meeting = _get_meeting(request, pk, manage=True)
-    result = services.meeting_refresh_expected(meeting=meeting)
+    result = services.meeting_refresh_expected(meeting=meeting, actor=request.user)
     messages.info(request, _("已按会议当日名册更新应到人员：新增 %(a)d 人，移除 %(r)d 人。") % {
         "a": result["added"], "r": result["removed"]})
     return redirect("partylife:meeting_detail", pk=pk)
