@@ -13,11 +13,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tianping.core.audit import audit_record
+from tianping.core.uploads import DOCUMENTS, PHOTO_AND_PDF, check_upload
 from tianping.mediation import calculator
 from tianping.mediation.models import (
     AGREEMENT_STATES,
@@ -133,6 +135,7 @@ def material_add(*, dispute: Dispute, actor, title: str, submitted_by: str = "",
                  file=None) -> Material:
     m = Material(dispute=dispute, title=title, submitted_by=submitted_by, pages=pages)
     if file is not None:
+        check_upload(file, max_bytes=settings.TIANPING_UPLOAD_MAX_BYTES, kinds=PHOTO_AND_PDF + DOCUMENTS)
         m.file = file
     m.full_clean()
     m.save()

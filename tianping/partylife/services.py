@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core.audit import audit_record
+from tianping.core.uploads import check_upload
 from tianping.partylife import party_adapter
 from tianping.partylife.choices import ATTENDED, AttendanceSource, AttendanceStatus, MeetingStatus
 from tianping.partylife.models import (
@@ -349,41 +350,9 @@ def task_set_done(*, actor, task: FollowUpTask, done_on: date | None) -> FollowU
 
 
 # --- attachments ----------------------------------------------------------------------------------------
-MAGIC = [
-    (b"%PDF-", "application/pdf", {".pdf"}),
-    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
-    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
-    (b"GIF87a", "image/gif", {".gif"}),
-    (b"GIF89a", "image/gif", {".gif"}),
-]
-
-
-def sniff_content_type(head: bytes, filename: str) -> str:
-    """The content type from the file's first bytes; the extension must agree. ValidationError otherwise."""
-    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    for magic, ctype, exts in MAGIC:
-        if head.startswith(magic):
-            if ext not in exts:
-                raise ValidationError(_("文件“%(f)s”的扩展名与内容不符（内容是 %(t)s），请改正扩展名后重新上传。")
-                                      % {"f": filename, "t": ctype})
-            return ctype
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and ext == ".webp":
-        return "image/webp"
-    raise ValidationError(_("文件“%(f)s”不是照片（JPG/PNG/GIF/WEBP）或 PDF，请转换后再上传。") % {"f": filename})
-
-
 @transaction.atomic
 def attachment_add(*, actor, meeting: Meeting, upload) -> Attachment:
-    limit = settings.TIANPING_MEETING_ATTACHMENT_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(_("文件“%(f)s”有 %(s).1f MB，超过 %(l).0f MB 的上限，请压缩后再上传。")
-                              % {"f": upload.name, "s": upload.size / 1048576, "l": limit / 1048576})
-    if upload.size == 0:
-        raise ValidationError(_("文件“%(f)s”是空文件。") % {"f": upload.name})
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    ctype = sniff_content_type(head, upload.name)
+    ctype = check_upload(upload, max_bytes=settings.TIANPING_MEETING_ATTACHMENT_MAX_BYTES)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

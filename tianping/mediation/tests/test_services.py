@@ -305,3 +305,19 @@ def test_party_clean_normalises_lowercase_x():
     p.full_clean(exclude=["dispute"])
     assert p.id_number.endswith("X")
 
+
+
+def test_material_upload_is_checked(make_dispute, centre):
+    """A material file must be what its name says (PDF, picture, Word/OFD); an executable renamed .pdf is refused."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tianping.mediation.models import Material
+
+    dispute = make_dispute()
+    with pytest.raises(ValidationError, match="请转换后再上传"):
+        services.material_add(dispute=dispute, actor=centre, title="伪装的证据",
+                              file=SimpleUploadedFile("证据.pdf", b"MZ\x90\x00binary"))
+    assert not Material.objects.filter(dispute=dispute, title="伪装的证据").exists()
+    services.material_add(dispute=dispute, actor=centre, title="起诉状",
+                          file=SimpleUploadedFile("起诉状.docx", b"PK\x03\x04rest"))
+    assert Material.objects.filter(dispute=dispute, title="起诉状").exists()

@@ -298,12 +298,13 @@ def test_material_download_in_scope_only(client_for, centre, mediator_user, othe
     services.dispute_triage(dispute=d, actor=centre, route="mediation", reason="x", triaged_on=date(2024, 3, 1),
                             room="peoples", mediator=other_mediator)
     r = client_for(centre).post(reverse("mediation:material_add", args=[d.pk]),
-                                {"title": "借条", "submitted_by": "甲", "file": SimpleUploadedFile("jietiao.txt", b"IOU")})
+                                {"title": "借条", "submitted_by": "甲",
+                                 "file": SimpleUploadedFile("jietiao.pdf", b"%PDF-1.4 IOU")})
     assert r.status_code == 302
     m = d.materials.get()
     url = reverse("mediation:material_download", args=[d.pk, m.pk])
     r = client_for(centre).get(url)
-    assert r.status_code == 200 and b"".join(r.streaming_content) == b"IOU"
+    assert r.status_code == 200 and b"".join(r.streaming_content) == b"%PDF-1.4 IOU"
     assert AuditEvent.objects.filter(event="dispute.material_downloaded").exists()
     assert client_for(mediator_user).get(url).status_code == 404
 

@@ -1,0 +1,50 @@
+"""Checks for uploaded files (meeting photos and PDFs, dispute materials): the type comes from the file's
+first bytes, and the extension must agree, because a name alone proves nothing."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+# first bytes → (content type, extensions that may carry it)
+PHOTO_AND_PDF = [
+    (b"%PDF-", "application/pdf", {".pdf"}),
+    (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
+    (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
+    (b"GIF87a", "image/gif", {".gif"}),
+    (b"GIF89a", "image/gif", {".gif"}),
+]
+# Office documents: .docx/.xlsx/.ofd are zip containers, .doc/.xls the older OLE compound files.
+DOCUMENTS = [
+    (b"PK\x03\x04", "application/zip", {".docx", ".xlsx", ".ofd"}),
+    (b"\xd0\xcf\x11\xe0", "application/x-ole-storage", {".doc", ".xls"}),
+]
+
+
+def sniff_content_type(head: bytes, filename: str, *, kinds=PHOTO_AND_PDF) -> str:
+    """The content type from the file's first bytes; the extension must agree. ValidationError otherwise."""
+    ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    for magic, ctype, exts in kinds:
+        if head.startswith(magic):
+            if ext not in exts:
+                raise ValidationError(_("文件“%(f)s”的扩展名与内容不符（内容是 %(t)s），请改正扩展名后重新上传。")
+                                      % {"f": filename, "t": ctype})
+            return ctype
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and ext == ".webp":
+        return "image/webp"
+    if kinds is PHOTO_AND_PDF:
+        raise ValidationError(_("文件“%(f)s”不是照片（JPG/PNG/GIF/WEBP）或 PDF，请转换后再上传。") % {"f": filename})
+    raise ValidationError(_("文件“%(f)s”不是 PDF、图片或 Word/OFD 文档，请转换后再上传。") % {"f": filename})
+
+
+def check_upload(upload, *, max_bytes: int, kinds=PHOTO_AND_PDF) -> str:
+    """Refuse an empty, too large or mistyped upload with a message that says what to do; return its type."""
+    if upload.size > max_bytes:
+        raise ValidationError(_("文件“%(f)s”有 %(s).1f MB，超过 %(l).0f MB 的上限，请压缩后再上传。")
+                              % {"f": upload.name, "s": upload.size / 1048576, "l": max_bytes / 1048576})
+    if upload.size == 0:
+        raise ValidationError(_("文件“%(f)s”是空文件。") % {"f": upload.name})
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return sniff_content_type(head, upload.name, kinds=kinds)
