@@ -26,6 +26,13 @@ def _scope(user):
     return readable_court_ids(user), user_roles(user)
 
 
+def _led_branch_ids(user) -> list[int]:
+    """Ids of the branches whose secretary (书记/副书记) is the user's person now: a secretary's scope."""
+    from tianping.party.selectors import branches_led_by
+
+    return list(branches_led_by(user).values_list("pk", flat=True))
+
+
 # --- organisations ------------------------------------------------------------------------------------
 class OrgKind(models.TextChoices):
     PARTY_GROUP = "party_group", _("党组")
@@ -43,9 +50,7 @@ class PartyOrganisationQuerySet(CourtScopedQuerySet):
             return qs
         allowed = Q(pk__in=[])
         if "branch_secretary" in roles:
-            from tianping.party.selectors import branches_led_by
-
-            led = list(branches_led_by(user).values_list("pk", flat=True))
+            led = _led_branch_ids(user)
             allowed |= Q(pk__in=led) | Q(parent_id__in=led)
         if "member" in roles and getattr(user, "person_id", None):
             allowed |= Q(members__person_id=user.person_id)
@@ -60,9 +65,7 @@ class PartyOrganisationQuerySet(CourtScopedQuerySet):
         if roles & {"party_office"} or (user.is_superuser and not roles):
             return qs
         if "branch_secretary" in roles:
-            from tianping.party.selectors import branches_led_by
-
-            led = list(branches_led_by(user).values_list("pk", flat=True))
+            led = _led_branch_ids(user)
             return qs.filter(Q(pk__in=led) | Q(parent_id__in=led))
         return qs.none()
 
@@ -228,9 +231,7 @@ class PartyMemberQuerySet(CourtScopedQuerySet):
             return qs
         allowed = Q(pk__in=[])
         if "branch_secretary" in roles:
-            from tianping.party.selectors import branches_led_by
-
-            led = list(branches_led_by(user).values_list("pk", flat=True))
+            led = _led_branch_ids(user)
             allowed |= Q(branch_id__in=led) | Q(branch__parent_id__in=led)
         if getattr(user, "person_id", None):
             allowed |= Q(person_id=user.person_id)
@@ -244,9 +245,7 @@ class PartyMemberQuerySet(CourtScopedQuerySet):
         if "party_office" in roles or (user.is_superuser and not roles):
             return qs
         if "branch_secretary" in roles:
-            from tianping.party.selectors import branches_led_by
-
-            led = list(branches_led_by(user).values_list("pk", flat=True))
+            led = _led_branch_ids(user)
             return qs.filter(Q(branch_id__in=led) | Q(branch__parent_id__in=led))
         return qs.none()
 
@@ -589,9 +588,7 @@ class PointsEntryQuerySet(CourtScopedQuerySet):
             return qs
         allowed = Q(pk__in=[])
         if "branch_secretary" in roles:
-            from tianping.party.selectors import branches_led_by
-
-            led = list(branches_led_by(user).values_list("pk", flat=True))
+            led = _led_branch_ids(user)
             allowed |= Q(person__party_member__branch_id__in=led)
         if getattr(user, "person_id", None):
             allowed |= Q(person_id=user.person_id)
