@@ -193,7 +193,7 @@ AUTH_PASSWORD_VALIDATORS = [
 SESSION_COOKIE_AGE = 12 * 3600  # any session ends after 12 hours
 TIANPING_IDLE_TIMEOUT_SECONDS = _env_int("TIANPING_IDLE_TIMEOUT_SECONDS", 30 * 60, minimum=60)
 TIANPING_PASSWORD_MAX_AGE_DAYS = _env_int("TIANPING_PASSWORD_MAX_AGE_DAYS", 90, minimum=0)
-# TOTP for every account (the administrators always need it, see accounts/policy.py); off in the demo and
+# TOTP for every account (the administrators always need it, see accounts/security_policy.py); off in the demo and
 # in tests unless a test switches it on.
 TIANPING_REQUIRE_MFA = _env_bool("TIANPING_REQUIRE_MFA", not DEBUG and not TESTING)
 # The three administrator roles always need TOTP; only the test suite turns this off (so tests of other

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
-from tianping.accounts import policy as security
+from tianping.accounts import security_policy as security
 from tianping.accounts.models import SecurityPolicy
 from tianping.core.forms import style_form
 from tianping.core.middleware import client_ip

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.accounts.models import SecurityPolicy, UserSession
-from tianping.accounts.policy import get_policy, unlock
+from tianping.accounts.security_policy import get_policy, unlock
 from tianping.core.audit import audit_record
 from tianping.org.models import User
 from tianping.org.services import user_set_roles

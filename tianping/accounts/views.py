@@ -34,7 +34,7 @@ from tianping.accounts.forms import (
     SecurityPolicyForm,
 )
 from tianping.accounts.models import LoginLock
-from tianping.accounts.policy import get_policy, mfa_required, password_expired
+from tianping.accounts.security_policy import get_policy, mfa_required, password_expired
 from tianping.core.audit import audit_record
 from tianping.core.models import AuditEvent
 from tianping.core.scope import can_reveal_personal, get_visible_or_404, has_role, user_roles

@@ -14,3 +14,9 @@ class CoreConfig(AppConfig):
 
         # SQLite's append-only triggers on the audit table call this function (see tianping/core/audit.py)
         connection_created.connect(register_sqlite_function, dispatch_uid="tianping_audit_sqlite_function")
+
+        # every app plugs its policy, menu, home panels, to-do items, timeline entries, registers and scopes
+        # into tianping.core.registry from these modules; core itself names no domain app
+        from tianping.core.registry import autodiscover
+
+        autodiscover()

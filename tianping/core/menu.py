@@ -1,14 +1,18 @@
-"""The left menu: each app declares its groups in `<app>/menu.py` as MENU = [MenuGroup(...)].
+"""The left menu: each app registers its groups from `<app>/menu.py`:
 
-An item is shown when the user holds one of its roles (empty = every signed-in user)."""
+    registry.menu.register(MenuGroup(_("党组织与党员"), order=20, items=(
+        MenuItem(_("党务规则"), "party:rules", "sliders", perm="party.view_rules"), ...)))
+
+An item is shown when the user has its permission (declared in the app's policy.py); no permission means every
+signed-in user."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.apps import apps
 from django.urls import NoReverseMatch, reverse
+
+from tianping.core import registry
 
 
 @dataclass(frozen=True)
@@ -16,7 +20,7 @@ class MenuItem:
     label: str
     url_name: str
     icon: str = "dot"
-    roles: tuple[str, ...] = ()
+    perm: str = ""
 
 
 @dataclass(frozen=True)
@@ -27,28 +31,17 @@ class MenuGroup:
 
 
 def all_groups() -> list[MenuGroup]:
-    groups: list[MenuGroup] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("tianping."):
-            continue
-        try:
-            module = import_module(f"{config.name}.menu")
-        except ModuleNotFoundError:
-            continue
-        groups.extend(getattr(module, "MENU", []))
-    return sorted(groups, key=lambda g: g.order)
+    return sorted(registry.menu, key=lambda g: g.order)
 
 
 def menu_for(user, current_path: str = "") -> list[dict]:
-    from tianping.core.scope import user_roles
+    from tianping.core.policy import allowed
 
-    roles = user_roles(user)
-    superuser_without_roles = user.is_superuser and not roles
     out = []
     for group in all_groups():
         items = []
         for item in group.items:
-            if item.roles and not (roles & set(item.roles)) and not superuser_without_roles:
+            if item.perm and not allowed(user, item.perm):
                 continue
             try:
                 url = reverse(item.url_name)

@@ -103,7 +103,7 @@ class SessionSecurityMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(self.EXEMPT_PREFIXES):
             return self.get_response(request)
-        from tianping.accounts.policy import get_policy, mfa_required, password_expired
+        from tianping.accounts.security_policy import get_policy, mfa_required, password_expired
 
         policy = get_policy()
         now = time.time()

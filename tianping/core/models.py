@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.policy import PolicyQuerySet
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -20,18 +22,37 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class CourtScopedQuerySet(models.QuerySet):
-    """Rows of the courts a user may read. Apps subclass and narrow `visible_to` per role."""
+class CourtScopedQuerySet(PolicyQuerySet):
+    """Rows of the courts a user may read. `visible_to(user, action)` first asks the app's policy whether the
+    action is allowed at all (tianping.core.policy), then narrows by `scoped_to`; apps narrow `scoped_to` per
+    role."""
 
     court_field = "court"
 
-    def visible_to(self, user):
+    def scoped_to(self, user, action: str = "view"):
         from tianping.core.scope import readable_court_ids
 
         ids = readable_court_ids(user)
         if ids is None:
-            return self
+            return self.all()
         return self.filter(**{f"{self.court_field}_id__in": ids})
+
+
+class IdempotencyKey(models.Model):
+    """A create form's one-time token, claimed by the first submission that used it: a re-posted or
+    double-clicked form finds the token taken and is sent to the record the first submission made."""
+
+    token = models.CharField(_("令牌"), max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    result_url = models.CharField(_("结果地址"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("表单提交令牌")
+        verbose_name_plural = _("表单提交令牌")
+
+    def __str__(self) -> str:
+        return self.token
 
 
 class CourtScopedModel(TimeStampedModel):

@@ -185,26 +185,8 @@ def register(reg: Register) -> Register:
     return reg
 
 
-_loaded = False
-
-
 def _load_all() -> None:
-    """Import every app's importers.py once, so their register() calls have run."""
-    global _loaded
-    if _loaded:
-        return
-    from importlib import import_module
-
-    from django.apps import apps
-
-    for config in apps.get_app_configs():
-        if config.name.startswith("tianping."):
-            try:
-                import_module(f"{config.name}.importers")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{config.name}.importers":
-                    raise
-    _loaded = True
+    """Every app's importers.py is imported by `CoreConfig.ready()` (tianping.core.registry.autodiscover)."""
 
 
 def get_register(kind: str) -> Register:

@@ -18,45 +18,30 @@ import logging
 
 from django.http import Http404
 
+from tianping.core.roles import (
+    _ROLE_CACHE,
+    ADMIN_ROLES,
+    BUSINESS_ROLES,
+    COURT_ROSTER_ROLES,
+    Role,
+    has_role,
+    is_superuser_without_roles,
+    user_roles,
+)
+
+__all__ = ["ADMIN_ROLES", "BUSINESS_ROLES", "COURT_ROSTER_ROLES", "has_role", "is_superuser_without_roles",
+           "user_roles"]
+
 logger = logging.getLogger(__name__)
 
-_ROLE_CACHE = "_tianping_roles"
 _COURTS_CACHE = "_tianping_court_ids"
 _BRANCH_PEOPLE_CACHE = "_tianping_branch_people"
-
-
-def user_roles(user) -> set[str]:
-    """The role codes (tianping.org.models.Role) an account holds; cached on the user object."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return set()
-    cached = getattr(user, _ROLE_CACHE, None)
-    if cached is None:
-        cached = set(user.role_grants.values_list("role", flat=True))
-        setattr(user, _ROLE_CACHE, cached)
-    return cached
 
 
 def forget_cached_roles(user) -> None:
     for attr in (_ROLE_CACHE, _COURTS_CACHE, _BRANCH_PEOPLE_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
-
-
-def has_role(user, *roles: str) -> bool:
-    return bool(user_roles(user) & set(roles))
-
-
-# Roles that read business data of their own court.
-BUSINESS_ROLES = {"leader", "party_office", "branch_secretary", "member", "trial_office", "mediator"}
-# The three administrators (三员): accounts/settings, security policy, audit trail — no business data.
-ADMIN_ROLES = {"sysadmin", "secadmin", "auditor"}
-# Roles that read the personal data (roster) of everybody in their own court.
-COURT_ROSTER_ROLES = {"leader", "party_office", "trial_office"}
-
-
-def is_superuser_without_roles(user) -> bool:
-    """A development/test superuser holding no role reads everything; production needs no superuser."""
-    return bool(getattr(user, "is_superuser", False)) and not user_roles(user)
 
 
 def readable_court_ids(user) -> list[int] | None:
@@ -73,9 +58,9 @@ def readable_court_ids(user) -> list[int] | None:
         ids = None
     elif roles & BUSINESS_ROLES and user.court_id:
         ids = [user.court_id]
-        if "higher_court" in roles:
+        if Role.HIGHER_COURT in roles:
             ids = user.court.descendant_ids()
-    elif "higher_court" in roles and user.court_id:
+    elif Role.HIGHER_COURT in roles and user.court_id:
         ids = user.court.descendant_ids()
     else:
         ids = []  # the three administrators read no business or personal data
@@ -83,39 +68,24 @@ def readable_court_ids(user) -> list[int] | None:
     return ids
 
 
+def role_person_ids(user, role: str) -> set[int]:
+    """Ids of the people a role reaches beyond the user's own record, as the owning app registered it
+    (`tianping.core.registry.register_person_scope`; the party app registers the branch secretary's branches)."""
+    from tianping.core.registry import person_scopes
+
+    cache = getattr(user, _BRANCH_PEOPLE_CACHE, None)
+    if cache is None:
+        cache = {}
+        setattr(user, _BRANCH_PEOPLE_CACHE, cache)
+    if role not in cache:
+        func = person_scopes.get(str(role))
+        cache[role] = set(func(user)) if func is not None else set()
+    return cache[role]
+
+
 def branch_person_ids(user) -> set[int]:
-    """Ids of the people in the party branches this user leads now (a branch secretary's scope).
-
-    Uses `tianping.party.selectors.branches_led_by(user)` and the branch's current roster. Until the party
-    app provides them (it is developed alongside), the fallback is the people of the departments that the
-    secretary's own department belongs to — i.e. the secretary's own department — and a warning is logged."""
-    cached = getattr(user, _BRANCH_PEOPLE_CACHE, None)
-    if cached is not None:
-        return cached
-    ids: set[int] = set()
-    try:
-        from tianping.party import selectors as party_selectors
-
-        branches_led_by = party_selectors.branches_led_by
-        branch_roster_on = party_selectors.branch_roster_on
-    except (ImportError, AttributeError):
-        branches_led_by = branch_roster_on = None
-    if branches_led_by is not None and branch_roster_on is not None:
-        from django.utils import timezone
-
-        today = timezone.localdate()
-        for branch in branches_led_by(user):
-            ids.update(branch_roster_on(branch, today).values_list("id", flat=True))
-    else:
-        logger.warning("tianping.party.selectors is not available: branch secretary scope falls back to own "
-                       "department")
-        person = getattr(user, "person", None)
-        if person is not None and person.department_id:
-            from tianping.org.models import Person
-
-            ids.update(Person.objects.filter(department_id=person.department_id).values_list("id", flat=True))
-    setattr(user, _BRANCH_PEOPLE_CACHE, ids)
-    return ids
+    """Ids of the people in the party branches this user leads now (a branch secretary's scope)."""
+    return role_person_ids(user, Role.BRANCH_SECRETARY)
 
 
 def person_scope_filter(user):
@@ -134,7 +104,7 @@ def person_scope_filter(user):
     q = Q(pk__in=[])
     if roles & COURT_ROSTER_ROLES:
         q |= Q(court_id=user.court_id)
-    if "branch_secretary" in roles:
+    if Role.BRANCH_SECRETARY in roles:
         q |= Q(pk__in=branch_person_ids(user), court_id=user.court_id)
     if getattr(user, "person_id", None):
         q |= Q(pk=user.person_id)
@@ -144,12 +114,12 @@ def person_scope_filter(user):
 def can_reveal_personal(user) -> bool:
     """May see a full ID number (after stating a reason, audited): the political department, which keeps
     the roster. Nobody else; administrators never."""
-    return has_role(user, "party_office") or is_superuser_without_roles(user)
+    return has_role(user, Role.PARTY_OFFICE) or is_superuser_without_roles(user)
 
 
 def can_export_personal(user) -> bool:
     """May download spreadsheets with full ID numbers and phones (audited); others get them masked."""
-    return has_role(user, "party_office") or is_superuser_without_roles(user)
+    return has_role(user, Role.PARTY_OFFICE) or is_superuser_without_roles(user)
 
 
 def get_visible_or_404(queryset, user, **lookup):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-
-from django.apps import apps
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
@@ -13,45 +10,44 @@ from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from tianping.core import registry
 from tianping.core.middleware import public
 
 
 def collect_todo(user) -> list[dict]:
-    """To-do items from every app's `todo.py` (`todo_items(user) -> list[dict]`), sorted by due date.
+    """To-do items from every app (`registry.todo`: fn(user) -> list[dict]), sorted by due date.
 
     Each item: {"label": str, "url": str, "due": date|None, "kind": str, "level": "danger"|"warning"|"info"}.
     """
     items: list[dict] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("tianping."):
-            continue
-        try:
-            module = import_module(f"{config.name}.todo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.todo":
-                raise
-            continue
-        items.extend(module.todo_items(user))
+    for func in registry.todo:
+        items.extend(func(user))
     far = timezone.localdate().replace(year=9999)
     return sorted(items, key=lambda i: (i.get("due") or far, i["label"]))
 
 
 def collect_home_panels(user) -> list[dict]:
-    """Home-page figure panels from every app's `home.py` (`home_panels(user) -> list[dict]`).
+    """Home-page figure panels from every app (`registry.home_panels`: fn(user) -> list[dict]).
 
     Each panel: {"title": str, "figures": [{"label", "value", "url"}]}."""
     panels: list[dict] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("tianping."):
-            continue
-        try:
-            module = import_module(f"{config.name}.home")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{config.name}.home":
-                raise
-            continue
-        panels.extend(module.home_panels(user))
+    for func in registry.home_panels:
+        panels.extend(func(user))
     return panels
+
+
+def collect_timeline(person, user) -> list[dict]:
+    """A person's record from every app (`registry.timeline`: fn(person, user) -> list[dict]), newest first."""
+    from datetime import date
+
+    entries: list[dict] = []
+    for func in registry.timeline:
+        app = func.__module__.split(".")[1] if func.__module__.startswith("tianping.") else ""
+        for item in func(person, user) or []:
+            if isinstance(item.get("date"), date):
+                entries.append({"app": app, **item})
+    entries.sort(key=lambda e: e["date"], reverse=True)
+    return entries
 
 
 def figure_text(value) -> str:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.mediation.selectors import STAGES, figures, figures_scope, list_url, period_default, sees_centre
 
 
+@registry.home_panels.register(order=60)
 def home_panels(user) -> list[dict]:
     """The centre's figures for the last twelve months, each linking to its list."""
     if not getattr(user, "is_authenticated", False) or not sees_centre(user):

@@ -7,9 +7,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.mediation.models import Dispute
 
 
+@registry.timeline.register(order=60)
 def timeline_entries(person, user) -> list[dict]:
     cond = Q(studio__judge=person)
     account = getattr(person, "user", None) if person is not None else None

@@ -10,10 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.mediation.models import CONFIRMATION_WINDOW_DAYS, WARNING_DAYS_LEFT, Dispute, Status
 from tianping.mediation.selectors import can_confirm, can_intake
 
 
+@registry.todo.register(order=60)
 def todo_items(user) -> list[dict]:
     if not getattr(user, "is_authenticated", False):
         return []

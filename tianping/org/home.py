@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.core.scope import has_role
 from tianping.org.models import Department, Person
 
 ROSTER_ROLES = ("leader", "party_office", "trial_office")
 
 
+@registry.home_panels.register(order=10)
 def home_panels(user) -> list[dict]:
     if not has_role(user, *ROSTER_ROLES):
         return []

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.models import CourtScopedModel, CourtScopedQuerySet, TimeStampedModel
+from tianping.core.roles import ADMIN_ROLES, Role  # noqa: F401  (re-exported: org.models.Role)
 from tianping.core.validators import (
     id_birth_date,
     mask_id_number,
@@ -242,24 +243,6 @@ class DepartmentAssignment(CourtScopedModel):
 
     def __str__(self) -> str:
         return f"{self.person} {self.department} {self.start}–{self.end or ''}"
-
-
-class Role(models.TextChoices):
-    """Roles of tianping. The three administrator roles (三员) are mutually exclusive."""
-
-    SYSADMIN = "sysadmin", _("系统管理员")
-    SECADMIN = "secadmin", _("安全管理员")
-    AUDITOR = "auditor", _("审计管理员")
-    LEADER = "leader", _("院领导")
-    PARTY_OFFICE = "party_office", _("政治部/机关党委")
-    BRANCH_SECRETARY = "branch_secretary", _("支部书记")
-    MEMBER = "member", _("党员/干警")
-    TRIAL_OFFICE = "trial_office", _("审管办")
-    MEDIATOR = "mediator", _("调解员")
-    HIGHER_COURT = "higher_court", _("上级法院")
-
-
-ADMIN_ROLES = {Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR}
 
 
 class User(AbstractUser):

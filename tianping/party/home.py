@@ -10,9 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from tianping.core import registry
 from tianping.core.scope import user_roles
 
 
+@registry.home_panels.register(order=20)
 def home_panels(user) -> list[dict]:
     from tianping.party.models import DuesPayment, OrgKind, PartyMember, PartyOrganisation, Stage
 

@@ -1,15 +1,14 @@
-"""The party's own entries for a member's timeline, and the collector that reads every app's timeline.py."""
+"""The party's own entries for a member's timeline."""
 
 from __future__ import annotations
 
-from datetime import date
-from importlib import import_module
-
-from django.apps import apps
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 
+
+@registry.timeline.register(order=20)
 def timeline_entries(person, user) -> list[dict]:
     """Steps on the road to membership, transfers, dues payments and points of one person."""
     from tianping.party.models import DuesPayment, MemberStep, PartyTransfer, PointsEntry
@@ -36,25 +35,3 @@ def timeline_entries(person, user) -> list[dict]:
                     "label": f"{label} {e.points:+}" + (f"（{e.source_label}）" if e.source_label else ""),
                     "url": reverse("party:points_ledger") + f"?person={person.pk}"})
     return out
-
-
-def collect_timeline(person, user) -> list[dict]:
-    """Entries from every app's `timeline.py: timeline_entries(person, user)`, newest first.
-
-    An app whose module fails to import is skipped, so one app's half-finished code never breaks a profile."""
-    entries: list[dict] = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("tianping."):
-            continue
-        try:
-            module = import_module(f"{config.name}.timeline")
-        except ModuleNotFoundError:
-            continue
-        func = getattr(module, "timeline_entries", None)
-        if func is None:
-            continue
-        for item in func(person, user) or []:
-            if isinstance(item.get("date"), date):
-                entries.append({"app": config.label, **item})
-    entries.sort(key=lambda e: e["date"], reverse=True)
-    return entries

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.core.scope import has_role, user_roles
 
 
+@registry.todo.register(order=20)
 def todo_items(user) -> list[dict]:
     from tianping.party.models import (
         CommitteePost,

@@ -358,7 +358,7 @@ def my_record(request):
 
 
 def member_detail(request, pk: int):
-    from tianping.party.timeline import collect_timeline
+    from tianping.core.views import collect_timeline
 
     member = get_visible_or_404(PartyMember.objects.select_related("person__department", "branch"),
                                 request.user, pk=pk)

@@ -7,12 +7,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.core.scope import has_role
 from tianping.partylife.choices import ATTENDED, ComplianceStatus, MeetingStatus
 from tianping.partylife.models import Attendance, Meeting
 from tianping.partylife.scope import managed_org_ids, reads_whole_court
 
 
+@registry.home_panels.register(order=30)
 def home_panels(user) -> list[dict]:
     if not user.is_authenticated or not has_role(user, "leader", "party_office", "branch_secretary", "member"):
         return []

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.partylife.choices import ATTENDED, MeetingStatus
 from tianping.partylife.models import Attendance, Meeting, MeetingSpeaker
 
 
+@registry.timeline.register(order=30)
 def timeline_entries(person, user) -> list[dict]:
     visible = Meeting.objects.visible_to(user).filter(status=MeetingStatus.HELD)
     out = []

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.partylife.choices import MeetingStatus
 from tianping.partylife.models import FollowUpTask, Meeting
 from tianping.partylife.scope import managed_org_ids
@@ -17,6 +18,7 @@ MINUTES_LOOKBACK_DAYS = 90
 TASK_HORIZON_DAYS = 7
 
 
+@registry.todo.register(order=30)
 def todo_items(user) -> list[dict]:
     if not user.is_authenticated or not user.court_id:
         return []

@@ -6,9 +6,11 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 from tianping.trials import selectors as sel
 
 
+@registry.home_panels.register(order=40)
 def home_panels(user) -> list[dict]:
     from tianping.trials.views import (
         busiest_recent_year,

@@ -9,7 +9,10 @@ from django.db.models import Count, Max
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from tianping.core import registry
 
+
+@registry.timeline.register(order=40)
 def timeline_entries(person, user) -> list[dict]:
     from tianping.trials import selectors as sel
     from tianping.trials.models import Case

@@ -143,7 +143,7 @@ def test_idle_timeout_follows_the_policy(court, make_user):
     import time_machine
     from django.utils import timezone
 
-    from tianping.accounts.policy import get_policy
+    from tianping.accounts.security_policy import get_policy
 
     policy = get_policy()
     policy.idle_timeout_minutes = 10

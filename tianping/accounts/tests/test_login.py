@@ -178,7 +178,7 @@ def test_expired_password_must_be_changed(judge):
 
 
 def test_password_age_follows_the_policy(judge):
-    from tianping.accounts.policy import get_policy
+    from tianping.accounts.security_policy import get_policy
 
     policy = get_policy()
     policy.password_max_age_days = 200

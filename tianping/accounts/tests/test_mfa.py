@@ -100,7 +100,7 @@ def test_everyone_needs_mfa_when_required(court, make_user):
 
 
 def test_policy_switch_requires_mfa_for_everyone(court, make_user):
-    from tianping.accounts.policy import get_policy
+    from tianping.accounts.security_policy import get_policy
 
     policy = get_policy()
     policy.require_mfa_all = True

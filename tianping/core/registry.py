@@ -1,0 +1,62 @@
+"""Registries the apps plug into, so that `tianping.core` names no domain app.
+
+Each app registers from the modules that `CoreConfig.ready()` discovers (`autodiscover_modules`): its `policy`,
+`menu`, `home` (home-page panels), `todo` (to-do items), `timeline` (a person's record), `importers` (registers)
+and `scopes` (who a role reaches). The demo generators (`demo`) are discovered by `seed_demo` only.
+
+    from tianping.core.registry import home_panels
+
+    @home_panels.register(order=30)
+    def party_panels(user) -> list[dict]: ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+DISCOVERED_MODULES = ("policy", "scopes", "menu", "home", "todo", "timeline", "importers")
+
+
+@dataclass
+class Registry:
+    """An ordered list of callables (or declarations) contributed by the apps."""
+
+    name: str
+    _entries: list[tuple[int, str, Any]] = field(default_factory=list)
+
+    def register(self, item: Any = None, *, order: int = 100) -> Any:
+        def _add(obj: Any) -> Any:
+            key = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', repr(obj))}"
+            if not any(k == key for _, k, _o in self._entries):
+                self._entries.append((order, key, obj))
+                self._entries.sort(key=lambda e: (e[0], e[1]))
+            return obj
+
+        return _add(item) if item is not None else _add
+
+    def __iter__(self):
+        return (obj for _o, _k, obj in self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+menu = Registry("menu")                  # MenuGroup objects (tianping.core.menu)
+home_panels = Registry("home_panels")    # fn(user) -> list[dict]
+todo = Registry("todo")                  # fn(user) -> list[dict]
+timeline = Registry("timeline")          # fn(person, user) -> list[dict]
+demo = Registry("demo")                  # fn(ctx) -> None, in order
+# role code -> fn(user) -> set of person ids the role reaches (e.g. a branch secretary's branch members)
+person_scopes: dict[str, Callable[[Any], set[int]]] = {}
+
+
+def register_person_scope(role: str, func: Callable[[Any], set[int]]) -> None:
+    person_scopes[str(role)] = func
+
+
+def autodiscover() -> None:
+    from django.utils.module_loading import autodiscover_modules
+
+    autodiscover_modules(*DISCOVERED_MODULES)
