@@ -180,3 +180,7 @@ def object_permission(model: type[models.Model], action: str = "view", url_kwarg
         return wrapped
 
     return deco
+
+
+# core's own: pages every signed-in account may open (home, own password, language, own to-do)
+declare("core.signed_in", is_authenticated)
