@@ -1,16 +1,63 @@
-"""Form helpers shared by every app: Bootstrap styling and optimistic-concurrency checks."""
+"""Form helpers shared by every app: Bootstrap styling, optimistic-concurrency checks and dropdowns that tell
+namesakes apart."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import gettext_lazy as _
+
+
+class LabelledChoiceIterator(ModelChoiceIterator):
+    """Options labelled `str(obj)`, except where two options would read the same: those are labelled by the
+    object's own `choice_label()` (a person: "李冬梅（0312 · 沙沟法庭）"). Core names no domain model; any
+    model with a `choice_label()` method gets this."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        objects = list(self.queryset)
+        plain = {obj.pk: self.field.label_from_instance(obj) for obj in objects}
+        shared = {label for label, n in Counter(plain.values()).items() if n > 1}
+        for obj in objects:
+            label = plain[obj.pk]
+            if label in shared and hasattr(obj, "choice_label"):
+                label = obj.choice_label()
+            yield (self.choice(obj)[0], label)
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A dropdown of people in which namesakes are told apart by 工号 and department."""
+
+    iterator = LabelledChoiceIterator
+
+
+class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A multiple choice of people in which namesakes are told apart by 工号 and department."""
+
+    iterator = LabelledChoiceIterator
+
+
+def label_namesakes(field: forms.Field) -> None:
+    """Make an existing ModelChoiceField tell namesakes apart (used by style_form for every model that has a
+    `choice_label()` method, so ModelForm-generated dropdowns such as 主持人 get it too)."""
+    if not isinstance(field, forms.ModelChoiceField) or field.iterator is not ModelChoiceIterator:
+        return
+    model = getattr(field.queryset, "model", None)
+    if model is None or not hasattr(model, "choice_label"):
+        return
+    field.iterator = LabelledChoiceIterator
+    field.widget.choices = field.choices
 
 
 def style_form(form: forms.BaseForm, *, small: bool = False) -> forms.BaseForm:
     """Give every widget its Bootstrap class; date inputs get the date picker."""
     size = " form-control-sm" if small else ""
     for field in form.fields.values():
+        label_namesakes(field)
         w = field.widget
         if isinstance(w, forms.CheckboxInput):
             w.attrs.setdefault("class", "form-check-input")

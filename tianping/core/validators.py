@@ -6,10 +6,15 @@ Each validator raises ValidationError with a Chinese message that says what to f
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator as _DjangoMaxLength
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -107,3 +112,104 @@ def validate_credit_code(value: str) -> None:
     if v[17] != expected:
         raise ValidationError(_("统一社会信用代码校验位错误（应为 %(c)s），请核对。") % {"c": expected},
                               code="uscc_check")
+
+
+# --- one set of input rules, shared by forms, services and importers --------------------------------------------
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def validate_not_future(value: date | None) -> None:
+    """Dates of events that have happened (applications, registrations, sessions, hire and accident dates):
+    not after today. A datetime is compared by its local calendar date."""
+    if value is None:
+        return
+    if isinstance(value, datetime):
+        day = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    else:
+        day = value
+    today = _today()
+    if day > today:
+        raise ValidationError(
+            _("日期 %(d)s 晚于今天（%(today)s）：已发生的事项不能填写将来的日期，请核对。"),
+            code="future_date", params={"d": day.isoformat(), "today": today.isoformat()},
+        )
+
+
+def _plain(number) -> str:
+    """12345.5 → "12,345.50" for money; integers without decimals."""
+    d = Decimal(str(number))
+    if d == d.to_integral_value():
+        return f"{int(d):,}"
+    return f"{d:,.2f}"
+
+
+@deconstructible
+class AmountValidator:
+    """A money amount in yuan between `min_value` (default 0) and `max_value`; the message states the range.
+
+    `AmountValidator(100_000)` on a dues payment, `AmountValidator(100_000_000)` on a claim."""
+
+    def __init__(self, max_value, min_value=0):
+        self.max_value = Decimal(str(max_value))
+        self.min_value = Decimal(str(min_value))
+
+    def __call__(self, value) -> None:
+        if value is None or value == "":
+            return
+        try:
+            amount = Decimal(str(value))
+        except InvalidOperation:
+            raise ValidationError(_("金额格式不正确，请填写数字，如 45.00。"), code="amount_invalid") from None
+        if amount < self.min_value or amount > self.max_value:
+            raise ValidationError(
+                _("金额 %(v)s 元超出允许范围：应在 %(min)s 至 %(max)s 元之间，请核对。"), code="amount_range",
+                params={"v": _plain(amount), "min": _plain(self.min_value), "max": _plain(self.max_value)},
+            )
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, AmountValidator) and self.max_value == other.max_value
+                and self.min_value == other.min_value)
+
+
+@deconstructible
+class CountValidator:
+    """A count between `min_value` (default 0) and `max_value` in `unit` (天, 人, 月, 次, 个…); the message
+    states the range. `CountValidator(3650, unit="天")` on days of lost work."""
+
+    def __init__(self, max_value: int, min_value: int = 0, unit: str = ""):
+        self.max_value, self.min_value, self.unit = int(max_value), int(min_value), unit
+
+    def __call__(self, value) -> None:
+        if value is None or value == "":
+            return
+        if value < self.min_value or value > self.max_value:
+            raise ValidationError(
+                _("数值 %(v)s%(unit)s 超出允许范围：应在 %(min)s 至 %(max)s%(unit)s 之间，请核对。"), code="count_range",
+                params={"v": _plain(value), "min": _plain(self.min_value), "max": _plain(self.max_value),
+                        "unit": str(self.unit)},
+            )
+
+    def __eq__(self, other) -> bool:
+        return (isinstance(other, CountValidator) and (self.max_value, self.min_value, self.unit)
+                == (other.max_value, other.min_value, other.unit))
+
+
+MAX_DAYS = 3650  # ten years: the most days of lost work, nursing or hospital stay one claim can state
+
+
+def validate_days(value) -> None:
+    """A number of days (lost work, nursing, hospital stay…): 0–3650 days."""
+    CountValidator(MAX_DAYS, unit=gettext_lazy("天"))(value)
+
+
+# The one message for an over-long text, everywhere (forms, models, imports); `%(limit_value)d` is the limit.
+LENGTH_MESSAGE = gettext_lazy("最多 %(limit_value)d 个字（现为 %(show_value)d 个），请删减。")
+
+
+def use_one_length_message() -> None:
+    """Every max_length check (form fields, model fields in full_clean — hence imports too) says LENGTH_MESSAGE
+    instead of Django's stock wording. Called once from CoreConfig.ready(); validators built with their own
+    message keep it."""
+    _DjangoMaxLength.message = LENGTH_MESSAGE

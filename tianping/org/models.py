@@ -195,6 +195,11 @@ class Person(CourtScopedModel):
         """Name with staff number, the form used to disambiguate namesakes in imports: 张伟(0312)."""
         return f"{self.name}({self.staff_number})" if self.staff_number else self.name
 
+    def choice_label(self) -> str:
+        """How a dropdown tells namesakes apart: 李冬梅（0312 · 沙沟法庭）."""
+        extra = [x for x in (self.staff_number, self.department.name if self.department_id else "") if x]
+        return f"{self.name}（{' · '.join(extra)}）" if extra else self.name
+
     def clean(self) -> None:
         super().clean()
         self.id_number = normalize_id_number(self.id_number)
