@@ -24,3 +24,24 @@
   document.addEventListener("htmx:load", function (e) { enhance(e.target); });
   window.tianping = { enhance: enhance };
 })();
+// A field shown only while another field of its form has a value: data-show-when="step" data-show-value="extended"
+// (e.g. 延长月数 only for the probation-extension step). The field's column is hidden, not the field disabled.
+(function () {
+  function sync(form) {
+    form.querySelectorAll("[data-show-when]").forEach(function (el) {
+      var ctl = form.elements[el.dataset.showWhen];
+      var box = el.closest("[class*='col-']") || el.parentElement;
+      if (ctl && box) { box.hidden = ctl.value !== el.dataset.showValue; }
+    });
+  }
+  function bind(root) {
+    root.querySelectorAll("form").forEach(function (form) {
+      if (form._showWhen || !form.querySelector("[data-show-when]")) return;
+      form._showWhen = true;
+      form.addEventListener("change", function () { sync(form); });
+      sync(form);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { bind(document); });
+  document.addEventListener("htmx:load", function (e) { bind(e.target); });
+})();

@@ -14,11 +14,15 @@ PHOTO_AND_PDF = [
     (b"GIF87a", "image/gif", {".gif"}),
     (b"GIF89a", "image/gif", {".gif"}),
 ]
+# pictures only (a branch's brand pictures)
+PHOTOS = [kind for kind in PHOTO_AND_PDF if kind[1] != "application/pdf"]
 # Office documents: .docx/.xlsx/.ofd are zip containers, .doc/.xls the older OLE compound files.
 DOCUMENTS = [
     (b"PK\x03\x04", "application/zip", {".docx", ".xlsx", ".ofd"}),
     (b"\xd0\xcf\x11\xe0", "application/x-ole-storage", {".doc", ".xls"}),
 ]
+# evidence of a decision (a resolution, an approval): a scan, a photo or a document
+PHOTO_PDF_AND_DOCUMENTS = PHOTO_AND_PDF + DOCUMENTS
 
 
 def sniff_content_type(head: bytes, filename: str, *, kinds=PHOTO_AND_PDF) -> str:
@@ -32,6 +36,8 @@ def sniff_content_type(head: bytes, filename: str, *, kinds=PHOTO_AND_PDF) -> st
             return ctype
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP" and ext == ".webp":
         return "image/webp"
+    if kinds is PHOTOS:
+        raise ValidationError(_("文件“%(f)s”不是照片（JPG/PNG/GIF/WEBP），请转换后再上传。") % {"f": filename})
     if kinds is PHOTO_AND_PDF:
         raise ValidationError(_("文件“%(f)s”不是照片（JPG/PNG/GIF/WEBP）或 PDF，请转换后再上传。") % {"f": filename})
     raise ValidationError(_("文件“%(f)s”不是 PDF、图片或 Word/OFD 文档，请转换后再上传。") % {"f": filename})

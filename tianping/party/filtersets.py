@@ -15,6 +15,9 @@ from tianping.party.models import (
     Stage,
 )
 
+# a year outside these is a typo; unbounded, year=99999 reached the database as an impossible date (a 500)
+YEAR_BOUNDS = {"min_value": 1949, "max_value": 2100, "decimal_places": 0}
+
 
 class OrganisationFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), field_name="name", lookup_expr="contains")
@@ -51,7 +54,7 @@ class MemberFilterSet(StyledFilterSet):
 
 class TransferFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="search")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="transferred_on__year")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="transferred_on__year", **YEAR_BOUNDS)
 
     class Meta:
         model = PartyTransfer
@@ -63,9 +66,10 @@ class TransferFilterSet(StyledFilterSet):
 
 
 class PointsEntryFilterSet(StyledFilterSet):
-    person = django_filters.NumberFilter(field_name="person_id", widget=django_filters.widgets.forms.HiddenInput)
+    person = django_filters.NumberFilter(field_name="person_id", widget=django_filters.widgets.forms.HiddenInput,
+                                         min_value=1, max_value=2**31 - 1)
     q = django_filters.CharFilter(label=_("姓名"), field_name="person__name", lookup_expr="contains")
-    year = django_filters.NumberFilter(label=_("年度"), field_name="occurred_on__year")
+    year = django_filters.NumberFilter(label=_("年度"), field_name="occurred_on__year", **YEAR_BOUNDS)
     rule = django_filters.CharFilter(label=_("规则代码"), field_name="rule__code")
     branch = django_filters.ModelChoiceFilter(label=_("所在支部"), field_name="person__party_member__branch",
                                               queryset=PartyOrganisation.objects.none())

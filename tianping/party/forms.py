@@ -3,7 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.actions import OnceFormMixin
 from tianping.core.forms import StyledModelForm, style_form
+from tianping.core.validators import AmountValidator, validate_not_future
 from tianping.org.models import Department, Person
 from tianping.party.models import (
     CommitteePost,
@@ -27,6 +29,27 @@ class MonthField(forms.DateField):
         return day.replace(day=1) if day else day
 
 
+class PastDateField(forms.DateField):
+    """The date of something that has happened: not after today."""
+
+    default_validators = [validate_not_future]
+
+
+# a monthly after-tax salary above a million yuan is a typing error (the same limit as the service's)
+MAX_DUES_BASE = 1_000_000
+
+
+def base_amount_field(**kwargs) -> forms.DecimalField:
+    return forms.DecimalField(label=_("月工资基数（元）"), max_digits=12, decimal_places=2,
+                              validators=[AmountValidator(MAX_DUES_BASE)], **kwargs)
+
+
+def _dues_base_required(form, category, becomes_member: bool) -> None:
+    """A salaried member who becomes a party member owes dues from that month: ask for the base."""
+    if "base_amount" in form.fields and becomes_member and category == DuesCategory.SALARIED and form.cleaned_data.get("base_amount") is None:
+        form.add_error("base_amount", _("在职党员自接收当月起按月工资基数交纳党费，请填写月工资基数（税后固定工资）。"))
+
+
 class OrganisationForm(StyledModelForm):
     class Meta:
         model = PartyOrganisation
@@ -45,6 +68,10 @@ class OrganisationForm(StyledModelForm):
             self.instance.court = court
 
 
+class OrganisationCreateForm(OnceFormMixin, OrganisationForm):
+    """A new organisation (a double submit creates one)."""
+
+
 class SecretaryOrganisationForm(OrganisationForm):
     """What a branch secretary may change on their own branch page: the brand."""
 
@@ -53,17 +80,17 @@ class SecretaryOrganisationForm(OrganisationForm):
 
 
 class BrandPictureForm(forms.Form):
-    image = forms.FileField(label=_("图片"), help_text=_("JPG 或 PNG，不超过 5 MB"))
+    image = forms.FileField(label=_("图片"), help_text=_("JPG、PNG、GIF 或 WEBP 照片，不超过 5 MB"))
     caption = forms.CharField(label=_("图片说明"), max_length=120, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["image"].widget.attrs["accept"] = ".jpg,.jpeg,.png"
+        self.fields["image"].widget.attrs["accept"] = ".jpg,.jpeg,.png,.gif,.webp"
         self.fields["caption"].widget.attrs["placeholder"] = _("图片说明")
         style_form(self)
 
 
-class CommitteePostForm(StyledModelForm):
+class CommitteePostForm(OnceFormMixin, StyledModelForm):
     class Meta:
         model = CommitteePost
         fields = ["role", "person", "term_start", "term_end", "ended_on"]
@@ -78,18 +105,17 @@ class CommitteePostForm(StyledModelForm):
         self.instance.court_id = court_id
 
 
-class MemberCreateForm(forms.Form):
+class MemberCreateForm(OnceFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
     branch = forms.ModelChoiceField(label=_("所在支部"), queryset=PartyOrganisation.objects.none())
     stage = forms.ChoiceField(label=_("阶段"), choices=Stage.choices, initial=Stage.APPLICANT)
-    applied_on = forms.DateField(label=_("申请入党日期"), required=False)
-    activist_on = forms.DateField(label=_("确定积极分子日期"), required=False)
-    candidate_on = forms.DateField(label=_("确定发展对象日期"), required=False)
-    admitted_on = forms.DateField(label=_("入党日期"), required=False)
-    converted_on = forms.DateField(label=_("转正日期"), required=False)
+    applied_on = PastDateField(label=_("申请入党日期"), required=False)
+    activist_on = PastDateField(label=_("确定积极分子日期"), required=False)
+    candidate_on = PastDateField(label=_("确定发展对象日期"), required=False)
+    admitted_on = PastDateField(label=_("入党日期"), required=False)
+    converted_on = PastDateField(label=_("转正日期"), required=False)
     dues_category = forms.ChoiceField(label=_("党费类别"), choices=DuesCategory.choices)
-    base_amount = forms.DecimalField(label=_("月工资基数（元）"), required=False, min_value=0, max_digits=12,
-                                     decimal_places=2)
+    base_amount = base_amount_field(required=False, help_text=_("预备党员、正式党员必填（在职）"))
 
     def __init__(self, *args, court=None, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -99,25 +125,59 @@ class MemberCreateForm(forms.Form):
         self.fields["branch"].queryset = branches
         style_form(self)
 
+    def clean(self):
+        cd = super().clean()
+        _dues_base_required(self, cd.get("dues_category"), cd.get("stage") in (Stage.PROBATIONARY, Stage.FULL))
+        return cd
+
+
+def show_when(field: forms.Field, controller: str, value: str) -> None:
+    """Show the field only while the form's `controller` field has `value` (static/tianping/app.js)."""
+    field.widget.attrs.update({"data-show-when": controller, "data-show-value": value})
+
 
 class StepForm(forms.Form):
     step = forms.ChoiceField(label=_("步骤"), choices=[])
+    # not in the future either, but the service's reason comes first (e.g. 预备期未满 before "in the future")
     occurred_on = forms.DateField(label=_("日期"))
-    months = forms.IntegerField(label=_("延长月数"), required=False, min_value=1, max_value=24,
-                                help_text=_("仅延长预备期时填写"))
+    months = forms.IntegerField(label=_("延长月数"), required=False, min_value=1, max_value=24)
+    base_amount = base_amount_field(required=False, help_text=_("接收为预备党员后自当月起交纳党费"))
     evidence = forms.CharField(label=_("依据"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
                                help_text=_("如：2016年5月10日支部党员大会决议，应到 12 人实到 11 人，全票通过"))
     evidence_file = forms.FileField(label=_("依据附件"), required=False)
 
     def __init__(self, *args, member=None, **kwargs):
+        from tianping.party.services import needs_dues_base
+
         super().__init__(*args, **kwargs)
+        self.member = member
         allowed = {
             Stage.APPLICANT: [StepKind.ACTIVIST], Stage.ACTIVIST: [StepKind.CANDIDATE],
             Stage.CANDIDATE: [StepKind.ADMITTED],
             Stage.PROBATIONARY: [StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED],
         }.get(member.stage, [])
         self.fields["step"].choices = [(s.value, s.label) for s in allowed]
+        # only the fields that apply: the months for an extension, the base for an admission without one
+        if StepKind.EXTENDED not in allowed:
+            del self.fields["months"]
+        elif len(allowed) > 1:
+            show_when(self.fields["months"], "step", StepKind.EXTENDED)
+        self.needs_base = StepKind.ADMITTED in allowed and needs_dues_base(member)
+        if not self.needs_base:
+            del self.fields["base_amount"]
+        elif len(allowed) > 1:
+            show_when(self.fields["base_amount"], "step", StepKind.ADMITTED)
         style_form(self)
+
+    def clean(self):
+        cd = super().clean()
+        if cd.get("step") != StepKind.EXTENDED:
+            cd["months"] = None
+        if cd.get("step") != StepKind.ADMITTED:
+            cd["base_amount"] = None
+        elif self.needs_base:
+            _dues_base_required(self, self.member.dues_category, True)
+        return cd
 
 
 class TransferOutForm(forms.Form):
@@ -125,7 +185,7 @@ class TransferOutForm(forms.Form):
 
     to_organisation = forms.CharField(label=_("接收党组织"), max_length=120)
     letter_number = forms.CharField(label=_("介绍信编号"), max_length=60)
-    transferred_on = forms.DateField(label=_("转出日期"))
+    transferred_on = PastDateField(label=_("转出日期"))
     note = forms.CharField(label=_("备注"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -133,16 +193,18 @@ class TransferOutForm(forms.Form):
         style_form(self)
 
 
-class TransferInForm(forms.Form):
+class TransferInForm(OnceFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
     branch = forms.ModelChoiceField(label=_("转入支部"), queryset=PartyOrganisation.objects.none())
     from_organisation = forms.CharField(label=_("原所在党组织"), max_length=120)
     letter_number = forms.CharField(label=_("介绍信编号"), max_length=60)
-    transferred_on = forms.DateField(label=_("转入日期"))
+    transferred_on = PastDateField(label=_("转入日期"))
     stage = forms.ChoiceField(label=_("阶段"), choices=[(Stage.FULL.value, Stage.FULL.label),
                                                       (Stage.PROBATIONARY.value, Stage.PROBATIONARY.label)])
-    admitted_on = forms.DateField(label=_("入党日期"))
-    converted_on = forms.DateField(label=_("转正日期"), required=False)
+    admitted_on = PastDateField(label=_("入党日期"))
+    converted_on = PastDateField(label=_("转正日期"), required=False)
+    dues_category = forms.ChoiceField(label=_("党费类别"), choices=DuesCategory.choices)
+    base_amount = base_amount_field(required=False, help_text=_("在职党员必填：自转入当月起交纳党费"))
     note = forms.CharField(label=_("备注"), required=False)
 
     def __init__(self, *args, court=None, branches=None, **kwargs):
@@ -151,6 +213,18 @@ class TransferInForm(forms.Form):
         self.fields["branch"].queryset = branches
         style_form(self)
 
+    def clean(self):
+        from tianping.party.services import needs_dues_base
+
+        cd = super().clean()
+        person = cd.get("person")
+        member = getattr(person, "party_member", None) if person is not None else None
+        if member is None:
+            _dues_base_required(self, cd.get("dues_category"), True)
+        elif needs_dues_base(member):
+            _dues_base_required(self, member.dues_category, True)
+        return cd
+
 
 class StatusForm(forms.Form):
     prefix = "status"
@@ -158,7 +232,7 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("状态"), choices=[
         (s.value, s.label) for s in (MemberStatus.NORMAL, MemberStatus.FLOATING, MemberStatus.RETAINED,
                                      MemberStatus.STOPPED)])
-    since = forms.DateField(label=_("起始日期"))
+    since = PastDateField(label=_("起始日期"))
     note = forms.CharField(label=_("依据"), max_length=200)
 
     def __init__(self, *args, **kwargs):
@@ -170,7 +244,7 @@ class BranchChangeForm(forms.Form):
     prefix = "move"
 
     branch = forms.ModelChoiceField(label=_("新支部"), queryset=PartyOrganisation.objects.none())
-    moved_on = forms.DateField(label=_("调整日期"))
+    moved_on = PastDateField(label=_("调整日期"))
 
     def __init__(self, *args, branches=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -181,7 +255,7 @@ class BranchChangeForm(forms.Form):
 class DuesBaseForm(forms.Form):
     prefix = "base"
 
-    amount = forms.DecimalField(label=_("月工资基数（元）"), min_value=0, max_digits=12, decimal_places=2)
+    amount = base_amount_field()
     effective_from = forms.DateField(label=_("生效日期"))
     dues_category = forms.ChoiceField(label=_("党费类别"), choices=DuesCategory.choices)
     note = forms.CharField(label=_("说明"), required=False, max_length=200)
@@ -204,11 +278,11 @@ class DuesReductionForm(forms.Form):
         style_form(self)
 
 
-class PointsAdjustForm(forms.Form):
+class PointsAdjustForm(OnceFormMixin, forms.Form):
     person = forms.ModelChoiceField(label=_("人员"), queryset=Person.objects.none())
     points = forms.DecimalField(label=_("分值"), max_digits=6, decimal_places=1,
                                 help_text=_("加分填正数，扣分填负数"))
-    occurred_on = forms.DateField(label=_("发生日期"))
+    occurred_on = PastDateField(label=_("发生日期"))
     note = forms.CharField(label=_("原因"), max_length=200)
 
     def __init__(self, *args, people=None, **kwargs):

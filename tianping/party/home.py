@@ -11,15 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from tianping.core import registry
-from tianping.core.scope import user_roles
+from tianping.core.policy import allowed
 
 
 @registry.home_panels.register(order=20)
 def home_panels(user) -> list[dict]:
     from tianping.party.models import DuesPayment, OrgKind, PartyMember, PartyOrganisation, Stage
 
-    roles = user_roles(user)
-    if not roles & {"leader", "party_office", "branch_secretary"}:
+    if not allowed(user, "party.view_figures"):
         return []
     today = timezone.localdate()
     members = PartyMember.objects.visible_to(user).on_roster()

@@ -17,20 +17,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.models import CourtScopedModel, CourtScopedQuerySet, TimeStampedModel
-
-
-def _scope(user):
-    """(court ids or None, roles) for scope decisions."""
-    from tianping.core.scope import readable_court_ids, user_roles
-
-    return readable_court_ids(user), user_roles(user)
-
-
-def _led_branch_ids(user) -> list[int]:
-    """Ids of the branches whose secretary (书记/副书记) is the user's person now: a secretary's scope."""
-    from tianping.party.selectors import branches_led_by
-
-    return list(branches_led_by(user).values_list("pk", flat=True))
+from tianping.core.policy import PolicyQuerySet
 
 
 # --- organisations ------------------------------------------------------------------------------------
@@ -42,32 +29,30 @@ class OrgKind(models.TextChoices):
     GROUP = "group", _("党小组")
 
 
+def _narrowed(qs, q: Q | None):
+    return qs if q is None else qs.filter(q)
+
+
 class PartyOrganisationQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
-        ids, roles = _scope(user)
-        qs = super().visible_to(user)
-        if ids is None or roles & {"leader", "party_office", "higher_court"}:
-            return qs
-        allowed = Q(pk__in=[])
-        if "branch_secretary" in roles:
-            led = _led_branch_ids(user)
-            allowed |= Q(pk__in=led) | Q(parent_id__in=led)
-        if "member" in roles and getattr(user, "person_id", None):
-            allowed |= Q(members__person_id=user.person_id)
-        return qs.filter(allowed).distinct()
+    def scoped_to(self, user, action: str = "view"):
+        """The organisations the user's roles reach for `action` (tianping.party.policy.organisation_scope)."""
+        from tianping.party.policy import organisation_scope
 
-    def editable_by(self, user):
-        """Organisations the user may change: the party office all of the court, a secretary their branch."""
-        from tianping.core.scope import user_roles
+        return _narrowed(super().scoped_to(user, action), organisation_scope(user, action))
 
-        roles = user_roles(user)
-        qs = super().visible_to(user)
-        if roles & {"party_office"} or (user.is_superuser and not roles):
-            return qs
-        if "branch_secretary" in roles:
-            led = _led_branch_ids(user)
-            return qs.filter(Q(pk__in=led) | Q(parent_id__in=led))
-        return qs.none()
+
+class OrganisationChildQuerySet(CourtScopedQuerySet):
+    """Records of an organisation (committee posts): the organisation's reach."""
+
+    def scoped_to(self, user, action: str = "view"):
+        return self.filter(organisation__in=PartyOrganisation.objects.scoped_to(user, action))
+
+
+class MemberChildQuerySet(CourtScopedQuerySet):
+    """Records of one party member (steps, periods, transfers, dues): the member's reach."""
+
+    def scoped_to(self, user, action: str = "view"):
+        return self.filter(member__in=PartyMember.objects.scoped_to(user, action))
 
 
 class PartyOrganisation(CourtScopedModel):
@@ -125,6 +110,11 @@ class PartyOrganisation(CourtScopedModel):
         return self.kind == OrgKind.BRANCH
 
 
+class BrandPictureQuerySet(PolicyQuerySet):
+    def scoped_to(self, user, action: str = "view"):
+        return self.filter(organisation__in=PartyOrganisation.objects.scoped_to(user, action))
+
+
 def brand_picture_path(instance, filename: str) -> str:
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "jpg"
     return f"party/brand/{instance.organisation_id}/{date.today():%Y%m}/{instance.uid}.{ext}"  # noqa: DTZ011
@@ -140,6 +130,8 @@ class BrandPicture(TimeStampedModel):
     caption = models.CharField(_("图片说明"), max_length=120, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = BrandPictureQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("品牌图片")
@@ -158,7 +150,7 @@ class CommitteeRole(models.TextChoices):
     DISCIPLINE = "discipline", _("纪检委员")
 
 
-class CommitteePostQuerySet(CourtScopedQuerySet):
+class CommitteePostQuerySet(OrganisationChildQuerySet):
     def current_on(self, day: date):
         return self.filter(term_start__lte=day).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=day))
 
@@ -224,30 +216,11 @@ class DuesCategory(models.TextChoices):
 
 
 class PartyMemberQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
-        ids, roles = _scope(user)
-        qs = super().visible_to(user)
-        if ids is None or roles & {"leader", "party_office"}:
-            return qs
-        allowed = Q(pk__in=[])
-        if "branch_secretary" in roles:
-            led = _led_branch_ids(user)
-            allowed |= Q(branch_id__in=led) | Q(branch__parent_id__in=led)
-        if getattr(user, "person_id", None):
-            allowed |= Q(person_id=user.person_id)
-        return qs.filter(allowed)
+    def scoped_to(self, user, action: str = "view"):
+        """The party records the user's roles reach for `action` (tianping.party.policy.member_scope)."""
+        from tianping.party.policy import member_scope
 
-    def editable_by(self, user):
-        from tianping.core.scope import user_roles
-
-        roles = user_roles(user)
-        qs = super().visible_to(user)
-        if "party_office" in roles or (user.is_superuser and not roles):
-            return qs
-        if "branch_secretary" in roles:
-            led = _led_branch_ids(user)
-            return qs.filter(Q(branch_id__in=led) | Q(branch__parent_id__in=led))
-        return qs.none()
+        return _narrowed(super().scoped_to(user, action), member_scope(user, action))
 
     def on_roster(self):
         """Members still on a branch roster (not transferred out, not cancelled, not stopped)."""
@@ -364,6 +337,8 @@ class MemberStep(CourtScopedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
+    objects = MemberChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("发展步骤")
         verbose_name_plural = _("发展步骤")
@@ -382,6 +357,8 @@ class BranchMembership(CourtScopedModel):
                                      related_name="membership_periods")
     start = models.DateField(_("起始日期"))
     end = models.DateField(_("结束日期"), null=True, blank=True, help_text=_("最后一天；空表示至今"))
+
+    objects = MemberChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("支部隶属经历")
@@ -417,6 +394,8 @@ class PartyTransfer(CourtScopedModel):
     note = models.TextField(_("备注"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = MemberChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("组织关系转接")
@@ -493,6 +472,8 @@ class DuesBase(CourtScopedModel):
     effective_from = models.DateField(_("生效日期"))
     note = models.CharField(_("说明"), max_length=200, blank=True)
 
+    objects = MemberChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("党费基数")
         verbose_name_plural = _("党费基数")
@@ -519,6 +500,8 @@ class DuesReduction(CourtScopedModel):
     end_month = models.DateField(_("截止月份"), null=True, blank=True)
     decision = models.CharField(_("支部决定"), max_length=200)
 
+    objects = MemberChildQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("党费减免")
         verbose_name_plural = _("党费减免")
@@ -544,6 +527,8 @@ class DuesPayment(CourtScopedModel):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("记录人"), null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = MemberChildQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("党费交纳")
@@ -581,18 +566,14 @@ class PointsRule(TimeStampedModel):
 
 
 class PointsEntryQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
-        ids, roles = _scope(user)
-        qs = super().visible_to(user)
-        if ids is None or roles & {"leader", "party_office"}:
-            return qs
-        allowed = Q(pk__in=[])
-        if "branch_secretary" in roles:
-            led = _led_branch_ids(user)
-            allowed |= Q(person__party_member__branch_id__in=led)
-        if getattr(user, "person_id", None):
-            allowed |= Q(person_id=user.person_id)
-        return qs.filter(allowed)
+    def scoped_to(self, user, action: str = "view"):
+        """Entries of the people the user's roles reach for `action` (tianping.party.policy.person_scope)."""
+        from tianping.org.models import Person
+        from tianping.party.policy import person_scope
+
+        q = person_scope(user, action)
+        qs = super().scoped_to(user, action)
+        return qs if q is None else qs.filter(person__in=Person.objects.filter(q))
 
 
 class PointsEntry(CourtScopedModel):

@@ -21,6 +21,7 @@ from tianping.party.models import (
     BranchMembership,
     BrandPicture,
     CommitteePost,
+    CommitteeRole,
     DuesBase,
     DuesPayment,
     DuesReduction,
@@ -35,7 +36,7 @@ from tianping.party.models import (
     StepKind,
     TransferDirection,
 )
-from tianping.party.rules import add_months, setting
+from tianping.party.rules import CENT, add_months, month_start, setting
 
 ORG_FIELDS = ["name", "kind", "parent", "founded_on", "active", "sort_order", "brand_name", "brand_description"]
 MEMBER_DATE_FIELDS = ["applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on"]
@@ -76,37 +77,29 @@ def organisation_save(*, actor, organisation: PartyOrganisation, departments=Non
     return organisation
 
 
-ALLOWED_PICTURE_TYPES = {"jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff", "png": b"\x89PNG\r\n\x1a\n"}
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
-
-
-def check_picture(upload) -> None:
-    """Accept JPEG/PNG up to 5 MB whose content matches its extension (the name alone proves nothing)."""
-    name = getattr(upload, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ALLOWED_PICTURE_TYPES:
-        raise ValidationError(_("只能上传 JPG 或 PNG 图片，“%(n)s”的类型不支持。") % {"n": name})
-    if upload.size > MAX_PICTURE_BYTES:
-        raise ValidationError(_("图片不能超过 5 MB（当前 %(s).1f MB），请压缩后再上传。") % {
-            "s": upload.size / 1024 / 1024})
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(ALLOWED_PICTURE_TYPES[ext]):
-        raise ValidationError(_("文件“%(n)s”的内容不是有效的 %(t)s 图片。") % {"n": name, "t": ext.upper()})
-
-
-EVIDENCE_TYPES = {"pdf", "jpg", "jpeg", "png", "doc", "docx", "ofd"}
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
+def check_picture(upload) -> None:
+    """A brand picture: a photo (JPG/PNG/GIF/WEBP) up to 5 MB, its type sniffed from its content."""
+    from tianping.core.uploads import PHOTOS, check_upload
+
+    try:
+        check_upload(upload, max_bytes=MAX_PICTURE_BYTES, kinds=PHOTOS)
+    except ValidationError as exc:
+        raise ValidationError({"image": exc.messages}) from None
+
+
 def check_evidence(upload) -> None:
-    name = getattr(upload, "name", "") or ""
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in EVIDENCE_TYPES:
-        raise ValidationError({"evidence_file": _("依据附件只能是 PDF、OFD、Word 或 JPG/PNG 图片，“%(n)s”的类型不支持。")
-                               % {"n": name}})
-    if upload.size > MAX_EVIDENCE_BYTES:
-        raise ValidationError({"evidence_file": _("依据附件不能超过 10 MB。")})
+    """A step's evidence: a scan, photo, PDF or Word/OFD document up to 10 MB, its type sniffed from its
+    content (an HTML page named .pdf is refused)."""
+    from tianping.core.uploads import PHOTO_PDF_AND_DOCUMENTS, check_upload
+
+    try:
+        check_upload(upload, max_bytes=MAX_EVIDENCE_BYTES, kinds=PHOTO_PDF_AND_DOCUMENTS)
+    except ValidationError as exc:
+        raise ValidationError({"evidence_file": exc.messages}) from None
 
 
 @transaction.atomic
@@ -141,7 +134,7 @@ def committee_post_save(*, actor, post: CommitteePost) -> CommitteePost:
     overlap = (CommitteePost.objects.filter(organisation=post.organisation, role=post.role,
                                             term_start__lte=post.term_start)
                .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=post.term_start)).exclude(pk=post.pk))
-    if post.role == "secretary" and overlap.exists() and post.ended_on is None:
+    if post.role == CommitteeRole.SECRETARY and overlap.exists() and post.ended_on is None:
         raise ValidationError({"role": _("该组织已有在任书记（%(n)s），请先为其登记卸任日期。") % {
             "n": overlap.first().person.name}})
     post.save()
@@ -168,9 +161,14 @@ def _close_period(member: PartyMember, last_day: date) -> None:
 @transaction.atomic
 def member_create(*, actor, person, branch: PartyOrganisation | None, stage: str = Stage.APPLICANT,
                   dates: dict[str, date | None] | None = None, dues_category: str = "salaried",
-                  joined_branch_on: date | None = None, evidence: str = "") -> PartyMember:
-    """Open a party record for a person (a new applicant, or an existing member recorded with their dates)."""
+                  joined_branch_on: date | None = None, evidence: str = "",
+                  base_amount: Decimal | None = None) -> PartyMember:
+    """Open a party record for a person (a new applicant, or an existing member recorded with their dates).
+
+    A probationary or full member owes dues from the month of acceptance: a salaried one needs the monthly
+    base (工资基数), else the sheet would show 0.00 due."""
     dates = dates or {}
+    _check_not_future({k: dates.get(k) for k in MEMBER_DATE_FIELDS})
     if PartyMember.objects.filter(person=person).exists():
         raise ValidationError(_("%(n)s 已有党员档案，请在其档案中登记下一步。") % {"n": person.name})
     member = PartyMember(court_id=person.court_id, person=person, branch=branch, stage=stage,
@@ -193,7 +191,32 @@ def member_create(*, actor, person, branch: PartyOrganisation | None, stage: str
     audit_record(actor=actor, event="party.member.created", target=member,
                  after={"person": person.name, "stage": stage, "branch": branch,
                         **{k: getattr(member, k) for k in MEMBER_DATE_FIELDS}})
+    if base_amount is not None:
+        dues_base_set(actor=actor, member=member, amount=base_amount,
+                      effective_from=member.admitted_on or joined_branch_on or _today())
     return member
+
+
+def _check_not_future(dates: dict[str, date | None]) -> None:
+    """Dates of steps that have happened cannot lie in the future (each error beside its field)."""
+    from tianping.core.validators import validate_not_future
+
+    errors = {}
+    for name, value in dates.items():
+        try:
+            validate_not_future(value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def needs_dues_base(member: PartyMember, *, becomes_member: bool = True) -> bool:
+    """Whether the member, once a party member, owes dues on a monthly base that has not been recorded."""
+    from tianping.party.models import DuesCategory
+
+    return (becomes_member and member.dues_category == DuesCategory.SALARIED
+            and not DuesBase.objects.filter(member=member).exists())
 
 
 def _check_stage_dates(member: PartyMember) -> None:
@@ -231,8 +254,7 @@ def step_check(*, member: PartyMember, step: str, occurred_on: date, months: int
         raise ValidationError(_("%(n)s 的状态为“%(s)s”，不能登记发展步骤。") % {
             "n": member.person.name, "s": member.get_status_display()})
     _step_rules(member=member, step=step, occurred_on=occurred_on, months=months)
-    if occurred_on > _today():
-        raise ValidationError({"occurred_on": _("日期不能晚于今天。")})
+    _check_not_future({"occurred_on": occurred_on})
 
 
 def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: int | None) -> None:
@@ -250,10 +272,12 @@ def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: in
         min_months = setting(interval_code, occurred_on)
         earliest = add_months(prev, min_months)
         if occurred_on < earliest:
+            names = {"step": StepKind(step).label, "prev": PartyMember._meta.get_field(prev_field).verbose_name,
+                     "d": prev.isoformat(), "m": min_months, "e": earliest.isoformat()}
+            if min_months == 0:
+                raise ValidationError({"occurred_on": _("%(step)s的日期不能早于%(prev)s（%(d)s）。") % names})
             raise ValidationError({"occurred_on": _(
-                "时间未到：%(step)s须在%(prev)s（%(d)s）满 %(m)d 个月后，最早 %(e)s。") % {
-                "step": StepKind(step).label, "prev": PartyMember._meta.get_field(prev_field).verbose_name,
-                "d": prev.isoformat(), "m": min_months, "e": earliest.isoformat()}})
+                "时间未到：%(step)s须在%(prev)s（%(d)s）满 %(m)d 个月后，最早 %(e)s。") % names})
         return
     if step in (StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED):
         if member.stage != Stage.PROBATIONARY:
@@ -280,7 +304,8 @@ def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: in
 
 @transaction.atomic
 def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: date, evidence: str = "",
-                       evidence_file=None, months: int | None = None) -> MemberStep:
+                       evidence_file=None, months: int | None = None,
+                       base_amount: Decimal | None = None) -> MemberStep:
     """Record the next step on the road to membership (or extension / cancellation of the probation).
 
     The member row is locked: two secretaries recording the same step at once would otherwise both pass
@@ -321,6 +346,9 @@ def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: da
     record.save()
     audit_record(actor=actor, event=f"party.member.{step}", target=member, before=before,
                  after={"stage": member.stage, "status": member.status, "date": occurred_on, "months": months})
+    if step == StepKind.ADMITTED and base_amount is not None:
+        # dues are owed from the month of acceptance, on this base
+        dues_base_set(actor=actor, member=member, amount=base_amount, effective_from=month_start(occurred_on))
     return record
 
 
@@ -334,6 +362,7 @@ def member_status_set(*, actor, member: PartyMember, status: str, since: date, n
         raise ValidationError(_("该党员已转出或已取消资格，不能修改状态。"))
     if not note.strip():
         raise ValidationError({"note": _("请填写依据。")})
+    _check_not_future({"since": since})
     before = {"status": member.status}
     member.status, member.status_since = status, since
     fields = ["status", "status_since", "version", "updated_at"]
@@ -353,6 +382,7 @@ def member_branch_change(*, actor, member: PartyMember, branch: PartyOrganisatio
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
     if branch.court_id != member.court_id:
         raise ValidationError({"branch": _("所在支部必须属于本院。")})
+    _check_not_future({"moved_on": moved_on})
     if member.branch_id == branch.pk:
         return member
     before = {"branch": member.branch}
@@ -375,6 +405,7 @@ def member_transfer_out(*, actor, member: PartyMember, to_organisation: str, let
         raise ValidationError(_("该党员的组织关系已转出。"))
     if not to_organisation.strip() or not letter_number.strip():
         raise ValidationError(_("请填写接收党组织和介绍信编号。"))
+    _check_not_future({"transferred_on": transferred_on})
     transfer = PartyTransfer(court_id=member.court_id, member=member, direction=TransferDirection.OUT,
                              other_organisation=to_organisation.strip(), branch=member.branch,
                              letter_number=letter_number.strip(), transferred_on=transferred_on, note=note,
@@ -394,16 +425,19 @@ def member_transfer_out(*, actor, member: PartyMember, to_organisation: str, let
 @transaction.atomic
 def member_transfer_in(*, actor, person, branch: PartyOrganisation, from_organisation: str, letter_number: str,
                        transferred_on: date, stage: str = Stage.FULL, dates: dict | None = None,
-                       note: str = "") -> PartyTransfer:
+                       note: str = "", dues_category: str = "salaried",
+                       base_amount: Decimal | None = None) -> PartyTransfer:
     """A member arrives from another organisation (or returns): record opened or re-activated, roster joined."""
     if stage not in (Stage.PROBATIONARY, Stage.FULL):
         raise ValidationError({"stage": _("转入的只能是预备党员或正式党员。")})
     if not from_organisation.strip() or not letter_number.strip():
         raise ValidationError(_("请填写原所在党组织和介绍信编号。"))
+    _check_not_future({"transferred_on": transferred_on, **(dates or {})})
     member = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
     if member is None:
         member = member_create(actor=actor, person=person, branch=branch, stage=stage, dates=dates,
-                               joined_branch_on=transferred_on, evidence=_("组织关系转入"))
+                               joined_branch_on=transferred_on, evidence=_("组织关系转入"),
+                               dues_category=dues_category)
     else:
         if member.status != MemberStatus.TRANSFERRED_OUT:
             raise ValidationError(_("%(n)s 的组织关系仍在本院，无需转入。") % {"n": person.name})
@@ -419,12 +453,60 @@ def member_transfer_in(*, actor, person, branch: PartyOrganisation, from_organis
     transfer.save()
     audit_record(actor=actor, event="party.member.transfer_in", target=member,
                  after={"from": from_organisation, "letter": letter_number, "date": transferred_on})
+    if base_amount is not None:
+        dues_base_set(actor=actor, member=member, amount=base_amount, effective_from=month_start(transferred_on))
     return transfer
 
 
 # --- dues ---------------------------------------------------------------------------------------------
+# A month's payment may not exceed a year's dues of that month: paying a year ahead is the most the rules
+# foresee (党费按月交纳，特殊情况可按季度、半年或一年预交); more is a typing error (99,999,999 for 87.00).
+MAX_DUES_MONTHS = 12
+# a monthly after-tax salary above this is a typing error (the base field holds up to 10 digits)
+MAX_DUES_BASE = Decimal("1000000")
+
+
+def _valid_payment(*, member: PartyMember, month: date, paid_amount) -> Decimal:
+    """A finite amount ≥ 0 in yuan and fen, for a member who owes dues that month."""
+    from tianping.party.dues import member_owes_in
+
+    try:
+        amount = Decimal(str(paid_amount))
+    except ArithmeticError:
+        amount = None
+    if amount is None or not amount.is_finite():
+        raise ValidationError({"paid_amount": _("实交金额应为数字，如 45.00。")})
+    if amount < 0:
+        raise ValidationError({"paid_amount": _("实交金额不能为负数。")})
+    if amount.adjusted() > 9:  # more than 10 digits before the point: never a month's dues
+        raise ValidationError({"paid_amount": _("实交金额 %(a)s 过大，请核对。") % {"a": f"{amount:.3g}"}})
+    if amount != amount.quantize(CENT):
+        raise ValidationError({"paid_amount": _("实交金额最多两位小数（到分），如 45.05。")})
+    if not member_owes_in(member, month):
+        raise ValidationError({"paid_amount": _(
+            "%(n)s %(m)s 不需交纳党费（尚未接收为预备党员，或已转出、停止党籍），不能登记实交金额。")
+            % {"n": member.person.name, "m": f"{month:%Y-%m}"}})
+    return abs(amount.quantize(CENT))  # abs: "-0" is 0
+
+
 @transaction.atomic
-def dues_base_set(*, actor, member: PartyMember, amount: Decimal, effective_from: date, note: str = "") -> DuesBase:
+def dues_base_set(*, actor, member: PartyMember, amount: Decimal, effective_from: date, note: str = "",
+                  dues_category: str | None = None) -> DuesBase:
+    """Record the monthly base from a date on (and, when given, the member's dues category)."""
+    amount = Decimal(amount)
+    if not amount.is_finite() or amount < 0:
+        raise ValidationError({"amount": _("工资基数应为不小于 0 的金额。")})
+    if amount > MAX_DUES_BASE:
+        raise ValidationError({"amount": _("月工资基数 %(a)s 元超过上限 %(m)s 元，请核对（应填每月税后固定工资）。")
+                               % {"a": amount, "m": MAX_DUES_BASE}})
+    if dues_category is not None and dues_category != member.dues_category:
+        locked = PartyMember.objects.select_for_update(of=("self",)).get(pk=member.pk)
+        audit_record(actor=actor, event="party.member.dues_category", target=locked,
+                     before={"dues_category": locked.dues_category}, after={"dues_category": dues_category})
+        locked.dues_category = member.dues_category = dues_category
+        locked.version += 1
+        locked.full_clean()
+        locked.save(update_fields=["dues_category", "version", "updated_at"])
     row = DuesBase.objects.filter(member=member, effective_from=effective_from).first()
     before = {"amount": row.amount} if row else None
     if row is None:
@@ -462,10 +544,17 @@ def dues_payment_record(*, actor, member: PartyMember, month: date, paid_amount:
     from tianping.party.dues import dues_quote
 
     month = month.replace(day=1)
-    paid_amount = Decimal(paid_amount)
-    if paid_amount < 0:
-        raise ValidationError({"paid_amount": _("实交金额不能为负数。")})
+    paid_amount = _valid_payment(member=member, month=month, paid_amount=paid_amount)
     quote = dues_quote(member, month)
+    limit = quote.due * MAX_DUES_MONTHS
+    if paid_amount > limit:
+        if quote.due == 0:
+            raise ValidationError({"paid_amount": _(
+                "%(n)s %(m)s 的应交金额为 0.00 元（未登记工资基数或已免交），不能登记实交 %(a)s 元；"
+                "请先在党员档案中登记工资基数。") % {"n": member.person.name, "m": f"{month:%Y-%m}", "a": paid_amount}})
+        raise ValidationError({"paid_amount": _(
+            "实交 %(a)s 元超过上限 %(l)s 元（本月应交 %(d)s 元的 %(k)d 倍，即一年的党费），请核对金额。")
+            % {"a": paid_amount, "l": limit, "d": quote.due, "k": MAX_DUES_MONTHS}})
     row = DuesPayment.objects.select_for_update(of=("self",)).filter(member=member, month=month).order_by("pk").first()
     before = None
     if row is None:
@@ -483,6 +572,17 @@ def dues_payment_record(*, actor, member: PartyMember, month: date, paid_amount:
     audit_record(actor=actor, event="party.dues.payment", target=member, before=before,
                  after={"month": month, "due": row.due_amount, "paid": row.paid_amount})
     return row
+
+
+@transaction.atomic
+def dues_payments_record_due(*, actor, rows, month: date) -> int:
+    """Record 实交 = 应交 for every row of a sheet that has no payment yet and owes something; the count."""
+    n = 0
+    for r in rows:
+        if r.payment is None and r.due > 0:
+            dues_payment_record(actor=actor, member=r.member, month=month, paid_amount=r.due)
+            n += 1
+    return n
 
 
 # --- points -------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core import registry
-from tianping.core.scope import has_role, user_roles
+from tianping.core.policy import can
 
 
 @registry.todo.register(order=20)
@@ -26,12 +26,11 @@ def todo_items(user) -> list[dict]:
     from tianping.party.rules import setting
     from tianping.party.selectors import full_member_count
 
-    roles = user_roles(user)
-    if not (roles & {"party_office", "branch_secretary"}) and not (user.is_superuser and not roles):
+    if not (can(user, "change", PartyMember) or can(user, "change", PartyOrganisation)):
         return []
     today = timezone.localdate()
     items: list[dict] = []
-    members = (PartyMember.objects.editable_by(user).filter(stage=Stage.PROBATIONARY, status__in=[
+    members = (PartyMember.objects.visible_to(user, "change").filter(stage=Stage.PROBATIONARY, status__in=[
         MemberStatus.NORMAL, MemberStatus.FLOATING, MemberStatus.RETAINED]).select_related("person"))
     horizon = today + timedelta(days=setting("conversion_warn_days", today))
     for m in members:
@@ -44,7 +43,7 @@ def todo_items(user) -> list[dict]:
                       else _("%(n)s 预备期将于 %(d)s 届满")) % {"n": m.person.name, "d": due.isoformat()},
             "url": reverse("party:member_detail", args=[m.pk]), "due": due, "kind": _("转正"),
             "level": "danger" if overdue else "warning"})
-    orgs = PartyOrganisation.objects.editable_by(user).filter(active=True)
+    orgs = PartyOrganisation.objects.visible_to(user, "change").filter(active=True)
     term_horizon = today + timedelta(days=setting("term_warn_days", today))
     posts = (CommitteePost.objects.current_on(today).filter(organisation__in=orgs, term_end__lte=term_horizon)
              .select_related("organisation").order_by("term_end"))
@@ -57,7 +56,7 @@ def todo_items(user) -> list[dict]:
             "o": p.organisation.name, "d": p.term_end.isoformat()},
             "url": reverse("party:organisation_detail", args=[p.organisation_id]), "due": p.term_end,
             "kind": _("换届"), "level": "danger" if p.term_end < today else "warning"})
-    if has_role(user, "party_office"):
+    if can(user, "restructure", PartyOrganisation):  # the size of branches is the party office's concern
         minimum = setting("branch_min_full_members", today)
         threshold = setting("committee_threshold_members", today)
         with_committee = set(CommitteePost.objects.current_on(today).values_list("organisation_id", flat=True))

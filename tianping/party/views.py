@@ -1,11 +1,15 @@
-"""Pages of the party office and branch secretaries. Every object is fetched through `visible_to(user)`
-(read) or `editable_by(user)` (write); anything outside answers 404, also for htmx fragments and exports."""
+"""Pages of the party office, branch secretaries and members.
+
+Every view declares what it needs (`permission_required` for a page, `object_permission` for a page about one
+object: 404 outside the user's scope, 403 when visible but not allowed); the answers come from
+`tianping.party.policy`. Views validate input and call `tianping.party.services`; they write nothing
+themselves. A refused form is shown again with what was typed and each error beside its field."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,12 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from tianping.core.scope import get_visible_or_404, has_role, user_roles
+from tianping.core.actions import add_service_errors, create_once
+from tianping.core.policy import allowed, can, object_permission, permission_required, require_perm
+from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
 from tianping.org.models import Person
 from tianping.party import forms as pforms
 from tianping.party import selectors, services
-from tianping.party.dues import dues_quote, dues_sheet, dues_year
+from tianping.party.dues import SheetRow, dues_quote, dues_sheet, dues_year, member_owes_in
 from tianping.party.filtersets import (
     MemberFilterSet,
     OrganisationFilterSet,
@@ -35,6 +41,7 @@ from tianping.party.models import (
     CommitteePost,
     DuesPayment,
     MemberStatus,
+    MemberStep,
     OrgKind,
     PartyMember,
     PartyOrganisation,
@@ -43,39 +50,85 @@ from tianping.party.models import (
     PointsRule,
     Stage,
 )
+from tianping.party.policy import own_branch
 from tianping.party.rules import month_start, setting
 from tianping.party.tables import MemberTable, OrganisationTable, PointsEntryTable, TransferTable
 
-
-def is_party_office(user) -> bool:
-    return has_role(user, "party_office") or (user.is_superuser and not user_roles(user))
+# years a page may show: from the founding of the People's Republic to next year (a date beyond is a typo)
+MIN_YEAR = 1949
 
 
 def _today() -> date:
     return timezone.localdate()
 
 
-def _editable_or_404(queryset, user, **lookup):
-    """The object if the user may change it; 404 if they may not even see it; 403 if they may only read it."""
-    obj = queryset.editable_by(user).filter(**lookup).first()
-    if obj is None:
-        get_visible_or_404(queryset, user, **lookup)
-        raise PermissionDenied
-    return obj
+def _already_created(request):
+    """A create form posted again with a token that already made its record (a re-post, a second tab): back to
+    that record, before validation — the record's existence would otherwise make the second post look invalid
+    (e.g. "this person already has a party record")."""
+    from tianping.core.actions import TOKEN_FIELD
+    from tianping.core.models import IdempotencyKey
+
+    token = (request.POST.get(TOKEN_FIELD) or "").strip()[:64] if request.method == "POST" else ""
+    key = IdempotencyKey.objects.filter(token=token, user=request.user).exclude(result_url="").first() \
+        if token else None
+    if key is None:
+        return None
+    messages.info(request, _("该表单已经提交过，未重复创建。"))
+    return redirect(key.result_url)
 
 
 def _crumbs(*items):
     return [(_("党组织"), reverse("party:organisation_list")), *items]
 
 
-def _parse_month(text: str | None) -> date:
-    if text:
-        try:
-            y, m = text.split("-")[:2]
-            return date(int(y), int(m), 1)
-        except (ValueError, TypeError):
-            raise Http404 from None
-    return month_start(_today())
+def parse_month(text: str | None) -> date | None:
+    """"2026-05" (or "2026-05-17") → 2026-05-01; None when it is not a month between MIN_YEAR and next year."""
+    text = (text or "").strip()
+    parts = text.split("-")
+    if len(parts) not in (2, 3) or not all(p.isdigit() for p in parts):
+        return None
+    year, month = int(parts[0]), int(parts[1])
+    if not (MIN_YEAR <= year <= _today().year + 1 and 1 <= month <= 12):
+        return None
+    return date(year, month, 1)
+
+
+def _month_param(request, value: str | None) -> date:
+    """The month asked for, or this month with a message saying why the value was not used."""
+    if not value:
+        return month_start(_today())
+    month = parse_month(value)
+    if month is None:
+        messages.warning(request, _("月份“%(v)s”无效，请按“年-月”填写（如 %(e)s），年份在 %(lo)d 至 %(hi)d 之间；已显示本月。")
+                         % {"v": value[:20], "e": f"{_today():%Y-%m}", "lo": MIN_YEAR, "hi": _today().year + 1})
+        return month_start(_today())
+    return month
+
+
+def _year_param(request, name: str = "year") -> int:
+    """The year asked for, or this year with a message saying why the value was not used."""
+    today = _today()
+    raw = (request.GET.get(name) or "").strip()
+    if not raw:
+        return today.year
+    if raw.isdigit() and MIN_YEAR <= int(raw) <= today.year + 1:
+        return int(raw)
+    messages.warning(request, _("年度“%(v)s”无效，应为 %(lo)d 至 %(hi)d 之间的年份；已显示 %(y)d 年。")
+                     % {"v": raw[:20], "lo": MIN_YEAR, "hi": today.year + 1, "y": today.year})
+    return today.year
+
+
+def _branch_param(request, value: str | None) -> PartyOrganisation | None:
+    """The organisation a page is narrowed to: the one asked for (404 outside the user's scope), else the
+    secretary's own branch (preselected), else None (everything the user reaches)."""
+    if value:
+        if not str(value).isdigit():
+            raise Http404
+        return get_visible_or_404(PartyOrganisation.objects.all(), request.user, pk=int(value))
+    if "branch" in request.GET or "branch" in request.POST:
+        return None  # "全部" chosen explicitly
+    return own_branch(request.user)
 
 
 # --- organisations ------------------------------------------------------------------------------------
@@ -95,8 +148,10 @@ class OrganisationListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if is_party_office(self.request.user):
+        user = self.request.user
+        if can(user, "add", PartyOrganisation):
             ctx["create_url_name"] = "party:organisation_create"
+        if can(user, "import", PartyOrganisation):
             ctx["import_kind"] = "branches"
         orgs = list(self.get_queryset().order_by("sort_order", "name"))
         children = defaultdict(list)
@@ -128,8 +183,9 @@ def organisation_warnings(org: PartyOrganisation, day: date, full_count: int, po
     return warnings
 
 
+@object_permission(PartyOrganisation, "view")
 def organisation_detail(request, pk: int):
-    org = get_visible_or_404(PartyOrganisation.objects.select_related("parent"), request.user, pk=pk)
+    org = PartyOrganisation.objects.select_related("parent").get(pk=pk)
     day = _today()
     roster_people = selectors.branch_roster_on(org, day)
     from tianping.party.models import STAGE_ORDER, CommitteeRole
@@ -171,50 +227,65 @@ def organisation_detail(request, pk: int):
         {"label": _("%(y)d年积分合计") % {"y": year}, "value": points_total,
          "url": reverse("party:points_ledger") + f"?year={year}&branch={org.pk}"},
     ]
-    can_edit = PartyOrganisation.objects.editable_by(request.user).filter(pk=org.pk).exists()
     return render(request, "party/organisation_detail.html", {
         "org": org, "members": members, "posts": posts, "warnings": warnings, "figures": figures,
-        "departments": list(org.departments.all()), "pictures": list(org.pictures.all()),
+        "departments": list(org.departments.all()),
+        "pictures": list(BrandPicture.objects.visible_to(request.user).filter(organisation=org)),
         "children": list(PartyOrganisation.objects.visible_to(request.user).filter(parent=org)),
-        "can_edit": can_edit, "is_office": is_party_office(request.user),
-        "picture_form": pforms.BrandPictureForm() if can_edit else None,
+        "picture_form": pforms.BrandPictureForm() if allowed(request.user, "party.add_brandpicture", org) else None,
         "page_title": org.name, "breadcrumbs": _crumbs((org.name, None)),
     })
 
 
-def organisation_form(request, pk: int | None = None):
-    office = is_party_office(request.user)
-    if pk:
-        org = _editable_or_404(PartyOrganisation.objects.all(), request.user, pk=pk)
-    else:
-        if not office:
-            raise PermissionDenied
-        org = None
-    form_class = pforms.OrganisationForm if office else pforms.SecretaryOrganisationForm
-    kwargs = {"instance": org}
-    if form_class is pforms.OrganisationForm:
-        kwargs["court"] = request.user.court if org is None else org.court
-    form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organisation_save(actor=request.user, organisation=form.instance,
-                                       departments=form.cleaned_data.get("departments") if office else None,
-                                       expected_version=form.cleaned_data.get("loaded_version"))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("party:organisation_detail", pk=form.instance.pk)
-    title = _("编辑党组织") if pk else _("新增党组织")
+def _organisation_page(request, form, org, title):
     return render(request, "party/form.html", {
         "form": form, "page_title": title, "multipart": False,
-        "cancel_url": reverse("party:organisation_detail", args=[pk]) if pk else reverse("party:organisation_list"),
-        "breadcrumbs": _crumbs(*(((org.name, reverse("party:organisation_detail", args=[pk])),) if org else ()),
+        "cancel_url": reverse("party:organisation_detail", args=[org.pk]) if org else reverse("party:organisation_list"),
+        "breadcrumbs": _crumbs(*(((org.name, reverse("party:organisation_detail", args=[org.pk])),) if org else ()),
                                (title, None))})
 
 
+@permission_required("party.add_partyorganisation")
+def organisation_create(request):
+    if (done := _already_created(request)) is not None:
+        return done
+    form = pforms.OrganisationCreateForm(request.POST or None, court=request.user.court)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return create_once(request, form, lambda: services.organisation_save(
+                actor=request.user, organisation=form.instance, departments=form.cleaned_data.get("departments")),
+                lambda org: reverse("party:organisation_detail", args=[org.pk]))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return _organisation_page(request, form, None, _("新增党组织"))
+
+
+@object_permission(PartyOrganisation, "change")
+def organisation_edit(request, pk: int):
+    """The party office edits the whole record; a branch secretary the brand of their branch."""
+    org = PartyOrganisation.objects.get(pk=pk)
+    structure = can(request.user, "restructure", org)
+    if structure:
+        form = pforms.OrganisationForm(request.POST or None, instance=org, court=org.court)
+    else:
+        form = pforms.SecretaryOrganisationForm(request.POST or None, instance=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.organisation_save(actor=request.user, organisation=form.instance,
+                                       departments=form.cleaned_data.get("departments") if structure else None,
+                                       expected_version=form.cleaned_data.get("loaded_version"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("party:organisation_detail", pk=org.pk)
+    return _organisation_page(request, form, org, _("编辑党组织"))
+
+
 @require_POST
+@object_permission(PartyOrganisation, "change")
 def picture_add(request, pk: int):
-    org = _editable_or_404(PartyOrganisation.objects.all(), request.user, pk=pk)
+    org = PartyOrganisation.objects.get(pk=pk)
+    require_perm(request.user, "party.add_brandpicture", org)
     form = pforms.BrandPictureForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -230,64 +301,77 @@ def picture_add(request, pk: int):
 
 
 @require_POST
+@object_permission(BrandPicture, "delete")
 def picture_delete(request, pk: int):
-    pic = BrandPicture.objects.filter(pk=pk).select_related("organisation").first()
-    if pic is None:
-        raise Http404
-    _editable_or_404(PartyOrganisation.objects.all(), request.user, pk=pic.organisation_id)
+    pic = BrandPicture.objects.select_related("organisation").get(pk=pk)
     services.brand_picture_delete(actor=request.user, picture=pic)
     return redirect("party:organisation_detail", pk=pic.organisation_id)
 
 
+@object_permission(BrandPicture, "view")
 def picture_file(request, pk: int):
     """Serve a brand picture to those who may see the organisation (media is not public)."""
     from django.http import FileResponse
 
-    pic = BrandPicture.objects.filter(pk=pk).first()
-    if pic is None:
-        raise Http404
-    get_visible_or_404(PartyOrganisation.objects.all(), request.user, pk=pic.organisation_id)
+    pic = BrandPicture.objects.get(pk=pk)
     ext = pic.image.name.rsplit(".", 1)[-1].lower()
-    return FileResponse(pic.image.open("rb"), content_type="image/png" if ext == "png" else "image/jpeg")
+    types = {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}
+    return FileResponse(pic.image.open("rb"), content_type=types.get(ext, "image/jpeg"))
 
 
+@object_permission(MemberStep, "view")
 def evidence_file(request, pk: int):
     """A step's evidence file, for those who may see the member (uploads are not public media)."""
     from django.http import FileResponse
 
-    from tianping.party.models import MemberStep
-
-    step = MemberStep.objects.filter(pk=pk).exclude(evidence_file="").first()
-    if step is None:
+    step = MemberStep.objects.get(pk=pk)
+    if not step.evidence_file:
         raise Http404
-    get_visible_or_404(PartyMember.objects.all(), request.user, pk=step.member_id)
     name = step.evidence_file.name.rsplit("/", 1)[-1]
     return FileResponse(step.evidence_file.open("rb"), as_attachment=True, filename=name)
 
 
-def committee_form(request, pk: int, post_pk: int | None = None):
-    org = _editable_or_404(PartyOrganisation.objects.all(), request.user, pk=pk)
-    if not is_party_office(request.user):
-        raise PermissionDenied  # committee posts are approved by the higher organisation (the party office)
-    post = CommitteePost.objects.filter(pk=post_pk, organisation=org).first() if post_pk else None
-    if post_pk and post is None:
+def _committee_page(request, form, org, title):
+    return render(request, "party/form.html", {
+        "form": form, "page_title": title, "cancel_url": reverse("party:organisation_detail", args=[org.pk]),
+        "breadcrumbs": _crumbs((org.name, reverse("party:organisation_detail", args=[org.pk])), (title, None))})
+
+
+@object_permission(PartyOrganisation, "restructure")
+def committee_create(request, pk: int):
+    """Committee posts are approved by the higher organisation: the party office records them."""
+    if (done := _already_created(request)) is not None:
+        return done
+    org = PartyOrganisation.objects.get(pk=pk)
+    require_perm(request.user, "party.add_committeepost", org)
+    start = _today()
+    initial = {"term_start": start, "term_end": start.replace(year=start.year + setting("committee_term_years"))}
+    form = pforms.CommitteePostForm(request.POST or None, organisation=org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return create_once(request, form, lambda: services.committee_post_save(actor=request.user,
+                                                                                   post=form.instance),
+                               lambda post: reverse("party:organisation_detail", args=[org.pk]))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    return _committee_page(request, form, org, _("新增支委职务"))
+
+
+@object_permission(CommitteePost, "change", url_kwarg="post_pk")
+def committee_edit(request, pk: int, post_pk: int):
+    post = CommitteePost.objects.select_related("organisation").get(pk=post_pk)
+    if post.organisation_id != pk:
         raise Http404
-    initial = {}
-    if post is None:
-        start = _today()
-        initial = {"term_start": start, "term_end": start.replace(year=start.year + setting("committee_term_years"))}
-    form = pforms.CommitteePostForm(request.POST or None, instance=post, organisation=org, initial=initial)
+    org = post.organisation
+    form = pforms.CommitteePostForm(request.POST or None, instance=post, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
             services.committee_post_save(actor=request.user, post=form.instance)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("party:organisation_detail", pk=org.pk)
-    title = _("编辑支委职务") if post else _("新增支委职务")
-    return render(request, "party/form.html", {
-        "form": form, "page_title": title, "cancel_url": reverse("party:organisation_detail", args=[org.pk]),
-        "breadcrumbs": _crumbs((org.name, reverse("party:organisation_detail", args=[org.pk])), (title, None))})
+    return _committee_page(request, form, org, _("编辑支委职务"))
 
 
 # --- members ------------------------------------------------------------------------------------------
@@ -308,37 +392,48 @@ class MemberListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if is_party_office(self.request.user) or has_role(self.request.user, "branch_secretary"):
+        user = self.request.user
+        if can(user, "add", PartyMember) and _branches_for(user).exists():
             ctx["create_url_name"] = "party:member_create"
-        if is_party_office(self.request.user):
+        if can(user, "import", PartyMember):
             ctx["import_kind"] = "members"
         return ctx
 
 
 def _branches_for(user):
-    return PartyOrganisation.objects.editable_by(user).filter(kind__in=[OrgKind.BRANCH, OrgKind.GROUP,
-                                                                        OrgKind.GENERAL_BRANCH])
+    """Organisations in which the user may open or move party records."""
+    return PartyOrganisation.objects.visible_to(user, "change").filter(
+        kind__in=[OrgKind.BRANCH, OrgKind.GROUP, OrgKind.GENERAL_BRANCH])
 
 
+def _branch_initial(user, branches) -> dict:
+    """The secretary's own branch preselected (or the only choice there is)."""
+    own = own_branch(user)
+    if own is not None and branches.filter(pk=own.pk).exists():
+        return {"branch": own.pk}
+    only = list(branches[:2])
+    return {"branch": only[0].pk} if len(only) == 1 else {}
+
+
+@permission_required("party.add_partymember")
 def member_create(request):
+    if (done := _already_created(request)) is not None:
+        return done
     branches = _branches_for(request.user)
     if not branches.exists():
         raise PermissionDenied
     form = pforms.MemberCreateForm(request.POST or None, court=request.user.court, branches=branches,
-                                   initial={"applied_on": _today()})
+                                   initial={"applied_on": _today(), **_branch_initial(request.user, branches)})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            member = services.member_create(
+            return create_once(request, form, lambda: services.member_create(
                 actor=request.user, person=cd["person"], branch=cd["branch"], stage=cd["stage"],
-                dates={k: cd.get(k) for k in services.MEMBER_DATE_FIELDS}, dues_category=cd["dues_category"])
-            if cd.get("base_amount") is not None:
-                services.dues_base_set(actor=request.user, member=member, amount=cd["base_amount"],
-                                       effective_from=member.admitted_on or _today())
+                dates={k: cd.get(k) for k in services.MEMBER_DATE_FIELDS}, dues_category=cd["dues_category"],
+                base_amount=cd.get("base_amount")),
+                lambda member: reverse("party:member_detail", args=[member.pk]))
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("party:member_detail", pk=member.pk)
+            add_service_errors(form, exc)
     return render(request, "party/form.html", {
         "form": form, "page_title": _("新建党员档案"), "cancel_url": reverse("party:member_list"),
         "breadcrumbs": [(_("党员名册"), reverse("party:member_list")), (_("新建党员档案"), None)]})
@@ -347,6 +442,7 @@ def member_create(request):
 TIMELINE_SHORT = 40
 
 
+@permission_required("party.view_my_record")
 def my_record(request):
     """The signed-in person's own party record (a member's entry point)."""
     member = PartyMember.objects.filter(person_id=getattr(request.user, "person_id", None) or 0).first()
@@ -356,24 +452,35 @@ def my_record(request):
     return redirect("party:member_detail", pk=member.pk)
 
 
+def _member_forms(request, member, day: date) -> dict:
+    due = member.conversion_due_on
+    return {
+        "step_form": pforms.StepForm(member=member, initial={"occurred_on": due if due and due <= day else day}),
+        "transfer_form": pforms.TransferOutForm(initial={"transferred_on": day}),
+        "status_form": pforms.StatusForm(initial={"since": day, "status": member.status}),
+        "branch_form": pforms.BranchChangeForm(branches=_branches_for(request.user), initial={"moved_on": day}),
+        "base_form": pforms.DuesBaseForm(initial={"effective_from": month_start(day),
+                                                  "dues_category": member.dues_category}),
+        "reduction_form": pforms.DuesReductionForm(initial={"start_month": month_start(day)}),
+    }
 
-def member_detail(request, pk: int):
+
+def _member_page(request, member, bound: dict | None = None):
+    """The member's page; `bound` holds a refused form (by its context name) to show again as typed."""
     from tianping.core.views import collect_timeline
 
-    member = get_visible_or_404(PartyMember.objects.select_related("person__department", "branch"),
-                                request.user, pk=pk)
-    can_edit = PartyMember.objects.editable_by(request.user).filter(pk=pk).exists()
     day = _today()
     timeline = collect_timeline(member.person, request.user)
     active = member.status not in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED, MemberStatus.STOPPED)
     ctx = {
-        "member": member, "person": member.person, "can_edit": can_edit, "is_office": is_party_office(request.user),
+        "member": member, "person": member.person,
         "steps": member.steps.select_related("recorded_by").order_by("occurred_on", "id"),
         "transfers": member.transfers.order_by("transferred_on"),
         "periods": member.branch_periods.select_related("organisation").order_by("start"),
         "bases": member.dues_bases.order_by("-effective_from"),
         "reductions": member.dues_reductions.all(),
         "current_quote": dues_quote(member, day),
+        "owes_dues_now": member_owes_in(member, day),
         "timeline": timeline if request.GET.get("timeline") == "all" else timeline[:TIMELINE_SHORT],
         "timeline_total": len(timeline),
         "points_year": PointsEntry.objects.filter(person=member.person, occurred_on__year=day.year)
@@ -387,115 +494,125 @@ def member_detail(request, pk: int):
         ctx["conversion_due"] = due
         ctx["conversion_overdue"] = due < day
         ctx["conversion_soon"] = day <= due <= day + timedelta(days=setting("conversion_warn_days", day))
-    if can_edit and active:
-        ctx["step_form"] = pforms.StepForm(member=member, initial={"occurred_on": due if due and due <= day else day})
-        ctx["transfer_form"] = pforms.TransferOutForm(initial={"transferred_on": day})
-        ctx["status_form"] = pforms.StatusForm(initial={"since": day, "status": member.status})
-        ctx["branch_form"] = pforms.BranchChangeForm(branches=_branches_for(request.user), initial={"moved_on": day})
-        ctx["base_form"] = pforms.DuesBaseForm(initial={"effective_from": month_start(day),
-                                                        "dues_category": member.dues_category})
-        ctx["reduction_form"] = pforms.DuesReductionForm(initial={"start_month": month_start(day)})
+    if active and can(request.user, "change", member):
+        ctx.update(_member_forms(request, member, day))
+        ctx.update(bound or {})
+        ctx["open_form"] = next(iter(bound), "") if bound else ""
     return render(request, "party/member_detail.html", ctx)
 
 
-def _member_action(request, pk: int, form_class, action, **form_kwargs):
-    member = _editable_or_404(PartyMember.objects.select_related("person"), request.user, pk=pk)
+@object_permission(PartyMember, "view")
+def member_detail(request, pk: int):
+    member = PartyMember.objects.select_related("person__department", "branch").get(pk=pk)
+    return _member_page(request, member)
+
+
+def _member_action(request, pk: int, name: str, form, act, field_map=None):
+    """POST a form of the member's page: the service's success message and back to the page, or the page
+    again with the form as typed and each error beside its field."""
+    member = PartyMember.objects.select_related("person__department", "branch").get(pk=pk)
     if request.method != "POST":
         return redirect("party:member_detail", pk=pk)
-    form = form_class(request.POST, request.FILES, **({"member": member} if form_class is pforms.StepForm else {}),
-                      **form_kwargs)
     if form.is_valid():
         try:
-            message = action(member, form.cleaned_data)
+            message = act(member, form.cleaned_data)
         except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            for msgs in errors.values():
-                for m in msgs:
-                    messages.error(request, m)
+            add_service_errors(form, exc, field_map)
         else:
             messages.success(request, message)
-    else:
-        for field, errs in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for e in errs:
-                messages.error(request, f"{label}：{e}" if label else e)
-    return redirect(reverse("party:member_detail", args=[pk]))
+            return redirect("party:member_detail", pk=pk)
+    member.refresh_from_db()
+    return _member_page(request, member, bound={name: form})
 
 
+def _post_member(request, pk: int, form_class, **kwargs):
+    """The posted form (a GET redirects to the page before the form is looked at)."""
+    if form_class is pforms.StepForm:
+        kwargs["member"] = PartyMember.objects.get(pk=pk)
+    return form_class(request.POST or None, request.FILES or None, **kwargs)
+
+
+@object_permission(PartyMember, "change")
 def member_step(request, pk: int):
     def act(member, cd):
         rec = services.member_step_record(actor=request.user, member=member, step=cd["step"],
                                           occurred_on=cd["occurred_on"], evidence=cd.get("evidence") or "",
-                                          evidence_file=cd.get("evidence_file"), months=cd.get("months"))
+                                          evidence_file=cd.get("evidence_file"), months=cd.get("months"),
+                                          base_amount=cd.get("base_amount"))
         return _("已登记：%(s)s（%(d)s）。") % {"s": rec.get_step_display(), "d": rec.occurred_on.isoformat()}
-    return _member_action(request, pk, pforms.StepForm, act)
+    return _member_action(request, pk, "step_form", _post_member(request, pk, pforms.StepForm), act)
 
 
+@object_permission(PartyMember, "change")
 def member_transfer_out(request, pk: int):
     def act(member, cd):
         services.member_transfer_out(actor=request.user, member=member, to_organisation=cd["to_organisation"],
                                      letter_number=cd["letter_number"], transferred_on=cd["transferred_on"],
                                      note=cd.get("note") or "")
         return _("组织关系已转出，该党员已移出支部名册，历史记录保留。")
-    return _member_action(request, pk, pforms.TransferOutForm, act)
+    return _member_action(request, pk, "transfer_form", _post_member(request, pk, pforms.TransferOutForm), act)
 
 
+@object_permission(PartyMember, "change")
 def member_status(request, pk: int):
     def act(member, cd):
         services.member_status_set(actor=request.user, member=member, status=cd["status"], since=cd["since"],
                                    note=cd["note"])
         return _("状态已更新。")
-    return _member_action(request, pk, pforms.StatusForm, act)
+    return _member_action(request, pk, "status_form", _post_member(request, pk, pforms.StatusForm), act)
 
 
+@object_permission(PartyMember, "change")
 def member_branch(request, pk: int):
-    branches = _branches_for(request.user)
-
     def act(member, cd):
         services.member_branch_change(actor=request.user, member=member, branch=cd["branch"],
                                       moved_on=cd["moved_on"])
         return _("所在支部已调整。")
-    return _member_action(request, pk, pforms.BranchChangeForm, act, branches=branches)
+    form = _post_member(request, pk, pforms.BranchChangeForm, branches=_branches_for(request.user))
+    return _member_action(request, pk, "branch_form", form, act)
 
 
+@object_permission(PartyMember, "change")
 def member_base(request, pk: int):
     def act(member, cd):
         services.dues_base_set(actor=request.user, member=member, amount=cd["amount"],
-                               effective_from=cd["effective_from"], note=cd.get("note") or "")
-        if cd["dues_category"] != member.dues_category:
-            PartyMember.objects.filter(pk=member.pk).update(dues_category=cd["dues_category"])
+                               effective_from=cd["effective_from"], note=cd.get("note") or "",
+                               dues_category=cd["dues_category"])
         return _("党费基数已登记。")
-    return _member_action(request, pk, pforms.DuesBaseForm, act)
+    return _member_action(request, pk, "base_form", _post_member(request, pk, pforms.DuesBaseForm), act)
 
 
+@object_permission(PartyMember, "change")
 def member_reduction(request, pk: int):
     def act(member, cd):
         services.dues_reduction_add(actor=request.user, member=member, monthly_amount=cd["monthly_amount"],
                                     start_month=cd["start_month"], end_month=cd.get("end_month"),
                                     decision=cd["decision"])
         return _("党费减免已登记。")
-    return _member_action(request, pk, pforms.DuesReductionForm, act)
+    return _member_action(request, pk, "reduction_form", _post_member(request, pk, pforms.DuesReductionForm), act)
 
 
+@permission_required("party.add_partytransfer")
 def transfer_in(request):
+    if (done := _already_created(request)) is not None:
+        return done
     branches = _branches_for(request.user)
     if not branches.exists():
         raise PermissionDenied
     form = pforms.TransferInForm(request.POST or None, court=request.user.court, branches=branches,
-                                 initial={"transferred_on": _today()})
+                                 initial={"transferred_on": _today(), **_branch_initial(request.user, branches)})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            t = services.member_transfer_in(
+            return create_once(request, form, lambda: services.member_transfer_in(
                 actor=request.user, person=cd["person"], branch=cd["branch"],
                 from_organisation=cd["from_organisation"], letter_number=cd["letter_number"],
                 transferred_on=cd["transferred_on"], stage=cd["stage"],
                 dates={"admitted_on": cd["admitted_on"], "converted_on": cd.get("converted_on")},
-                note=cd.get("note") or "")
+                note=cd.get("note") or "", dues_category=cd["dues_category"], base_amount=cd.get("base_amount")),
+                lambda t: reverse("party:member_detail", args=[t.member_id]))
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("party:member_detail", pk=t.member_id)
+            add_service_errors(form, exc)
     return render(request, "party/form.html", {
         "form": form, "page_title": _("组织关系转入"), "cancel_url": reverse("party:transfer_list"),
         "breadcrumbs": [(_("组织关系转接"), reverse("party:transfer_list")), (_("转入"), None)]})
@@ -507,48 +624,51 @@ class TransferListView(FilteredListView):
     page_title = gettext_lazy("组织关系转接")
 
     def get_queryset(self):
-        visible = PartyMember.objects.visible_to(self.request.user).values("pk")
-        return PartyTransfer.objects.filter(member__in=visible).select_related("member__person", "branch")
+        return PartyTransfer.objects.visible_to(self.request.user).select_related("member__person", "branch")
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if _branches_for(self.request.user).exists():
+        if can(self.request.user, "add", PartyTransfer) and _branches_for(self.request.user).exists():
             ctx["create_url_name"] = "party:transfer_in"
         return ctx
 
 
 # --- dues ---------------------------------------------------------------------------------------------
-def _dues_branch_ids(request, branch_param: str | None):
-    """The branches whose dues the user may see: a given one (404 outside scope) or all visible."""
-    if branch_param:
-        try:
-            org = get_visible_or_404(PartyOrganisation.objects.all(), request.user, pk=int(branch_param))
-        except ValueError:
-            raise Http404 from None
+def _dues_scope(request, branch_value: str | None):
+    """(organisation or None, the branch ids of the sheet or None for every branch of the court). With no
+    branch asked for, a user who reaches only some branches gets those."""
+    org = _branch_param(request, branch_value)
+    if org is not None:
         return org, {org.pk, *PartyOrganisation.objects.filter(parent=org).values_list("pk", flat=True)}
-    if is_party_office(request.user) or has_role(request.user, "leader"):
+    visible = PartyOrganisation.objects.visible_to(request.user)
+    court_orgs = PartyOrganisation.objects.filter(court_id=request.user.court_id)
+    if visible.count() == court_orgs.count():
         return None, None
-    led = set(PartyOrganisation.objects.visible_to(request.user).values_list("pk", flat=True))
-    if not has_role(request.user, "branch_secretary"):
-        raise Http404
-    return None, led
+    return None, set(visible.values_list("pk", flat=True))
 
 
 def _can_record_dues(user, branch_ids) -> bool:
-    if is_party_office(user):
-        return True
-    if has_role(user, "branch_secretary") and branch_ids is not None:
-        editable = set(PartyOrganisation.objects.editable_by(user).values_list("pk", flat=True))
-        return bool(branch_ids) and branch_ids <= editable
-    return False
+    """May record the payments of every row of a sheet over these branches (None: the whole court)."""
+    if not can(user, "add", DuesPayment):
+        return False
+    changeable = set(PartyOrganisation.objects.visible_to(user, "change").values_list("pk", flat=True))
+    wanted = branch_ids if branch_ids is not None else set(
+        PartyOrganisation.objects.filter(court_id=user.court_id).values_list("pk", flat=True))
+    return bool(wanted) and wanted <= changeable
 
 
+def _dues_url(month: date, org) -> str:
+    return reverse("party:dues_sheet") + f"?month={month:%Y-%m}" + (f"&branch={org.pk}" if org else "")
+
+
+@permission_required("party.view_dues_sheet")
 def dues_sheet_view(request):
-    month = _parse_month(request.GET.get("month"))
-    org, branch_ids = _dues_branch_ids(request, request.GET.get("branch"))
+    month = _month_param(request, request.GET.get("month"))
+    org, branch_ids = _dues_scope(request, request.GET.get("branch"))
     court_id = org.court_id if org else request.user.court_id
     rows = dues_sheet(court_id, month, branch_ids)
     if request.GET.get("export") == "xlsx":
+        require_perm(request.user, "party.export_duespayment")
         return _dues_export(request, rows, month, org)
     can_record = _can_record_dues(request.user, branch_ids)
     totals = {"due": sum((r.due for r in rows), Decimal("0")), "paid": sum((r.paid for r in rows), Decimal("0"))}
@@ -557,8 +677,8 @@ def dues_sheet_view(request):
     prev_month = (month - timedelta(days=1)).replace(day=1)
     next_month = (month + timedelta(days=32)).replace(day=1)
     ctx = {"rows": rows, "month": month, "org": org, "totals": totals, "can_record": can_record,
-           "is_office": is_party_office(request.user),
-           "branches": branches, "prev_month": prev_month, "next_month": next_month,
+           "branches": branches, "prev_month": prev_month,
+           "next_month": next_month if parse_month(f"{next_month:%Y-%m}") else None,
            "page_title": _("党费收缴表"), "breadcrumbs": [(_("党费收缴表"), None)],
            "export_query": f"month={month:%Y-%m}" + (f"&branch={org.pk}" if org else "")}
     if request.headers.get("HX-Request"):
@@ -579,52 +699,83 @@ def _dues_export(request, rows, month: date, org):
     return response
 
 
-@require_POST
-def dues_pay(request):
-    """Record a payment for one member and month (htmx posts return the updated row)."""
+def _sheet_row(member, month: date) -> SheetRow:
+    """One member's row of a month's sheet, whether or not they owe dues that month."""
+    quote = dues_quote(member, month)
+    pay = DuesPayment.objects.filter(member=member, month=month).first()
+    return SheetRow(member=member, branch=member.branch, month=month, base=quote.base, rate=quote.rate,
+                    due=quote.due, paid=pay.paid_amount if pay else Decimal("0.00"), payment=pay,
+                    reduced=quote.reduced)
+
+
+def parse_amount(text: str | None) -> Decimal:
+    """A typed amount of money as a finite Decimal; ValidationError (beside the field) otherwise."""
+    raw = (text or "").strip().replace(",", "").replace("，", "")
     try:
-        member_id = int(request.POST.get("member", ""))
-        month = _parse_month(request.POST.get("month"))
-        amount = Decimal(request.POST.get("paid_amount") or "0")
-    except (ValueError, ArithmeticError):
-        return HttpResponse(_("金额格式不正确，请填写数字，如 45.00。"), status=400)
-    member = get_visible_or_404(PartyMember.objects.select_related("person", "branch"), request.user, pk=member_id)
-    branch_ids = {member.branch_id} if member.branch_id else set()
-    if not _can_record_dues(request.user, branch_ids if not is_party_office(request.user) else None):
+        value = Decimal(raw or "0")
+    except InvalidOperation:
+        value = None
+    if value is None or not value.is_finite():
+        raise ValidationError({"paid_amount": _("金额“%(v)s”不是数字，请填写如 45.00 的金额。") % {"v": raw[:20]}})
+    return value
+
+
+@require_POST
+@permission_required("party.add_duespayment")
+def dues_pay(request):
+    """Record a payment for one member and month. An htmx post gets the row back: updated, or as typed with
+    the reason for the refusal beside the amount."""
+    htmx = bool(request.headers.get("HX-Request"))
+    if not str(request.POST.get("member", "")).isdigit():
         raise Http404
+    member = get_visible_or_404(PartyMember.objects.select_related("person", "branch"), request.user,
+                                pk=int(request.POST["member"]))
+    require_perm(request.user, "party.add_duespayment", member)
+    month = parse_month(request.POST.get("month"))
+    if month is None:
+        return HttpResponse(_("月份无效，请按“年-月”填写，如 %(e)s。") % {"e": f"{_today():%Y-%m}"}, status=400)
+    typed = request.POST.get("paid_amount", "")
     version = request.POST.get("version")
     try:
+        amount = parse_amount(typed)
         services.dues_payment_record(actor=request.user, member=member, month=month, paid_amount=amount,
-                                     expected_version=int(version) if version else None)
+                                     expected_version=int(version) if str(version or "").isdigit() else None)
     except ValidationError as exc:
-        if request.headers.get("HX-Request"):
-            return HttpResponse(" ".join(exc.messages), status=409)
-        messages.error(request, " ".join(exc.messages))
-    if request.headers.get("HX-Request"):
-        rows = [r for r in dues_sheet(member.court_id, month, None) if r.member.pk == member.pk]
-        return render(request, "party/includes/dues_row.html", {"r": rows[0], "month": month, "can_record": True})
-    return redirect(reverse("party:dues_sheet") + f"?month={month:%Y-%m}&branch={request.POST.get('branch', '')}")
+        text = " ".join(exc.messages)
+        if htmx:
+            return render(request, "party/includes/dues_row.html", {
+                "r": _sheet_row(member, month), "month": month, "can_record": True, "error": text, "typed": typed})
+        messages.error(request, text)
+    else:
+        if htmx:
+            return render(request, "party/includes/dues_row.html",
+                          {"r": _sheet_row(member, month), "month": month, "can_record": True})
+    branch = request.POST.get("branch", "")
+    return redirect(reverse("party:dues_sheet") + f"?month={month:%Y-%m}" + (f"&branch={branch}" if branch.isdigit()
+                                                                              else ""))
 
 
 @require_POST
+@permission_required("party.add_duespayment")
 def dues_pay_all(request):
     """Record 实交 = 应交 for every unpaid row of the sheet on screen (the usual monthly collection)."""
-    month = _parse_month(request.POST.get("month"))
-    org, branch_ids = _dues_branch_ids(request, request.POST.get("branch"))
+    month = parse_month(request.POST.get("month"))
+    if month is None:
+        messages.error(request, _("月份无效，请按“年-月”填写，如 %(e)s。") % {"e": f"{_today():%Y-%m}"})
+        return redirect("party:dues_sheet")
+    org, branch_ids = _dues_scope(request, request.POST.get("branch"))
     if not _can_record_dues(request.user, branch_ids):
-        raise Http404
+        raise PermissionDenied
     court_id = org.court_id if org else request.user.court_id
-    n = 0
-    for r in dues_sheet(court_id, month, branch_ids):
-        if r.payment is None and r.due > 0:
-            services.dues_payment_record(actor=request.user, member=r.member, month=month, paid_amount=r.due)
-            n += 1
+    n = services.dues_payments_record_due(actor=request.user, rows=dues_sheet(court_id, month, branch_ids),
+                                          month=month)
     messages.success(request, _("已按应交金额登记 %(n)d 人。") % {"n": n})
-    return redirect(reverse("party:dues_sheet") + f"?month={month:%Y-%m}" + (f"&branch={org.pk}" if org else ""))
+    return redirect(_dues_url(month, org))
 
 
+@object_permission(PartyMember, "view")
 def dues_member(request, pk: int):
-    member = get_visible_or_404(PartyMember.objects.select_related("person", "branch"), request.user, pk=pk)
+    member = PartyMember.objects.select_related("person", "branch").get(pk=pk)
     day = _today()
     start_year = member.admitted_on.year if member.admitted_on else day.year
     payments = {p.month: p for p in DuesPayment.objects.filter(member=member)}
@@ -647,15 +798,25 @@ def dues_member(request, pk: int):
                         (member.person.name, reverse("party:member_detail", args=[pk])), (_("党费"), None)]})
 
 
+def arrears_until(day: date) -> date:
+    """The last day whose month counts for arrears: this month only once its due day has passed
+    (PartySetting dues_due_day, clamped to the month's length), else the end of last month."""
+    from tianping.party.rules import month_end
+
+    due_day = min(setting("dues_due_day", day), month_end(day).day)
+    if day.day > due_day:
+        return day
+    return month_start(day) - timedelta(days=1)
+
+
+@permission_required("party.view_dues_sheet")
 def dues_arrears(request):
     day = _today()
-    try:
-        year = int(request.GET.get("year") or day.year)
-    except ValueError:
-        raise Http404 from None
-    org, branch_ids = _dues_branch_ids(request, request.GET.get("branch"))
+    year = _year_param(request)
+    org, branch_ids = _dues_scope(request, request.GET.get("branch"))
     court_id = org.court_id if org else request.user.court_id
-    rows = dues_year(court_id, year, branch_ids, until=day)
+    until = arrears_until(day)
+    rows = dues_year(court_id, year, branch_ids, until=until) if year <= until.year else []
     by_member: dict[int, dict] = {}
     for r in rows:
         if r.owed <= 0:
@@ -667,20 +828,19 @@ def dues_arrears(request):
     items = sorted(by_member.values(), key=lambda e: (-e["owed"], e["member"].person.name))
     return render(request, "party/dues_arrears.html", {
         "items": items, "year": year, "org": org, "total": sum((e["owed"] for e in items), Decimal("0")),
+        "until": until, "due_day": setting("dues_due_day", day),
         "branches": PartyOrganisation.objects.visible_to(request.user).filter(kind=OrgKind.BRANCH),
         "page_title": _("党费欠交名单"), "breadcrumbs": [(_("党费收缴表"), reverse("party:dues_sheet")),
                                                         (_("欠交名单"), None)]})
 
 
+@permission_required("party.view_dues_sheet")
 def dues_totals(request):
     day = _today()
-    try:
-        year = int(request.GET.get("year") or day.year)
-    except ValueError:
-        raise Http404 from None
-    org, branch_ids = _dues_branch_ids(request, request.GET.get("branch"))
+    year = _year_param(request)
+    org, branch_ids = _dues_scope(request, request.GET.get("branch"))
     court_id = org.court_id if org else request.user.court_id
-    rows = dues_year(court_id, year, branch_ids, until=day if year == day.year else None)
+    rows = dues_year(court_id, year, branch_ids, until=day if year >= day.year else None)
     per_branch: dict[int, dict] = {}
     for r in rows:
         e = per_branch.setdefault(r.branch.pk, {"branch": r.branch, "due": Decimal("0"), "paid": Decimal("0"),
@@ -700,6 +860,7 @@ def dues_totals(request):
                                                         (_("年度汇总"), None)]})
 
 
+@permission_required("party.view_rules")
 def dues_rules(request):
     from tianping.party.models import DuesRule, PartySetting
 
@@ -728,11 +889,11 @@ class PointsLedgerView(FilteredListView):
                 .annotate(is_reversed=Exists(PointsEntry.objects.filter(reverses=OuterRef("pk")))))
 
     def get_table_kwargs(self):
-        return {"exclude": () if is_party_office(self.request.user) else ("reverse",)}
+        return {"exclude": () if can(self.request.user, "reverse", PointsEntry) else ("reverse",)}
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if is_party_office(self.request.user):
+        if can(self.request.user, "add", PointsEntry):
             ctx["create_url_name"] = "party:points_adjust"
         filterset = ctx.get("filter")
         qs = filterset.qs if filterset is not None and filterset.is_valid() else self.get_queryset()
@@ -740,30 +901,29 @@ class PointsLedgerView(FilteredListView):
         return ctx
 
 
+@permission_required("party.add_pointsentry")
 def points_adjust(request):
-    if not is_party_office(request.user):
-        raise PermissionDenied
+    if (done := _already_created(request)) is not None:
+        return done
     people = Person.objects.visible_to(request.user).filter(left_on__isnull=True)
     form = pforms.PointsAdjustForm(request.POST or None, people=people, initial={"occurred_on": _today()})
     if request.method == "POST" and form.is_valid():
         cd = form.cleaned_data
         try:
-            services.points_adjust(actor=request.user, person=cd["person"], points=cd["points"],
-                                   occurred_on=cd["occurred_on"], note=cd["note"])
+            return create_once(request, form, lambda: services.points_adjust(
+                actor=request.user, person=cd["person"], points=cd["points"], occurred_on=cd["occurred_on"],
+                note=cd["note"]), lambda entry: reverse("party:points_ledger") + f"?person={entry.person_id}")
         except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect(reverse("party:points_ledger") + f"?person={cd['person'].pk}")
+            add_service_errors(form, exc)
     return render(request, "party/form.html", {
         "form": form, "page_title": _("积分手工调整"), "cancel_url": reverse("party:points_ledger"),
         "breadcrumbs": [(_("积分台账"), reverse("party:points_ledger")), (_("手工调整"), None)]})
 
 
 @require_POST
+@object_permission(PointsEntry, "reverse")
 def points_reverse(request, pk: int):
-    if not is_party_office(request.user):
-        raise PermissionDenied
-    entry = get_visible_or_404(PointsEntry.objects.all(), request.user, pk=pk)
+    entry = PointsEntry.objects.get(pk=pk)
     try:
         services.points_entry_reverse(actor=request.user, entry=entry, note=request.POST.get("note", ""))
     except ValidationError as exc:
@@ -773,20 +933,14 @@ def points_reverse(request, pk: int):
     return redirect(reverse("party:points_ledger") + f"?person={entry.person_id}")
 
 
+@permission_required("party.view_figures")
 def points_ranking(request):
     day = _today()
-    try:
-        year = int(request.GET.get("year") or day.year)
-    except ValueError:
-        raise Http404 from None
-    org = None
+    year = _year_param(request)
+    org = _branch_param(request, request.GET.get("branch"))
     qs = PointsEntry.objects.visible_to(request.user).filter(occurred_on__year=year)
-    if request.GET.get("branch"):
-        try:
-            org = get_visible_or_404(PartyOrganisation.objects.all(), request.user, pk=int(request.GET["branch"]))
-        except ValueError:
-            raise Http404 from None
-        qs = qs.filter(person__party_member__branch=org)
+    if org is not None:
+        qs = qs.filter(Q(person__party_member__branch=org) | Q(person__party_member__branch__parent=org))
     ranking = list(qs.values("person_id", "person__name", "person__party_member__branch__name",
                              "person__party_member__branch_id")
                    .annotate(total=Sum("points"), n=Count("id")).order_by("-total", "person__name"))
@@ -806,3 +960,10 @@ def points_ranking(request):
         "branches": PartyOrganisation.objects.visible_to(request.user).filter(kind=OrgKind.BRANCH),
         "years": range(day.year, day.year - 6, -1),
         "page_title": _("积分排名"), "breadcrumbs": [(_("积分排名"), None)]})
+
+
+# class-based pages, each with the permission it needs (read by the permission-matrix test)
+organisation_list = permission_required("party.view_partyorganisation")(OrganisationListView.as_view())
+member_list = permission_required("party.view_partymember")(MemberListView.as_view())
+transfer_list = permission_required("party.view_partytransfer")(TransferListView.as_view())
+points_ledger = permission_required("party.view_pointsentry")(PointsLedgerView.as_view())

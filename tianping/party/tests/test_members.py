@@ -88,7 +88,7 @@ def test_conversion_on_due_date(court):
 def test_future_step_refused(court):
     branch = OrganisationFactory(court=court)
     m = make_member(branch=branch, stage=Stage.APPLICANT, applied_on=date(2015, 3, 1))
-    with pytest.raises(ValidationError, match="不能晚于今天"):
+    with pytest.raises(ValidationError, match="晚于今天"):
         services.member_step_record(actor=None, member=m, step=StepKind.ACTIVIST, occurred_on=date(2999, 1, 1))
 
 

@@ -130,7 +130,7 @@ def test_member_sees_only_own_record(world, client_for):
     assert c.get(reverse("party:my_record")).url == reverse("party:member_detail", args=[world["b_member"].pk])
     assert c.get(reverse("party:member_detail", args=[world["b_member"].pk])).status_code == 200
     assert c.get(reverse("party:member_detail", args=[world["sec"].pk])).status_code == 404
-    assert c.get(reverse("party:dues_sheet")).status_code == 404
+    assert c.get(reverse("party:dues_sheet")).status_code == 403  # the policy: branch sheets are for managers
     r = c.get(reverse("party:member_detail", args=[world["b_member"].pk]))
     assert "登记发展步骤" not in r.content.decode()
 
@@ -195,9 +195,12 @@ def test_picture_upload_checks_type_and_content(world, client_for, settings, tmp
     url = reverse("party:picture_add", args=[world["a"].pk])
     bad = SimpleUploadedFile("x.png", b"not a png at all", content_type="image/png")
     r = c.post(url, {"image": bad, "caption": "活动"}, follow=True)
-    assert "不是有效的 PNG 图片" in r.content.decode()
+    assert "文件“x.png”不是照片" in r.content.decode()  # the content is sniffed, not the name
     exe = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
-    assert "只能上传 JPG 或 PNG" in c.post(url, {"image": exe}, follow=True).content.decode()
+    assert "文件“x.exe”不是照片" in c.post(url, {"image": exe}, follow=True).content.decode()
+    html = SimpleUploadedFile("x.jpg", b"<html><script>alert(1)</script></html>", content_type="image/jpeg")
+    assert "文件“x.jpg”不是照片" in c.post(url, {"image": html}, follow=True).content.decode()
+    assert not world["a"].pictures.exists()
     png = SimpleUploadedFile("y.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, content_type="image/png")
     c.post(url, {"image": png, "caption": "敬老院巡回审判"})
     pic = world["a"].pictures.get()
@@ -235,7 +238,14 @@ def test_step_with_evidence_file_is_served_only_within_scope(world, client_for, 
     bad = SimpleUploadedFile("x.exe", b"MZ")
     r = c.post(reverse("party:member_step", args=[applicant.pk]),
                {"step": "activist", "occurred_on": "2015-09-01", "evidence_file": bad}, follow=True)
-    assert "类型不支持" in r.content.decode()
+    assert "文件“x.exe”不是 PDF、图片或 Word/OFD 文档" in r.content.decode()
+    # an HTML page named .pdf: the content decides (issue 11)
+    fake = SimpleUploadedFile("决议.pdf", b"<!doctype html><html><script>alert(1)</script></html>")
+    r = c.post(reverse("party:member_step", args=[applicant.pk]),
+               {"step": "activist", "occurred_on": "2015-09-01", "evidence": "支委会研究确定", "evidence_file": fake})
+    assert "不是 PDF、图片或 Word/OFD 文档" in r.content.decode()
+    assert r.context["step_form"]["evidence"].value() == "支委会研究确定"  # what was typed is kept
+    assert not MemberStep.objects.filter(member=applicant, step="activist").exists()
     pdf = SimpleUploadedFile("决议.pdf", b"%PDF-1.4 synthetic")
     c.post(reverse("party:member_step", args=[applicant.pk]),
            {"step": "activist", "occurred_on": "2015-09-01", "evidence": "支委会研究确定", "evidence_file": pdf})
