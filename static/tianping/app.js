@@ -24,14 +24,15 @@
   document.addEventListener("htmx:load", function (e) { enhance(e.target); });
   window.tianping = { enhance: enhance };
 })();
-// A field shown only while another field of its form has a value: data-show-when="step" data-show-value="extended"
+// A field shown only while another field of its form has one of some values: data-show-when="step"
+// data-show-value="extended" (or a comma-separated list)
 // (e.g. 延长月数 only for the probation-extension step). The field's column is hidden, not the field disabled.
 (function () {
   function sync(form) {
     form.querySelectorAll("[data-show-when]").forEach(function (el) {
       var ctl = form.elements[el.dataset.showWhen];
       var box = el.closest("[class*='col-']") || el.parentElement;
-      if (ctl && box) { box.hidden = ctl.value !== el.dataset.showValue; }
+      if (ctl && box) { box.hidden = el.dataset.showValue.split(",").indexOf(ctl.value) < 0; }
     });
   }
   function bind(root) {

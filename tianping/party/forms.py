@@ -8,6 +8,7 @@ from tianping.core.forms import StyledModelForm, style_form
 from tianping.core.validators import AmountValidator, validate_not_future
 from tianping.org.models import Department, Person
 from tianping.party.models import (
+    STAGE_ORDER,
     CommitteePost,
     DuesCategory,
     MemberStatus,
@@ -48,6 +49,11 @@ def _dues_base_required(form, category, becomes_member: bool) -> None:
     """A salaried member who becomes a party member owes dues from that month: ask for the base."""
     if "base_amount" in form.fields and becomes_member and category == DuesCategory.SALARIED and form.cleaned_data.get("base_amount") is None:
         form.add_error("base_amount", _("在职党员自接收当月起按月工资基数交纳党费，请填写月工资基数（税后固定工资）。"))
+
+
+def show_when(field: forms.Field, controller: str, *values: str) -> None:
+    """Show the field only while the form's `controller` field has one of `values` (static/tianping/app.js)."""
+    field.widget.attrs.update({"data-show-when": controller, "data-show-value": ",".join(values)})
 
 
 class OrganisationForm(StyledModelForm):
@@ -123,17 +129,27 @@ class MemberCreateForm(OnceFormMixin, forms.Form):
                                                                party_member__isnull=True)
         self.fields["person"].help_text = _("只列出尚无党员档案的在职人员")
         self.fields["branch"].queryset = branches
+        for name, stages in self.STAGE_FIELDS.items():
+            show_when(self.fields[name], "stage", *stages)
         style_form(self)
+
+    # the fields that apply to a record opened at each stage (the others are hidden and ignored)
+    STAGE_FIELDS = {
+        "activist_on": STAGE_ORDER[1:], "candidate_on": STAGE_ORDER[2:], "admitted_on": STAGE_ORDER[3:],
+        "converted_on": STAGE_ORDER[4:], "base_amount": STAGE_ORDER[3:],
+    }
 
     def clean(self):
         cd = super().clean()
-        _dues_base_required(self, cd.get("dues_category"), cd.get("stage") in (Stage.PROBATIONARY, Stage.FULL))
+        stage = cd.get("stage")
+        for name, stages in self.STAGE_FIELDS.items():
+            if stage not in stages:
+                cd[name] = None
+                self.errors.pop(name, None)
+        _dues_base_required(self, cd.get("dues_category"), stage in (Stage.PROBATIONARY, Stage.FULL))
         return cd
 
 
-def show_when(field: forms.Field, controller: str, value: str) -> None:
-    """Show the field only while the form's `controller` field has `value` (static/tianping/app.js)."""
-    field.widget.attrs.update({"data-show-when": controller, "data-show-value": value})
 
 
 class StepForm(forms.Form):

@@ -53,3 +53,39 @@ def test_office_converts_probationary_member(login, court, make_user):
     figures = page.get_by_test_id("org-figures").inner_text()
     assert "正式党员\n4" in figures
     assert "维护老年人合法权益" in page.get_by_test_id("brand").inner_text()
+
+
+def test_inline_dues_refusal_shows_beside_the_field_and_step_fields_follow_the_step(login, live_server, court,
+                                                                                    make_user):
+    """Issue 12: -5 or "abc" typed into the dues sheet were refused by the server but the page showed nothing;
+    延长月数 showed for every step."""
+    from decimal import Decimal
+
+    from tianping.party.models import DuesBase, DuesPayment
+
+    branch = OrganisationFactory(court=court, name="沙沟法庭党支部")
+    member = make_member(branch=branch)
+    DuesBase.objects.create(court=court, member=member, amount=Decimal("5000"), effective_from=date(2015, 1, 1))
+    prob = make_member(branch=branch, stage=Stage.PROBATIONARY, admitted_on=date.today() - timedelta(days=100))
+    make_user(court, "party_office", "member", username="office")
+    page = login("office")
+    page.goto(f"{live_server.url}/party/dues/?month=2016-05")
+    row = page.get_by_test_id(f"dues-row-{member.pk}")
+    row.locator("input[name=paid_amount]").fill("-5")
+    row.get_by_role("button").click()
+    error = page.get_by_test_id(f"dues-error-{member.pk}")
+    error.wait_for()
+    assert "不能为负数" in error.inner_text()
+    assert page.get_by_test_id(f"dues-row-{member.pk}").locator("input[name=paid_amount]").input_value() == "-5"
+    assert not DuesPayment.objects.exists()
+    page.get_by_test_id(f"dues-row-{member.pk}").locator("input[name=paid_amount]").fill("50.00")
+    page.get_by_test_id(f"dues-row-{member.pk}").get_by_role("button").click()
+    page.get_by_test_id(f"dues-row-{member.pk}").get_by_text("已交").wait_for()
+    assert DuesPayment.objects.get(member=member).paid_amount == Decimal("50.00")
+
+    page.goto(f"{live_server.url}/party/members/{prob.pk}/")
+    months = page.locator("#id_months")
+    page.select_option("#id_step", "converted")
+    assert not months.is_visible()
+    page.select_option("#id_step", "extended")
+    assert months.is_visible()

@@ -346,3 +346,28 @@ def test_refused_posts_write_nothing(world, client_for):
     assert sec.post(reverse("party:committee_create", args=[world["a"].pk]), {}).status_code == 403
     assert not DuesPayment.objects.exists()
     assert BrandPicture.objects.filter(pk=world["pic"].pk).exists()
+
+
+def test_member_form_shows_only_the_dates_of_the_chosen_stage(world, client_for, court):
+    from tianping.org.tests.factories import PersonFactory
+
+    c = client_for(world["office"])
+    form = c.get(reverse("party:member_create")).context["form"]
+    assert form.fields["converted_on"].widget.attrs["data-show-value"] == "full"
+    assert form.fields["base_amount"].widget.attrs["data-show-value"] == "probationary,full"
+    assert "data-show-when" not in form.fields["applied_on"].widget.attrs
+    # a date typed and then hidden by choosing an earlier stage is ignored, not refused
+    person = PersonFactory(court=court)
+    r = c.post(reverse("party:member_create"), {"person": person.pk, "branch": world["a"].pk, "stage": "applicant",
+                                               "applied_on": "2024-03-01", "admitted_on": "not a date",
+                                               "converted_on": "2025-01-01", "dues_category": "salaried"})
+    assert r.status_code == 302
+    member = PartyMember.objects.get(person=person)
+    assert member.stage == Stage.APPLICANT and member.admitted_on is None and member.converted_on is None
+    # a full member needs the base (a salaried member owes dues from acceptance)
+    other = PersonFactory(court=court)
+    r = c.post(reverse("party:member_create"), {"person": other.pk, "branch": world["a"].pk, "stage": "full",
+                                               "applied_on": "2010-03-01", "activist_on": "2010-09-01",
+                                               "candidate_on": "2011-09-01", "admitted_on": "2012-01-01",
+                                               "converted_on": "2013-01-01", "dues_category": "salaried"})
+    assert r.status_code == 200 and "请填写月工资基数" in str(r.context["form"].errors["base_amount"])
