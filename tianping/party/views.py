@@ -131,11 +131,28 @@ def _branch_param(request, value: str | None) -> PartyOrganisation | None:
     return own_branch(request.user)
 
 
+class PartyListView(FilteredListView):
+    """A register's list whose download needs the register's export permission (`export_perm`)."""
+
+    export_perm = ""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx" and self.register_kind:
+            require_perm(request.user, self.export_perm)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_export"] = bool(self.register_kind) and allowed(self.request.user, self.export_perm)
+        return ctx
+
+
 # --- organisations ------------------------------------------------------------------------------------
-class OrganisationListView(FilteredListView):
+class OrganisationListView(PartyListView):
     table_class = OrganisationTable
     filterset_class = OrganisationFilterSet
     register_kind = "branches"
+    export_perm = "party.export_partyorganisation"
     page_title = gettext_lazy("党组织")
     template_name = "party/organisation_list.html"
 
@@ -375,10 +392,11 @@ def committee_edit(request, pk: int, post_pk: int):
 
 
 # --- members ------------------------------------------------------------------------------------------
-class MemberListView(FilteredListView):
+class MemberListView(PartyListView):
     table_class = MemberTable
     filterset_class = MemberFilterSet
     register_kind = "members"
+    export_perm = "party.export_partymember"
     page_title = gettext_lazy("党员名册")
 
     def get_filterset_kwargs(self, filterset_class):

@@ -371,3 +371,14 @@ def test_member_form_shows_only_the_dates_of_the_chosen_stage(world, client_for,
                                                "candidate_on": "2011-09-01", "admitted_on": "2012-01-01",
                                                "converted_on": "2013-01-01", "dues_category": "salaried"})
     assert r.status_code == 200 and "请填写月工资基数" in str(r.context["form"].errors["base_amount"])
+
+
+def test_register_export_needs_the_export_permission(world, client_for):
+    plain = client_for(world["plain"])
+    r = plain.get(reverse("party:member_list"))
+    assert r.status_code == 200 and not r.context["can_export"]  # a member reads their own record only
+    assert plain.get(reverse("party:member_list") + "?export=xlsx").status_code == 403
+    assert plain.get(reverse("party:organisation_list") + "?export=xlsx").status_code == 403
+    sec = client_for(world["secretary"])
+    assert sec.get(reverse("party:member_list")).context["can_export"]
+    assert sec.get(reverse("party:member_list") + "?export=xlsx").status_code == 200
