@@ -33,7 +33,7 @@ from tianping.mediation.models import (
     Studio,
 )
 from tianping.org.demo import synthetic_id
-from tianping.org.models import Department, DepartmentType, Person, Post, User, UserRole
+from tianping.org.models import Department, DepartmentType, Person, Post, Role, User, UserRole
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -118,7 +118,7 @@ def seed(ctx) -> None:
     # the centre's desk: a 立案庭 judge working intake, triage and judicial confirmation
     filing_judge = (Person.objects.filter(court=court, department=deps["立案庭"], is_quota_judge=True)
                     .order_by("id").first())
-    centre = _account("centre_demo", court, filing_judge, ["mediator"])
+    centre = _account("centre_demo", court, filing_judge, [Role.CENTRE])
     CentreStaff.objects.get_or_create(user=centre, defaults={"court": court, "can_intake": True, "can_confirm": True})
 
     if Dispute.objects.filter(court=court).exists():

@@ -27,13 +27,15 @@ class DisputeFilterSet(StyledFilterSet):
                                       widget=forms.TextInput(attrs={"placeholder": "2024-05", "size": 8}))
     registered_from = django_filters.DateFilter(label=_("登记日期自"), field_name="registered_on",
                                                 lookup_expr="gte", widget=forms.DateInput)
+    overdue = django_filters.BooleanFilter(label=_("仅看超期"), method="filter_overdue",
+                                           widget=forms.CheckboxInput)
     registered_to = django_filters.DateFilter(label=_("登记日期至"), field_name="registered_on", lookup_expr="lte",
                                               widget=forms.DateInput)
 
     class Meta:
         model = Dispute
         fields = ["q", "status", "source", "stage", "room", "mediator", "studio", "month", "registered_from",
-                  "registered_to"]
+                  "registered_to", "overdue"]
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -53,11 +55,20 @@ class DisputeFilterSet(StyledFilterSet):
         return queryset.filter(room="" if value == "none" else value)
 
     def filter_month(self, queryset, name, value):
+        from datetime import date
+
         try:
-            y, m = (int(x) for x in value.split("-"))
+            y, m = (int(x) for x in value.strip().split("-"))
+            start = date(y, m, 1)
         except ValueError:
-            return queryset.none()
-        return queryset.filter(registered_on__year=y, registered_on__month=m)
+            return queryset.none()  # the form's clean_month has already said what is wrong
+        end = date(y + (m == 12), m % 12 + 1, 1)
+        return queryset.filter(registered_on__gte=start, registered_on__lt=end)
+
+    def filter_overdue(self, queryset, name, value):
+        from django.utils import timezone
+
+        return queryset.overdue(timezone.localdate()) if value else queryset
 
 
 class MediatorFilterSet(StyledFilterSet):

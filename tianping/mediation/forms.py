@@ -19,7 +19,7 @@ from tianping.mediation.models import (
     Ruling,
     Studio,
 )
-from tianping.org.models import Department, DepartmentType, Person, User
+from tianping.org.models import Department, DepartmentType, Person, Role, User
 
 
 def _today():
@@ -242,7 +242,7 @@ class MediatorForm(forms.ModelForm):
     def __init__(self, *args, court=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.court = court
-        self.fields["user"].queryset = User.objects.filter(court=court, role_grants__role="mediator").distinct()
+        self.fields["user"].queryset = User.objects.filter(court=court, role_grants__role=Role.MEDIATOR).distinct()
         style_form(self)
 
 

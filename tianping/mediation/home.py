@@ -4,13 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core import registry
-from tianping.mediation.selectors import STAGES, figures, figures_scope, list_url, period_default, sees_centre
+from tianping.core.policy import allowed
+from tianping.mediation.selectors import STAGES, figures, figures_scope, list_url, period_default
 
 
 @registry.home_panels.register(order=60)
 def home_panels(user) -> list[dict]:
     """The centre's figures for the last twelve months, each linking to its list."""
-    if not getattr(user, "is_authenticated", False) or not sees_centre(user):
+    if not getattr(user, "is_authenticated", False) or not allowed(user, "mediation.view_figures"):
         return []
     start, end = period_default(timezone.localdate())
     scope, linked = figures_scope(user)

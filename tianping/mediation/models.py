@@ -148,27 +148,24 @@ class Ruling(models.TextChoices):
 
 
 class DisputeQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
-        """院领导 and 审管办 read every dispute of the court; the centre's staff (CentreStaff) too; a mediator
-        reads the disputes assigned to them (roster entry linked to the account); a studio's judge reads the
-        studio's disputes; anyone else nothing. A higher court reads figures only (selectors.figures_scope),
-        never the disputes themselves."""
-        from tianping.core.scope import user_roles
+    def scoped_to(self, user, action: str = "view"):
+        """院领导, 审管办 and the centre's desk (Role.CENTRE) reach every dispute of the court; a mediator the
+        disputes assigned to them (roster entry linked to the account); a studio's judge the studio's
+        disputes; anyone else nothing. Whether the action is allowed at all is mediation/policy.py's; a
+        higher court reads figures only (selectors.figures_scope), never the disputes themselves."""
+        from tianping.core.roles import Role, has_role
 
-        base = super().visible_to(user)
-        roles = user_roles(user)
-        if user.is_superuser and not roles:
-            return base
-        if roles & {"leader", "trial_office"}:
+        base = super().scoped_to(user, action)
+        if has_role(user, Role.LEADER, Role.TRIAL_OFFICE, Role.CENTRE):
             return base.filter(court_id=user.court_id)
-        if CentreStaff.objects.filter(user=user).exists():
-            return base.filter(court_id=user.court_id)
-        cond = Q(pk__in=[])
-        if "mediator" in roles:
-            cond |= Q(mediator__user=user)
+        cond = Q(mediator__user_id=user.pk)
         if user.person_id:
             cond |= Q(studio__judge_id=user.person_id)
         return base.filter(cond)
+
+    def overdue(self, today: date):
+        """Disputes in mediation whose period has run out (deadline before today)."""
+        return self.filter(status=Status.MEDIATING, deadline_on__lt=today)
 
 
 class Dispute(CourtScopedModel):

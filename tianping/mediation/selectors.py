@@ -1,4 +1,4 @@
-"""Reads of the dispute-resolution centre: permissions at the desks and the centre's figures.
+"""Reads of the dispute-resolution centre: the centre's figures (who may do what: mediation/policy.py).
 
 Figures (all over the disputes a user may see, registered in the chosen period; by room, mediator,
 studio and month of registration — each figure has a `stage` that the list's filter reproduces):
@@ -25,8 +25,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tianping.core.scope import user_roles
-from tianping.mediation.models import CentreStaff, Dispute, Room, Route, Ruling, Status
+from tianping.mediation.models import Dispute, Room, Route, Ruling, Status
 
 STAGES = OrderedDict([
     ("received", gettext_lazy("收案")),
@@ -56,59 +55,25 @@ def stage_q(stage: str) -> Q:
     raise ValueError(stage)
 
 
-# --- permissions at the centre's desks -----------------------------------------------------------
-
-def _staff(user) -> CentreStaff | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    cached = getattr(user, "_centre_staff", False)
-    if cached is False:
-        cached = CentreStaff.objects.filter(user=user).first()
-        user._centre_staff = cached
-    return cached
-
-
-def _superuser(user) -> bool:
-    return user.is_superuser and not user_roles(user)
-
+# --- the policy, read for the registers and the figures ------------------------------------------
 
 def can_intake(user) -> bool:
-    """Registers and triages disputes, transfers them to filing (诉讼服务中心 / 指导分流室)."""
-    s = _staff(user)
-    return _superuser(user) or bool(s and s.can_intake and "mediator" in user_roles(user))
+    """May import the traffic studio's statistics (the intake desk); read from mediation/policy.py, kept for
+    the `traffic_statistics` register."""
+    from tianping.core.policy import allowed
 
-
-def can_confirm(user) -> bool:
-    """Rules on applications for judicial confirmation (司法确认室)."""
-    s = _staff(user)
-    return _superuser(user) or bool(s and s.can_confirm)
-
-
-def handles(user, dispute: Dispute) -> bool:
-    """The mediator or the studio's judge the dispute is assigned to (or the intake desk)."""
-    if can_intake(user):
-        return True
-    if dispute.mediator_id and dispute.mediator.user_id == user.pk:
-        return True
-    return bool(dispute.studio_id and user.person_id and dispute.studio.judge_id == user.person_id)
-
-
-def sees_centre(user) -> bool:
-    """Whether the user works with disputes at all (menu, lists)."""
-    roles = user_roles(user)
-    return bool(_superuser(user) or roles & {"leader", "trial_office", "mediator", "higher_court"}
-                or _staff(user) or (user.person_id and user.person.mediation_studios.exists()))
+    return allowed(user, "mediation.import_provincestatistic")
 
 
 def figures_scope(user) -> tuple[QuerySet, bool]:
     """The disputes a user's figures count, and whether the figures may link to the lists. A higher
     court counts the disputes of the courts below but gets no links (figures only, no party data)."""
+    from tianping.core.policy import allowed
     from tianping.core.scope import readable_court_ids
 
-    roles = user_roles(user)
-    if "higher_court" in roles and not roles & {"leader", "trial_office", "mediator"}:
-        return Dispute.objects.filter(court_id__in=readable_court_ids(user) or []), False
-    return Dispute.objects.visible_to(user), True
+    if allowed(user, "mediation.view_figure_lists"):
+        return Dispute.objects.visible_to(user), True
+    return Dispute.objects.filter(court_id__in=readable_court_ids(user) or []), False
 
 
 # --- figures ----------------------------------------------------------------------------------------

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core import registry
+from tianping.core.policy import can
 from tianping.mediation.models import CONFIRMATION_WINDOW_DAYS, WARNING_DAYS_LEFT, Dispute, Status
-from tianping.mediation.selectors import can_confirm, can_intake
 
 
 @registry.todo.register(order=60)
@@ -41,19 +42,35 @@ def todo_items(user) -> list[dict]:
                        agreement_effective_on__lte=window_start + timedelta(days=WARNING_DAYS_LEFT))[:50]:
         items.append({"label": _("%(n)s 司法确认申请期限即将届满") % {"n": d.number}, "url": url(d),
                       "due": d.confirmation_deadline, "kind": _("司法确认"), "level": "warning"})
-    if can_confirm(user):
+    if can(user, "confirm", Dispute):
         for d in qs.filter(status=Status.CONFIRMATION_APPLIED).order_by("confirmation_applied_on")[:50]:
             items.append({"label": _("%(n)s 待作出司法确认裁定") % {"n": d.confirmation_number}, "url": url(d),
                           "due": d.confirmation_applied_on, "kind": _("司法确认"), "level": "info"})
-    if can_intake(user):
+    if can(user, "triage", Dispute):
         waiting = qs.filter(status=Status.REGISTERED).count()
         if waiting:
             items.append({"label": _("%(c)d 件纠纷待分流") % {"c": waiting},
                           "url": reverse("mediation:dispute_list") + "?status=registered", "due": None,
                           "kind": _("指导分流"), "level": "info"})
-    assigned = 0 if can_intake(user) else qs.filter(status=Status.ASSIGNED).count()
-    if assigned:
-        items.append({"label": _("%(c)d 件纠纷已分流给您，待受理调解") % {"c": assigned},
+    assigned = qs.filter(status=Status.ASSIGNED)
+    mine = Q(mediator__user_id=user.pk)
+    if user.person_id:
+        mine |= Q(studio__judge_id=user.person_id)
+    own = assigned.filter(mine).count()
+    if own:
+        items.append({"label": _("%(c)d 件纠纷已分流给您，待受理调解") % {"c": own},
+                      "url": reverse("mediation:dispute_list") + "?status=assigned", "due": None,
+                      "kind": _("诉前调解"), "level": "info"})
+    # a reader of the whole court (院领导, 审管办, the desk) is told whose disputes wait for acceptance
+    others = (assigned.exclude(mine).values("mediator__name", "studio__name").order_by()
+              .annotate(n=Count("id")).order_by("-n", "mediator__name", "studio__name"))
+    if others:
+        total = sum(r["n"] for r in others)
+        who = "、".join(_("%(h)s %(n)d 件") % {"h": r["studio__name"] or r["mediator__name"] or _("未指定"),
+                                               "n": r["n"]} for r in others[:5])
+        if len(others) > 5:
+            who += _(" 等")
+        items.append({"label": _("%(c)d 件纠纷已分流待受理调解：%(who)s") % {"c": total, "who": who},
                       "url": reverse("mediation:dispute_list") + "?status=assigned", "due": None,
                       "kind": _("诉前调解"), "level": "info"})
     return items

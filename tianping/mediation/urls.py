@@ -5,14 +5,14 @@ from tianping.mediation import views
 app_name = "mediation"
 
 urlpatterns = [
-    path("", views.DisputeListView.as_view(), name="dispute_list"),
+    path("", views.dispute_list, name="dispute_list"),
     path("new/", views.dispute_create, name="dispute_create"),
     path("figures/", views.figures_view, name="figures"),
-    path("mediators/", views.MediatorListView.as_view(), name="mediator_list"),
-    path("mediators/new/", views.mediator_form, name="mediator_create"),
-    path("mediators/<int:pk>/", views.mediator_form, name="mediator_edit"),
-    path("studios/new/", views.studio_form, name="studio_create"),
-    path("studios/<int:pk>/", views.studio_form, name="studio_edit"),
+    path("mediators/", views.mediator_list, name="mediator_list"),
+    path("mediators/new/", views.mediator_create, name="mediator_create"),
+    path("mediators/<int:pk>/", views.mediator_edit, name="mediator_edit"),
+    path("studios/new/", views.studio_create, name="studio_create"),
+    path("studios/<int:pk>/", views.studio_edit, name="studio_edit"),
     path("statistics/", views.statistics_list, name="statistics"),
     path("<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("<int:pk>/materials/", views.material_add, name="material_add"),

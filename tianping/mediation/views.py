@@ -1,12 +1,13 @@
-"""Pages of the dispute-resolution centre. Every page starts from Dispute.objects.visible_to(user); a
-dispute outside the user's scope answers 404. Writes go through tianping.mediation.services."""
+"""Pages of the dispute-resolution centre. Who may open each page is declared in mediation/policy.py and read
+here through the view decorators; every page starts from Dispute.objects.visible_to(user), and a dispute
+outside the user's scope answers 404. Writes go through tianping.mediation.services."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tianping.core.actions import Action, add_service_errors, available_actions, create_once, run_action
 from tianping.core.audit import audit_record
+from tianping.core.policy import allowed, can, object_permission, permission_required, require
 from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
 from tianping.mediation import documents, forms, services
@@ -32,14 +35,10 @@ from tianping.mediation.models import (
 )
 from tianping.mediation.selectors import (
     STAGES,
-    can_confirm,
-    can_intake,
     figure_tables,
     figures_scope,
-    handles,
     list_url,
     period_default,
-    sees_centre,
 )
 from tianping.mediation.tables import DisputeTable, MediatorTable
 
@@ -55,6 +54,11 @@ class DisputeListView(FilteredListView):
     page_title = gettext_lazy("诉前调解案件")
     template_name = "mediation/dispute_list.html"
 
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            require(request.user, "export", Dispute)
+        return super().get(request, *args, **kwargs)
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["user"] = self.request.user
@@ -65,35 +69,48 @@ class DisputeListView(FilteredListView):
                 .select_related("mediator", "studio", "court", "filed_case")
                 .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.only("name", "role", "dispute_id"))))
 
+    def get_table_kwargs(self):
+        return {"today": timezone.localdate()}
+
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if can_intake(self.request.user):
+        user = self.request.user
+        if can(user, "add", Dispute):
             ctx["create_url_name"] = "mediation:dispute_create"
+        ctx["can_export"] = can(user, "export", Dispute)
+        ctx["can_see_figures"] = allowed(user, "mediation.view_figures")
         ctx["breadcrumbs"] = [(_("诉前调解"), None)]
         return ctx
 
 
+dispute_list = permission_required("mediation.view_dispute")(DisputeListView.as_view())
+
+
+@permission_required("mediation.add_dispute")
 def dispute_create(request):
-    if not can_intake(request.user):
-        raise PermissionDenied
+    """登记. The form carries a one-time token: a re-posted or double-clicked form registers one dispute (and
+    uses up one 民诉前调 number), and a second simultaneous post is sent to the first one's record."""
     court = request.user.court
     form = forms.DisputeForm(request.POST or None, court=court)
     parties = forms.party_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() & parties.is_valid():
         rows = [f.cleaned_data for f in parties.forms if f.has_changed() and f.cleaned_data]
-        try:
+        c = form.cleaned_data
+
+        def register():
             dispute = services.dispute_register(
-                court=court, actor=request.user, registered_on=form.cleaned_data["registered_on"],
-                cause=form.cleaned_data["cause"], summary=form.cleaned_data["summary"],
-                source=form.cleaned_data["source"], amount=form.cleaned_data["amount"],
-                consent_to_mediation=form.cleaned_data["consent_to_mediation"],
-                intake_department=form.cleaned_data["intake_department"], parties=rows,
-                materials=form.cleaned_data["materials_text"])
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+                court=court, actor=request.user, registered_on=c["registered_on"], cause=c["cause"],
+                summary=c["summary"], source=c["source"], amount=c["amount"],
+                consent_to_mediation=c["consent_to_mediation"], intake_department=c["intake_department"],
+                parties=rows, materials=c["materials_text"])
             messages.success(request, _("已登记，编号 %(n)s。") % {"n": dispute.number})
-            return redirect("mediation:dispute_detail", pk=dispute.pk)
+            return dispute
+
+        try:
+            return create_once(request, form, register,
+                               lambda d: reverse("mediation:dispute_detail", args=[d.pk]))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
     return render(request, "mediation/dispute_form.html", {
         "form": form, "parties": parties, "page_title": _("登记纠纷"),
         "breadcrumbs": _crumbs((_("登记纠纷"), None))})
@@ -101,16 +118,22 @@ def dispute_create(request):
 
 # --- transitions: one page per action, each calling its service --------------------------------------
 
-def _who_intake(user, d):
-    return can_intake(user)
+# The services name the dispute's fields; the forms use shorter names. Every error a service raises on a
+# field lands beside that field of the form (tests/test_views: test_every_service_error_lands_on_a_field).
+FIELD_MAP = {
+    "triage_reason": "reason",
+    "agreement_on": "agreed_on",
+    "agreement_terms": "terms",
+    "agreement_effective_on": "effective_on",
+    "confirmation_applied_on": "applied_on",
+    "ruling_on": "ruled_on",
+    "ruling_reason": "reason",
+    "end_reason": "reason",
+}
 
 
-def _who_handler(user, d):
-    return handles(user, d)
-
-
-def _who_confirm(user, d):
-    return can_confirm(user)
+def _with_dispute(d: Dispute) -> dict:
+    return {"dispute": d}
 
 
 def _do_triage(req, d, f):
@@ -120,46 +143,50 @@ def _do_triage(req, d, f):
                                    studio=c["studio"], expected_version=d.version)
 
 
-ACTIONS = {
-    # name: (label, form class, who may, allowed states (for the buttons), service call)
-    "triage": (gettext_lazy("指导分流"), forms.TriageForm, _who_intake, {Status.REGISTERED}, _do_triage),
-    "reassign": (gettext_lazy("更换调解员"), forms.ReassignForm, _who_intake, {Status.ASSIGNED, Status.MEDIATING},
-                 lambda r, d, f: services.dispute_reassign(dispute=d, actor=r.user, **f.cleaned_data)),
-    "accept": (gettext_lazy("受理调解"), forms.AcceptForm, _who_handler, {Status.ASSIGNED},
-               lambda r, d, f: services.mediation_accept(dispute=d, actor=r.user, **f.cleaned_data)),
-    "session": (gettext_lazy("记录调解"), forms.SessionForm, _who_handler, {Status.MEDIATING},
-                lambda r, d, f: services.session_record(dispute=d, actor=r.user, **f.cleaned_data)),
-    "extend": (gettext_lazy("延长期限"), forms.ExtendForm, _who_handler, {Status.MEDIATING},
-               lambda r, d, f: services.deadline_extend(
-                   dispute=d, actor=r.user, days=f.cleaned_data["days"], reason=f.cleaned_data["reason"],
-                   granted_on=f.cleaned_data["granted_on"], consents=f.consents())),
-    "agreement": (gettext_lazy("达成协议"), forms.AgreementForm, _who_handler, {Status.MEDIATING},
-                  lambda r, d, f: services.agreement_record(dispute=d, actor=r.user, **f.cleaned_data)),
-    "fail": (gettext_lazy("调解不成"), forms.EndForm, _who_handler, {Status.ASSIGNED, Status.MEDIATING},
-             lambda r, d, f: services.mediation_fail(dispute=d, actor=r.user, **f.cleaned_data)),
-    "withdraw": (gettext_lazy("撤回"), forms.EndForm, _who_handler,
-                 {Status.REGISTERED, Status.ASSIGNED, Status.MEDIATING},
-                 lambda r, d, f: services.dispute_withdraw(dispute=d, actor=r.user,
-                                                           withdrawn_on=f.cleaned_data["ended_on"],
-                                                           reason=f.cleaned_data["reason"])),
-    "perform": (gettext_lazy("自动履行"), forms.PerformanceForm, _who_handler, {Status.AGREED},
-                lambda r, d, f: services.performance_record(dispute=d, actor=r.user, **f.cleaned_data)),
-    "confirm_apply": (gettext_lazy("申请司法确认"), forms.ConfirmationApplyForm, _who_handler, {Status.AGREED},
-                      lambda r, d, f: services.confirmation_apply(
-                          dispute=d, actor=r.user, applied_on=f.cleaned_data["applied_on"],
-                          applicant_ids=[p.pk for p in f.cleaned_data["applicants"]])),
-    "rule": (gettext_lazy("司法确认裁定"), forms.RulingForm, _who_confirm, {Status.CONFIRMATION_APPLIED},
-             lambda r, d, f: services.confirmation_rule(dispute=d, actor=r.user, **f.cleaned_data)),
-    "transfer": (gettext_lazy("转立案"), forms.TransferForm, _who_intake,
-                 {Status.FAILED, Status.WITHDRAWN, Status.REJECTED},
-                 lambda r, d, f: services.filing_transfer(dispute=d, actor=r.user, **f.cleaned_data)),
+def _action(label, form_class, permission, states, call, *, with_dispute=False) -> Action:
+    return Action(label=label, form_class=form_class, permission=permission, call=call, states=states,
+                  form_kwargs=_with_dispute if with_dispute else (lambda d: {}), field_map=FIELD_MAP)
+
+
+ACTIONS: dict[str, Action] = {
+    "triage": _action(gettext_lazy("指导分流"), forms.TriageForm, "triage", {Status.REGISTERED}, _do_triage,
+                      with_dispute=True),
+    "reassign": _action(gettext_lazy("更换调解员"), forms.ReassignForm, "triage", {Status.ASSIGNED, Status.MEDIATING},
+                        lambda r, d, f: services.dispute_reassign(dispute=d, actor=r.user, **f.cleaned_data),
+                        with_dispute=True),
+    "accept": _action(gettext_lazy("受理调解"), forms.AcceptForm, "handle", {Status.ASSIGNED},
+                      lambda r, d, f: services.mediation_accept(dispute=d, actor=r.user, **f.cleaned_data)),
+    "session": _action(gettext_lazy("记录调解"), forms.SessionForm, "handle", {Status.MEDIATING},
+                       lambda r, d, f: services.session_record(dispute=d, actor=r.user, **f.cleaned_data),
+                       with_dispute=True),
+    "extend": _action(gettext_lazy("延长期限"), forms.ExtendForm, "handle", {Status.MEDIATING},
+                      lambda r, d, f: services.deadline_extend(
+                          dispute=d, actor=r.user, days=f.cleaned_data["days"], reason=f.cleaned_data["reason"],
+                          granted_on=f.cleaned_data["granted_on"], consents=f.consents()),
+                      with_dispute=True),
+    "agreement": _action(gettext_lazy("达成协议"), forms.AgreementForm, "handle", {Status.MEDIATING},
+                         lambda r, d, f: services.agreement_record(dispute=d, actor=r.user, **f.cleaned_data)),
+    "fail": _action(gettext_lazy("调解不成"), forms.EndForm, "handle", {Status.ASSIGNED, Status.MEDIATING},
+                    lambda r, d, f: services.mediation_fail(dispute=d, actor=r.user, **f.cleaned_data)),
+    "withdraw": _action(gettext_lazy("撤回"), forms.EndForm, "handle",
+                        {Status.REGISTERED, Status.ASSIGNED, Status.MEDIATING},
+                        lambda r, d, f: services.dispute_withdraw(dispute=d, actor=r.user,
+                                                                  withdrawn_on=f.cleaned_data["ended_on"],
+                                                                  reason=f.cleaned_data["reason"])),
+    "perform": _action(gettext_lazy("自动履行"), forms.PerformanceForm, "handle", {Status.AGREED},
+                       lambda r, d, f: services.performance_record(dispute=d, actor=r.user, **f.cleaned_data)),
+    "confirm_apply": _action(gettext_lazy("申请司法确认"), forms.ConfirmationApplyForm, "handle", {Status.AGREED},
+                             lambda r, d, f: services.confirmation_apply(
+                                 dispute=d, actor=r.user, applied_on=f.cleaned_data["applied_on"],
+                                 applicant_ids=[p.pk for p in f.cleaned_data["applicants"]]),
+                             with_dispute=True),
+    "rule": _action(gettext_lazy("司法确认裁定"), forms.RulingForm, "confirm", {Status.CONFIRMATION_APPLIED},
+                    lambda r, d, f: services.confirmation_rule(dispute=d, actor=r.user, **f.cleaned_data)),
+    "transfer": _action(gettext_lazy("转立案"), forms.TransferForm, "transfer",
+                        {Status.FAILED, Status.WITHDRAWN, Status.REJECTED},
+                        lambda r, d, f: services.filing_transfer(dispute=d, actor=r.user, **f.cleaned_data),
+                        with_dispute=True),
 }
-FORM_WITH_DISPUTE = {"triage", "reassign", "session", "extend", "confirm_apply", "transfer"}
-
-
-def available_actions(user, d: Dispute) -> list[tuple[str, str]]:
-    return [(name, label) for name, (label, _f, who, states, _s) in ACTIONS.items()
-            if d.status in states and who(user, d)]
 
 
 def _dispute(request, pk):
@@ -167,8 +194,7 @@ def _dispute(request, pk):
                                                             "intake_department", "filed_case"), request.user, pk=pk)
 
 
-def dispute_detail(request, pk: int):
-    d = _dispute(request, pk)
+def _detail_context(request, d: Dispute, material_form=None) -> dict:
     today = timezone.localdate()
     docs = []
     if d.agreement_on:
@@ -179,64 +205,66 @@ def dispute_detail(request, pk: int):
         docs.append("ruling")
     if d.status == Status.FILED:
         docs.append("notice")
-    return render(request, "mediation/dispute_detail.html", {
+    handles = can(request.user, "handle", d)
+    return {
         "d": d, "parties": d.parties.all(), "sessions": d.sessions.select_related("recorded_by"),
         "extensions": d.extensions.prefetch_related("consents__party"), "materials": d.materials.all(),
-        "calculations": d.calculations.all()[:3], "actions": available_actions(request.user, d),
-        "can_handle": handles(request.user, d) and d.status not in {Status.FILED},
-        "can_calculate": (handles(request.user, d) and d.status in {Status.ASSIGNED, Status.MEDIATING, Status.AGREED}
+        "calculations": d.calculations.all()[:3], "actions": available_actions(request.user, d, ACTIONS),
+        "can_handle": handles and d.status not in {Status.FILED},
+        "can_calculate": (handles and d.status in {Status.ASSIGNED, Status.MEDIATING, Status.AGREED}
                           and (bool(d.studio_id and d.studio.is_traffic) or "交通" in d.cause)),
-        "days_left": d.days_left(today), "overdue_days": -(d.days_left(today) or 0), "documents": [(k, documents.KINDS[k]) for k in docs],
-        "material_form": forms.MaterialForm(), "page_title": d.number,
+        "days_left": d.days_left(today), "overdue_days": -(d.days_left(today) or 0),
+        "documents": [(k, documents.KINDS[k]) for k in docs],
+        "material_form": material_form or forms.MaterialForm(), "page_title": d.number,
         "agreement_states": AGREEMENT_STATES,
-        "breadcrumbs": _crumbs((d.number, None))})
+        "breadcrumbs": _crumbs((d.number, None))}
 
 
+@object_permission(Dispute, "view")
+def dispute_detail(request, pk: int):
+    d = _dispute(request, pk)
+    return render(request, "mediation/dispute_detail.html", _detail_context(request, d))
+
+
+@object_permission(Dispute, "view")
 def dispute_action(request, pk: int, action: str):
-    if action not in ACTIONS:
-        raise Http404
+    """One action's page. The object decorator answers 404 outside the user's scope; `run_action` answers 403
+    for an action the policy refuses and re-renders the form with the user's input and the errors beside
+    their fields."""
     d = _dispute(request, pk)
-    label, form_class, who, _states, call = ACTIONS[action]
-    if not who(request.user, d):
-        raise PermissionDenied
-    kwargs = {"dispute": d} if action in FORM_WITH_DISPUTE else {}
-    form = form_class(request.POST or None, **kwargs)
-    if request.method == "POST" and form.is_valid():
-        try:
-            call(request, d, form)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.error_dict.items():
-                    target = field if field in form.fields else None
-                    for e in errs:
-                        form.add_error(target, e)
-            else:
-                form.add_error(None, exc)
-        else:
-            messages.success(request, _("%(a)s：已完成。") % {"a": label})
-            return redirect("mediation:dispute_detail", pk=d.pk)
-    return render(request, "mediation/action_form.html", {
-        "d": d, "form": form, "action": action, "label": label, "page_title": f"{label} · {d.number}",
-        "breadcrumbs": _crumbs((d.number, reverse("mediation:dispute_detail", args=[d.pk])), (label, None))})
+    a = ACTIONS.get(action)
+    label = a.label if a else ""
+    return run_action(request, ACTIONS, action, obj=d, template="mediation/action_form.html",
+                      success_url=reverse("mediation:dispute_detail", args=[d.pk]),
+                      context={"d": d, "page_title": f"{label} · {d.number}",
+                               "breadcrumbs": _crumbs((d.number, reverse("mediation:dispute_detail", args=[d.pk])),
+                                                      (label, None))})
 
 
+@object_permission(Dispute, "handle")
 def material_add(request, pk: int):
+    """Add a material. A refusal (no title, a file that is not what it claims to be) shows the dispute again
+    with what was typed and the error beside its field."""
     d = _dispute(request, pk)
-    if request.method != "POST" or not handles(request.user, d):
-        raise PermissionDenied
+    if request.method != "POST":
+        return redirect("mediation:dispute_detail", pk=d.pk)
     form = forms.MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.material_add(dispute=d, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
+            if hasattr(exc, "error_dict"):
+                add_service_errors(form, exc)
+            else:  # the upload check speaks about the file
+                for message in exc.messages:
+                    form.add_error("file", message)
         else:
             messages.success(request, _("材料已添加。"))
-    else:
-        messages.error(request, _("请填写材料名称。"))
-    return redirect("mediation:dispute_detail", pk=d.pk)
+            return redirect("mediation:dispute_detail", pk=d.pk)
+    return render(request, "mediation/dispute_detail.html", _detail_context(request, d, material_form=form))
 
 
+@object_permission(Dispute, "view")
 def material_download(request, pk: int, material_id: int):
     """A material's file, for those who may see the dispute (404 otherwise); the download is audited."""
     from django.http import FileResponse
@@ -249,6 +277,7 @@ def material_download(request, pk: int, material_id: int):
     return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.file.name.rsplit("/", 1)[-1])
 
 
+@object_permission(Dispute, "view")
 def dispute_document(request, pk: int, kind: str, fmt: str):
     d = _dispute(request, pk)
     if kind not in documents.KINDS or fmt not in {"pdf", "docx"}:
@@ -272,10 +301,9 @@ def dispute_document(request, pk: int, kind: str, fmt: str):
     return response
 
 
+@object_permission(Dispute, "handle")
 def calculator_view(request, pk: int):
     d = _dispute(request, pk)
-    if not handles(request.user, d):
-        raise PermissionDenied
     form = forms.CalculatorForm(request.POST or None)
     if not form.is_bound:
         form.fields["accident_on"].initial = d.registered_on
@@ -285,7 +313,7 @@ def calculator_view(request, pk: int):
                                         province=form.cleaned_data["province"], year=form.cleaned_data["year"],
                                         rural=form.cleaned_data["rural"])
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("计算结果已附入案件。"))
             return redirect(reverse("mediation:dispute_detail", args=[d.pk]) + "#calculation")
@@ -296,6 +324,7 @@ def calculator_view(request, pk: int):
                                (_("赔偿计算"), None))})
 
 
+@object_permission(Dispute, "view")
 def calculation_detail(request, pk: int, calc_id: int):
     d = _dispute(request, pk)
     calc = d.calculations.filter(pk=calc_id).first()
@@ -309,20 +338,29 @@ def calculation_detail(request, pk: int, calc_id: int):
 
 # --- figures ----------------------------------------------------------------------------------------
 
-def _parse_day(value, default):
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
+def _parse_day(request, name: str, default: date) -> date:
+    """A date from the query string; a bad or absurd one falls back to the default with a message (never a
+    500)."""
+    value = (request.GET.get(name) or "").strip()
+    if not value:
         return default
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not (1990 <= day.year <= 2999):
+        messages.warning(request, _("日期“%(v)s”无效，应为 2024-05-01 这样的日期，已改用 %(d)s。")
+                         % {"v": value[:20], "d": default.isoformat()})
+        return default
+    return day
 
 
+@permission_required("mediation.view_figures")
 def figures_view(request):
-    if not sees_centre(request.user):
-        raise PermissionDenied
     today = timezone.localdate()
     start_default, end_default = period_default(today)
-    start = _parse_day(request.GET.get("from"), start_default)
-    end = _parse_day(request.GET.get("to"), end_default)
+    start = _parse_day(request, "from", start_default)
+    end = _parse_day(request, "to", end_default)
     if end < start:
         start, end = end, start
     scope, linked = figures_scope(request.user)
@@ -356,11 +394,6 @@ class MediatorListView(FilteredListView):
     filterset_class = MediatorFilterSet
     page_title = gettext_lazy("调解员名册")
 
-    def dispatch(self, request, *args, **kwargs):
-        if not sees_centre(request.user):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
     def get_queryset(self):
         return (Mediator.objects.visible_to(self.request.user).select_related("user")
                 .annotate(open_count=Count("disputes", filter=Q(disputes__status__in=[Status.ASSIGNED,
@@ -369,12 +402,17 @@ class MediatorListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if can_intake(self.request.user):
+        user = self.request.user
+        if can(user, "add", Mediator):
             ctx["create_url_name"] = "mediation:mediator_create"
-        ctx["studios"] = Studio.objects.visible_to(self.request.user).select_related("judge")
-        ctx["can_edit"] = can_intake(self.request.user)
+        ctx["studios"] = Studio.objects.visible_to(user).select_related("judge")
+        ctx["can_add_studio"] = can(user, "add", Studio)
+        ctx["can_edit"] = can(user, "change", Studio)
         ctx["template_extra"] = True
         return ctx
+
+    def get_table_kwargs(self):
+        return {"can_edit": can(self.request.user, "change", Mediator)}
 
     def get_template_names(self):
         if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
@@ -382,56 +420,64 @@ class MediatorListView(FilteredListView):
         return ["mediation/mediator_list.html"]
 
 
-def mediator_form(request, pk: int | None = None):
-    if not can_intake(request.user):
-        raise PermissionDenied
-    instance = get_visible_or_404(Mediator.objects.all(), request.user, pk=pk) if pk else None
-    form = forms.MediatorForm(request.POST or None, instance=instance, court=request.user.court)
+mediator_list = permission_required("mediation.view_mediator")(MediatorListView.as_view())
+
+
+def _roster_form(request, form_class, instance, save, title):
+    form = form_class(request.POST or None, instance=instance, court=request.user.court)
     if request.method == "POST" and form.is_valid():
         try:
-            services.mediator_save(actor=request.user, mediator=form.instance)
+            save(form.instance)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("mediation:mediator_list")
-    title = _("编辑调解员") if pk else _("新增调解员")
     return render(request, "mediation/simple_form.html", {
         "form": form, "page_title": title, "back": reverse("mediation:mediator_list"),
         "breadcrumbs": [(_("调解员名册"), reverse("mediation:mediator_list")), (title, None)]})
 
 
-def studio_form(request, pk: int | None = None):
-    if not can_intake(request.user):
-        raise PermissionDenied
-    instance = get_visible_or_404(Studio.objects.all(), request.user, pk=pk) if pk else None
-    form = forms.StudioForm(request.POST or None, instance=instance, court=request.user.court)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.studio_save(actor=request.user, studio=form.instance)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect("mediation:mediator_list")
-    title = _("编辑法官工作室") if pk else _("新增法官工作室")
-    return render(request, "mediation/simple_form.html", {
-        "form": form, "page_title": title, "back": reverse("mediation:mediator_list"),
-        "breadcrumbs": [(_("调解员名册"), reverse("mediation:mediator_list")), (title, None)]})
+@permission_required("mediation.add_mediator")
+def mediator_create(request):
+    return _roster_form(request, forms.MediatorForm, None,
+                        lambda m: services.mediator_save(actor=request.user, mediator=m), _("新增调解员"))
 
 
+@object_permission(Mediator, "change")
+def mediator_edit(request, pk: int):
+    instance = get_visible_or_404(Mediator.objects.all(), request.user, pk=pk)
+    return _roster_form(request, forms.MediatorForm, instance,
+                        lambda m: services.mediator_save(actor=request.user, mediator=m), _("编辑调解员"))
+
+
+@permission_required("mediation.add_studio")
+def studio_create(request):
+    return _roster_form(request, forms.StudioForm, None,
+                        lambda s: services.studio_save(actor=request.user, studio=s), _("新增法官工作室"))
+
+
+@object_permission(Studio, "change")
+def studio_edit(request, pk: int):
+    instance = get_visible_or_404(Studio.objects.all(), request.user, pk=pk)
+    return _roster_form(request, forms.StudioForm, instance,
+                        lambda s: services.studio_save(actor=request.user, studio=s), _("编辑法官工作室"))
+
+
+@permission_required("mediation.view_provincestatistic")
 def statistics_list(request):
-    if not sees_centre(request.user):
-        raise PermissionDenied
+    user = request.user
     if request.GET.get("export") == "xlsx":
+        require(user, "export", ProvinceStatistic)
         from tianping.core.registers import export_xlsx, get_register
 
         data = export_xlsx(get_register("traffic_statistics"), ProvinceStatistic.objects.all())
-        audit_record(actor=request.user, event="export", message="traffic_statistics")
+        audit_record(actor=user, event="export", message="traffic_statistics")
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = "attachment; filename*=UTF-8''traffic_statistics.xlsx"
         return response
     return render(request, "mediation/statistics.html", {
         "stats": ProvinceStatistic.objects.all(), "page_title": _("省份年度统计数据"),
-        "can_import": can_intake(request.user),
+        "can_import": can(user, "import", ProvinceStatistic),
+        "can_export": can(user, "export", ProvinceStatistic),
         "limits": InsuranceLimit.objects.all(),
         "breadcrumbs": _crumbs((_("统计数据与交强险限额"), None))})
-

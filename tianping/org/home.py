@@ -6,15 +6,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from tianping.core import registry
-from tianping.core.scope import has_role
+from tianping.core.policy import allowed
 from tianping.org.models import Department, Person
-
-ROSTER_ROLES = ("leader", "party_office", "trial_office")
 
 
 @registry.home_panels.register(order=10)
 def home_panels(user) -> list[dict]:
-    if not has_role(user, *ROSTER_ROLES):
+    if not allowed(user, "org.view_departments"):
         return []
     people = Person.objects.visible_to(user).in_service()
     roster = reverse("org:person_list")

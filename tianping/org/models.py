@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.models import CourtScopedModel, CourtScopedQuerySet, TimeStampedModel
+from tianping.core.policy import PolicyQuerySet
 from tianping.core.roles import ADMIN_ROLES, Role  # noqa: F401  (re-exported: org.models.Role)
 from tianping.core.validators import (
     id_birth_date,
@@ -29,12 +30,19 @@ class CourtLevel(models.TextChoices):
     HIGH = "high", _("高级")
 
 
-class CourtQuerySet(models.QuerySet):
-    def visible_to(self, user):
+class CourtQuerySet(PolicyQuerySet):
+    def scoped_to(self, user, action: str = "view"):
+        """The courts whose data the user reads (own court; a higher court also the courts below). The system
+        administrator reads no business data but sees the court names it assigns accounts to."""
+        from tianping.core.roles import Role, has_role
         from tianping.core.scope import readable_court_ids
 
         ids = readable_court_ids(user)
-        return self if ids is None else self.filter(id__in=ids)
+        if ids is None:
+            return self.all()
+        if not ids and has_role(user, Role.SYSADMIN) and getattr(user, "court_id", None):
+            ids = user.court.descendant_ids()
+        return self.filter(id__in=ids)
 
 
 class Court(TimeStampedModel):
@@ -129,12 +137,12 @@ class Education(models.TextChoices):
 
 
 class PersonQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
+    def scoped_to(self, user, action: str = "view"):
         """People whose personal data the user may read (rules in tianping.core.scope)."""
         from tianping.core.scope import person_scope_filter
 
         q = person_scope_filter(user)
-        return self if q is None else self.filter(q)
+        return self.all() if q is None else self.filter(q)
 
     def in_service(self):
         return self.filter(left_on__isnull=True)

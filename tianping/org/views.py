@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from tianping.core.scope import get_visible_or_404, has_role
+from tianping.core.actions import add_service_errors
+from tianping.core.policy import can, object_permission, permission_required, require
+from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
 from tianping.org import services
 from tianping.org.filtersets import CourtFilterSet, DepartmentFilterSet, PersonFilterSet
@@ -17,12 +19,19 @@ from tianping.org.models import Court, Department, Person
 from tianping.org.tables import CourtTable, DepartmentTable, PersonTable
 
 
-def can_manage_org(user) -> bool:
-    """The political department (政治部, also the personnel office) keeps the staff roster."""
-    return has_role(user, "party_office") or (user.is_superuser and not user.role_grants.exists())
+class ExportGuardMixin:
+    """`?export=xlsx` asks the policy's "export" of the list's model (403 otherwise)."""
+
+    export_model: type
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            require(request.user, "export", self.export_model)
+        return super().get(request, *args, **kwargs)
 
 
-class PersonListView(FilteredListView):
+class PersonListView(ExportGuardMixin, FilteredListView):
+    export_model = Person
     table_class = PersonTable
     filterset_class = PersonFilterSet
     register_kind = "people"
@@ -38,13 +47,17 @@ class PersonListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if can_manage_org(self.request.user):
+        user = self.request.user
+        if can(user, "add", Person):
             ctx["create_url_name"] = "org:person_create"
+        if can(user, "import", Person):
             ctx["import_kind"] = "people"
+        ctx["can_export"] = can(user, "export", Person)
         return ctx
 
 
-class DepartmentListView(FilteredListView):
+class DepartmentListView(ExportGuardMixin, FilteredListView):
+    export_model = Department
     table_class = DepartmentTable
     filterset_class = DepartmentFilterSet
     register_kind = "departments"
@@ -56,13 +69,17 @@ class DepartmentListView(FilteredListView):
 
     def get_context_data(self, **kwargs):
         ctx = super().get_context_data(**kwargs)
-        if can_manage_org(self.request.user):
+        user = self.request.user
+        if can(user, "add", Department):
             ctx["create_url_name"] = "org:department_create"
+        if can(user, "import", Department):
             ctx["import_kind"] = "departments"
+        ctx["can_export"] = can(user, "export", Department)
         return ctx
 
 
-class CourtListView(FilteredListView):
+class CourtListView(ExportGuardMixin, FilteredListView):
+    export_model = Court
     table_class = CourtTable
     filterset_class = CourtFilterSet
     register_kind = "courts"
@@ -71,12 +88,23 @@ class CourtListView(FilteredListView):
     def get_queryset(self):
         return Court.objects.visible_to(self.request.user).select_related("parent")
 
+    def get_context_data(self, **kwargs):
+        ctx = super().get_context_data(**kwargs)
+        ctx["can_export"] = can(self.request.user, "export", Court)
+        return ctx
 
+
+person_list = permission_required("org.view_person")(PersonListView.as_view())
+department_list = permission_required("org.view_departments")(DepartmentListView.as_view())
+court_list = permission_required("org.view_courts")(CourtListView.as_view())
+
+
+@object_permission(Person, "view")
 def person_detail(request, pk: int):
     person = get_visible_or_404(Person.objects.select_related("department", "court"), request.user, pk=pk)
     history = person.assignments.select_related("department").order_by("-start")
     return render(request, "org/person_detail.html", {
-        "person": person, "history": history, "can_edit": can_manage_org(request.user),
+        "person": person, "history": history, "can_edit": can(request.user, "change", person),
         "page_title": person.name,
         "breadcrumbs": [(_("人员名册"), reverse("org:person_list")), (person.name, None)],
     })
@@ -87,9 +115,8 @@ def _person_data(form: PersonForm) -> dict:
     return data
 
 
+@permission_required("org.add_person")
 def person_create(request):
-    if not can_manage_org(request.user):
-        raise PermissionDenied
     court = request.user.court
     form = PersonForm(request.POST or None, court=court)
     if request.method == "POST" and form.is_valid():
@@ -97,7 +124,7 @@ def person_create(request):
             person = services.person_create(actor=request.user, court=court, data=_person_data(form),
                                             moved_on=form.cleaned_data.get("moved_on"))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("org:person_detail", pk=person.pk)
     return render(request, "org/person_form.html", {
@@ -105,9 +132,8 @@ def person_create(request):
         "breadcrumbs": [(_("人员名册"), reverse("org:person_list")), (_("新增人员"), None)]})
 
 
+@object_permission(Person, "change")
 def person_edit(request, pk: int):
-    if not can_manage_org(request.user):
-        raise PermissionDenied
     person = get_visible_or_404(Person.objects.all(), request.user, pk=pk)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
@@ -116,7 +142,7 @@ def person_edit(request, pk: int):
                                    moved_on=form.cleaned_data.get("moved_on"),
                                    expected_version=form.cleaned_data.get("loaded_version"))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("org:person_detail", pk=pk)
     return render(request, "org/person_form.html", {
@@ -125,22 +151,30 @@ def person_edit(request, pk: int):
                         (person.name, reverse("org:person_detail", args=[pk])), (_("编辑"), None)]})
 
 
-def department_form(request, pk: int | None = None):
-    if not can_manage_org(request.user):
-        raise PermissionDenied
+def _department_form(request, pk: int | None = None):
     instance = get_visible_or_404(Department.objects.all(), request.user, pk=pk) if pk else None
     form = DepartmentForm(request.POST or None, instance=instance, court=request.user.court)
     if request.method == "POST" and form.is_valid():
         try:
             services.department_save(actor=request.user, department=form.instance)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("org:department_list")
     title = _("编辑部门") if pk else _("新增部门")
     return render(request, "org/department_form.html", {
         "form": form, "page_title": title,
         "breadcrumbs": [(_("部门"), reverse("org:department_list")), (title, None)]})
+
+
+@permission_required("org.add_department")
+def department_create(request):
+    return _department_form(request)
+
+
+@object_permission(Department, "change")
+def department_edit(request, pk: int):
+    return _department_form(request, pk)
 
 
 class OrgTreeView(TemplateView):
@@ -167,3 +201,6 @@ class OrgTreeView(TemplateView):
                          "count": sum(len(d.staff) for d in deps) + len(unassigned)})
         ctx.update(tree=tree, page_title=_("组织架构"), breadcrumbs=[(_("组织架构"), None)])
         return ctx
+
+
+org_tree = permission_required("org.view_tree")(OrgTreeView.as_view())

@@ -128,23 +128,20 @@ class AppealResult(models.TextChoices):
 
 
 class CaseQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
-        """Leaders and the trial office read the court's cases; a judge (any other business role) reads
-        the cases they handled or sat on; party office and higher courts read figures only, not case lists."""
-        from tianping.core.scope import has_role, readable_court_ids, user_roles
+    def scoped_to(self, user, action: str = "view"):
+        """Leaders and the trial office reach the court's cases; a judge (any other account linked to a person)
+        the cases they handled or sat on. Who may read cases at all is trials/policy.py's (the party office and
+        higher courts read figures only)."""
+        from tianping.core.roles import Role, has_role
 
-        ids = readable_court_ids(user)
-        if ids is None:
-            return self
-        if not ids:
-            return self.none()
-        if has_role(user, "leader", "trial_office"):
-            return self.filter(court_id=user.court_id)
+        base = super().scoped_to(user, action)
+        if has_role(user, Role.LEADER, Role.TRIAL_OFFICE):
+            return base.filter(court_id=user.court_id)
         person_id = getattr(user, "person_id", None)
-        if person_id and user_roles(user) & {"member", "branch_secretary", "party_office", "mediator"}:
-            return self.filter(court_id=user.court_id).filter(
+        if person_id:
+            return base.filter(court_id=user.court_id).filter(
                 Q(judge_id=person_id) | Q(panel__id=person_id)).distinct()
-        return self.none()
+        return base.none()
 
 
 class Case(CourtScopedModel):

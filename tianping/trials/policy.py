@@ -1,10 +1,77 @@
-"""Who may see trial figures and cases, and manage the case types."""
+"""Who may see trial figures and cases, and manage the case types and the 三比 settings.
 
-from tianping.core.policy import declare, has_role
+- The court's figures (三比 of the whole court, by branch, department and judge): 院领导 (LEADER), 审管办
+  (TRIAL_OFFICE) and 政治部 (PARTY_OFFICE, who runs 三比 as party work).
+- The court's case lists behind those figures: LEADER and TRIAL_OFFICE only; the party office reads figures.
+- A judge's own figures and cases (any other business account linked to a person: MEMBER, BRANCH_SECRETARY,
+  MEDIATOR, and PARTY_OFFICE for the cases its person handled or sat on).
+- The higher court (HIGHER_COURT): figures of the courts below on its own page, never a case.
+- Case types and statutory limits are reference data: read by whoever reads figures, kept by TRIAL_OFFICE
+  (and the system administrator, who sets the system up); cases are written by the trial system's import
+  (TRIAL_OFFICE) and by mediation's transfer to filing (a service), never from a page.
+"""
+
+from __future__ import annotations
+
+import rules
+
+from tianping.core.policy import declare, has_role, in_scope
 from tianping.core.roles import Role
 
-declare("trials.view_figures", has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.PARTY_OFFICE, Role.MEMBER,
-                                        Role.BRANCH_SECRETARY))
-declare("trials.view_cases", has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.MEMBER))
-declare("trials.view_courts", has_role(Role.HIGHER_COURT))
-declare("trials.manage_case_types", has_role(Role.TRIAL_OFFICE, Role.SYSADMIN))
+
+@rules.predicate
+def has_court(user) -> bool:
+    return bool(getattr(user, "court_id", None))
+
+
+@rules.predicate
+def has_person(user) -> bool:
+    return bool(getattr(user, "person_id", None))
+
+
+@rules.predicate
+def of_own_court(user, obj) -> bool:
+    return obj is None or (bool(getattr(user, "court_id", None)) and obj.court_id == user.court_id)
+
+
+never = rules.always_deny
+
+COURT_FIGURES = has_court & has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.PARTY_OFFICE)
+OWN_FIGURES = has_court & has_person & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.MEDIATOR)
+COURT_CASES = has_court & has_role(Role.LEADER, Role.TRIAL_OFFICE)
+OWN_CASES = has_court & has_person & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.PARTY_OFFICE,
+                                              Role.MEDIATOR)
+HIGHER = has_court & has_role(Role.HIGHER_COURT)
+CASE_KEEPERS = has_role(Role.TRIAL_OFFICE, Role.SYSADMIN)
+
+
+def _declare_all() -> None:
+    from tianping.trials.models import Case, CaseType, TimeLimit, TrialSettings
+
+    declare("trials.view_court_figures", COURT_FIGURES)      # the court's 三比 tables
+    declare("trials.view_own_figures", OWN_FIGURES)          # a judge's own 三比
+    declare("trials.view_figures", COURT_FIGURES | OWN_FIGURES)   # the 三比 menu item
+    declare("trials.view_overview", COURT_FIGURES | OWN_FIGURES | HIGHER)  # the 三比 page (higher court: redirect)
+    declare("trials.view_court_cases", COURT_CASES)          # figures link to the cases behind them
+    declare("trials.view_courts", HIGHER)                    # the higher court's by-court table
+
+    declare(Case, "view", (COURT_CASES | OWN_CASES) & in_scope("view"))
+    declare(Case, "add", never)      # filed in the trial system (import) or by mediation's transfer service
+    declare(Case, "change", never)
+    declare(Case, "delete", never)
+    declare(Case, "import", has_court & has_role(Role.TRIAL_OFFICE))
+    declare(Case, "export", COURT_CASES | OWN_CASES)
+
+    for model in (CaseType, TimeLimit):
+        declare(model, "view", COURT_FIGURES | OWN_FIGURES | CASE_KEEPERS)
+        declare(model, "delete", never)  # a code once used stays (old case numbers refer to it); deactivate
+    declare(CaseType, "add", CASE_KEEPERS)
+    declare(CaseType, "change", CASE_KEEPERS)
+    declare(TimeLimit, "add", never)     # statutory limits come with the law, through a data migration
+    declare(TimeLimit, "change", never)
+
+    declare(TrialSettings, "view", COURT_FIGURES & of_own_court)
+    declare(TrialSettings, "change", has_court & has_role(Role.PARTY_OFFICE, Role.LEADER) & of_own_court)
+
+
+_declare_all()

@@ -6,7 +6,7 @@ app_name = "trials"
 
 urlpatterns = [
     path("", views.overview, name="overview"),
-    path("cases/", views.CaseListView.as_view(), name="case_list"),
+    path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("courts/", views.courts, name="courts"),
     path("settings/", views.settings_edit, name="settings"),

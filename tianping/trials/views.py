@@ -15,6 +15,7 @@ from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Min
 from django.shortcuts import redirect, render
@@ -23,8 +24,10 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tianping.core.actions import add_service_errors
 from tianping.core.forms import StyledModelForm
-from tianping.core.scope import get_visible_or_404, has_role, readable_court_ids
+from tianping.core.policy import allowed, can, object_permission, permission_required, require
+from tianping.core.scope import get_visible_or_404, readable_court_ids
 from tianping.core.views import FilteredListView
 from tianping.trials import selectors as sel
 from tianping.trials.filtersets import CaseFilterSet, parse_day
@@ -32,22 +35,18 @@ from tianping.trials.models import Case, CaseType, TimeLimit, TrialSettings
 from tianping.trials.services import case_type_save, trial_settings_save
 from tianping.trials.tables import CaseTable
 
-COURT_FIGURE_ROLES = ("leader", "trial_office", "party_office")
-CASE_LIST_ROLES = ("leader", "trial_office")
-OWN_ROLES = ("member", "branch_secretary", "mediator")
-
 
 def figure_mode(user) -> str | None:
-    """"court" (the court's figures), "own" (a judge's own), or None."""
-    if user.court_id and has_role(user, *COURT_FIGURE_ROLES):
+    """"court" (the court's figures), "own" (a judge's own), or None — as trials/policy.py declares."""
+    if allowed(user, "trials.view_court_figures"):
         return "court"
-    if user.court_id and user.person_id and has_role(user, *OWN_ROLES):
+    if allowed(user, "trials.view_own_figures"):
         return "own"
     return None
 
 
 def can_list_court_cases(user) -> bool:
-    return bool(user.court_id) and has_role(user, *CASE_LIST_ROLES)
+    return allowed(user, "trials.view_court_cases")
 
 
 # -- period ----------------------------------------------------------------------------------------------
@@ -73,18 +72,47 @@ def busiest_recent_year(court) -> int | None:
     return max(y for y, n in counts.items() if n * 2 >= top)
 
 
+YEAR_MIN, YEAR_MAX = 1990, 2999
+
+
+def valid_year(request, raw: str | None) -> int | None:
+    """A year from the query string, or None (with a message saying why) when it is not a plausible one."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    if raw.isdigit() and YEAR_MIN <= int(raw) <= YEAR_MAX:
+        return int(raw)
+    messages.warning(request, _("年度“%(y)s”无效，应为 %(a)d 至 %(b)d 之间的四位年份，已显示默认年度。")
+                     % {"y": raw[:10], "a": YEAR_MIN, "b": YEAR_MAX})
+    return None
+
+
+def valid_day(request, raw: str | None):
+    """A date from the query string, or None (with a message) when it is not a date of a plausible year."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    day = parse_day(raw)
+    if day is None or not (YEAR_MIN <= day.year <= YEAR_MAX):
+        messages.warning(request, _("日期“%(d)s”无效，应为 2016-01-01 这样的日期，已显示默认期间。") % {"d": raw[:20]})
+        return None
+    return day
+
+
 def period_from_request(request, court, judge_id: int | None = None) -> tuple[sel.Period, list[int]]:
     years = years_with_cases(court)
     default_year = busiest_recent_year(court)
     if judge_id:  # a judge's own page opens on the latest year in which they handled cases
         last = Case.objects.filter(court=court, judge_id=judge_id).aggregate(m=Max("filed_on"))["m"]
         default_year = last.year if last else default_year
-    start, end = parse_day(request.GET.get("start")), parse_day(request.GET.get("end"))
-    if start and end and start <= end:
-        return sel.Period(start, end), years
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        return sel.year_period(int(year)), years
+    start, end = valid_day(request, request.GET.get("start")), valid_day(request, request.GET.get("end"))
+    if start and end:
+        if start <= end:
+            return sel.Period(start, end), years
+        messages.warning(request, _("统计起始日期晚于截止日期，已显示默认期间。"))
+    year = valid_year(request, request.GET.get("year"))
+    if year:
+        return sel.year_period(year), years
     if default_year:
         return sel.year_period(default_year), years
     return sel.default_period(), years
@@ -236,13 +264,12 @@ def trend_chart(title: str, trend: list[dict]) -> dict:
 
 
 # -- the 三比 page -----------------------------------------------------------------------------------------
+@permission_required("trials.view_overview")
 def overview(request):
     user = request.user
     mode = figure_mode(user)
-    if mode is None:
-        if has_role(user, "higher_court"):
-            return redirect("trials:courts")
-        raise PermissionDenied
+    if mode is None:  # the higher court: figures of the courts below, on its own page
+        return redirect("trials:courts")
     court = user.court
     period, years = period_from_request(request, court, user.person_id if mode == "own" else None)
     sel.refresh_membership(court)
@@ -309,7 +336,7 @@ def overview(request):
         ctx["candidates"].append({"kind": kind, "title": title, "rows": [
             {**r, "closed_url": case_list_url(period, "closed", r["key"]) if links else None} for r in rows],
             "members": members, "share": fmt("closure_rate", members / len(rows)) if rows else "—"})
-    ctx["can_edit_settings"] = has_role(user, "party_office", "leader")
+    ctx["can_edit_settings"] = can(user, "change", settings_)
     ctx["thresholds"] = {k: fmt("closure_rate", float(getattr(settings_, k))) for k in (
         "expert_min_within_limit_rate", "expert_max_reversal_rate", "mediator_min_mediation_withdrawal_rate")}
     return render(request, "trials/overview.html", ctx)
@@ -323,10 +350,10 @@ class CaseListView(FilteredListView):
     page_title = gettext_lazy("案件")
     template_name = "trials/case_list.html"
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and figure_mode(request.user) is None and not request.user.is_superuser:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("export") == "xlsx":
+            require(request.user, "export", Case)
+        return super().get(request, *args, **kwargs)
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
@@ -347,12 +374,17 @@ class CaseListView(FilteredListView):
                 ctx["drilldown"] = {"set": sel.SET_LABELS[cd["set"]], "period": period,
                                     "count": ctx["table"].paginator.count if hasattr(ctx["table"], "paginator")
                                     else len(ctx["table"].rows)}
-        if can_list_court_cases(self.request.user) or (self.request.user.is_superuser):
+        if can(self.request.user, "import", Case):
             ctx["import_kind"] = "cases"
+        ctx["can_export"] = can(self.request.user, "export", Case)
         ctx["breadcrumbs"] = [(_("审判质效“三比”"), reverse("trials:overview")), (_("案件"), None)]
         return ctx
 
 
+case_list = permission_required("trials.view_case")(CaseListView.as_view())
+
+
+@object_permission(Case, "view")
 def case_detail(request, pk: int):
     case = get_visible_or_404(Case.objects.select_related("judge", "department", "court"), request.user, pk=pk)
     return render(request, "trials/case_detail.html", {
@@ -361,14 +393,13 @@ def case_detail(request, pk: int):
 
 
 # -- higher court: figures of the courts below (supervision only) ----------------------------------------
+@permission_required("trials.view_courts")
 def courts(request):
     user = request.user
-    if not has_role(user, "higher_court") or not user.court_id:
-        raise PermissionDenied
     ids = [i for i in (readable_court_ids(user) or []) if i != user.court_id]
-    year = request.GET.get("year")
+    year = valid_year(request, request.GET.get("year"))
     today = date.today()  # noqa: DTZ011
-    period = sel.year_period(int(year)) if year and year.isdigit() else None
+    period = sel.year_period(year) if year else None
     if period is None:
         last = Case.objects.filter(court_id__in=ids).aggregate(m=Max("closed_on"))["m"]
         period = sel.year_period((last or today).year)
@@ -402,18 +433,18 @@ class TrialSettingsForm(StyledModelForm):
         return cleaned
 
 
+@permission_required("trials.change_trialsettings")
 def settings_edit(request):
     user = request.user
-    if not (user.court_id and has_role(user, "party_office", "leader")):
-        raise PermissionDenied
     instance = TrialSettings.for_court(user.court)
+    require(user, "change", instance)
     form = TrialSettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
             trial_settings_save(actor=user, settings=form.instance,
                                 expected_version=form.cleaned_data.get("loaded_version"))
         except ValidationError as exc:
-            form.add_error(None, exc)
+            add_service_errors(form, exc)
         else:
             return redirect("trials:overview")
     return render(request, "trials/settings_form.html", {
@@ -433,11 +464,10 @@ class CaseTypeForm(StyledModelForm):
         return code
 
 
+@permission_required("trials.view_casetype")
 def case_types(request):
     user = request.user
-    can_edit = has_role(user, "sysadmin", "trial_office")
-    if not (can_edit or figure_mode(user)):
-        raise PermissionDenied
+    can_edit = can(user, "add", CaseType)
     form = CaseTypeForm(request.POST or None) if can_edit else None
     if request.method == "POST":
         if not can_edit:
@@ -446,7 +476,7 @@ def case_types(request):
             try:
                 case_type_save(actor=user, case_type=form.instance)
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 return redirect("trials:case_types")
     return render(request, "trials/case_types.html", {

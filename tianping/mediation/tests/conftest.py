@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from tianping.core.roles import Role
 from tianping.org.tests.factories import make_id_number
 
 
@@ -24,11 +25,11 @@ def org_party(role: str, name: str = "枣庄市顺达运输有限公司") -> dic
 
 @pytest.fixture
 def centre(court, make_user):
-    """The centre's intake and confirmation desk (role mediator + CentreStaff)."""
+    """The centre's intake and confirmation desk (Role.CENTRE; CentreStaff puts it in the 司法确认室 too)."""
     from tianping.mediation.models import CentreStaff
     from tianping.org.tests.factories import PersonFactory
 
-    user = make_user(court, "mediator", person=PersonFactory(court=court, name="立案法官甲"), username="centre")
+    user = make_user(court, Role.CENTRE, person=PersonFactory(court=court, name="立案法官甲"), username="centre")
     CentreStaff.objects.create(court=court, user=user, can_intake=True, can_confirm=True)
     return user
 

@@ -195,7 +195,13 @@ def test_edit_with_stale_version_is_refused(office, roster):
 def test_only_the_political_department_edits_the_roster(court, make_user, client_for, roster):
     judge = client_for(make_user(court, "member"))
     assert judge.get(reverse("org:person_create")).status_code == 403
-    assert judge.get(reverse("org:person_edit", args=[roster["people"][0].pk])).status_code == 403
+    # outside the judge's scope (someone else's record): 404, as if it did not exist
+    assert judge.get(reverse("org:person_edit", args=[roster["people"][0].pk])).status_code == 404
+    # a leader reads the whole roster but does not keep it: 403 on a record it can see
+    leader = client_for(make_user(court, "leader"))
+    assert leader.get(reverse("org:person_detail", args=[roster["people"][0].pk])).status_code == 200
+    assert leader.get(reverse("org:person_edit", args=[roster["people"][0].pk])).status_code == 403
+    assert leader.get(reverse("org:department_edit", args=[roster["filing"].pk])).status_code == 403
 
 
 def test_org_tree_counts_match_an_independent_count(office, roster, court):
@@ -222,3 +228,23 @@ def test_home_figures_link_to_their_rows(office, roster, court):
     m = re.search(r'<a href="(/org/people/\?in_service=true&amp;is_quota_judge=true)">(\d+)</a>', html)
     assert m and int(m.group(2)) == in_service.filter(is_quota_judge=True).count()
     assert _count(office.get(m.group(1).replace("&amp;", "&"))) == int(m.group(2))
+
+
+def test_menu_items_lead_somewhere(court, roster, make_user, client_for):
+    """Every org menu item a role sees opens (200) and is not an empty list; the roster is not offered to a
+    member (their own record only), the court list to the system administrator shows its court."""
+    from tianping.core.menu import menu_for
+
+    for roles in (("sysadmin",), ("member",), ("leader",), ("party_office",), ("trial_office",)):
+        user = make_user(court, *roles, person=None)
+        c = client_for(user)
+        for group in menu_for(user):
+            for item in group["items"]:
+                if not item["url"].startswith("/org/"):
+                    continue
+                r = c.get(item["url"])
+                assert r.status_code == 200, (roles, item["url"])
+                if "result_count" in (r.context or {}):
+                    assert r.context["result_count"] > 0, (roles, item["url"])
+    member_labels = {str(i["label"]) for g in menu_for(make_user(court, "member")) for i in g["items"]}
+    assert "人员名册" not in member_labels

@@ -140,3 +140,51 @@ def test_timeline_entries(casebook, make_user, client_for):
     assert [(e["date"].year, e["label"]) for e in entries] == [(2015, "2015 年承办结案 1 件"), (2016, "2016 年承办结案 2 件")]
     assert client_for(leader).get(entries[1]["url"]).context["result_count"] == 2
     assert timeline_entries(j1, make_user(casebook["court"], "party_office"))[0]["url"] is None
+
+
+@pytest.mark.parametrize("query", ["year=99999", "year=0", "year=abc", "start=99999-01-01&end=2016-12-31",
+                                   "start=2016-12-31&end=2016-01-01", "start=0001-01-01&end=9999-12-31"])
+def test_bad_period_values_fall_back_with_a_message(casebook, make_user, client_for, query):
+    """Issue 11: /trials/?year=99999 gave a 500. Now the default period and a message saying what was wrong."""
+    c = client_for(make_user(casebook["court"], "leader"))
+    r = c.get(reverse("trials:overview") + "?" + query)
+    assert r.status_code == 200
+    assert r.context["period"].start.year == 2016  # the busiest year of the casebook, the default
+    assert "已显示默认" in r.content.decode()
+
+
+@pytest.mark.parametrize("query", ["year=99999", "year=-1", "year=1"])
+def test_bad_year_on_the_higher_courts_page(casebook, make_user, client_for, query):
+    from tianping.org.tests.factories import CourtFactory
+
+    court = casebook["court"]
+    mid = CourtFactory(code="鲁04", name="枣庄市中级人民法院", level="intermediate")
+    court.parent = mid
+    court.save()
+    r = client_for(make_user(mid, "higher_court")).get(reverse("trials:courts") + "?" + query)
+    assert r.status_code == 200 and "年度" in r.content.decode() and "无效" in r.content.decode()
+
+
+@pytest.mark.parametrize("query", ["start=99999-01-01", "start=0001-01-01&end=9999-12-31&set=closed",
+                                   "start=2016-01-01&end=2016-12-31&set=nonsense", "judge=abc"])
+def test_bad_case_list_values_are_no_500(casebook, make_user, client_for, query):
+    r = client_for(make_user(casebook["court"], "trial_office")).get(reverse("trials:case_list") + "?" + query)
+    assert r.status_code == 200
+
+
+def test_menu_and_pages_follow_the_policy(casebook, make_user, client_for):
+    from tianping.core.menu import menu_for
+
+    def labels(user):
+        return {str(i["label"]) for g in menu_for(user) for i in g["items"]}
+
+    court = casebook["court"]
+    office = make_user(court, "party_office")  # figures, no case list, no person of its own
+    assert "三比" in labels(office) and "案件" not in labels(office)
+    assert client_for(office).get(reverse("trials:case_list")).status_code == 403
+    judge = make_user(court, "member", person=casebook["j1"])
+    assert {"三比", "案件"} <= labels(judge) and "案件类型与审限" not in labels(judge)
+    assert client_for(judge).get(reverse("trials:settings")).status_code == 403
+    assert client_for(judge).post(reverse("trials:case_types"), {"code": "民特"}).status_code == 403
+    keeper = make_user(court, "trial_office")
+    assert "案件类型与审限" in labels(keeper)
