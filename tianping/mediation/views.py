@@ -143,14 +143,16 @@ def _do_triage(req, d, f):
                                    studio=c["studio"], expected_version=d.version)
 
 
-def _action(label, form_class, permission, states, call, *, with_dispute=False) -> Action:
+def _action(label, form_class, permission, states, call, *, with_dispute=False, field_map=None) -> Action:
     return Action(label=label, form_class=form_class, permission=permission, call=call, states=states,
-                  form_kwargs=_with_dispute if with_dispute else (lambda d: {}), field_map=FIELD_MAP)
+                  form_kwargs=_with_dispute if with_dispute else (lambda d: {}),
+                  field_map={**FIELD_MAP, **(field_map or {})})
 
 
 ACTIONS: dict[str, Action] = {
+    # 直接立案 files the case on the triage date: the filing's refusal speaks of the triage date
     "triage": _action(gettext_lazy("指导分流"), forms.TriageForm, "triage", {Status.REGISTERED}, _do_triage,
-                      with_dispute=True),
+                      with_dispute=True, field_map={"filed_on": "triaged_on"}),
     "reassign": _action(gettext_lazy("更换调解员"), forms.ReassignForm, "triage", {Status.ASSIGNED, Status.MEDIATING},
                         lambda r, d, f: services.dispute_reassign(dispute=d, actor=r.user, **f.cleaned_data),
                         with_dispute=True),
