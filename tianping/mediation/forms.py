@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.actions import OnceFormMixin
 from tianping.core.forms import style_form
+from tianping.core.validators import AmountValidator, CountValidator, validate_days, validate_not_future
 from tianping.mediation.models import (
     Dispute,
     DisputeParty,
@@ -26,13 +28,18 @@ def _today():
     return timezone.localdate()
 
 
+PAST = [validate_not_future]  # dates of events that have happened (issue 12)
+
+
 class StyledForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         style_form(self)
 
 
-class DisputeForm(forms.ModelForm):
+class DisputeForm(OnceFormMixin, forms.ModelForm):
+    """登记. The one-time token (OnceFormMixin) makes a re-posted form register one dispute."""
+
     materials_text = forms.CharField(label=_("材料清单"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                      help_text=_("每行一份材料，可写“名称/提交人/页数”，如：起诉状/张三/3"))
 
@@ -108,7 +115,7 @@ def party_formset(data=None):
 class TriageForm(StyledForm):
     route = forms.ChoiceField(label=_("分流方式"), choices=Route.choices, widget=forms.RadioSelect)
     reason = forms.CharField(label=_("分流理由"), max_length=200)
-    triaged_on = forms.DateField(label=_("分流日期"), initial=_today, widget=forms.DateInput)
+    triaged_on = forms.DateField(label=_("分流日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     room = forms.ChoiceField(label=_("调解室"), choices=[("", "—"), *Room.choices], required=False)
     mediator = forms.ModelChoiceField(label=_("调解员"), queryset=Mediator.objects.none(), required=False)
     studio = forms.ModelChoiceField(label=_("法官工作室"), queryset=Studio.objects.none(), required=False)
@@ -133,11 +140,11 @@ class ReassignForm(StyledForm):
 
 
 class AcceptForm(StyledForm):
-    accepted_on = forms.DateField(label=_("受理调解日期"), initial=_today, widget=forms.DateInput)
+    accepted_on = forms.DateField(label=_("受理调解日期"), initial=_today, widget=forms.DateInput, validators=PAST)
 
 
 class SessionForm(StyledForm):
-    held_on = forms.DateField(label=_("调解日期"), initial=_today, widget=forms.DateInput)
+    held_on = forms.DateField(label=_("调解日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     online = forms.BooleanField(label=_("线上调解"), required=False)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     attendees = forms.CharField(label=_("参加人员"), max_length=300)
@@ -152,7 +159,7 @@ class SessionForm(StyledForm):
 class ExtendForm(StyledForm):
     days = forms.IntegerField(label=_("延长天数"), min_value=1, max_value=180, initial=15)
     reason = forms.CharField(label=_("延长理由"), max_length=200)
-    granted_on = forms.DateField(label=_("延长日期"), initial=_today, widget=forms.DateInput)
+    granted_on = forms.DateField(label=_("延长日期"), initial=_today, widget=forms.DateInput, validators=PAST)
 
     def __init__(self, *args, dispute=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -161,7 +168,7 @@ class ExtendForm(StyledForm):
             name = f"consent_{p.pk}"
             self.fields[name] = forms.DateField(
                 label=_("%(role)s %(name)s 同意日期") % {"role": p.get_role_display(), "name": p.name},
-                required=False, widget=forms.DateInput, help_text=_("未同意的留空"))
+                required=False, widget=forms.DateInput, help_text=_("未同意的留空"), validators=PAST)
             self.party_fields.append((p, name))
         style_form(self)
 
@@ -170,7 +177,7 @@ class ExtendForm(StyledForm):
 
 
 class AgreementForm(StyledForm):
-    agreed_on = forms.DateField(label=_("协议达成日期"), initial=_today, widget=forms.DateInput)
+    agreed_on = forms.DateField(label=_("协议达成日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     effective_on = forms.DateField(label=_("协议生效日期"), required=False, widget=forms.DateInput,
                                    help_text=_("留空表示签字即生效"))
     amount = forms.DecimalField(label=_("协议金额（元）"), required=False, min_value=Decimal("0"), decimal_places=2)
@@ -179,11 +186,11 @@ class AgreementForm(StyledForm):
 
 
 class PerformanceForm(StyledForm):
-    performed_on = forms.DateField(label=_("履行完毕日期"), initial=_today, widget=forms.DateInput)
+    performed_on = forms.DateField(label=_("履行完毕日期"), initial=_today, widget=forms.DateInput, validators=PAST)
 
 
 class ConfirmationApplyForm(StyledForm):
-    applied_on = forms.DateField(label=_("申请日期"), initial=_today, widget=forms.DateInput)
+    applied_on = forms.DateField(label=_("申请日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     applicants = forms.ModelMultipleChoiceField(label=_("共同申请的当事人"), queryset=DisputeParty.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple)
 
@@ -198,7 +205,7 @@ class ConfirmationApplyForm(StyledForm):
 
 class RulingForm(StyledForm):
     ruling = forms.ChoiceField(label=_("裁定结果"), choices=Ruling.choices, widget=forms.RadioSelect)
-    ruled_on = forms.DateField(label=_("裁定日期"), initial=_today, widget=forms.DateInput)
+    ruled_on = forms.DateField(label=_("裁定日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("驳回申请须写明理由"))
 
@@ -208,12 +215,12 @@ class RulingForm(StyledForm):
 
 
 class EndForm(StyledForm):
-    ended_on = forms.DateField(label=_("日期"), initial=_today, widget=forms.DateInput)
+    ended_on = forms.DateField(label=_("日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     reason = forms.CharField(label=_("原因"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class TransferForm(StyledForm):
-    filed_on = forms.DateField(label=_("立案日期"), initial=_today, widget=forms.DateInput)
+    filed_on = forms.DateField(label=_("立案日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     department = forms.ModelChoiceField(label=_("承办部门"), queryset=Department.objects.none(), required=False)
     judge = forms.ModelChoiceField(label=_("承办人"), queryset=Person.objects.none(), required=False)
 
@@ -262,27 +269,40 @@ DISABILITY_GRADES = [("0", _("无伤残"))] + [(f"{(11 - g) / 10:.1f}", _("%(g)d
                                             for g in range(10, 0, -1)]
 
 
+# Limits of the calculator's inputs (issue 12: 100,000 days of lost work went through); each message states
+# the limit. Ten years of days; a day's income or standard up to 100,000 yuan; one item up to 10 million,
+# a loss or an insurance limit up to 100 million yuan.
+DAILY = AmountValidator(100_000)
+ITEM = AmountValidator(10_000_000)
+TOTAL = AmountValidator(100_000_000)
+NURSES = CountValidator(10, min_value=1, unit=_("人"))
+MAX_DEPENDANTS, MAX_SUPPORTERS, MAX_AGE = 20, 20, 120
+
+
 class CalculatorForm(StyledForm):
     province = forms.ChoiceField(label=_("统计数据省份"), choices=[])
-    year = forms.IntegerField(label=_("统计年度"))
+    year = forms.IntegerField(label=_("统计年度"), min_value=1990, max_value=2999)
     rural = forms.BooleanField(label=_("按农村居民标准"), required=False,
                                help_text=_("山东等省已统一按城镇居民标准计算，勾选则按农村居民标准"))
-    accident_on = forms.DateField(label=_("事故日期"), widget=forms.DateInput)
+    accident_on = forms.DateField(label=_("事故日期"), widget=forms.DateInput, validators=PAST)
     victim_age = forms.IntegerField(label=_("受害人年龄（定残或死亡时）"), min_value=0, max_value=120)
-    medical = forms.DecimalField(label=_("医疗费"), min_value=0, decimal_places=2, initial=0)
-    lost_days = forms.IntegerField(label=_("误工天数"), min_value=0, initial=0)
+    medical = forms.DecimalField(label=_("医疗费"), min_value=0, decimal_places=2, initial=0, validators=[ITEM])
+    lost_days = forms.IntegerField(label=_("误工天数"), min_value=0, initial=0, validators=[validate_days])
     daily_income = forms.DecimalField(label=_("误工日收入"), min_value=0, decimal_places=2, required=False,
+                                      validators=[DAILY],
                                       help_text=_("留空按职工平均工资 ÷ 365 计算"))
-    nursing_days = forms.IntegerField(label=_("护理天数"), min_value=0, initial=0)
-    nurses = forms.IntegerField(label=_("护理人数"), min_value=1, initial=1)
+    nursing_days = forms.IntegerField(label=_("护理天数"), min_value=0, initial=0, validators=[validate_days])
+    nurses = forms.IntegerField(label=_("护理人数"), initial=1, validators=[NURSES])
     nursing_daily = forms.DecimalField(label=_("护理日标准"), min_value=0, decimal_places=2, required=False,
+                                       validators=[DAILY],
                                        help_text=_("留空按职工平均工资 ÷ 365 计算"))
-    transport = forms.DecimalField(label=_("交通费"), min_value=0, decimal_places=2, initial=0)
-    hospital_days = forms.IntegerField(label=_("住院天数"), min_value=0, initial=0)
+    transport = forms.DecimalField(label=_("交通费"), min_value=0, decimal_places=2, initial=0, validators=[ITEM])
+    hospital_days = forms.IntegerField(label=_("住院天数"), min_value=0, initial=0, validators=[validate_days])
     hospital_food_daily = forms.DecimalField(label=_("住院伙食补助日标准"), min_value=0, decimal_places=2,
-                                             required=False, help_text=_("留空按统计数据表中的标准"))
-    nutrition_days = forms.IntegerField(label=_("营养期天数"), min_value=0, initial=0)
-    nutrition_daily = forms.DecimalField(label=_("营养费日标准"), min_value=0, decimal_places=2, initial=0)
+                                             required=False, validators=[DAILY], help_text=_("留空按统计数据表中的标准"))
+    nutrition_days = forms.IntegerField(label=_("营养期天数"), min_value=0, initial=0, validators=[validate_days])
+    nutrition_daily = forms.DecimalField(label=_("营养费日标准"), min_value=0, decimal_places=2, initial=0,
+                                         validators=[DAILY])
     disability_coefficient = forms.ChoiceField(label=_("伤残等级"), choices=DISABILITY_GRADES, initial="0")
     custom_coefficient = forms.DecimalField(label=_("多处伤残的赔偿指数"), min_value=0, max_value=1, decimal_places=4,
                                             required=False, help_text=_("多处伤残按附加指数合计时填写，覆盖伤残等级"))
@@ -290,12 +310,15 @@ class CalculatorForm(StyledForm):
     dependants = forms.CharField(label=_("被扶养人"), required=False,
                                  help_text=_("每人一行：年龄/扶养人数，如 8/2；未成年人计至 18 岁，成年无劳动能力者按 20 年规则"),
                                  widget=forms.Textarea(attrs={"rows": 2}))
-    mental_solace = forms.DecimalField(label=_("精神损害抚慰金"), min_value=0, decimal_places=2, initial=0)
-    property_loss = forms.DecimalField(label=_("财产损失"), min_value=0, decimal_places=2, initial=0)
+    mental_solace = forms.DecimalField(label=_("精神损害抚慰金"), min_value=0, decimal_places=2, initial=0,
+                                       validators=[ITEM])
+    property_loss = forms.DecimalField(label=_("财产损失"), min_value=0, decimal_places=2, initial=0,
+                                       validators=[TOTAL])
     insured_at_fault = forms.BooleanField(label=_("被保险车辆一方有责"), required=False, initial=True)
     liability_share = forms.DecimalField(label=_("被保险车辆一方责任比例（%）"), min_value=0, max_value=100,
                                          decimal_places=2, initial=100)
-    commercial_limit = forms.DecimalField(label=_("商业三者险限额"), min_value=0, decimal_places=2, initial=0)
+    commercial_limit = forms.DecimalField(label=_("商业三者险限额"), min_value=0, decimal_places=2, initial=0,
+                                          validators=[TOTAL])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -320,7 +343,14 @@ class CalculatorForm(StyledForm):
                 raise forms.ValidationError(_("被扶养人第 %(i)d 行应写成“年龄/扶养人数”，如 8/2。") % {"i": i}) from None
             if age < 0 or supporters < 1:
                 raise forms.ValidationError(_("被扶养人第 %(i)d 行：年龄不能为负，扶养人数至少为 1。") % {"i": i})
+            if age > MAX_AGE or supporters > MAX_SUPPORTERS:
+                raise forms.ValidationError(
+                    _("被扶养人第 %(i)d 行：年龄最大 %(a)d 岁，扶养人数最多 %(s)d 人，请核对。")
+                    % {"i": i, "a": MAX_AGE, "s": MAX_SUPPORTERS})
             out.append({"age": age, "supporters": supporters})
+        if len(out) > MAX_DEPENDANTS:
+            raise forms.ValidationError(_("被扶养人最多填写 %(n)d 人（现为 %(c)d 人），请核对。")
+                                        % {"n": MAX_DEPENDANTS, "c": len(out)})
         return out
 
     def to_inputs(self):

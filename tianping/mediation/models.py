@@ -23,6 +23,7 @@ from tianping.core.validators import (
     normalize_id_number,
     validate_credit_code,
     validate_id_number,
+    validate_not_future,
     validate_phone,
 )
 
@@ -182,42 +183,43 @@ class Dispute(CourtScopedModel):
                                           on_delete=models.PROTECT, related_name="+",
                                           help_text=_("空白表示诉讼服务中心；人民法庭服务站选所在法庭"))
     consent_to_mediation = models.BooleanField(_("同意调解"), default=False)
-    registered_on = models.DateField(_("登记日期"), db_index=True)
+    registered_on = models.DateField(_("登记日期"), db_index=True, validators=[validate_not_future])
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
                                       on_delete=models.SET_NULL, related_name="+")
     # triage (指导分流)
     route = models.CharField(_("分流方式"), max_length=20, choices=Route.choices, blank=True)
     triage_reason = models.CharField(_("分流理由"), max_length=200, blank=True)
-    triaged_on = models.DateField(_("分流日期"), null=True, blank=True)
+    triaged_on = models.DateField(_("分流日期"), null=True, blank=True, validators=[validate_not_future])
     room = models.CharField(_("调解室"), max_length=20, choices=Room.choices, blank=True)
     mediator = models.ForeignKey(Mediator, verbose_name=_("调解员"), null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="disputes")
     studio = models.ForeignKey(Studio, verbose_name=_("法官工作室"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="disputes")
     # mediation period
-    accepted_on = models.DateField(_("受理调解日期"), null=True, blank=True)
+    accepted_on = models.DateField(_("受理调解日期"), null=True, blank=True, validators=[validate_not_future])
     deadline_on = models.DateField(_("调解期限届满日"), null=True, blank=True)
     # outcome
-    agreement_on = models.DateField(_("协议达成日期"), null=True, blank=True)
+    agreement_on = models.DateField(_("协议达成日期"), null=True, blank=True, validators=[validate_not_future])
     agreement_effective_on = models.DateField(_("协议生效日期"), null=True, blank=True)
     agreement_terms = models.TextField(_("协议内容"), blank=True)
     agreement_amount = models.DecimalField(_("协议金额（元）"), max_digits=14, decimal_places=2, null=True,
                                            blank=True)
     performance_deadline = models.DateField(_("履行期限"), null=True, blank=True)
-    performed_on = models.DateField(_("履行完毕日期"), null=True, blank=True)
-    confirmation_applied_on = models.DateField(_("申请司法确认日期"), null=True, blank=True)
+    performed_on = models.DateField(_("履行完毕日期"), null=True, blank=True, validators=[validate_not_future])
+    confirmation_applied_on = models.DateField(_("申请司法确认日期"), null=True, blank=True,
+                                               validators=[validate_not_future])
     confirmation_number = models.CharField(_("司法确认案号"), max_length=40, blank=True)
     ruling = models.CharField(_("确认裁定"), max_length=20, choices=Ruling.choices, blank=True)
-    ruling_on = models.DateField(_("裁定日期"), null=True, blank=True)
+    ruling_on = models.DateField(_("裁定日期"), null=True, blank=True, validators=[validate_not_future])
     ruling_reason = models.TextField(_("裁定理由"), blank=True)
     ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审查法官"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
-    ended_on = models.DateField(_("调解终结日期"), null=True, blank=True,
+    ended_on = models.DateField(_("调解终结日期"), null=True, blank=True, validators=[validate_not_future],
                                 help_text=_("调解不成或撤回的日期"))
     end_kind = models.CharField(_("终结方式"), max_length=20, blank=True,
                                 choices=[(Status.FAILED, _("调解不成")), (Status.WITHDRAWN, _("撤回"))])
     end_reason = models.TextField(_("终结原因"), blank=True)
-    filed_on = models.DateField(_("转立案日期"), null=True, blank=True)
+    filed_on = models.DateField(_("转立案日期"), null=True, blank=True, validators=[validate_not_future])
     filed_case = models.ForeignKey("trials.Case", verbose_name=_("立案案件"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="mediation_disputes")
     closed_on = models.DateField(_("结果日期"), null=True, blank=True, db_index=True)
@@ -349,7 +351,7 @@ class MediationSession(TimeStampedModel):
     """One mediation session (调解记录): when, where or online, who attended, what happened."""
 
     dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="sessions")
-    held_on = models.DateField(_("调解日期"))
+    held_on = models.DateField(_("调解日期"), validators=[validate_not_future])
     online = models.BooleanField(_("线上调解"), default=False)
     place = models.CharField(_("地点"), max_length=100, blank=True)
     attendees = models.CharField(_("参加人员"), max_length=300)
@@ -374,7 +376,7 @@ class DeadlineExtension(TimeStampedModel):
     old_deadline = models.DateField(_("原期限"))
     new_deadline = models.DateField(_("新期限"))
     reason = models.CharField(_("理由"), max_length=200)
-    granted_on = models.DateField(_("延长日期"))
+    granted_on = models.DateField(_("延长日期"), validators=[validate_not_future])
 
     class Meta:
         verbose_name = _("调解期限延长")
@@ -390,7 +392,7 @@ class ExtensionConsent(models.Model):
 
     extension = models.ForeignKey(DeadlineExtension, on_delete=models.CASCADE, related_name="consents")
     party = models.ForeignKey(DisputeParty, on_delete=models.CASCADE, related_name="+")
-    consented_on = models.DateField(_("同意日期"))
+    consented_on = models.DateField(_("同意日期"), validators=[validate_not_future])
     method = models.CharField(_("方式"), max_length=60, default="书面同意")
 
     class Meta:

@@ -20,6 +20,7 @@ from tianping.core.validators import (
     normalize_id_number,
     validate_court_code,
     validate_id_number,
+    validate_not_future,
     validate_phone,
 )
 
@@ -164,7 +165,7 @@ class Person(CourtScopedModel):
     is_quota_judge = models.BooleanField(_("员额法官"), default=False)
     is_leadership = models.BooleanField(_("院领导/党组成员"), default=False)
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
-    hired_on = models.DateField(_("入职日期"), null=True, blank=True)
+    hired_on = models.DateField(_("入职日期"), null=True, blank=True, validators=[validate_not_future])
     left_on = models.DateField(_("离职日期"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tianping.core import registry
 from tianping.trials import selectors as sel
+from tianping.trials.services import membership_refresh
 
 
 @registry.home_panels.register(order=40)
@@ -27,7 +28,7 @@ def home_panels(user) -> list[dict]:
     if year is None:
         return []
     period = sel.year_period(year)
-    sel.refresh_membership(court)
+    membership_refresh(court=court, actor=user)
     (row,) = sel.metrics(court, period, "court", refresh=False)
     links = can_list_court_cases(user)
     page = f"{reverse('trials:overview')}?year={year}"

@@ -145,35 +145,11 @@ def membership_intervals(court) -> dict[int, list[tuple[date, date | None]]] | N
 
 
 def refresh_membership(court, intervals: dict | None = None) -> bool:
-    """Bring trials' MembershipSpan rows of `court` in line with the party app. Returns True if changed.
+    """Bring trials' MembershipSpan copy of `court` in line with the party app (the write is the service
+    `trials.services.membership_refresh`). Returns True if changed."""
+    from tianping.trials.services import membership_refresh
 
-    Race handled: two requests refreshing at once would both delete and insert, leaving duplicates; the
-    court's spans are rewritten inside one transaction after locking the court row."""
-    if intervals is None:
-        intervals = membership_intervals(court)
-        if intervals is None:
-            return False
-    wanted = {(pid, s, e) for pid, spans in intervals.items() for s, e in spans}
-    have = set(MembershipSpan.objects.filter(court=court).values_list("person_id", "start", "end"))
-    if wanted == have:
-        return False
-    from tianping.org.models import Court
-
-    changed_people = {t[0] for t in wanted ^ have}
-    with transaction.atomic():
-        Court.objects.select_for_update().filter(pk=court.pk).first()
-        MembershipSpan.objects.filter(court=court).delete()
-        MembershipSpan.objects.bulk_create(
-            [MembershipSpan(court_id=court.pk, person_id=pid, start=s, end=e) for pid, s, e in sorted(
-                wanted, key=lambda t: (t[0], t[1]))], batch_size=2000)
-        # the stored party flag of those people's closed cases follows the new periods
-        spans = MembershipSpan.objects.filter(person_id=OuterRef("judge_id"), start__lte=OuterRef("closed_on")).filter(
-            Q(end__isnull=True) | Q(end__gte=OuterRef("closed_on")))
-        ids = list(changed_people)
-        for i in range(0, len(ids), 500):
-            Case.objects.filter(court=court, judge_id__in=ids[i:i + 500], closed_on__isnull=False).update(
-                judge_party_closed=Exists(spans))
-    return True
+    return membership_refresh(court=court, intervals=intervals)
 
 
 def party_member_on_day(person_id: int, day: date) -> bool:

@@ -113,3 +113,44 @@ def trial_settings_save(*, actor, settings: TrialSettings, expected_version: int
                         "expert_min_closed": settings.expert_min_closed,
                         "mediator_min_closed": settings.mediator_min_closed})
     return settings
+
+
+def membership_refresh(*, court, intervals: dict | None = None, actor=None) -> bool:
+    """Bring trials' MembershipSpan rows of `court` in line with the party app. Returns True if changed.
+
+    The spans are a derived copy (party.selectors.party_membership_intervals is the record); a refresh that
+    changed anything is audited once, naming how many people's periods changed.
+
+    Race handled: two requests refreshing at once would both delete and insert, leaving duplicates; the
+    court's spans are rewritten inside one transaction after locking the court row."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from tianping.org.models import Court
+    from tianping.trials.models import MembershipSpan
+    from tianping.trials.selectors import membership_intervals
+
+    if intervals is None:
+        intervals = membership_intervals(court)
+        if intervals is None:
+            return False
+    wanted = {(pid, s, e) for pid, spans in intervals.items() for s, e in spans}
+    have = set(MembershipSpan.objects.filter(court=court).values_list("person_id", "start", "end"))
+    if wanted == have:
+        return False
+    changed_people = {t[0] for t in wanted ^ have}
+    with transaction.atomic():
+        Court.objects.select_for_update().filter(pk=court.pk).first()
+        MembershipSpan.objects.filter(court=court).delete()
+        MembershipSpan.objects.bulk_create(
+            [MembershipSpan(court_id=court.pk, person_id=pid, start=s, end=e) for pid, s, e in sorted(
+                wanted, key=lambda t: (t[0], t[1]))], batch_size=2000)
+        # the stored party flag of those people's closed cases follows the new periods
+        spans = MembershipSpan.objects.filter(person_id=OuterRef("judge_id"), start__lte=OuterRef("closed_on")).filter(
+            Q(end__isnull=True) | Q(end__gte=OuterRef("closed_on")))
+        ids = list(changed_people)
+        for i in range(0, len(ids), 500):
+            Case.objects.filter(court=court, judge_id__in=ids[i:i + 500], closed_on__isnull=False).update(
+                judge_party_closed=Exists(spans))
+        audit_record(actor=actor, event="trials.membership_refreshed", court_id=court.pk,
+                     message=f"{len(changed_people)} 人的党员期间已同步")
+    return True

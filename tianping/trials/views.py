@@ -32,7 +32,7 @@ from tianping.core.views import FilteredListView
 from tianping.trials import selectors as sel
 from tianping.trials.filtersets import CaseFilterSet, parse_day
 from tianping.trials.models import Case, CaseType, TimeLimit, TrialSettings
-from tianping.trials.services import case_type_save, trial_settings_save
+from tianping.trials.services import case_type_save, membership_refresh, trial_settings_save
 from tianping.trials.tables import CaseTable
 
 
@@ -272,7 +272,7 @@ def overview(request):
         return redirect("trials:courts")
     court = user.court
     period, years = period_from_request(request, court, user.person_id if mode == "own" else None)
-    sel.refresh_membership(court)
+    membership_refresh(court=court, actor=user)
     settings_ = TrialSettings.for_court(court)
     cp = settings_.acceptance_counts_petitions
     ctx: dict = {"page_title": _("审判质效“三比”"), "breadcrumbs": [(_("审判质效“三比”"), None)],
@@ -406,7 +406,7 @@ def courts(request):
     from tianping.org.models import Court
 
     for court in Court.objects.filter(pk__in=ids):
-        sel.refresh_membership(court)
+        membership_refresh(court=court, actor=user)
     rows = sel.court_table(ids, period)
     keys = [k for k, _l, _g in COLUMNS]
     table = [{"scope": r["scope"], "code": r["code"], "cells": [{"text": fmt(k, r[k])} for k in keys]} for r in rows]

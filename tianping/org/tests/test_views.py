@@ -248,3 +248,18 @@ def test_menu_items_lead_somewhere(court, roster, make_user, client_for):
                     assert r.context["result_count"] > 0, (roles, item["url"])
     member_labels = {str(i["label"]) for g in menu_for(make_user(court, "member")) for i in g["items"]}
     assert "人员名册" not in member_labels
+
+
+def test_hire_date_cannot_lie_in_the_future(office, roster):
+    """Issue 12: 入职日期 2030-07-01 was accepted. Refused beside the field, what was typed kept."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    r = office.post(reverse("org:person_create"), _form_data(roster["civil"], hired_on=tomorrow))
+    assert r.status_code == 200 and not Person.objects.filter(name="赵敏").exists()
+    html = r.content.decode()
+    err = re.search(r'<ul class="errorlist" data-testid="error-hired_on">(.*?)</ul>', html, re.S)
+    assert err and "晚于今天" in err.group(1)
+    assert 'value="赵敏"' in html
