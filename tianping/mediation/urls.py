@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from tianping.mediation import views
 
@@ -20,5 +20,9 @@ urlpatterns = [
     path("<int:pk>/calculator/", views.calculator_view, name="calculator"),
     path("<int:pk>/calculations/<int:calc_id>/", views.calculation_detail, name="calculation_detail"),
     path("<int:pk>/documents/<str:kind>.<str:fmt>", views.dispute_document, name="document"),
-    path("<int:pk>/<str:action>/", views.dispute_action, name="dispute_action"),
+] + [
+    # one pattern per action (reverse("mediation:dispute_action", args=[pk, "triage"])), each view carrying the
+    # action's own permission
+    re_path(rf"^(?P<pk>[0-9]+)/(?P<action>{name})/$", view, name="dispute_action")
+    for name, view in views.ACTION_VIEWS.items()
 ]

@@ -228,11 +228,10 @@ def dispute_detail(request, pk: int):
     return render(request, "mediation/dispute_detail.html", _detail_context(request, d))
 
 
-@object_permission(Dispute, "view")
 def dispute_action(request, pk: int, action: str):
-    """One action's page. The object decorator answers 404 outside the user's scope; `run_action` answers 403
-    for an action the policy refuses and re-renders the form with the user's input and the errors beside
-    their fields."""
+    """One action's page. Each action has its own URL (mediation/urls.py) carrying the action's permission:
+    404 outside the user's scope, 403 for an action the policy refuses on a dispute the user sees. `run_action`
+    re-renders a refused form with the user's input and the errors beside their fields."""
     d = _dispute(request, pk)
     a = ACTIONS.get(action)
     label = a.label if a else ""
@@ -241,6 +240,10 @@ def dispute_action(request, pk: int, action: str):
                       context={"d": d, "page_title": f"{label} · {d.number}",
                                "breadcrumbs": _crumbs((d.number, reverse("mediation:dispute_detail", args=[d.pk])),
                                                       (label, None))})
+
+
+# one view per action, each declaring the action's permission (read by the permission-matrix test)
+ACTION_VIEWS = {name: object_permission(Dispute, a.permission)(dispute_action) for name, a in ACTIONS.items()}
 
 
 @object_permission(Dispute, "handle")

@@ -83,7 +83,7 @@ def test_an_action_in_the_wrong_state_is_refused_at_the_top(client_for, centre, 
     assert r.status_code == 200 and r.context["form"].non_field_errors()
     d.refresh_from_db()
     assert d.status == Status.MEDIATING
-    assert client_for(centre).get(reverse("mediation:dispute_action", args=[d.pk, "nonsense"])).status_code == 404
+    assert client_for(centre).get(f"/mediation/{d.pk}/nonsense/").status_code == 404
 
 
 @pytest.mark.django_db

@@ -189,3 +189,14 @@ def test_president_todo_says_whose_disputes_wait(court, make_user, make_dispute,
     # the mediator is told of their own
     own = [i["label"] for i in todo_items(mediator.user)]
     assert own == ["2 件纠纷已分流给您，待受理调解"]
+
+
+def test_each_action_url_carries_its_own_permission():
+    """The permission-matrix test reads the view's declaration: /5/transfer/ needs "transfer", not "view"."""
+    from django.urls import resolve
+
+    from tianping.mediation.views import ACTIONS
+
+    for name, action in ACTIONS.items():
+        match = resolve(reverse("mediation:dispute_action", args=[5, name]))
+        assert match.func.tianping_object[:2] == (Dispute, action.permission), name
