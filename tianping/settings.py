@@ -9,6 +9,8 @@ Environment variables (all optional in development, see README):
   PORT               port of `make run` (default 8000)
   TIANPING_REQUIRE_MFA  0/1 (default 1 in production, the demo sets 0)
   TIANPING_DEMO_PASSWORD  password of the demo accounts (default Tianping@2016)
+  TIANPING_PUBLIC_URL  the address phones reach the site at, e.g. https://tianping.court.example (QR sign-in
+                     links, calendar feeds; default: the host of the request)
 
 A malformed value stops start-up with a message that names the variable and what to write.
 """
@@ -253,6 +255,13 @@ TIANPING_UPLOAD_MAX_BYTES = _env_int("TIANPING_UPLOAD_MAX_BYTES", 50 * 1024 * 10
 # a sign-in counts as late. Meeting attachments (photos, PDFs) are limited to this size.
 TIANPING_SIGNIN_OPENS_MINUTES = _env_int("TIANPING_SIGNIN_OPENS_MINUTES", 30, minimum=0, maximum=240)
 TIANPING_SIGNIN_GRACE_MINUTES = _env_int("TIANPING_SIGNIN_GRACE_MINUTES", 5, minimum=0, maximum=120)
+# The site's public address (scheme and host, no path) for links that leave the browser: the QR sign-in code
+# scanned by phones, calendar subscriptions. Empty: the host of the request (fine when staff browse by name).
+TIANPING_PUBLIC_URL = os.environ.get("TIANPING_PUBLIC_URL", "").strip().rstrip("/")
+if TIANPING_PUBLIC_URL and not (TIANPING_PUBLIC_URL.startswith(("http://", "https://"))
+                                and "/" not in TIANPING_PUBLIC_URL.split("://", 1)[1]):
+    raise ImproperlyConfigured(f"TIANPING_PUBLIC_URL 应为本站对外地址，如 https://tianping.court.example"
+                               f"（不带路径），现为 {TIANPING_PUBLIC_URL!r}。")
 TIANPING_MEETING_ATTACHMENT_MAX_BYTES = _env_int("TIANPING_MEETING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024,
                                                 minimum=1024)
 

@@ -1,16 +1,33 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tianping.core.forms import StyledModelForm, style_form
+from tianping.core.actions import OnceFormMixin
+from tianping.core.forms import PersonChoiceField, PersonMultipleChoiceField, StyledModelForm, style_form
 from tianping.org.models import Person
 from tianping.partylife.models import Campaign, DutyRule, Meeting, MeetingType
 
 
+def branch_first(queryset, organisation, day: date):
+    """People ordered with the organisation's members on `day` first (a secretary picks the host and the
+    speaker from the branch), then everyone else, each part by name."""
+    if organisation is None:
+        return queryset.order_by("name", "staff_number")
+    from tianping.party.selectors import branch_roster_on
+
+    ids = list(branch_roster_on(organisation, day).values_list("pk", flat=True))
+    return queryset.annotate(_outside=Case(When(pk__in=ids, then=Value(0)), default=Value(1),
+                                           output_field=IntegerField())).order_by("_outside", "name", "staff_number")
+
+
 class MeetingForm(StyledModelForm):
-    speaker_people = forms.ModelMultipleChoiceField(label=_("主讲人（本院）"), queryset=Person.objects.none(),
-                                                    required=False)
+    speaker_people = PersonMultipleChoiceField(label=_("主讲人（本院）"), queryset=Person.objects.none(),
+                                               required=False)
     external_name = forms.CharField(label=_("外请主讲人姓名"), max_length=40, required=False)
     external_unit = forms.CharField(label=_("外请主讲人单位"), max_length=100, required=False,
                                     help_text=_("如：中共枣庄市委党校"))
@@ -24,6 +41,7 @@ class MeetingForm(StyledModelForm):
         model = Meeting
         fields = ["meeting_type", "organisation", "date", "start_time", "end_time", "place", "host", "topic",
                   "campaign", "status", "study_hours", "minutes", "resolutions"]
+        field_classes = {"host": PersonChoiceField}
         widgets = {
             "date": forms.DateInput(),
             "start_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -37,9 +55,15 @@ class MeetingForm(StyledModelForm):
         self.court = court
         self.fields["organisation"].queryset = organisations
         self.fields["meeting_type"].queryset = MeetingType.objects.filter(active=True)
-        people = Person.objects.filter(court=court, left_on__isnull=True).order_by("name")
-        self.fields["host"].queryset = Person.objects.filter(court=court).order_by("name")
-        self.fields["speaker_people"].queryset = people
+        org, day = self._organisation_and_day(organisations)
+        people = Person.objects.filter(court=court, left_on__isnull=True).select_related("department")
+        self.fields["host"].queryset = branch_first(
+            Person.objects.filter(court=court).select_related("department"), org, day)
+        self.fields["speaker_people"].queryset = branch_first(people, org, day)
+        if org is not None:
+            help_text = _("本组织（%(o)s）的党员排在前面") % {"o": org.name}
+            self.fields["host"].help_text = help_text
+            self.fields["speaker_people"].help_text = help_text
         self.fields["campaign"].queryset = Campaign.objects.filter(court=court)
         self.fields["study_hours"].required = False
         self.fields["study_hours"].help_text = _("留空按会议类型的默认学时")
@@ -56,6 +80,25 @@ class MeetingForm(StyledModelForm):
             if first:
                 self.fields["talk_title"].initial = first.title
         style_form(self)
+
+    def _organisation_and_day(self, organisations):
+        """The organisation and date the form is about (posted, initial or the record's), to put its
+        members first in the people dropdowns."""
+        raw_org = self.data.get(self.add_prefix("organisation")) if self.is_bound else None
+        raw_org = raw_org or self.initial.get("organisation") or self.instance.organisation_id
+        org = None
+        if raw_org:
+            try:
+                org = organisations.filter(pk=int(getattr(raw_org, "pk", raw_org))).first()
+            except (TypeError, ValueError):
+                org = None
+        raw_day = self.data.get(self.add_prefix("date")) if self.is_bound else None
+        raw_day = raw_day or self.initial.get("date") or self.instance.date
+        try:
+            day = raw_day if isinstance(raw_day, date) else date.fromisoformat(str(raw_day))
+        except ValueError:
+            day = timezone.localdate()
+        return org, day
 
     def clean(self):
         cleaned = super().clean()
@@ -87,14 +130,19 @@ class MeetingForm(StyledModelForm):
         return data
 
 
+class MeetingCreateForm(OnceFormMixin, MeetingForm):
+    """The new-meeting form: a one-time token makes a re-post or a double click create one meeting."""
+
+
 class TaskForm(forms.Form):
     description = forms.CharField(label=_("任务"), max_length=300)
-    owner = forms.ModelChoiceField(label=_("责任人"), queryset=Person.objects.none())
+    owner = PersonChoiceField(label=_("责任人"), queryset=Person.objects.none())
     due_on = forms.DateField(label=_("完成期限"), widget=forms.DateInput())
 
     def __init__(self, *args, court, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = Person.objects.filter(court=court, left_on__isnull=True).order_by("name")
+        self.fields["owner"].queryset = (Person.objects.filter(court=court, left_on__isnull=True)
+                                         .select_related("department").order_by("name", "staff_number"))
         style_form(self, small=True)
 
 
@@ -134,9 +182,10 @@ class DutyRuleForm(StyledModelForm):
         self.order_fields(["name", "frequency", "min_count", "kinds", "requires_committee", "warn_days", "active",
                            "sort_order"])
 
-    def save(self, commit=True):
+    def row(self) -> DutyRule:
+        """The validated row, not saved (services.setting_row_save saves and audits it)."""
         self.instance.org_kinds = ",".join(self.cleaned_data["kinds"])
-        return super().save(commit=commit)
+        return self.instance
 
 
 class MeetingTypeForm(StyledModelForm):
@@ -150,3 +199,7 @@ class MeetingTypeForm(StyledModelForm):
         if self.instance.pk:
             self.fields["code"].disabled = True  # imports and the demo refer to types by code
         self.fields["code"].help_text = _("英文字母、数字和下划线，如 branch_study；保存后不能修改")
+
+    def row(self) -> MeetingType:
+        """The validated row, not saved (services.setting_row_save saves and audits it)."""
+        return self.instance

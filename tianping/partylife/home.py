@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core import registry
-from tianping.core.scope import has_role
+from tianping.core.policy import allowed
 from tianping.partylife.choices import ATTENDED, ComplianceStatus, MeetingStatus
 from tianping.partylife.models import Attendance, Meeting
 from tianping.partylife.scope import managed_org_ids, reads_whole_court
@@ -16,7 +16,7 @@ from tianping.partylife.scope import managed_org_ids, reads_whole_court
 
 @registry.home_panels.register(order=30)
 def home_panels(user) -> list[dict]:
-    if not user.is_authenticated or not has_role(user, "leader", "party_office", "branch_secretary", "member"):
+    if not allowed(user, "partylife.view_home"):
         return []
     today = timezone.localdate()
     year = today.year
@@ -25,7 +25,7 @@ def home_panels(user) -> list[dict]:
     figures.append({"label": _("本年会议活动"), "value": visible.count(),
                     "url": reverse("partylife:meeting_list") + f"?status=held&date_from={year}-01-01"
                                                                f"&date_to={year}-12-31"})
-    if reads_whole_court(user) or managed_org_ids(user):
+    if allowed(user, "partylife.view_compliance") and (reads_whole_court(user) or managed_org_ids(user)):
         from tianping.partylife.compliance import court_matrix
         from tianping.partylife.views import _matrix_orgs
 

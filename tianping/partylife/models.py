@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.models import CourtScopedModel, CourtScopedQuerySet, TimeStampedModel
+from tianping.core.validators import validate_not_future
 from tianping.partylife.choices import (
     ATTENDED,
     AttendanceSource,
@@ -105,21 +106,22 @@ class Campaign(CourtScopedModel):
 
 
 class MeetingQuerySet(CourtScopedQuerySet):
-    def visible_to(self, user):
-        """party_office and leaders: the whole court; branch secretaries: their branches and the groups
-        under them; everyone: the meetings they were expected at, spoke at or hosted."""
+    def scoped_to(self, user, action: str = "view"):
+        """The rows a user's scope reaches (whether the action is allowed at all is partylife/policy.py's):
+        party office and leaders the whole court; branch secretaries their branches and the groups under
+        them; everyone the meetings they were expected at, spoke at or hosted."""
         from tianping.partylife.scope import managed_org_ids, reads_whole_court
 
-        qs = super().visible_to(user)
+        qs = super().scoped_to(user, action)
         if user is None or not user.is_authenticated:
             return qs.none()
-        if reads_whole_court(user):
+        if action == "view" and reads_whole_court(user):
             return qs
         cond = Q(pk__in=[])
         org_ids = managed_org_ids(user)
         if org_ids:
             cond |= Q(organisation_id__in=org_ids)
-        if user.person_id:
+        if action == "view" and user.person_id:
             cond |= (Q(attendances__person_id=user.person_id) | Q(speakers__person_id=user.person_id)
                      | Q(host_id=user.person_id))
         return qs.filter(pk__in=qs.filter(cond).values("pk"))
@@ -173,6 +175,11 @@ class Meeting(CourtScopedModel):
             errors["host"] = _("主持人必须是本院人员。")
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             errors["end_time"] = _("结束时间必须晚于开始时间，请核对。")
+        if self.status == MeetingStatus.HELD:
+            try:
+                validate_not_future(self.date)
+            except ValidationError as exc:
+                errors["status"] = [_("标为“已召开”的会议：%(m)s") % {"m": " ".join(exc.messages)}]
         if errors:
             raise ValidationError(errors)
 
@@ -185,12 +192,6 @@ class Meeting(CourtScopedModel):
     def signin_window(self) -> tuple[datetime, datetime]:
         before = timedelta(minutes=settings.TIANPING_SIGNIN_OPENS_MINUTES)
         return self.starts_at() - before, self.ends_at()
-
-    def ensure_nonce(self) -> str:
-        if not self.signin_nonce:
-            self.signin_nonce = secrets.token_hex(8)
-            Meeting.objects.filter(pk=self.pk).update(signin_nonce=self.signin_nonce)
-        return self.signin_nonce
 
     def quorum(self) -> dict:
         """Quorum of a voting meeting: more than half of the members with a vote (full members) present."""

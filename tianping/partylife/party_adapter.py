@@ -85,10 +85,9 @@ def expected_people(*, court, organisation, audience: str, day: date) -> list[tu
     if audience == Audience.ROSTER and organisation.kind in COURT_LEVEL_KINDS:
         audience = Audience.ALL_STAFF  # a court-wide event (机关党委 / 党组) expects all staff in service
     if audience == Audience.ROSTER:
+        # a 党小组's members are the party records kept in the group (party's BranchMembership of the group),
+        # never its whole branch: a group with no members recorded expects nobody, and the sheet says so
         roster = list(branch_roster_on(organisation, day))
-        if not roster and organisation.kind == "group" and organisation.parent_id:
-            # a party group whose members are not recorded separately: its branch's members are expected
-            roster = list(branch_roster_on(organisation.parent, day))
         people = [p for p in roster if _is_member(members.get(p.pk), day)]
     elif audience == Audience.COMMITTEE:
         ids = (CommitteePost.objects.current_on(day).filter(organisation=organisation).values("person_id"))

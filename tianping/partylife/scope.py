@@ -1,24 +1,22 @@
-"""Who manages which party organisations' meetings.
+"""Which party organisations' meetings a user reaches (row scopes used by the policy's predicates and by
+`MeetingQuerySet.scoped_to`). Roles are not asked here: the policy's page permissions are
+("partylife.manage_court", "partylife.read_court", "partylife.manage_branches" in partylife/policy.py).
 
-- party_office (政治部/机关党委) manages every organisation of the court; leaders read all of it;
+- the party office manages every organisation of the court; leaders read all of it;
 - a branch secretary manages their branches (party.selectors.branches_led_by) and the groups under them;
-- every member reads the meetings they were expected at (MeetingQuerySet.visible_to)."""
+- every member reads the meetings they were expected at (MeetingQuerySet.scoped_to)."""
 
 from __future__ import annotations
 
-from tianping.core.scope import has_role, user_roles
-
-
-def _superuser_without_roles(user) -> bool:
-    return bool(user.is_superuser and not user_roles(user))
+from tianping.core.policy import allowed
 
 
 def manages_whole_court(user) -> bool:
-    return has_role(user, "party_office") or _superuser_without_roles(user)
+    return allowed(user, "partylife.manage_court")
 
 
 def reads_whole_court(user) -> bool:
-    return has_role(user, "party_office", "leader") or _superuser_without_roles(user)
+    return allowed(user, "partylife.read_court")
 
 
 def managed_org_ids(user) -> set[int]:
@@ -27,17 +25,19 @@ def managed_org_ids(user) -> set[int]:
     cached = getattr(user, "_partylife_org_ids", None)
     if cached is not None:
         return cached
+    from tianping.core.scope import readable_court_ids
     from tianping.party.models import PartyOrganisation
 
     ids: set[int] = set()
-    if not user.is_authenticated:
+    if not getattr(user, "is_authenticated", False):
         return ids
     if manages_whole_court(user):
         qs = PartyOrganisation.objects.all()
-        if not _superuser_without_roles(user):
+        courts = readable_court_ids(user)
+        if courts is not None:  # None: the role-less superuser of tests and first setup
             qs = qs.filter(court_id=user.court_id)
         ids = set(qs.values_list("pk", flat=True))
-    elif has_role(user, "branch_secretary"):
+    elif allowed(user, "partylife.manage_branches"):
         from tianping.party.selectors import branches_led_by
 
         frontier = set(branches_led_by(user).values_list("pk", flat=True))
@@ -47,11 +47,3 @@ def managed_org_ids(user) -> set[int]:
                            .values_list("pk", flat=True)) - ids
     user._partylife_org_ids = ids
     return ids
-
-
-def can_manage_meeting(user, meeting) -> bool:
-    return meeting.organisation_id in managed_org_ids(user)
-
-
-def can_record_anything(user) -> bool:
-    return bool(managed_org_ids(user))

@@ -22,6 +22,7 @@ from tianping.partylife.models import (
     Attachment,
     Attendance,
     CalendarFeed,
+    Campaign,
     FollowUpTask,
     Meeting,
     MeetingSpeaker,
@@ -40,7 +41,10 @@ def _snapshot(obj, fields: list[str]) -> dict[str, Any]:
 def meeting_create(*, actor, court, data: dict[str, Any], speakers: list[dict] | None = None,
                    refresh_expected: bool = True) -> Meeting:
     """Create a meeting record; the expected attendees come from the roster on its date."""
+    import secrets
+
     meeting = Meeting(court=court, **data)
+    meeting.signin_nonce = secrets.token_hex(8)  # the secret the rotating sign-in codes are derived from
     if "study_hours" not in data and meeting.meeting_type_id:
         meeting.study_hours = meeting.meeting_type.study_hours
     meeting.full_clean()
@@ -174,6 +178,8 @@ POINT_RULES = {
     AttendanceStatus.ABSENT: ["meeting_absent_unexcused"],
 }
 ALL_POINT_RULES = {code for codes in POINT_RULES.values() for code in codes}
+# statuses that may be recorded before a meeting takes place
+FUTURE_STATUSES = {AttendanceStatus.PENDING, AttendanceStatus.LEAVE}
 
 
 def _attendance_points(*, row: Attendance, actor) -> None:
@@ -201,6 +207,11 @@ def attendance_record(*, actor, meeting: Meeting, entries: list[dict], source: s
     # Lock the meeting row: two secretaries saving the sheet at once (or a QR sign-in arriving while the
     # sheet is saved) must not interleave their reads and writes of the attendance rows.
     meeting = Meeting.objects.select_for_update().select_related("meeting_type", "organisation").get(pk=meeting.pk)
+    today = timezone.localdate()
+    if meeting.date > today and any(e["status"] not in FUTURE_STATUSES for e in entries):
+        # 出席/迟到/缺席 are facts of a meeting that has taken place; leave may be asked for in advance
+        raise ValidationError(_("会议日期 %(d)s 晚于今天，尚未召开，不能登记出席、迟到或缺席（可以登记请假）。")
+                              % {"d": f"{meeting.date:%Y-%m-%d}"}, code="future_date")
     rows = {a.person_id: a for a in meeting.attendances.select_related("person")}
     changed = 0
     corrections_before: dict[str, str] = {}
@@ -232,7 +243,7 @@ def attendance_record(*, actor, meeting: Meeting, entries: list[dict], source: s
             corrections_before[person.label] = f"{AttendanceStatus(old_status).label} {old_reason}".strip()
             corrections_after[person.label] = f"{AttendanceStatus(status).label} {row.reason}".strip()
         _attendance_points(row=row, actor=actor)
-    if mark_held and changed and meeting.status == MeetingStatus.PLANNED and meeting.date <= timezone.localdate():
+    if mark_held and changed and meeting.status == MeetingStatus.PLANNED and meeting.date <= today:
         meeting.status = MeetingStatus.HELD
         meeting.version += 1
         meeting.save(update_fields=["status", "version", "updated_at"])
@@ -247,13 +258,42 @@ def attendance_record(*, actor, meeting: Meeting, entries: list[dict], source: s
 
 
 # --- QR sign-in -----------------------------------------------------------------------------------------
-SIGNIN_SALT = "tianping.partylife.signin"
+# The code on the meeting's screen rotates: a token is an HMAC of the meeting's secret (its nonce, keyed with
+# SECRET_KEY) and the current 30-second step, and is accepted during its step and the next one. A photo of
+# the screen sent to someone elsewhere stops working within a minute; regenerating the nonce stops it at once.
+SIGNIN_STEP_SECONDS = 30
+SIGNIN_TICKET_SALT = "tianping.partylife.signin-ticket"
+SIGNIN_TICKET_MAX_AGE = 10 * 60  # the confirmation page's button stays valid this long after the scan
 
 
-def signin_token(meeting: Meeting) -> str:
-    """The signed value inside the QR code: names the meeting and its current nonce (regenerating the
-    nonce invalidates printed or photographed codes)."""
-    return signing.dumps({"m": meeting.pk, "n": meeting.ensure_nonce()}, salt=SIGNIN_SALT)
+def _signin_step(now: datetime) -> int:
+    return int(now.timestamp()) // SIGNIN_STEP_SECONDS
+
+
+def _signin_code(meeting: Meeting, step: int) -> str:
+    from django.utils.crypto import salted_hmac
+
+    return salted_hmac("tianping.partylife.signin", f"{meeting.pk}:{meeting.signin_nonce}:{step}",
+                       algorithm="sha256").hexdigest()[:24]
+
+
+@transaction.atomic
+def signin_secret_ensure(*, meeting: Meeting) -> str:
+    """The meeting's sign-in secret, made on first use (meetings imported or generated in bulk have none)."""
+    import secrets
+
+    if not meeting.signin_nonce:
+        nonce = secrets.token_hex(8)
+        # only the first of two simultaneous screens sets it; both then read the same value
+        Meeting.objects.filter(pk=meeting.pk, signin_nonce="").update(signin_nonce=nonce)
+        meeting.signin_nonce = Meeting.objects.filter(pk=meeting.pk).values_list("signin_nonce", flat=True).get()
+    return meeting.signin_nonce
+
+
+def signin_token(meeting: Meeting, *, now: datetime | None = None) -> str:
+    """The value inside the QR code at `now`: the meeting and the code of the current time step."""
+    signin_secret_ensure(meeting=meeting)
+    return f"{meeting.pk}-{_signin_code(meeting, _signin_step(now or timezone.now()))}"
 
 
 @dataclass
@@ -261,42 +301,104 @@ class SignInResult:
     ok: bool
     message: str
     attendance: Attendance | None = None
+    meeting: Meeting | None = None
+    ticket: str = ""
 
 
-def _refuse(message: str) -> SignInResult:
-    return SignInResult(False, message)
+def _refuse(message: str, meeting: Meeting | None = None) -> SignInResult:
+    return SignInResult(False, message, meeting=meeting)
 
 
-@transaction.atomic
-def attendance_sign_in(*, token: str, user, now: datetime | None = None) -> SignInResult:
-    """A signed-in expected attendee opening the meeting's QR URL within its window is marked present
-    (late after start + grace). Everyone else gets a clear refusal."""
-    now = now or timezone.now()
+def _meeting_of_token(token: str, now: datetime, *, lock: bool) -> tuple[Meeting | None, str]:
+    import hmac
+
+    pk, _sep, code = (token or "").partition("-")
+    if not pk.isdigit() or not code:
+        return None, _("签到码无效：请扫描会议现场显示的二维码。")
+    qs = Meeting.objects.select_related("meeting_type", "organisation")
+    if lock:
+        qs = qs.select_for_update()
+    meeting = qs.filter(pk=int(pk)).first()
+    if meeting is None or not meeting.signin_nonce:
+        return None, _("签到码无效：请扫描会议现场显示的二维码。")
+    step = _signin_step(now)
+    if not any(hmac.compare_digest(code, _signin_code(meeting, s)) for s in (step, step - 1)):
+        return None, _("签到码已过期：现场二维码每 %(s)d 秒更换一次，请在会场扫描屏幕上最新的二维码。") % {
+            "s": SIGNIN_STEP_SECONDS}
+    return meeting, ""
+
+
+def _meeting_of_ticket(ticket: str, user, *, lock: bool) -> tuple[Meeting | None, str]:
     try:
-        data = signing.loads(token, salt=SIGNIN_SALT)
+        data = signing.loads(ticket, salt=SIGNIN_TICKET_SALT, max_age=SIGNIN_TICKET_MAX_AGE)
+    except signing.SignatureExpired:
+        return None, _("确认签到超时：请重新扫描会议现场的二维码。")
     except signing.BadSignature:
-        return _refuse(_("签到码无效：请扫描会议现场显示的二维码。"))
-    meeting = (Meeting.objects.select_for_update().select_related("meeting_type", "organisation")
-               .filter(pk=data.get("m")).first())
-    if meeting is None or not meeting.signin_nonce or data.get("n") != meeting.signin_nonce:
-        return _refuse(_("签到码已失效：主持人已更换二维码，请扫描现场最新的二维码。"))
+        return None, _("签到码无效：请扫描会议现场显示的二维码。")
+    if data.get("u") != user.pk:
+        return None, _("签到码无效：请扫描会议现场显示的二维码。")
+    qs = Meeting.objects.select_related("meeting_type", "organisation")
+    if lock:
+        qs = qs.select_for_update()
+    meeting = qs.filter(pk=data.get("m")).first()
+    if meeting is None or data.get("n") != meeting.signin_nonce:
+        return None, _("签到码已失效：主持人已更换二维码，请扫描现场最新的二维码。")
+    return meeting, ""
+
+
+def _check_signin(meeting: Meeting, user, now: datetime) -> tuple[Attendance | None, SignInResult | None]:
+    """The row to sign in, or a result that ends the attempt (refusal, or "already signed in")."""
+    from tianping.core.policy import can
+
     if meeting.status == MeetingStatus.CANCELLED:
-        return _refuse(_("本次会议已取消，无需签到。"))
+        return None, _refuse(_("本次会议已取消，无需签到。"), meeting)
     opens, closes = meeting.signin_window()
     local = timezone.localtime
     if now < opens:
-        return _refuse(_("签到尚未开始：%(t)s 起可以签到。") % {"t": f"{local(opens):%Y-%m-%d %H:%M}"})
+        return None, _refuse(_("签到尚未开始：%(t)s 起可以签到。") % {"t": f"{local(opens):%Y-%m-%d %H:%M}"}, meeting)
     if now > closes:
-        return _refuse(_("签到已结束（会议于 %(t)s 结束）。如确实参会，请联系支部书记更正出勤。")
-                       % {"t": f"{local(closes):%H:%M}"})
-    person_id = getattr(user, "person_id", None)
-    row = meeting.attendances.select_related("person").filter(person_id=person_id, expected=True).first() \
-        if person_id else None
-    if row is None:
-        return _refuse(_("您不在本次会议的应到人员名单中，不能签到。如有疑问，请联系会议组织者。"))
+        return None, _refuse(_("签到已结束（会议于 %(t)s 结束）。如确实参会，请联系支部书记更正出勤。")
+                             % {"t": f"{local(closes):%H:%M}"}, meeting)
+    row = meeting.attendances.select_related("person").filter(
+        person_id=getattr(user, "person_id", None) or 0, expected=True).first()
+    if row is None or not can(user, "sign_in", meeting):
+        return None, _refuse(_("您不在本次会议的应到人员名单中，不能签到。如有疑问，请联系会议组织者。"), meeting)
     if row.status in ATTENDED:
-        return SignInResult(True, _("您已于 %(t)s 签到，无需重复签到。")
-                            % {"t": f"{local(row.signed_in_at):%H:%M}" if row.signed_in_at else "—"}, row)
+        return None, SignInResult(True, _("您已于 %(t)s 签到，无需重复签到。")
+                                  % {"t": f"{local(row.signed_in_at):%H:%M}" if row.signed_in_at else "—"}, row,
+                                  meeting)
+    return row, None
+
+
+def signin_preview(*, token: str, user, now: datetime | None = None) -> SignInResult:
+    """What the scan of `token` would do, without doing it (the confirmation page: GET writes nothing). When
+    the member may sign in, the result carries a ticket for the confirmation form, bound to the account."""
+    now = now or timezone.now()
+    meeting, error = _meeting_of_token(token, now, lock=False)
+    if meeting is None:
+        return _refuse(error)
+    row, done = _check_signin(meeting, user, now)
+    if done is not None:
+        return done
+    ticket = signing.dumps({"m": meeting.pk, "u": user.pk, "n": meeting.signin_nonce}, salt=SIGNIN_TICKET_SALT)
+    return SignInResult(True, _("请确认签到。"), row, meeting, ticket)
+
+
+@transaction.atomic
+def attendance_sign_in(*, user, token: str = "", ticket: str = "", now: datetime | None = None) -> SignInResult:
+    """An expected attendee confirming a scan within the meeting's window is marked present (late after
+    start + grace). `ticket` comes from the confirmation page (signin_preview); `token` is the QR code itself.
+    Everyone else gets a clear refusal."""
+    now = now or timezone.now()
+    if ticket:
+        meeting, error = _meeting_of_ticket(ticket, user, lock=True)
+    else:
+        meeting, error = _meeting_of_token(token, now, lock=True)
+    if meeting is None:
+        return _refuse(error)
+    row, done = _check_signin(meeting, user, now)
+    if done is not None:
+        return done
     grace = timedelta(minutes=settings.TIANPING_SIGNIN_GRACE_MINUTES)
     status = AttendanceStatus.LATE if now > meeting.starts_at() + grace else AttendanceStatus.PRESENT
     before = row.status
@@ -311,7 +413,7 @@ def attendance_sign_in(*, token: str, user, now: datetime | None = None) -> Sign
     audit_record(actor=user, event="meeting.signed_in", target=meeting, before={"status": before},
                  after={"status": status, "person": row.person.label})
     message = _("签到成功，已记为迟到。") if status == AttendanceStatus.LATE else _("签到成功，欢迎参会。")
-    return SignInResult(True, message, row)
+    return SignInResult(True, message, row, meeting)
 
 
 @transaction.atomic
@@ -387,6 +489,18 @@ def calendar_feed_get(*, user, regenerate: bool = False) -> CalendarFeed:
         feed.save(update_fields=["token", "updated_at"])
         audit_record(actor=user, event="partylife.feed_regenerated", target=feed, court_id=user.court_id)
     return feed
+
+
+# --- campaigns ----------------------------------------------------------------------------------------
+@transaction.atomic
+def campaign_create(*, actor, court, name: str, starts_on: date | None = None, ends_on: date | None = None,
+                    description: str = "") -> Campaign:
+    campaign = Campaign(court=court, name=name.strip(), starts_on=starts_on, ends_on=ends_on,
+                        description=description)
+    campaign.full_clean()
+    campaign.save()
+    audit_record(actor=actor, event="partylife.campaign_created", target=campaign, after={"name": campaign.name})
+    return campaign
 
 
 # --- settings as data -----------------------------------------------------------------------------------

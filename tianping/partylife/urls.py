@@ -5,7 +5,7 @@ from tianping.partylife import views
 app_name = "partylife"
 
 urlpatterns = [
-    path("", views.MeetingListView.as_view(), name="meeting_list"),
+    path("", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),

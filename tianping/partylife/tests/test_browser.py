@@ -95,15 +95,22 @@ def test_member_signs_in_by_qr_link(request, rules, life, login, make_meeting, b
     host.goto(f"/life/meetings/{meeting.pk}/qr/")
     assert host.get_by_test_id("qr").locator("svg").count() == 1
     _shot(request, host, "partylife-qr.png")
-    signin_url = host.locator("p.text-break").inner_text()
+    signin_url = host.get_by_test_id("signin-url").inner_text()
     path = "/life/" + signin_url.split("/life/", 1)[1]
     member = _login_fresh(browser_context, live_server, life.member_user.username)
     member.goto(path)
+    # opening the link only asks for confirmation (GET writes nothing); the button signs in
+    assert life.member_user.person.name in member.get_by_test_id("signin-person").inner_text()
+    assert "已签到 0" in host.get_by_test_id("signed-count").inner_text()
+    member.get_by_test_id("signin-submit").click()
+    member.wait_for_load_state("networkidle")
     assert "签到成功" in member.get_by_test_id("signin-result").inner_text()
     outsider = _login_fresh(browser_context, live_server, life.other_user.username)
     outsider.goto(path)
     assert "不在本次会议的应到人员名单中" in outsider.get_by_test_id("signin-result").inner_text()
-    host.reload()
-    assert host.get_by_test_id("signed-count").inner_text().startswith("已签到 1")
+    # the screen's panel refreshes itself (htmx polling): no reload needed
+    from playwright.sync_api import expect
+
+    expect(host.get_by_test_id("signed-count")).to_contain_text("已签到 1", timeout=20000)
     member.context.close()
     outsider.context.close()
