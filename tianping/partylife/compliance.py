@@ -79,7 +79,7 @@ def parse_period(key: str) -> Period:
             y, m = key.split("-")
             return month_period(int(y), int(m))
         return year_period(int(key))
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         raise ValueError(f"期间“{key}”格式不对，应写 2016-03、2016-Q2 或 2016") from None
 
 

@@ -278,21 +278,23 @@ def _signin_code(meeting: Meeting, step: int) -> str:
 
 
 @transaction.atomic
-def signin_secret_ensure(*, meeting: Meeting) -> str:
-    """The meeting's sign-in secret, made on first use (meetings imported or generated in bulk have none)."""
+def signin_secret_ensure(*, meeting: Meeting, actor=None) -> str:
+    """The meeting's sign-in secret, made on first use (meetings generated in bulk by the demo have none)."""
     import secrets
 
     if not meeting.signin_nonce:
         nonce = secrets.token_hex(8)
         # only the first of two simultaneous screens sets it; both then read the same value
-        Meeting.objects.filter(pk=meeting.pk, signin_nonce="").update(signin_nonce=nonce)
+        made = Meeting.objects.filter(pk=meeting.pk, signin_nonce="").update(signin_nonce=nonce)
         meeting.signin_nonce = Meeting.objects.filter(pk=meeting.pk).values_list("signin_nonce", flat=True).get()
+        if made:
+            audit_record(actor=actor, event="meeting.signin_secret_created", target=meeting)
     return meeting.signin_nonce
 
 
-def signin_token(meeting: Meeting, *, now: datetime | None = None) -> str:
+def signin_token(meeting: Meeting, *, now: datetime | None = None, actor=None) -> str:
     """The value inside the QR code at `now`: the meeting and the code of the current time step."""
-    signin_secret_ensure(meeting=meeting)
+    signin_secret_ensure(meeting=meeting, actor=actor)
     return f"{meeting.pk}-{_signin_code(meeting, _signin_step(now or timezone.now()))}"
 
 

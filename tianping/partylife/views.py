@@ -182,7 +182,7 @@ def _meeting_form_page(request, form, title, meeting=None):
 def _initial_date(raw: str | None, today: date) -> date:
     try:
         day = date.fromisoformat(raw or "")
-    except ValueError:
+    except (ValueError, OverflowError):
         return today
     return day if date(FIRST_YEAR, 1, 1) <= day <= today.replace(year=today.year + 1) else today
 
@@ -404,7 +404,7 @@ def meeting_qr(request, pk: int):
         services.signin_code_regenerate(actor=request.user, meeting=meeting)
         messages.success(request, _("已更换签到二维码，旧二维码失效。"))
         return redirect("partylife:meeting_qr", pk=pk)
-    token = services.signin_token(meeting)
+    token = services.signin_token(meeting, actor=request.user)
     url = public_url(request, reverse("partylife:signin", args=[token]))
     opens, closes = meeting.signin_window()
     now = timezone.now()
@@ -665,7 +665,7 @@ def _parse_month(request, today: date) -> date:
         first = date(int(y), int(m), 1)
         if _in_range(first, today):
             return first
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     messages.warning(request, _("月份“%(v)s”无效：请写成 2026-03 这样的年月（%(a)d 年至 %(b)d 年），已显示本月。")
                      % {"v": text[:20], "a": FIRST_YEAR, "b": today.year + 10})
@@ -680,7 +680,7 @@ def _parse_day(request, today: date) -> date:
         day = date.fromisoformat(text)
         if _in_range(day, today):
             return day
-    except ValueError:
+    except (ValueError, OverflowError):
         pass
     messages.warning(request, _("日期“%(v)s”无效：请写成 2026-03-10 这样的日期（%(a)d 年至 %(b)d 年），已显示本周。")
                      % {"v": text[:20], "a": FIRST_YEAR, "b": today.year + 10})
