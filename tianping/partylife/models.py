@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.models import CourtScopedModel, CourtScopedQuerySet, TimeStampedModel
+from tianping.core.policy import PolicyQuerySet
 from tianping.core.validators import validate_not_future
 from tianping.partylife.choices import (
     ATTENDED,
@@ -127,6 +128,14 @@ class MeetingQuerySet(CourtScopedQuerySet):
         return qs.filter(pk__in=qs.filter(cond).values("pk"))
 
 
+class MeetingRowQuerySet(PolicyQuerySet):
+    """Rows that belong to one meeting (attendance, speakers, tasks, attachments): in scope when their meeting
+    is (for "view" the meetings the user reads, for other actions the meetings the user manages)."""
+
+    def scoped_to(self, user, action: str = "view"):
+        return self.filter(meeting__in=Meeting.objects.scoped_to(user, action).values("pk"))
+
+
 class Meeting(CourtScopedModel):
     """One meeting or activity of a party organisation: when and where, who hosted and spoke, who was
     expected and who came, the minutes, resolutions and follow-up tasks."""
@@ -219,6 +228,8 @@ class Attendance(TimeStampedModel):
     source = models.CharField(_("登记方式"), max_length=10, choices=AttendanceSource.choices,
                               default=AttendanceSource.MANUAL)
 
+    objects = MeetingRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("出勤")
         verbose_name_plural = _("出勤")
@@ -248,6 +259,8 @@ class MeetingSpeaker(TimeStampedModel):
     external_unit = models.CharField(_("主讲人单位"), max_length=100, blank=True)
     title = models.CharField(_("讲题"), max_length=200, blank=True)
 
+    objects = MeetingRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("主讲人")
         verbose_name_plural = _("主讲人")
@@ -275,6 +288,8 @@ class FollowUpTask(TimeStampedModel):
     due_on = models.DateField(_("完成期限"))
     done_on = models.DateField(_("完成日期"), null=True, blank=True)
 
+    objects = MeetingRowQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("跟进任务")
         verbose_name_plural = _("跟进任务")
@@ -299,6 +314,8 @@ class Attachment(TimeStampedModel):
     size = models.PositiveIntegerField(_("大小（字节）"))
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
                                     on_delete=models.SET_NULL, related_name="+")
+
+    objects = MeetingRowQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("附件")

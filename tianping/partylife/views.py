@@ -330,11 +330,10 @@ def task_add(request, pk: int):
 
 
 @require_POST
-@object_permission(Meeting, "view")
+@object_permission(FollowUpTask, "change", url_kwarg="task_id")
 def task_toggle(request, pk: int, task_id: int):
-    meeting = _get_meeting(request, pk)
-    task = get_object_or_404(FollowUpTask, pk=task_id, meeting=meeting)
-    require(request.user, "change", task)
+    """The task's owner or the meeting's manager marks it done or reopens it."""
+    task = get_object_or_404(FollowUpTask.objects.select_related("meeting"), pk=task_id, meeting_id=pk)
     services.task_set_done(actor=request.user, task=task, done_on=None if task.done_on else timezone.localdate())
     return redirect(reverse("partylife:meeting_detail", args=[pk]) + "#tasks")
 
@@ -356,11 +355,9 @@ def attachment_add(request, pk: int):
     return redirect(reverse("partylife:meeting_detail", args=[pk]) + "#attachments")
 
 
-@object_permission(Meeting, "view")
+@object_permission(Attachment, "view", url_kwarg="att_id")
 def attachment_download(request, pk: int, att_id: int):
-    meeting = _get_meeting(request, pk)
-    att = get_object_or_404(Attachment, pk=att_id, meeting=meeting)
-    require(request.user, "view", att)
+    att = get_object_or_404(Attachment, pk=att_id, meeting_id=pk)
     response = FileResponse(att.file.open("rb"), content_type=att.content_type,
                             as_attachment=not att.is_image and att.content_type != "application/pdf",
                             filename=att.original_name)
@@ -369,11 +366,9 @@ def attachment_download(request, pk: int, att_id: int):
 
 
 @require_POST
-@object_permission(Meeting, "change")
+@object_permission(Attachment, "delete", url_kwarg="att_id")
 def attachment_delete(request, pk: int, att_id: int):
-    meeting = _get_meeting(request, pk)
-    att = get_object_or_404(Attachment, pk=att_id, meeting=meeting)
-    require(request.user, "delete", att)
+    att = get_object_or_404(Attachment.objects.select_related("meeting"), pk=att_id, meeting_id=pk)
     services.attachment_delete(actor=request.user, attachment=att)
     messages.success(request, _("附件已删除。"))
     return redirect(reverse("partylife:meeting_detail", args=[pk]) + "#attachments")

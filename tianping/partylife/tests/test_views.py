@@ -136,7 +136,7 @@ def test_lecture_hall_and_study_pages(life, make_meeting, client_for):
                                        "?year=2016").status_code == 200
 
 
-def test_tasks_and_todo(life, meetings, client_for):
+def test_tasks_and_todo(life, meetings, client_for, make_user):
     from tianping.partylife.todo import todo_items
 
     own, _ = meetings
@@ -147,6 +147,11 @@ def test_tasks_and_todo(life, meetings, client_for):
     assert any("整改落实" in label for label in labels)
     sec_labels = [i["label"] for i in todo_items(life.secretary)]
     assert any("登记会议" in label for label in sec_labels)  # the planned meeting in the past
+    # another member of the branch sees the meeting but the task is not theirs: 403, nothing written
+    peer = make_user(life.court, "member", person=life.full[3])
+    assert client_for(peer).post(reverse("partylife:task_toggle", args=[own.pk, task.pk])).status_code == 403
+    task.refresh_from_db()
+    assert task.done_on is None
     client_for(life.member_user).post(reverse("partylife:task_toggle", args=[own.pk, task.pk]))
     task.refresh_from_db()
     assert task.done_on is not None
@@ -191,6 +196,12 @@ def test_attachment_upload_view_refuses_disguised_file(life, meetings, client_fo
     assert download.status_code == 200 and download["Content-Type"] == "image/png"
     assert client_for(life.other_user).get(
         reverse("partylife:attachment_download", args=[own.pk, att.pk])).status_code == 404
+    delete = reverse("partylife:attachment_delete", args=[own.pk, att.pk])
+    assert client_for(life.member_user).post(delete).status_code == 403  # sees it, may not delete it
+    assert client_for(life.other_user).post(delete).status_code == 404   # outside scope
+    assert own.attachments.filter(pk=att.pk).exists()
+    assert client_for(life.secretary).post(delete).status_code == 302
+    assert not own.attachments.exists()
 
 
 def test_party_office_edits_a_frequency_and_the_matrix_follows(life, make_meeting, client_for):
