@@ -227,6 +227,10 @@ def organisation_detail(request, pk: int):
     dues_paid = sum((r.paid for r in year_rows), Decimal("0"))
     points_total = (PointsEntry.objects.filter(person__in=roster_people, occurred_on__year=year)
                     .aggregate(s=Sum("points"))["s"] or Decimal("0"))
+    # a figure links to the list behind it where the user may open that list (a member sees the branch's
+    # dues figures but not the branch's dues sheets)
+    dues_url = reverse("party:dues_totals") + f"?year={year}&branch={org.pk}" \
+        if allowed(request.user, "party.view_dues_sheet") else ""
     figures = [
         {"label": pgettext("figure", "正式党员"), "value": stage_counts[Stage.FULL], "url": f"{member_url}&stage=full&on_roster=true"},
         {"label": pgettext("figure", "预备党员"), "value": stage_counts[Stage.PROBATIONARY],
@@ -237,15 +241,15 @@ def organisation_detail(request, pk: int):
          "url": f"{member_url}&stage=activist&on_roster=true"},
         {"label": pgettext("figure", "入党申请人"), "value": stage_counts[Stage.APPLICANT],
          "url": f"{member_url}&stage=applicant&on_roster=true"},
-        {"label": _("%(y)d年党费应交（元）") % {"y": year}, "value": dues_due,
-         "url": reverse("party:dues_totals") + f"?year={year}&branch={org.pk}"},
-        {"label": _("%(y)d年党费实交（元）") % {"y": year}, "value": dues_paid,
-         "url": reverse("party:dues_totals") + f"?year={year}&branch={org.pk}"},
+        {"label": _("%(y)d年党费应交（元）") % {"y": year}, "value": dues_due, "url": dues_url},
+        {"label": _("%(y)d年党费实交（元）") % {"y": year}, "value": dues_paid, "url": dues_url},
         {"label": _("%(y)d年积分合计") % {"y": year}, "value": points_total,
          "url": reverse("party:points_ledger") + f"?year={year}&branch={org.pk}"},
     ]
     return render(request, "party/organisation_detail.html", {
         "org": org, "members": members, "posts": posts, "warnings": warnings, "figures": figures,
+        "readable_ids": set(PartyMember.objects.visible_to(request.user).filter(pk__in=[m.pk for m in members])
+                            .values_list("pk", flat=True)),
         "departments": list(org.departments.all()),
         "pictures": list(BrandPicture.objects.visible_to(request.user).filter(organisation=org)),
         "children": list(PartyOrganisation.objects.visible_to(request.user).filter(parent=org)),

@@ -382,3 +382,31 @@ def test_register_export_needs_the_export_permission(world, client_for):
     sec = client_for(world["secretary"])
     assert sec.get(reverse("party:member_list")).context["can_export"]
     assert sec.get(reverse("party:member_list") + "?export=xlsx").status_code == 200
+
+
+def test_a_members_branch_page_links_only_where_they_may_go(world, client_for):
+    """No dead ends: every link on the page a member opens leads somewhere they may go (issue 12)."""
+    import re
+
+    c = client_for(world["plain"])
+    r = c.get(reverse("party:organisation_detail", args=[world["a"].pk]))
+    html = r.content.decode()
+    assert world["sec"].person.name in html  # the roster of their own branch is shown …
+    assert reverse("party:member_detail", args=[world["sec"].pk]) not in html  # … without links to others' records
+    assert reverse("party:member_detail", args=[world["member"].pk]) in html
+    for href in set(re.findall(r'href="(/party/[^"]*)"', html)):
+        assert c.get(href.replace("&amp;", "&")).status_code in (200, 302), href
+
+
+@pytest.mark.parametrize("who,page", [("plain", "member"), ("secretary", "dues"), ("secretary", "branch"),
+                                      ("leader", "branch")])
+def test_party_pages_have_no_dead_links(world, client_for, who, page):
+    import re
+
+    c = client_for(world[who])
+    url = {"member": reverse("party:member_detail", args=[world["member"].pk]),
+           "dues": reverse("party:dues_sheet") + "?month=2016-05",
+           "branch": reverse("party:organisation_detail", args=[world["a"].pk])}[page]
+    html = c.get(url).content.decode()
+    for href in set(re.findall(r'href="(/party/[^"]*)"', html)):
+        assert c.get(href.replace("&amp;", "&")).status_code in (200, 302), href
