@@ -162,8 +162,8 @@ class StepForm(forms.Form):
                                help_text=_("如：2016年5月10日支部党员大会决议，应到 12 人实到 11 人，全票通过"))
     evidence_file = forms.FileField(label=_("依据附件"), required=False)
 
-    def __init__(self, *args, member=None, **kwargs):
-        from tianping.party.services import needs_dues_base
+    def __init__(self, *args, member=None, may_approve: bool = True, **kwargs):
+        from tianping.party.services import DECISION_STEPS, needs_dues_base
 
         super().__init__(*args, **kwargs)
         self.member = member
@@ -172,6 +172,8 @@ class StepForm(forms.Form):
             Stage.CANDIDATE: [StepKind.ADMITTED],
             Stage.PROBATIONARY: [StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED],
         }.get(member.stage, [])
+        if not may_approve:  # decisions of the general meeting are recorded by those who may approve them
+            allowed = [s for s in allowed if s not in DECISION_STEPS]
         self.fields["step"].choices = [(s.value, s.label) for s in allowed]
         # only the fields that apply: the months for an extension, the base for an admission without one
         if StepKind.EXTENDED not in allowed:

@@ -237,6 +237,10 @@ def _check_stage_dates(member: PartyMember) -> None:
                                                                "f": "、".join(extra)})
 
 
+# Steps decided by the branch general meeting and approved above: they need evidence, and the policy's
+# "approve" permission (party.approve_memberstep) rather than only "add".
+DECISION_STEPS = frozenset({StepKind.ADMITTED, StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED})
+
 # The step that may follow each stage, the date field it sets, the previous date and the interval setting.
 STEP_FLOW = {
     StepKind.ACTIVIST: (Stage.APPLICANT, Stage.ACTIVIST, "activist_on", "applied_on", "applicant_to_activist_months"),
@@ -314,7 +318,7 @@ def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: da
     if evidence_file:
         check_evidence(evidence_file)
     step_check(member=member, step=step, occurred_on=occurred_on, months=months)
-    if step in (StepKind.ADMITTED, StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED) and not (
+    if step in DECISION_STEPS and not (
             evidence.strip() or evidence_file):
         raise ValidationError({"evidence": _("请填写依据（支部党员大会决议及上级党组织审批意见）或上传附件。")})
     before = {"stage": member.stage, "status": member.status}

@@ -477,7 +477,8 @@ def my_record(request):
 def _member_forms(request, member, day: date) -> dict:
     due = member.conversion_due_on
     return {
-        "step_form": pforms.StepForm(member=member, initial={"occurred_on": due if due and due <= day else day}),
+        "step_form": pforms.StepForm(member=member, may_approve=allowed(request.user, "party.approve_memberstep", member),
+                                     initial={"occurred_on": due if due and due <= day else day}),
         "transfer_form": pforms.TransferOutForm(initial={"transferred_on": day}),
         "status_form": pforms.StatusForm(initial={"since": day, "status": member.status}),
         "branch_form": pforms.BranchChangeForm(branches=_branches_for(request.user), initial={"moved_on": day}),
@@ -550,7 +551,8 @@ def _member_action(request, pk: int, name: str, form, act, field_map=None):
 def _post_member(request, pk: int, form_class, **kwargs):
     """The posted form (a GET redirects to the page before the form is looked at)."""
     if form_class is pforms.StepForm:
-        kwargs["member"] = PartyMember.objects.get(pk=pk)
+        kwargs["member"] = member = PartyMember.objects.get(pk=pk)
+        kwargs["may_approve"] = allowed(request.user, "party.approve_memberstep", member)
     return form_class(request.POST or None, request.FILES or None, **kwargs)
 
 
