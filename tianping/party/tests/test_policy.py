@@ -410,3 +410,19 @@ def test_party_pages_have_no_dead_links(world, client_for, who, page):
     html = c.get(url).content.decode()
     for href in set(re.findall(r'href="(/party/[^"]*)"', html)):
         assert c.get(href.replace("&amp;", "&")).status_code in (200, 302), href
+
+
+def test_party_timeline_shows_only_what_the_user_may_read(world, make_user, court):
+    from tianping.party import services
+    from tianping.party.timeline import timeline_entries
+
+    person = world["member"].person
+    services.points_award(person=person, rule_code="commendation", occurred_on=date(2016, 5, 1), actor=None)
+    services.dues_payment_record(actor=None, member=world["member"], month=date(2016, 5, 1),
+                                 paid_amount=Decimal("130.50"))
+    kinds = {e["kind"] for e in timeline_entries(person, world["office"])}
+    assert kinds == {"积分", "党费"}
+    assert {e["kind"] for e in timeline_entries(person, world["plain"])} == {"积分", "党费"}  # their own
+    assert timeline_entries(person, make_user(court, "trial_office")) == []  # reads the roster, not party records
+    assert timeline_entries(person, world["higher"]) == []
+    assert timeline_entries(world["b_member"].person, world["secretary"]) == []  # another branch
