@@ -11,6 +11,9 @@ Environment variables (all optional in development, see README):
   TIANPING_DEMO_PASSWORD  password of the demo accounts (default Tianping@2016)
   TIANPING_PUBLIC_URL  the address phones reach the site at, e.g. https://tianping.court.example (QR sign-in
                      links, calendar feeds; default: the host of the request)
+  TIANPING_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for the write lock (default 20)
+  TIANPING_FRIENDLY_ERRORS  0/1 (default 1): Chinese 403/404/500 pages even with DEBUG=1; 0 shows Django's
+                     debug pages to a developer
 
 A malformed value stops start-up with a message that names the variable and what to write.
 """
@@ -119,6 +122,7 @@ MIDDLEWARE = [
     "tianping.core.middleware.LoginRequiredMiddleware",
     "tianping.core.middleware.SessionSecurityMiddleware",
     "tianping.core.middleware.SecurityHeadersMiddleware",
+    "tianping.core.middleware.FriendlyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "tianping.urls"
@@ -159,13 +163,23 @@ if _db_url:
     except Exception as exc:  # noqa: BLE001 - any parse error is a configuration error
         raise ImproperlyConfigured(f"DATABASE_URL 格式错误（{exc}）：请写 postgres://用户@主机:端口/库名。") from exc
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "tianping.sqlite3",
-            "OPTIONS": {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "tianping.sqlite3"}}
+# SQLite as an embedded database that several people use at once (docs/security.md, "SQLite or PostgreSQL"):
+# - WAL: readers never wait for the writer and the writer never waits for readers;
+# - synchronous=NORMAL: safe with WAL (a power cut loses at most the last commits, never corrupts);
+# - a busy timeout: a writer waits up to this long for another writer's commit instead of failing at once;
+# - IMMEDIATE transactions: every atomic block takes the write lock at BEGIN, so two transactions that both
+#   read and then write cannot deadlock (a DEFERRED transaction upgrading its read lock fails at once with
+#   "database is locked", whatever the timeout). A request that still cannot get the lock gets the
+#   "系统繁忙，请稍后重试" page (tianping.core.middleware.FriendlyErrorsMiddleware), not a 500.
+SQLITE_BUSY_TIMEOUT_SECONDS = _env_int("TIANPING_SQLITE_BUSY_TIMEOUT", 20, minimum=1, maximum=300)
+SQLITE_OPTIONS = {
+    "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- background tasks (django-tasks, database backend) ------------------------------------------
@@ -205,6 +219,10 @@ TIANPING_LOCKOUT_THRESHOLD = _env_int("TIANPING_LOCKOUT_THRESHOLD", 5, minimum=3
 TIANPING_LOCKOUT_WINDOW_MINUTES = _env_int("TIANPING_LOCKOUT_WINDOW_MINUTES", 15, minimum=1, maximum=1440)
 TIANPING_LOCKOUT_MINUTES = _env_int("TIANPING_LOCKOUT_MINUTES", 30, minimum=1, maximum=1440)
 OTP_TOTP_ISSUER = "天平"
+# Enrolling a second factor needs a one-time code from the security administrator (besides the password):
+# valid this many hours, void after this many wrong tries.
+TIANPING_ENROLMENT_CODE_HOURS = _env_int("TIANPING_ENROLMENT_CODE_HOURS", 72, minimum=1, maximum=720)
+TIANPING_ENROLMENT_CODE_MAX_FAILURES = 5
 TIANPING_DEMO_PASSWORD = os.environ.get("TIANPING_DEMO_PASSWORD", "Tianping@2016")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -240,6 +258,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = DATA_DIR / "staticfiles"
+# No URL serves MEDIA_ROOT, in any mode: uploads are served only by the app views that ask the policy.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
@@ -267,6 +286,10 @@ TIANPING_MEETING_ATTACHMENT_MAX_BYTES = _env_int("TIANPING_MEETING_ATTACHMENT_MA
 
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5 with htmx sort and page links
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+
+# 403/404/500 pages in Chinese with a way back, also with DEBUG=1 (`make run`); a developer who wants Django's
+# technical pages sets TIANPING_FRIENDLY_ERRORS=0.
+TIANPING_FRIENDLY_ERRORS = _env_bool("TIANPING_FRIENDLY_ERRORS", True)
 
 LOGGING = {
     "version": 1,

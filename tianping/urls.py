@@ -1,7 +1,8 @@
-"""URL map: each app mounts under its own prefix."""
+"""URL map: each app mounts under its own prefix.
 
-from django.conf import settings
-from django.conf.urls.static import static
+No route serves MEDIA_ROOT, in any mode (not even DEBUG): uploads are served only by the app views that ask
+the policy (meeting attachments, dispute materials, pictures …)."""
+
 from django.urls import include, path
 
 urlpatterns = [
@@ -14,5 +15,9 @@ urlpatterns = [
     path("trials/", include("tianping.trials.urls")),
     path("mediation/", include("tianping.mediation.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Chinese error pages with a way back (the menu when signed in); FriendlyErrorsMiddleware uses the same pages
+# with DEBUG=1.
+handler403 = "tianping.core.middleware.handler403"
+handler404 = "tianping.core.middleware.handler404"
+handler500 = "tianping.core.middleware.handler500"
