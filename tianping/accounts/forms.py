@@ -13,7 +13,8 @@ from tianping.accounts import security_policy as security
 from tianping.accounts.models import SecurityPolicy
 from tianping.core.forms import style_form
 from tianping.core.middleware import client_ip
-from tianping.org.models import ADMIN_ROLES, Court, Person, Role, User
+from tianping.core.roles import Role
+from tianping.org.models import Court, Person, User
 
 
 class LoginForm(auth_forms.AuthenticationForm):
@@ -78,40 +79,44 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         return new
 
 
-ADMIN_ROLE_VALUES = {str(r) for r in ADMIN_ROLES}
-
-
-class AccountForm(forms.Form):
-    """Create or edit an account (系统管理员). Roles are checked by org.services.user_set_roles (三员分立)."""
+class AccountCreateForm(forms.Form):
+    """A new account (系统管理员): user name and court. Roles and the person are granted by the 安全管理员."""
 
     username = forms.RegexField(label=_("用户名"), max_length=150, regex=r"^[A-Za-z0-9_.@+-]+$",
                                 error_messages={"invalid": _("用户名只能包含字母、数字和 _ . @ + -，请修改。")})
     court = forms.ModelChoiceField(label=_("法院"), queryset=Court.objects.order_by("code"))
-    person_staff_number = forms.CharField(
-        label=_("关联人员工号"), required=False, max_length=20,
-        help_text=_("账号对应的干警的工号（系统管理员看不到人员名册，按工号关联）；三员账号可不填。"))
-    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple,
-                                      required=False)
 
-    def __init__(self, *args, instance: User | None = None, **kwargs):
-        self.instance = instance
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if instance is not None:
-            self.fields["username"].disabled = True
         style_form(self)
 
     def clean_username(self):
         username = self.cleaned_data["username"]
-        if self.instance is None and User.objects.filter(username__iexact=username).exists():
+        if User.objects.filter(username__iexact=username).exists():
             raise ValidationError(_("用户名 %(u)s 已被使用，请换一个。") % {"u": username})
         return username
 
+
+class AccountGrantForm(forms.Form):
+    """Roles, court and person of an account (安全管理员). The rules are the service's (`check_roles`)."""
+
+    court = forms.ModelChoiceField(label=_("法院"), queryset=Court.objects.order_by("code"))
+    person_staff_number = forms.CharField(
+        label=_("关联人员工号"), required=False, max_length=20,
+        help_text=_("账号对应的干警的工号（按工号关联，不显示人员名册）；三员账号可不填。"))
+    roles = forms.MultipleChoiceField(label=_("角色"), choices=Role.choices, widget=forms.CheckboxSelectMultiple,
+                                      required=False)
+
+    def __init__(self, *args, instance: User, **kwargs):
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+        style_form(self)
+
     def clean_roles(self):
+        from tianping.accounts.services import check_roles
+
         roles = self.cleaned_data["roles"]
-        if len(set(roles) & ADMIN_ROLE_VALUES) > 1:
-            raise ValidationError(_("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"))
-        if set(roles) & ADMIN_ROLE_VALUES and set(roles) - ADMIN_ROLE_VALUES:
-            raise ValidationError(_("三员账号不能同时持有业务角色，请为业务工作另建账号。"))
+        check_roles(roles)
         return roles
 
     def clean(self):
@@ -125,14 +130,22 @@ class AccountForm(forms.Form):
                 self.add_error("person_staff_number", _("%(court)s 没有工号为 %(n)s 的人员，请核对工号。")
                                % {"court": court, "n": staff})
             else:
-                taken = User.objects.filter(person=person)
-                if self.instance is not None:
-                    taken = taken.exclude(pk=self.instance.pk)
-                if taken.exists():
+                taken = User.objects.filter(person=person).exclude(pk=self.instance.pk).first()
+                if taken is not None:
                     self.add_error("person_staff_number", _("工号 %(n)s 的人员已有账号 %(u)s，一人只能有一个账号。")
-                                   % {"n": staff, "u": taken.first().username})
+                                   % {"n": staff, "u": taken.username})
                 cleaned["person"] = person
         return cleaned
+
+
+class EnrolmentCodeForm(forms.Form):
+    code = forms.CharField(label=_("绑定码"), max_length=20,
+                           help_text=_("安全管理员签发给您的 12 位绑定码，如 ABCD-EFGH-JKMN。"),
+                           widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_form(self)
 
 
 class AccountSearchForm(forms.Form):
@@ -174,8 +187,7 @@ class RevealForm(forms.Form):
 
 class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("操作人账号"), required=False)
-    event = forms.CharField(label=_("事件"), required=False, help_text=_("如 login、person.updated；可写前缀"),
-                            widget=forms.TextInput(attrs={"list": "audit-events"}))
+    event = forms.ChoiceField(label=_("事件"), required=False)
     object_type = forms.CharField(label=_("对象类型"), required=False)
     object_id = forms.CharField(label=_("对象编号"), required=False)
     q = forms.CharField(label=_("关键词"), required=False)
@@ -184,8 +196,11 @@ class AuditFilterForm(forms.Form):
     end = forms.DateTimeField(label=_("截止时间"), required=False,
                               widget=forms.DateTimeInput(attrs={"type": "datetime-local"}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, event_codes=(), **kwargs):
+        from tianping.accounts.audit_labels import event_choices
+
         super().__init__(*args, **kwargs)
+        self.fields["event"].choices = [("", _("全部")), *event_choices(event_codes)]
         style_form(self)
 
     def clean(self):

@@ -102,3 +102,28 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.session_key[:6]}…"
+
+
+class EnrolmentCode(models.Model):
+    """A one-time code the security administrator issues so that an account can enrol its second factor.
+
+    Enrolment needs the password (from the system administrator, or the account's own) AND this code (from the
+    security administrator): neither administrator alone can take an account over. Only a hash is stored; the
+    code is shown once, expires, and dies after a few wrong tries."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("账号"), on_delete=models.CASCADE,
+                             related_name="+")
+    code_hash = models.CharField(max_length=200)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("签发人"), null=True, blank=True,
+                                  on_delete=models.SET_NULL, related_name="+")
+    issued_at = models.DateTimeField(_("签发时间"))
+    expires_at = models.DateTimeField(_("有效期至"))
+    used_at = models.DateTimeField(_("使用时间"), null=True, blank=True)
+    failures = models.PositiveSmallIntegerField(_("错误次数"), default=0)
+
+    class Meta:
+        verbose_name = _("双因素绑定码")
+        verbose_name_plural = _("双因素绑定码")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.issued_at:%Y-%m-%d %H:%M}"

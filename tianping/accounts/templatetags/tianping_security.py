@@ -20,7 +20,7 @@ def can_export_personal(user) -> bool:
 @register.filter
 def role_labels(codes: str) -> str:
     """"leader,member" → "院领导、党员/干警" (the audit trail stores role codes)."""
-    from tianping.org.models import Role
+    from tianping.core.roles import Role
 
     labels = dict(Role.choices)
     return "、".join(str(labels.get(c, c)) for c in (codes or "").split(",") if c)

@@ -21,18 +21,19 @@ def sysadmin(court, make_user):
     return make_user(court, "sysadmin", username="sys")
 
 
-def test_sysadmin_creates_an_account_with_a_one_time_password(court, sysadmin, client_for):
+def test_sysadmin_creates_an_account_with_a_one_time_password_and_no_role(court, sysadmin, client_for):
     from tianping.org.tests.factories import PersonFactory
 
-    person = PersonFactory(court=court, staff_number="0312")
+    PersonFactory(court=court, staff_number="0312")
     client = client_for(sysadmin)
+    # a crafted post with roles and a person: the system administrator grants neither
     response = client.post("/security/accounts/new/", {"username": "zhangwei", "court": court.pk,
                                                        "person_staff_number": "0312", "roles": ["member", "leader"]})
     assert response.status_code == 200
     password = re.search(r'data-testid="one-time-password">([^<]+)<', response.content.decode()).group(1)
     user = User.objects.get(username="zhangwei")
-    assert user.person == person and user.must_change_password and user.check_password(password)
-    assert {g.role for g in user.role_grants.all()} == {"member", "leader"}
+    assert user.person is None and user.must_change_password and user.check_password(password)
+    assert not user.role_grants.exists()
     assert AuditEvent.objects.filter(event="user.created", object_id=str(user.pk), actor_id=sysadmin.pk).exists()
     # the new user must change the password first
     c = Client()
@@ -40,21 +41,42 @@ def test_sysadmin_creates_an_account_with_a_one_time_password(court, sysadmin, c
     assert c.get("/")["Location"] == "/accounts/password/"
 
 
+@pytest.fixture
+def secadmin(court, make_user):
+    return make_user(court, "secadmin", username="sec")
+
+
+def test_secadmin_grants_roles_and_the_person(court, secadmin, make_user, client_for):
+    from tianping.org.tests.factories import PersonFactory
+
+    person = PersonFactory(court=court, staff_number="0312")
+    account = make_user(court, username="zhangwei")
+    client = client_for(secadmin)
+    assert client.get(f"/security/accounts/{account.pk}/").status_code == 200
+    response = client.post(f"/security/accounts/{account.pk}/", {"court": court.pk, "person_staff_number": "0312",
+                                                                   "roles": ["member", "leader"]})
+    assert response.status_code == 302
+    account.refresh_from_db()
+    assert account.person == person and {g.role for g in account.role_grants.all()} == {"member", "leader"}
+    entry = AuditEvent.objects.get(event="user.roles_changed", object_id=str(account.pk))
+    assert entry.actor_id == secadmin.pk and entry.changes["after"]["roles"] == ["leader", "member"]
+
+
 @pytest.mark.parametrize("roles,message", [
     (["sysadmin", "auditor"], "三员分立"),
     (["secadmin", "leader"], "不能同时持有业务角色"),
 ])
-def test_account_form_refuses_mixed_admin_roles(court, sysadmin, client_for, roles, message):
-    response = client_for(sysadmin).post("/security/accounts/new/", {"username": "x1", "court": court.pk,
-                                                                     "roles": roles})
+def test_grant_form_refuses_mixed_admin_roles(court, secadmin, make_user, client_for, roles, message):
+    account = make_user(court, username="x1")
+    response = client_for(secadmin).post(f"/security/accounts/{account.pk}/", {"court": court.pk, "roles": roles})
     assert message in response.content.decode()
-    assert not User.objects.filter(username="x1").exists()
+    assert not account.role_grants.exists()
 
 
-def test_unknown_staff_number_is_explained(court, sysadmin, client_for):
-    response = client_for(sysadmin).post("/security/accounts/new/", {"username": "x2", "court": court.pk,
-                                                                     "person_staff_number": "9999",
-                                                                     "roles": ["member"]})
+def test_unknown_staff_number_is_explained(court, secadmin, make_user, client_for):
+    account = make_user(court, username="x2")
+    response = client_for(secadmin).post(f"/security/accounts/{account.pk}/", {
+        "court": court.pk, "person_staff_number": "9999", "roles": ["member"]})
     assert "没有工号为 9999 的人员" in response.content.decode()
 
 
@@ -169,8 +191,11 @@ def test_create_admin_command(court):
         call_command("create_admin", "sec2", "--role", "auditor", "--court", "鲁9999")
 
 
-def test_sysadmin_cannot_change_their_own_roles(court, sysadmin, client_for):
-    response = client_for(sysadmin).post(f"/security/accounts/{sysadmin.pk}/", {
-        "username": sysadmin.username, "court": court.pk, "roles": []})
+def test_nobody_changes_their_own_roles(court, sysadmin, secadmin, client_for):
+    response = client_for(secadmin).post(f"/security/accounts/{secadmin.pk}/", {"court": court.pk, "roles": []})
     assert "不能修改自己账号的角色" in response.content.decode()
+    assert {g.role for g in secadmin.role_grants.all()} == {"secadmin"}
+    # the system administrator has no grant page at all
+    assert client_for(sysadmin).post(f"/security/accounts/{sysadmin.pk}/", {
+        "court": court.pk, "roles": ["sysadmin", "party_office"]}).status_code == 403
     assert {g.role for g in sysadmin.role_grants.all()} == {"sysadmin"}

@@ -206,11 +206,12 @@ def test_auditor_viewer_filters_and_exports(court, make_user, client_for):
     audit_record(actor=bob, event="person.created", message="乙的第一条", court_id=court.pk)
     audit_record(actor=alice, event="login", message="甲的第二条", court_id=court.pk)
     client = client_for(auditor)
-    page = client.get("/security/audit/?actor=alice&event=person").content.decode()
+    page = client.get("/security/audit/?actor=alice&event=person.updated").content.decode()
     assert "甲的第一条" in page and "乙的第一条" not in page and "甲的第二条" not in page
     response = client.get("/security/audit/?actor=alice&export=xlsx")
     rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(min_row=2, values_only=True))
-    assert sorted(r[12] for r in rows) == ["甲的第一条", "甲的第二条"]
+    assert sorted(r[13] for r in rows) == ["甲的第一条", "甲的第二条"]
+    assert {r[6] for r in rows} == {"修改人员信息", "登录"}  # the event in words, its code beside it
     assert AuditEvent.objects.filter(event="export", actor_id=auditor.pk).exists()
     entry = AuditEvent.objects.get(message="甲的第一条")
     detail = client.get(f"/security/audit/{entry.pk}/").content.decode()

@@ -30,11 +30,19 @@ def admin(court, make_user):
 
 @override_settings(TIANPING_ADMIN_MFA=True)
 def test_admin_must_enrol_then_verify(admin):
+    from tianping.accounts.services import enrolment_code_issue
+
+    code, _entry = enrolment_code_issue(actor=None, user=admin)
     client = Client()
     assert _login(client, admin).status_code == 302
     response = client.get("/security/accounts/")
     assert response.status_code == 302 and response["Location"].startswith("/security/mfa/setup/")
+    # step 1: the enrolment code; no secret is shown before it
     page = client.get(response["Location"])
+    assert 'data-testid="mfa-qr"' not in page.content.decode()
+    assert not TOTPDevice.objects.filter(user=admin).exists()
+    assert client.post("/security/mfa/setup/", {"code": code.lower()}).status_code == 302
+    page = client.get("/security/mfa/setup/")
     html = page.content.decode()
     assert 'src="data:image/svg+xml;base64,' in html  # the QR code is inline, nothing loaded from outside
     assert "http://" not in re.sub(r'xmlns(:\w+)?="[^"]+"', "", html).split("<body", 1)[1]

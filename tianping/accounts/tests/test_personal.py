@@ -45,10 +45,10 @@ def test_reveal_needs_a_reason_and_is_audited(court, make_user, client_for, pers
 
 
 @pytest.mark.parametrize("role", ["leader", "trial_office", "member"])
-def test_reveal_without_permission_is_404_and_logged(court, make_user, client_for, person, role):
+def test_reveal_without_permission_is_403_and_logged(court, make_user, client_for, person, role):
     user = make_user(court, role, person=person if role == "member" else None)
     response = client_for(user).post(f"/security/reveal/person/{person.pk}/", {"reason": "好奇想看看"})
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert AuditEvent.objects.filter(event="access.denied", actor_id=user.pk).exists()
     assert not AuditEvent.objects.filter(event="personal.revealed").exists()
 
