@@ -37,10 +37,20 @@ def test_administrator_enrols_totp_and_manages_accounts(court, make_user, login)
     from django_otp.oath import TOTP
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
+    from tianping.accounts.services import enrolment_code_issue
+
     admin = make_user(court, "sysadmin", username="sysadmin1")
     make_user(court, "member", username="someone")
+    enrolment, _entry = enrolment_code_issue(actor=None, user=admin)  # as create_admin prints it
     page = login("sysadmin1")
     assert "/security/mfa/setup/" in page.url
+    page.fill("#id_code", "WRONG-CODE-0000")
+    page.click("[data-testid=code-submit]")
+    assert "绑定码不正确" in page.locator("[data-testid=code-error]").inner_text()
+    _shot(page, "mfa-code")
+    page.fill("#id_code", enrolment)
+    page.click("[data-testid=code-submit]")
+    page.wait_for_load_state("networkidle")
     qr = page.locator("[data-testid=mfa-qr]")
     assert qr.evaluate("img => img.naturalWidth") > 0  # the inline QR code really renders
     _shot(page, "mfa-setup")
@@ -74,7 +84,11 @@ def test_auditor_reads_and_filters_the_trail(court, make_user, login):
     page.click("[data-testid=search]")
     page.wait_for_load_state("networkidle")
     text = page.locator("[data-testid=audit-table]").inner_text()
-    assert "leader1" in text and "login" in text and "auditor1" not in text
+    assert "leader1" in text and "登录" in text and "auditor1" not in text
+    page.select_option("#id_event", "login")
+    page.click("[data-testid=search]")
+    page.wait_for_load_state("networkidle")
+    assert set(page.locator("[data-testid=event-label]").all_inner_texts()) == {"登录"}
     _shot(page, "audit")
 
 
