@@ -57,6 +57,7 @@ EVENT_LABELS: dict[str, str] = {
     "party.member.created": _("新增党员"),
     "party.member.status": _("变更党籍状态"),
     "party.member.branch": _("变更所在支部"),
+    "party.member.dues_category": _("变更党费类别"),
     "party.member.transfer_in": _("组织关系转入"),
     "party.member.transfer_out": _("组织关系转出"),
     "party.dues.base": _("修改党费工资基数"),

@@ -10,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from tianping.accounts import security_policy as security
+from tianping.accounts import services
 from tianping.accounts.models import SecurityPolicy
 from tianping.core.forms import style_form
 from tianping.core.middleware import client_ip
@@ -46,14 +47,14 @@ class LoginForm(auth_forms.AuthenticationForm):
             cleaned = super().clean()
         except ValidationError:
             if username and self.cleaned_data.get("password"):
-                if security.record_attempt(username=username, success=False, ip=ip):
+                if services.login_attempt_record(username=username, success=False, ip=ip):
                     from tianping.core.audit import audit_record
 
                     audit_record(event="login.locked", actor_name=username,
                                  message=f"{username} 连续登录失败，锁定至 {security.locked_until(username)}")
                     raise self._locked_error(security.locked_until(username)) from None
             raise
-        security.record_attempt(username=username, success=True, ip=ip)
+        services.login_attempt_record(username=username, success=True, ip=ip)
         return cleaned
 
 

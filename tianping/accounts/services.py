@@ -16,8 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tianping.accounts.models import EnrolmentCode, SecurityPolicy, UserSession
-from tianping.accounts.security_policy import get_policy, unlock
+from tianping.accounts.models import EnrolmentCode, LoginAttempt, LoginLock, SecurityPolicy, UserSession
+from tianping.accounts.security_policy import get_policy, normalise_username
 from tianping.core.audit import audit_record
 from tianping.core.policy import allowed
 from tianping.core.roles import ADMIN_ROLES, Role
@@ -253,11 +253,16 @@ def mfa_device_confirm(*, user: User, device, code_id: int) -> None:
 
 
 @transaction.atomic
-def password_changed(*, user: User) -> None:
-    """Record a user's own password change (clears the first-login flag, restarts the expiry clock)."""
+def password_changed(*, user: User, new_password: str | None = None) -> None:
+    """A user's own password change (the form checked the old password and the rules): sets the new password,
+    clears the first-login flag, restarts the expiry clock."""
+    fields = ["must_change_password", "password_changed_at"]
+    if new_password is not None:
+        user.set_password(new_password)
+        fields.append("password")
     user.must_change_password = False
     user.password_changed_at = timezone.now()
-    user.save(update_fields=["must_change_password", "password_changed_at"])
+    user.save(update_fields=fields)
     audit_record(actor=user, event="user.password_changed", target=user, court_id=user.court_id)
 
 
@@ -284,3 +289,57 @@ def policy_update(*, actor, data: dict, expected_version: int | None = None) -> 
     audit_record(actor=actor, event="security.policy_changed", target=policy,
                  before={f: before[f] for f in changed}, after={f: getattr(policy, f) for f in changed})
     return policy
+
+
+# --- sign-in bookkeeping ----------------------------------------------------------------------------------
+# These write the lockout tables, not the trail: the sign-in events themselves are audited by their callers
+# (login.failed / login.locked in forms.LoginForm, login / logout in signals.py).
+
+def policy_row_create() -> SecurityPolicy:
+    """The policy row with the defaults from settings (first use); concurrent first uses make one row."""
+    policy, _created = SecurityPolicy.objects.get_or_create(pk=1, defaults=SecurityPolicy.defaults())
+    return policy
+
+
+def login_attempt_record(*, username: str, success: bool, ip: str | None) -> bool:
+    """Record one attempt; after the threshold of failures within the window, lock the name.
+
+    Returns True when this failure locked the user name. Failures count only after the last success, so a
+    correct password resets the counter. Unknown names are counted and locked exactly like real ones, so the
+    answers do not reveal which names exist."""
+    with transaction.atomic():
+        name = normalise_username(username)
+        now = timezone.now()
+        LoginAttempt.objects.create(username=name, at=now, success=success, ip=ip)
+        # the lockout only looks back one window; older attempts stay in the audit trail, not here
+        LoginAttempt.objects.filter(username=name, at__lt=now - timedelta(days=30)).delete()
+        if success:
+            LoginLock.objects.filter(username=name).delete()
+            return False
+        policy = get_policy()
+        since = now - timedelta(minutes=policy.lockout_window_minutes)
+        last_ok = (LoginAttempt.objects.filter(username=name, success=True).order_by("-at")
+                   .values_list("at", flat=True).first())
+        if last_ok and last_ok > since:
+            since = last_ok
+        failures = LoginAttempt.objects.filter(username=name, success=False, at__gt=since).count()
+        if failures >= policy.lockout_threshold:
+            # concurrent failures for the same name: update_or_create on the unique name keeps one lock row
+            LoginLock.objects.update_or_create(
+                username=name, defaults={"locked_until": now + timedelta(minutes=policy.lockout_minutes)})
+            return True
+        return False
+
+
+def unlock(username: str) -> None:
+    """Lift the lock on a user name (the audited action is `user_unlock`; a password reset lifts it too)."""
+    LoginLock.objects.filter(username=normalise_username(username)).delete()
+
+
+def session_register(*, user: User, session_key: str, ip: str | None) -> None:
+    """Remember a session opened at sign-in, so that disabling the account can end it."""
+    UserSession.objects.create(user=user, session_key=session_key, ip=ip)
+
+
+def session_forget(*, user: User, session_key: str) -> None:
+    UserSession.objects.filter(user=user, session_key=session_key).delete()

@@ -14,7 +14,7 @@ from tianping.core.middleware import SESSION_LAST_SEEN, SESSION_LOGIN_AT, client
 
 @receiver(user_logged_in, dispatch_uid="tianping_audit_login")
 def on_login(sender, request, user, **kwargs):
-    from tianping.accounts.models import UserSession
+    from tianping.accounts.services import session_register
 
     session = getattr(request, "session", None)
     if session is not None:
@@ -22,7 +22,7 @@ def on_login(sender, request, user, **kwargs):
         session[SESSION_LOGIN_AT] = now
         session[SESSION_LAST_SEEN] = now
         if session.session_key:
-            UserSession.objects.create(user=user, session_key=session.session_key, ip=client_ip(request))
+            session_register(user=user, session_key=session.session_key, ip=client_ip(request))
     audit_record(actor=user, event="login", target=user, court_id=user.court_id)
 
 
@@ -30,11 +30,11 @@ def on_login(sender, request, user, **kwargs):
 def on_logout(sender, request, user, **kwargs):
     if user is None:
         return
-    from tianping.accounts.models import UserSession
+    from tianping.accounts.services import session_forget
 
     session = getattr(request, "session", None)
     if session is not None and session.session_key:
-        UserSession.objects.filter(user=user, session_key=session.session_key).delete()
+        session_forget(user=user, session_key=session.session_key)
     reason = getattr(request, "_tianping_logout_reason", "")
     audit_record(actor=user, event="logout", target=user, court_id=user.court_id,
                  message=reason or "用户退出登录")

@@ -70,8 +70,7 @@ def password_change(request):
     for field in form.fields.values():
         field.widget.attrs.setdefault("class", "form-control")
     if request.method == "POST" and form.is_valid():
-        form.save()
-        services.password_changed(user=user)
+        services.password_changed(user=user, new_password=form.cleaned_data["new_password1"])
         update_session_auth_hash(request, user)
         messages.success(request, _("密码已修改。"))
         return redirect("core:home")
