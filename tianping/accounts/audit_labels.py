@@ -92,6 +92,7 @@ EVENT_LABELS: dict[str, str] = {
     "case_number.allocated": _("分配案号"),
     "case_type.created": _("新建案由类型"),
     "trial_settings.updated": _("修改审判质效设置"),
+    "trials.membership_refreshed": _("刷新干警党员身份数据"),
     # pre-litigation mediation
     "dispute.registered": _("登记纠纷"),
     "dispute.triaged": _("分流纠纷"),
@@ -151,7 +152,7 @@ GROUPS = [
     (("court", "department", "person"), _("法院与人员")),
     (("party",), _("党组织与党员")),
     (("meeting", "partylife"), _("组织生活")),
-    (("case", "case_number", "case_type", "trial_settings"), _("审判")),
+    (("case", "case_number", "case_type", "trial_settings", "trials"), _("审判")),
     (("dispute", "mediator", "studio"), _("诉前调解")),
 ]
 
