@@ -74,6 +74,7 @@ EVENT_LABELS: dict[str, str] = {
     "meeting.deleted": _("删除会议"),
     "meeting.signed_in": _("会议签到"),
     "meeting.signin_code_regenerated": _("更换签到码"),
+    "meeting.signin_secret_created": _("生成会议签到密钥"),
     "meeting.attendance_recorded": _("登记出勤"),
     "meeting.attendance_corrected": _("更正出勤"),
     "meeting.expected_refreshed": _("更新应到人员"),
