@@ -3,8 +3,8 @@
 - The court's figures (三比 of the whole court, by branch, department and judge): 院领导 (LEADER), 审管办
   (TRIAL_OFFICE) and 政治部 (PARTY_OFFICE, who runs 三比 as party work).
 - The court's case lists behind those figures: LEADER and TRIAL_OFFICE only; the party office reads figures.
-- A judge's own figures and cases (any other business account linked to a person: MEMBER, BRANCH_SECRETARY,
-  MEDIATOR, and PARTY_OFFICE for the cases its person handled or sat on).
+- A judge's own figures and cases (any other business account whose person is a judge — a quota judge or
+  someone who handled or sat on a case: MEMBER, BRANCH_SECRETARY, MEDIATOR, and PARTY_OFFICE for the cases).
 - The higher court (HIGHER_COURT): figures of the courts below on its own page, never a case.
 - Case types and statutory limits are reference data: read by whoever reads figures, kept by TRIAL_OFFICE
   (and the system administrator, who sets the system up); cases are written by the trial system's import
@@ -25,22 +25,41 @@ def has_court(user) -> bool:
 
 
 @rules.predicate
-def has_person(user) -> bool:
-    return bool(getattr(user, "person_id", None))
+def of_own_court(user, obj) -> bool:
+    return obj is None or (bool(getattr(user, "court_id", None)) and obj.court_id == user.court_id)
+
+
+_JUDGE_CACHE = "_tianping_handles_cases"
 
 
 @rules.predicate
-def of_own_court(user, obj) -> bool:
-    return obj is None or (bool(getattr(user, "court_id", None)) and obj.court_id == user.court_id)
+def handles_cases(user) -> bool:
+    """The account's person is a judge: a quota judge (员额法官) or someone who has handled or sat on a case.
+    A clerk, a mediator's or the political department's account has no figures or cases of its own, so it gets
+    no 三比 and no 案件 menu that could only show an empty page (issue 12)."""
+    cached = getattr(user, _JUDGE_CACHE, None)
+    if cached is None:
+        person_id = getattr(user, "person_id", None)
+        cached = False
+        if person_id:
+            from django.db.models import Q
+
+            from tianping.org.models import Person
+            from tianping.trials.models import Case
+
+            cached = (Person.objects.filter(pk=person_id, is_quota_judge=True).exists()
+                      or Case.objects.filter(Q(judge_id=person_id) | Q(panel__id=person_id)).exists())
+        setattr(user, _JUDGE_CACHE, cached)
+    return cached
 
 
 never = rules.always_deny
 
 COURT_FIGURES = has_court & has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.PARTY_OFFICE)
-OWN_FIGURES = has_court & has_person & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.MEDIATOR)
+OWN_FIGURES = has_court & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.MEDIATOR) & handles_cases
 COURT_CASES = has_court & has_role(Role.LEADER, Role.TRIAL_OFFICE)
-OWN_CASES = has_court & has_person & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.PARTY_OFFICE,
-                                              Role.MEDIATOR)
+OWN_CASES = has_court & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.PARTY_OFFICE, Role.MEDIATOR) \
+    & handles_cases
 HIGHER = has_court & has_role(Role.HIGHER_COURT)
 CASE_KEEPERS = has_role(Role.TRIAL_OFFICE, Role.SYSADMIN)
 

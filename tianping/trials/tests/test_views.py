@@ -188,3 +188,20 @@ def test_menu_and_pages_follow_the_policy(casebook, make_user, client_for):
     assert client_for(judge).post(reverse("trials:case_types"), {"code": "民特"}).status_code == 403
     keeper = make_user(court, "trial_office")
     assert "案件类型与审限" in labels(keeper)
+
+
+def test_no_own_figures_or_cases_for_an_account_that_judges_nothing(casebook, make_user, client_for):
+    """Issue 12: a clerk's or mediator's account saw 三比 on an empty year and an empty 案件 list."""
+    from tianping.core.menu import menu_for
+    from tianping.org.tests.factories import PersonFactory
+
+    clerk = make_user(casebook["court"], "mediator", "member",
+                      person=PersonFactory(court=casebook["court"], name="书记员", is_quota_judge=False))
+    labels = {str(i["label"]) for g in menu_for(clerk) for i in g["items"]}
+    assert not labels & {"三比", "案件"}
+    c = client_for(clerk)
+    assert c.get(reverse("trials:overview")).status_code == 403
+    assert c.get(reverse("trials:case_list")).status_code == 403
+    judge = make_user(casebook["court"], "member",
+                      person=PersonFactory(court=casebook["court"], name="新任法官", is_quota_judge=True))
+    assert client_for(judge).get(reverse("trials:overview")).status_code == 200
