@@ -44,6 +44,14 @@ def test_demo_has_every_state_and_is_idempotent():
     assert traffic.name == f"{traffic.judge.name}法官工作室"
     assert traffic.judge.user.username == "judge_demo"
     assert CentreStaff.objects.get(user__username="centre_demo").can_confirm
+    # the centre's desk is the 诉调对接中心 role (issue 12: it appeared as 调解员), in the confirmation room too
+    from tianping.core.policy import can
+    from tianping.core.roles import Role, user_roles
+
+    centre = User.objects.get(username="centre_demo")
+    assert user_roles(centre) == {Role.CENTRE}
+    assert Dispute.objects.visible_to(centre).count() == Dispute.objects.count()
+    assert can(centre, "add", Dispute) and can(centre, "confirm", Dispute) and can(centre, "add", Mediator)
     assert ProvinceStatistic.objects.filter(province="山东", is_demo=True).count() >= 4
     count = Dispute.objects.count()
     again = _ctx()
