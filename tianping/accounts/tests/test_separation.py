@@ -207,3 +207,18 @@ def test_every_administrator_action_reaches_the_audit_administrator(court, other
     assert expected <= seen, expected - seen
     page = client_for(admins["aud"]).get("/security/audit/?actor=sys").content.decode()
     assert "elsewhere" in page
+
+
+def test_a_code_voided_between_the_two_steps_is_explained(court, admins, make_user):
+    """The code is checked at step 1 and used at step 2; if the security administrator issues a new one in
+    between, the enrolment is refused with a message and starts again (the device stays unconfirmed)."""
+    target = make_user(court, "member", username="between")
+    code, _entry = services.enrolment_code_issue(actor=admins["sec"], user=target)
+    client = Client()
+    client.force_login(target)
+    assert client.post("/security/mfa/setup/", {"code": code}).status_code == 302
+    device = TOTPDevice.objects.get(user=target, confirmed=False)
+    EnrolmentCode.objects.filter(user=target).update(expires_at=timezone.now())
+    response = client.post("/security/mfa/setup/", {"token": _totp(device)}, follow=True)
+    assert "绑定码已失效" in response.content.decode()
+    assert not TOTPDevice.objects.filter(user=target, confirmed=True).exists()
