@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.actions import OnceFormMixin
-from tianping.core.forms import style_form
+from tianping.core.forms import PersonChoiceField, style_form
 from tianping.core.validators import AmountValidator, CountValidator, validate_days, validate_not_future
 from tianping.mediation.models import (
     Dispute,
@@ -21,7 +21,7 @@ from tianping.mediation.models import (
     Ruling,
     Studio,
 )
-from tianping.org.models import Department, DepartmentType, Person, Role, User
+from tianping.org.models import Department, DepartmentType, Person, Post, Role, User
 
 
 def _today():
@@ -208,10 +208,16 @@ class RulingForm(StyledForm):
     ruled_on = forms.DateField(label=_("裁定日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                              help_text=_("驳回申请须写明理由"))
+    clerk = PersonChoiceField(label=_("书记员"), queryset=Person.objects.none(), required=False,
+                              help_text=_("裁定书上署名；留空则裁定书留出书记员署名处"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, dispute=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ruling"].widget.attrs["class"] = ""
+        if dispute is not None:
+            people = Person.objects.filter(court_id=dispute.court_id, left_on__isnull=True)
+            self.fields["clerk"].queryset = people.filter(post=Post.CLERK).order_by("name") \
+                if people.filter(post=Post.CLERK).exists() else people.order_by("name")
 
 
 class EndForm(StyledForm):

@@ -214,6 +214,9 @@ class Dispute(CourtScopedModel):
     ruling_reason = models.TextField(_("裁定理由"), blank=True)
     ruled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审查法官"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
+    ruling_clerk = models.ForeignKey("org.Person", verbose_name=_("书记员"), null=True, blank=True,
+                                     on_delete=models.PROTECT, related_name="+",
+                                     help_text=_("裁定书上署名的书记员"))
     ended_on = models.DateField(_("调解终结日期"), null=True, blank=True, validators=[validate_not_future],
                                 help_text=_("调解不成或撤回的日期"))
     end_kind = models.CharField(_("终结方式"), max_length=20, blank=True,

@@ -348,8 +348,10 @@ def confirmation_apply(*, dispute: Dispute, actor, applied_on: date, applicant_i
 
 
 @transaction.atomic
-def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, reason: str = "") -> Dispute:
-    """The judicial confirmation room rules: 确认有效 or 驳回申请 (a rejection states its reason)."""
+def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, reason: str = "",
+                      clerk=None) -> Dispute:
+    """The judicial confirmation room rules: 确认有效 or 驳回申请 (a rejection states its reason); `clerk` is
+    the 书记员 who signs the ruling with the judge."""
     d = _locked(dispute)
     _refuse_unless(d, {Status.CONFIRMATION_APPLIED}, _("作出司法确认裁定（须先受理司法确认申请）"))
     if ruling not in Ruling.values:
@@ -359,10 +361,12 @@ def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, r
     if ruling == Ruling.REJECTED and not (reason or "").strip():
         raise ValidationError({"ruling_reason": _("驳回申请须写明理由。")})
     d.ruling, d.ruling_on, d.ruling_reason = ruling, ruled_on, (reason or "").strip()
-    d.ruled_by = actor
+    if clerk is not None and clerk.court_id != d.court_id:
+        raise ValidationError({"ruling_clerk": _("书记员必须是本院人员。")})
+    d.ruled_by, d.ruling_clerk = actor, clerk
     d.status = Status.CONFIRMED if ruling == Ruling.CONFIRMED else Status.REJECTED
     d.closed_on = ruled_on
-    _save(d, ["ruling", "ruling_on", "ruling_reason", "ruled_by", "status", "closed_on"])
+    _save(d, ["ruling", "ruling_on", "ruling_reason", "ruled_by", "ruling_clerk", "status", "closed_on"])
     audit_record(actor=actor, event="dispute.ruled", target=d, before={"status": Status.CONFIRMATION_APPLIED},
                  after={"status": d.status, "ruling_on": ruled_on})
     return d

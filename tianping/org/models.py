@@ -50,6 +50,8 @@ class Court(TimeStampedModel):
     """A people's court (基层 / 中级 / 高级), identified by its 法院代字 such as 鲁0403."""
 
     name = models.CharField(_("法院名称"), max_length=100)
+    full_name = models.CharField(_("法院全称"), max_length=100, blank=True,
+                                 help_text=_("文书抬头用，如 山东省枣庄市薛城区人民法院；留空则由上级法院推出"))
     code = models.CharField(_("法院代字"), max_length=12, unique=True, validators=[validate_court_code])
     level = models.CharField(_("层级"), max_length=20, choices=CourtLevel.choices, default=CourtLevel.BASIC)
     parent = models.ForeignKey("self", verbose_name=_("上级法院"), null=True, blank=True,
@@ -73,6 +75,31 @@ class Court(TimeStampedModel):
         if self.code and expected_digits is not None and len(self.code) - 1 != expected_digits:
             raise ValidationError({"code": _("%(level)s法院的代字应为省份简称加 %(n)d 位数字。")
                                    % {"level": self.get_level_display(), "n": expected_digits}})
+
+    @property
+    def formal_name(self) -> str:
+        """The court's full name for a document's heading: 山东省枣庄市薛城区人民法院.
+
+        The recorded 法院全称 if any; otherwise derived from the parents: a high court's name gives the
+        province (山东省高级人民法院 → 山东省), an intermediate court's the city (枣庄市中级人民法院 → 枣庄市).
+        A district or county court gets province + city (山东省枣庄市薛城区人民法院); a county-level city's
+        court or a municipality's court only the province (山东省滕州市人民法院, 北京市朝阳区人民法院)."""
+        if self.full_name:
+            return self.full_name
+        chain, court = [], self.parent
+        while court is not None and len(chain) < 3:
+            chain.append(court)
+            court = court.parent
+        province = next((c.formal_name.removesuffix("高级人民法院") for c in chain if c.level == CourtLevel.HIGH), "")
+        city = next((c.name.removeprefix(province).removesuffix("中级人民法院") for c in chain
+                     if c.level == CourtLevel.INTERMEDIATE), "")
+        name = self.name
+        if not province or name.startswith(province):
+            return name
+        if self.level == CourtLevel.BASIC and city and not province.endswith("市") \
+                and not name.removesuffix("人民法院").endswith("市") and not name.startswith(city):
+            name = city + name
+        return province + name
 
     def descendant_ids(self) -> list[int]:
         """This court and every court below it (a higher court sees the courts below)."""
