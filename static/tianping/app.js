@@ -3,7 +3,10 @@
   function enhance(root) {
     var lang = document.body.dataset.lang === "en" ? "default" : "zh";
     root.querySelectorAll("select[data-searchable]").forEach(function (el) {
-      if (!el.tomselect && window.TomSelect) { new TomSelect(el, { maxOptions: 500, allowEmptyOption: true }); }
+      if (el.tomselect || !window.TomSelect) return;
+      // a single choice closes its list and drops the typed text once picked (see the mousedown guard below)
+      new TomSelect(el, { maxOptions: 500, allowEmptyOption: true, closeAfterSelect: !el.multiple,
+                          clearAfterSelect: true });
     });
     root.querySelectorAll("input[type=date][data-picker], input.datepicker").forEach(function (el) {
       if (!el._flatpickr && window.flatpickr) { flatpickr(el, { locale: lang, dateFormat: "Y-m-d", allowInput: true }); }
@@ -20,6 +23,21 @@
       window.addEventListener("resize", function () { el._chart.resize(); });
     });
   }
+  // A focused searchable dropdown shows its text box beside the pick, so it is wider (or a line taller) than
+  // when it is not. A mousedown elsewhere (on 查询, 重置, the next field) blurs it: it shrinks, what was under
+  // the pointer slides away before the mouseup, and the click lands beside it — the first 查询 sent nothing.
+  // Hold the dropdown's size from that mousedown until the click has been delivered.
+  document.addEventListener("mousedown", function (e) {
+    var active = document.activeElement;
+    var wrapper = active && active.closest ? active.closest(".ts-wrapper") : null;
+    if (!wrapper || wrapper.contains(e.target)) return;
+    var box = wrapper.getBoundingClientRect();
+    wrapper.style.minWidth = box.width + "px";
+    wrapper.style.minHeight = box.height + "px";
+    document.addEventListener("mouseup", function () {
+      setTimeout(function () { wrapper.style.minWidth = ""; wrapper.style.minHeight = ""; }, 0);  // after the click
+    }, { once: true, capture: true });
+  }, true);
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:load", function (e) { enhance(e.target); });
   window.tianping = { enhance: enhance };
