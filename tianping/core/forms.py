@@ -41,15 +41,29 @@ class PersonMultipleChoiceField(forms.ModelMultipleChoiceField):
     iterator = LabelledChoiceIterator
 
 
+_LABELLED: dict[type, type] = {}
+
+
+def _labelled(iterator: type) -> type:
+    """`iterator` with namesakes labelled; a subclass (django-filter's adds its "null" choice) keeps its extras."""
+    if issubclass(iterator, LabelledChoiceIterator):
+        return iterator
+    if iterator is ModelChoiceIterator:
+        return LabelledChoiceIterator
+    if iterator not in _LABELLED:
+        _LABELLED[iterator] = type(f"Labelled{iterator.__name__}", (iterator, LabelledChoiceIterator), {})
+    return _LABELLED[iterator]
+
+
 def label_namesakes(field: forms.Field) -> None:
     """Make an existing ModelChoiceField tell namesakes apart (used by style_form for every model that has a
-    `choice_label()` method, so ModelForm-generated dropdowns such as 主持人 get it too)."""
-    if not isinstance(field, forms.ModelChoiceField) or field.iterator is not ModelChoiceIterator:
+    `choice_label()` method, so ModelForm-generated dropdowns such as 主持人 and filter bars get it too)."""
+    if not isinstance(field, forms.ModelChoiceField) or not issubclass(field.iterator, ModelChoiceIterator):
         return
     model = getattr(field.queryset, "model", None)
     if model is None or not hasattr(model, "choice_label"):
         return
-    field.iterator = LabelledChoiceIterator
+    field.iterator = _labelled(field.iterator)
     field.widget.choices = field.choices
 
 

@@ -182,3 +182,24 @@ def test_choice_label_without_staff_number_or_department(court):
     assert p.choice_label() == "赵敏"
     p.staff_number = "0007"
     assert p.choice_label() == "赵敏（0007）"
+
+
+@pytest.mark.django_db
+def test_filter_bar_person_dropdown_labels_namesakes(namesakes):
+    import django_filters
+
+    from tianping.core.forms import StyledFilterSet
+    from tianping.org.models import DepartmentAssignment, Person
+
+    class F(StyledFilterSet):
+        person = django_filters.ModelChoiceFilter(queryset=Person.objects.order_by("staff_number"),
+                                                  null_label="无")
+
+        class Meta:
+            model = DepartmentAssignment
+            fields = ["person"]
+
+    choices = list(F().form.fields["person"].choices)
+    labels = [label for _value, label in choices]
+    assert labels[:2] == ["全部", "无"]  # django-filter's empty and null choices kept
+    assert labels[2:] == ["李冬梅（0312 · 沙沟法庭）", "李冬梅（0415 · 民一庭）", "王芳"]
