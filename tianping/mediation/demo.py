@@ -157,27 +157,46 @@ def seed(ctx) -> None:
     civil_judges = list(Person.objects.filter(court=court, department=deps["民事审判第一庭"], is_quota_judge=True))
     today = timezone.localdate()
     start = today - timedelta(days=365)
+    # Every dispute is planned first, then registered in date order (a registration desk numbers files in
+    # the order they arrive, so 民诉前调 numbers follow registration dates), then walked through its steps.
+    plans: list[tuple[date, str, dict, object]] = []  # (registered on, cause, register kwargs, walk)
     n = 200
     for i in range(n):
-        registered = start + timedelta(days=int(i * 365 / n) + rng.randint(0, 1))
-        registered = min(registered, today)
-        _one_dispute(ctx, court, centre, registered, today, mediators, mediator_demo_entry, traffic_committee,
-                     traffic, family, civil_judges, deps, i)
-    _showcase(ctx, court, centre, today, mediator_demo_entry)
+        registered = min(start + timedelta(days=int(i * 365 / n) + rng.randint(0, 1)), today)
+        cause = _pick(rng, CAUSES)
+        consent = rng.random() < 0.88
+
+        def walk(d, registered=registered, cause=cause, consent=consent):
+            _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, mediator_demo_entry,
+                          traffic_committee, traffic, family, civil_judges, deps)
+
+        plans.append((registered, cause, {"consent": consent}, walk))
+    plans.extend(_showcase(ctx, court, centre, today, mediator_demo_entry))
     # one registered today, waiting for triage; one assigned to mediator_demo, not yet accepted
-    _register(ctx, court, centre, today, "相邻关系纠纷")
-    d = _register(ctx, court, centre, today - timedelta(days=1), "物业服务合同纠纷")
-    services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="物业费争议，适宜调解",
-                            triaged_on=today, room=Room.PEOPLES, mediator=mediator_demo_entry)
+    plans.append((today, "相邻关系纠纷", {}, None))
+
+    def assign(d):
+        services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="物业费争议，适宜调解",
+                                triaged_on=today, room=Room.PEOPLES, mediator=mediator_demo_entry)
+
+    plans.append((today - timedelta(days=1), "物业服务合同纠纷", {}, assign))
     # explicit cases for the warnings: mediator_demo has one period ending in 3 days and one overdue
     for days_ago, label in ((27, "warning"), (33, "overdue")):
         reg = today - timedelta(days=days_ago)
-        d = _register(ctx, court, centre, reg, "民间借贷纠纷")
-        services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="小额借贷，适宜调解",
-                                triaged_on=reg, room=Room.PEOPLES, mediator=mediator_demo_entry)
-        services.mediation_accept(dispute=d, actor=centre, accepted_on=reg)
-        services.session_record(dispute=d, actor=centre, held_on=reg + timedelta(days=2), place="人民调解室",
-                                attendees="双方当事人", notes=f"双方对还款期限分歧较大（{label}）。")
+
+        def warn(d, reg=reg, label=label):
+            services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="小额借贷，适宜调解",
+                                    triaged_on=reg, room=Room.PEOPLES, mediator=mediator_demo_entry)
+            services.mediation_accept(dispute=d, actor=centre, accepted_on=reg)
+            services.session_record(dispute=d, actor=centre, held_on=reg + timedelta(days=2), place="人民调解室",
+                                    attendees="双方当事人", notes=f"双方对还款期限分歧较大（{label}）。")
+
+        plans.append((reg, "民间借贷纠纷", {}, warn))
+    plans.sort(key=lambda plan: plan[0])  # stable: same-day files keep the order they were planned in
+    registered = [(_register(ctx, court, centre, day, cause, **kwargs), walk) for day, cause, kwargs, walk in plans]
+    for d, walk in registered:
+        if walk is not None:
+            walk(d)
 
 
 def _register(ctx, court, actor, registered, cause, *, consent=True, source=None):
@@ -207,12 +226,9 @@ def _register(ctx, court, actor, registered, cause, *, consent=True, source=None
                    {"title": "身份证明", "submitted_by": parties[0]["name"], "pages": 1}])
 
 
-def _one_dispute(ctx, court, centre, registered, today, mediators, mediator_demo_entry, traffic_committee,
-                 traffic, family, civil_judges, deps, i):
+def _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, mediator_demo_entry,
+                  traffic_committee, traffic, family, civil_judges, deps):
     rng = ctx.rng
-    cause = _pick(rng, CAUSES)
-    consent = rng.random() < 0.88
-    d = _register(ctx, court, centre, registered, cause, consent=consent)
     age = (today - registered).days
     if age < 2 and rng.random() < 0.6:
         return  # still waiting for triage
@@ -314,11 +330,10 @@ def _attach_calculation(d, actor, rng, registered):
     services.calculation_attach(dispute=d, actor=actor, inputs=inp, province="山东", year=year)
 
 
-def _showcase(ctx, court, centre, today, mediator):
-    """One dispute in each state that the random year might miss, handled by mediator_demo."""
-    def mediated(days_ago):
+def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict, object]]:
+    """Plans of one dispute in each state that the random year might miss, handled by mediator_demo."""
+    def mediate(d, days_ago):
         reg = today - timedelta(days=days_ago)
-        d = _register(ctx, court, centre, reg, "民间借贷纠纷")
         services.dispute_triage(dispute=d, actor=centre, route=Route.MEDIATION, reason="适宜调解", triaged_on=reg,
                                 room=Room.PEOPLES, mediator=mediator)
         services.mediation_accept(dispute=d, actor=centre, accepted_on=reg)
@@ -332,16 +347,29 @@ def _showcase(ctx, court, centre, today, mediator):
                                          terms="一、被申请人于三十日内支付申请人人民币30000元；\n二、双方再无其他争议。",
                                          performance_deadline=on + timedelta(days=30))
 
-    agree(mediated(20), 6)  # agreed, within the confirmation window
-    d = agree(mediated(24), 10)
-    services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=2),
-                                applicant_ids=list(d.parties.values_list("pk", flat=True)))
-    d = agree(mediated(40), 25)
-    services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=20),
-                                applicant_ids=list(d.parties.values_list("pk", flat=True)))
-    services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED, ruled_on=today - timedelta(days=15),
-                               reason="协议约定的违约金明显过高，损害被申请人合法权益。")
-    services.mediation_fail(dispute=mediated(15), actor=centre, ended_on=today - timedelta(days=2),
-                            reason="被申请人否认借款事实，调解不成。")
-    services.dispute_withdraw(dispute=mediated(12), actor=centre, withdrawn_on=today - timedelta(days=1),
-                              reason="申请人撤回调解申请，拟自行协商。")
+    def agreed(d):  # agreed, within the confirmation window
+        agree(mediate(d, 20), 6)
+
+    def applied(d):
+        d = agree(mediate(d, 24), 10)
+        services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=2),
+                                    applicant_ids=list(d.parties.values_list("pk", flat=True)))
+
+    def rejected(d):
+        d = agree(mediate(d, 40), 25)
+        services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=20),
+                                    applicant_ids=list(d.parties.values_list("pk", flat=True)))
+        services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED,
+                                   ruled_on=today - timedelta(days=15),
+                                   reason="协议约定的违约金明显过高，损害被申请人合法权益。")
+
+    def failed(d):
+        services.mediation_fail(dispute=mediate(d, 15), actor=centre, ended_on=today - timedelta(days=2),
+                                reason="被申请人否认借款事实，调解不成。")
+
+    def withdrawn(d):
+        services.dispute_withdraw(dispute=mediate(d, 12), actor=centre, withdrawn_on=today - timedelta(days=1),
+                                  reason="申请人撤回调解申请，拟自行协商。")
+
+    return [(today - timedelta(days=days), "民间借贷纠纷", {}, walk)
+            for days, walk in ((20, agreed), (24, applied), (40, rejected), (15, failed), (12, withdrawn))]

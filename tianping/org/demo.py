@@ -1,5 +1,9 @@
 """Demo court: 薛城区人民法院 (鲁0403) under 枣庄中院 (鲁04) under 山东高院 (鲁), ~150 synthetic staff,
-and the demo accounts. All names and ID numbers are synthetic (Faker zh_CN, valid check characters)."""
+and the demo accounts. All names and ID numbers are synthetic (Faker zh_CN, valid check characters).
+
+枣庄中院 supervises six basic courts: 市中 (鲁0402), 薛城 (鲁0403), 峄城 (鲁0404), 台儿庄 (鲁0405), 山亭 (鲁0406)
+and 滕州 (鲁0481). The five others get departments only (no people): the trials demo gives them
+aggregate-only cases, so the higher court's table has figures for every court."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from tianping.core.roles import Role
 from tianping.core.validators import id_check_char
 from tianping.org.models import (
     Court,
@@ -46,16 +51,21 @@ TRIAL_TYPES = {DepartmentType.TRIAL, DepartmentType.TRIBUNAL, DepartmentType.ENF
 
 DEMO_ACCOUNTS = [
     # username, roles, how to pick the person
-    ("admin", ["sysadmin"], None),
-    ("security", ["secadmin"], None),
-    ("auditor", ["auditor"], None),
-    ("president", ["leader", "member"], "president"),
-    ("party_office", ["party_office", "member"], "party_office"),
-    ("secretary_shagou", ["branch_secretary", "member"], "shagou_chief"),
-    ("judge_demo", ["member"], "judge"),
-    ("trial_office", ["trial_office", "member"], "trial_office"),
-    ("mediator_demo", ["mediator"], "mediator"),
+    ("admin", [Role.SYSADMIN], None),
+    ("security", [Role.SECADMIN], None),
+    ("auditor", [Role.AUDITOR], None),
+    ("president", [Role.LEADER, Role.MEMBER], "president"),
+    ("party_office", [Role.PARTY_OFFICE, Role.MEMBER], "party_office"),
+    ("secretary_shagou", [Role.BRANCH_SECRETARY, Role.MEMBER], "shagou_chief"),
+    ("judge_demo", [Role.MEMBER], "judge"),
+    ("trial_office", [Role.TRIAL_OFFICE, Role.MEMBER], "trial_office"),
+    ("mediator_demo", [Role.MEDIATOR], "mediator"),
 ]
+OTHER_COURTS = [("鲁0402", "市中区人民法院"), ("鲁0404", "峄城区人民法院"), ("鲁0405", "台儿庄区人民法院"),
+                ("鲁0406", "山亭区人民法院"), ("鲁0481", "滕州市人民法院")]
+OTHER_DEPARTMENTS = [("立案庭", DepartmentType.TRIAL), ("民事审判庭", DepartmentType.TRIAL),
+                     ("刑事审判庭", DepartmentType.TRIAL), ("行政审判庭", DepartmentType.TRIAL),
+                     ("执行局", DepartmentType.ENFORCEMENT), ("人民法庭", DepartmentType.TRIBUNAL)]
 
 
 def synthetic_id(rng, born: date, male: bool, area: str = "370403") -> str:
@@ -93,9 +103,18 @@ def seed(ctx) -> None:
         "name": "枣庄市中级人民法院", "level": CourtLevel.INTERMEDIATE, "parent": high})
     court, _ = Court.objects.get_or_create(code="鲁0403", defaults={
         "name": "薛城区人民法院", "level": CourtLevel.BASIC, "parent": mid})
-    for code, name in [("鲁0402", "市中区人民法院"), ("鲁0404", "峄城区人民法院"), ("鲁0405", "台儿庄区人民法院")]:
-        Court.objects.get_or_create(code=code, defaults={"name": name, "level": CourtLevel.BASIC, "parent": mid})
+    others, other_deps = [], {}
+    for code, name in OTHER_COURTS:
+        other, _ = Court.objects.get_or_create(code=code, defaults={"name": name, "level": CourtLevel.BASIC,
+                                                                    "parent": mid})
+        others.append(other)
+        other_deps[other.pk] = {
+            dname: Department.objects.get_or_create(court=other, name=dname,
+                                                    defaults={"type": dtype, "sort_order": order})[0]
+            for order, (dname, dtype) in enumerate(OTHER_DEPARTMENTS)}
     ctx.data["court"] = court
+    ctx.data["other_courts"] = others
+    ctx.data["other_departments"] = other_deps
     ctx.data["higher_court"] = mid
 
     deps = {}
@@ -164,5 +183,5 @@ def seed(ctx) -> None:
         higher = User(username="zaozhuang", court=mid, must_change_password=False, password_changed_at=timezone.now())
         higher.set_password(settings.TIANPING_DEMO_PASSWORD)
         higher.save()
-    UserRole.objects.get_or_create(user=higher, role="higher_court")
+    UserRole.objects.get_or_create(user=higher, role=Role.HIGHER_COURT)
     ctx.data["users"] = {u.username: u for u in User.objects.filter(court__in=[court, mid])}

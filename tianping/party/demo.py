@@ -1,6 +1,7 @@
 """Demo party organisations of 薛城区人民法院: 党组, 机关党委, 综合党支部, a branch for each tribunal with its
 brand, branches for the main divisions; about 110 members at realistic stages; committees; transfers;
-dues for 2015–2016 and the current year; a few points. Deterministic (ctx.rng) and idempotent."""
+dues every month from 2014 to the current month (today from timezone.localdate()); points every year.
+Deterministic (ctx.rng) and idempotent."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import timezone
 
+from tianping.core.management.commands.seed_demo import FIRST_YEAR, bulk_insert, demo_years
 from tianping.org.models import DepartmentAssignment, Person, Post
-from tianping.party.dues import dues_sheet
+from tianping.party.dues import dues_months
 from tianping.party.models import (
     BranchMembership,
     CommitteePost,
@@ -247,22 +249,27 @@ def seed(ctx) -> None:
         CommitteePost.objects.create(court=court, organisation=organ, person=office, role=CommitteeRole.SECRETARY,
                                      term_start=date(2025, 1, 10), term_end=date(2028, 1, 10))
 
-    # --- dues: bases, a reduction, payments for 2015, 2016 and the current year -------------------
+    # --- dues: bases, a reduction, payments every month from 2014 to the current month ----------------
+    years = demo_years(today)
     bases = []
     for m in members:
         if m.stage not in (Stage.FULL, Stage.PROBATIONARY):
             continue
         lo, hi = BASE_BY_POST.get(m.person.post, (3000, 4000))
         base = Decimal(rng.randint(lo, hi)).quantize(Decimal("1"))
-        if m.admitted_on < date(2017, 1, 1):
-            bases.append(DuesBase(court=court, member=m, amount=base, effective_from=date(2015, 1, 1),
-                                  note="2015 年核定"))
-            raised = (base * Decimal("1.08")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            bases.append(DuesBase(court=court, member=m, amount=raised, effective_from=date(2016, 7, 1),
-                                  note="2016 年 7 月调资"))
-        now_base = (base * Decimal("1.65")).quantize(Decimal("1"))
-        bases.append(DuesBase(court=court, member=m, amount=now_base, effective_from=date(today.year, 1, 1),
-                              note=f"{today.year} 年核定"))
+        joined = date(m.admitted_on.year, m.admitted_on.month, 1)
+        # the 2014 base, the July 2016 pay rise, then a yearly adjustment each January
+        history = [(date(FIRST_YEAR, 1, 1), base, f"{FIRST_YEAR} 年核定")]
+        history.append((date(2016, 7, 1), (base * Decimal("1.08")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
+                        "2016 年 7 月调资"))
+        for y in years:
+            if y > 2016:
+                raised = (history[-1][1] * Decimal("1.04")).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+                history.append((date(y, 1, 1), raised, f"{y} 年核定"))
+        before = [h for h in history if h[0] <= joined]
+        kept = ([(joined, before[-1][1], before[-1][2])] if before else []) + [h for h in history if h[0] > joined]
+        bases.extend(DuesBase(court=court, member=m, amount=amount, effective_from=day, note=note)
+                     for day, amount, note in kept)
     DuesBase.objects.bulk_create(bases)
     hardship = next((m for m in members if m.stage == Stage.FULL and m.person.post == Post.CLERK
                      and m.status == MemberStatus.NORMAL), None)
@@ -271,42 +278,43 @@ def seed(ctx) -> None:
                                      start_month=date(2016, 4, 1), end_month=date(2016, 12, 1),
                                      decision="2016年3月支部党员大会决定：家庭困难，减按每月5元交纳")
     late = {m.pk for m in rng.sample([m for m in members if m.stage == Stage.FULL], 4)}
-    months = [date(y, mo, 1) for y in (2015, 2016) for mo in range(1, 13)]
-    months += [date(today.year, mo, 1) for mo in range(1, today.month + 1)]
+    this_month = date(today.year, today.month, 1)
+    months = [date(y, mo, 1) for y in years for mo in range(1, 13) if date(y, mo, 1) <= this_month]
     payments = []
-    for month in months:
-        is_recent = month >= date(today.year, today.month, 1) - timedelta(days=40)
-        for row in dues_sheet(court.pk, month):
-            if row.due <= 0:
-                continue
-            if row.member.pk in late and (month.year, month.month) in {(2016, 11), (2016, 12),
-                                                                      (today.year, today.month)}:
-                continue
-            if is_recent and month.month == today.month and rng.random() < 0.35:
-                continue
-            paid = row.due
-            if row.member.pk in late and month == date(2016, 10, 1):
-                paid = (row.due / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-            payments.append(DuesPayment(court=court, member=row.member, branch=row.branch, month=month,
-                                        base_amount=row.base, rate=row.rate, due_amount=row.due, paid_amount=paid,
-                                        paid_on=month + timedelta(days=rng.randint(2, 20))))
-    DuesPayment.objects.bulk_create(payments, batch_size=1000)
+    for row in dues_months(court.pk, months):
+        month = row.month
+        if row.due <= 0:
+            continue
+        if row.member.pk in late and (month.year, month.month) in {(2016, 11), (2016, 12),
+                                                                  (today.year, today.month)}:
+            continue
+        paid_on = month + timedelta(days=rng.randint(2, 20))
+        if month == this_month and (paid_on > today or rng.random() < 0.35):
+            continue  # the current month is still being collected
+        paid = row.due
+        if row.member.pk in late and month == date(2016, 10, 1):
+            paid = (row.due / 2).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        payments.append({"court_id": court.pk, "member_id": row.member.pk, "branch_id": row.branch.pk,
+                         "month": month, "base_amount": row.base, "rate": row.rate, "due_amount": row.due,
+                         "paid_amount": paid, "paid_on": paid_on})
+    bulk_insert(DuesPayment, payments)
 
-    # --- points: commendations and volunteer service ----------------------------------------------
+    # --- points: commendations and volunteer service, every year ------------------------------------
     rules = {r.code: r for r in PointsRule.objects.all()}
     entries = []
     full_members = [m for m in members if m.stage == Stage.FULL and m.status == MemberStatus.NORMAL]
-    for year in (2016, today.year):
+    for year in years:
+        last_day = min(date(year, 11, 28), today)
         for m in rng.sample(full_members, min(12, len(full_members))):
             r = rules["commendation"]
             entries.append(PointsEntry(court=court, person=m.person, rule=r, points=r.points,
-                                       occurred_on=date(year, rng.randint(1, 11), rng.randint(1, 28)),
+                                       occurred_on=_d(rng, date(year, 1, 1), last_day),
                                        note=rng.choice(["院级优秀共产党员", "办案标兵", "调解能手", "优秀党务工作者"])))
         for m in rng.sample(full_members, min(40, len(full_members))):
             r = rules["volunteer"]
             for _i in range(rng.randint(1, 3)):
                 entries.append(PointsEntry(court=court, person=m.person, rule=r, points=r.points,
-                                           occurred_on=date(year, rng.randint(1, 11), rng.randint(1, 28)),
+                                           occurred_on=_d(rng, date(year, 1, 1), last_day),
                                            note=rng.choice(["学雷锋志愿服务", "普法进社区", "结对帮扶"])))
     PointsEntry.objects.bulk_create(entries)
     _brand_pictures(ctx, branches)

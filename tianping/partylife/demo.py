@@ -1,9 +1,9 @@
-"""Demo organisational life of 薛城区人民法院: 2015, 2016 and the current year up to today.
+"""Demo organisational life of 薛城区人民法院: every year from 2014 to today (timezone.localdate()).
 
 Every branch holds its 三会一课, themed days, annual life meeting, review and talks; the two 执行局 party
 groups meet monthly; the court holds the Monday roll call (周一例会点名) and the Friday party-group meeting
-(周五党组会) every week; the integrity lecture hall has 12 court-wide and 52 branch sessions in all, as in
-the seed. A few duties are deliberately skipped so the compliance matrix shows red, some meetings of the
+(周五党组会) every week; the integrity lecture hall has 12 court-wide and 52 branch sessions in 2015–2016, as
+in the seed, and a steady few a year since. A few duties are deliberately skipped so the compliance matrix shows red, some meetings of the
 coming weeks are planned, and one past meeting still waits to be recorded.
 
 Deterministic (ctx.rng) and idempotent (nothing is added when the court already has meetings). Rows are
@@ -17,12 +17,14 @@ from datetime import date, time, timedelta
 
 from django.utils import timezone
 
+from tianping.core.management.commands.seed_demo import bulk_insert, demo_years
 from tianping.org.models import Person
 from tianping.partylife.choices import AttendanceSource, AttendanceStatus, MeetingStatus
 from tianping.partylife.models import Attendance, Campaign, FollowUpTask, Meeting, MeetingSpeaker, MeetingType
 
 LEAVE_REASONS = ["外出开庭", "出差", "病假", "参加上级法院培训", "执行外出", "事假", "巡回审判"]
 COURT_KINDS = {"party_group", "organ_committee"}
+SEED_LECTURE_YEARS = (2015, 2016)
 
 TOPICS = {
     "general_meeting": ["学习党章和党的纪律规定", "讨论接收预备党员", "传达上级党组织会议精神", "评议支部工作", "研究党员发展计划",
@@ -221,7 +223,7 @@ class _Builder:
         organ = next((o for o in orgs if o.kind == "organ_committee"), None)
         branches = [o for o in orgs if o.kind == "branch"]
         groups = [o for o in orgs if o.kind == "group"]
-        years = years or [2015, 2016] + ([today.year] if today.year > 2016 else [])
+        years = years or demo_years(today)
         campaigns = self.campaigns(years)
         # deliberate gaps (so the matrix shows red): (branch index, duty code, year, month or quarter)
         gaps = {(2, "themed_day", 2016, 5), (5, "general_meeting", 2016, 3), (9, "party_lecture", 2015, 4),
@@ -230,10 +232,13 @@ class _Builder:
                 (8, "general_meeting", today.year, max(1, (today.month - 1) // 3)),
                 (9, "themed_day", today.year, max(1, today.month - 1))}
         unrecorded = (1, "themed_day")  # one past meeting left for the secretary to record (to-do)
-        # the seed's lecture hall: 12 court-wide and 52 branch sessions in all, spread over the years
-        court_lectures = dict(zip(years, _spread(12, len(years)), strict=True))
+        # the seed's lecture hall: 12 court-wide and 52 branch sessions in 2015–2016 (the campaign the seed
+        # reports), then a steady 3 court-wide and 10 branch sessions a year
+        seed_years = [y for y in years if y in SEED_LECTURE_YEARS]
+        court_lectures = {y: 3 for y in years} | dict(zip(seed_years, _spread(12, len(seed_years)), strict=True))
+        branch_counts = {y: 10 for y in years} | dict(zip(seed_years, _spread(52, len(seed_years)), strict=True))
         branch_lecture_days: dict[int, list[date]] = defaultdict(list)
-        for y, n in zip(years, _spread(52, len(years)), strict=True):
+        for y, n in branch_counts.items():
             for k in range(n):
                 b = k % len(branches)
                 day = date(y, 1 + (k * 11 // max(n, 1)) % 12, 8 + rng.randint(0, 18))
@@ -354,7 +359,8 @@ class _Builder:
         self.save()
 
     def campaigns(self, years) -> dict[int, Campaign]:
-        rows = [("三严三实", date(2015, 4, 1), date(2015, 12, 31), "严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实"),
+        rows = [("党的群众路线教育实践活动", date(2014, 1, 1), date(2014, 9, 30), "为民务实清廉，照镜子、正衣冠、洗洗澡、治治病"),
+                ("三严三实", date(2015, 4, 1), date(2015, 12, 31), "严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实"),
                 ("两学一做", date(2016, 4, 1), date(2016, 12, 31), "学党章党规、学系列讲话，做合格党员")]
         for y in years:
             if y > 2016:
@@ -373,9 +379,9 @@ class _Builder:
             for person_id, vote, status in rows:
                 reason = self.rng.choice(LEAVE_REASONS) if status == AttendanceStatus.LEAVE else ""
                 signed = None
-                attendance.append(Attendance(meeting=m, person_id=person_id, expected=True, has_vote=vote,
-                                             status=status, reason=reason, signed_in_at=signed,
-                                             source=AttendanceSource.MANUAL))
+                attendance.append({"meeting_id": m.pk, "person_id": person_id, "expected": True, "has_vote": vote,
+                                   "status": str(status), "reason": reason, "signed_in_at": signed,
+                                   "source": str(AttendanceSource.MANUAL)})
             for s in sps:
                 speakers.append(MeetingSpeaker(meeting=m, person_id=s.get("person_id"),
                                                external_name=s.get("external_name", ""),
@@ -386,7 +392,7 @@ class _Builder:
                 if owner:
                     tasks.append(FollowUpTask(meeting=m, description=t["description"], owner_id=owner,
                                               due_on=t["due"], done_on=done))
-        Attendance.objects.bulk_create(attendance, batch_size=2000)
+        bulk_insert(Attendance, attendance)  # the largest table of the demo after the cases
         MeetingSpeaker.objects.bulk_create(speakers, batch_size=500)
         FollowUpTask.objects.bulk_create(tasks, batch_size=500)
         self.recent_points()

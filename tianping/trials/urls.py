@@ -9,6 +9,7 @@ urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("courts/", views.courts, name="courts"),
+    path("courts/<int:court_id>/", views.court_figures, name="court_figures"),
     path("settings/", views.settings_edit, name="settings"),
     path("types/", views.case_types, name="case_types"),
 ]

@@ -57,15 +57,25 @@ def years_with_cases(court) -> list[int]:
     return list(range(agg["b"].year, agg["a"].year - 1, -1))
 
 
-def busiest_recent_year(court) -> int | None:
-    """The latest year with at least half the filings of the busiest year (so a few cases registered
-    this year through mediation do not make an almost empty year the default). One query."""
+def busiest_recent_year(court, judge_id: int | None = None) -> int | None:
+    """The year a figures page opens on: the current year as soon as a case of the scope has closed in it;
+    for data that stop earlier, the latest year with at least half the filings of the busiest year (so a
+    few stray cases do not make an almost empty year the default); for a judge, the year of their latest
+    closing. Two queries at most."""
     from django.db.models import Count, Q
+    from django.utils import timezone
 
-    years = years_with_cases(court)
-    if not years:
-        return None
-    per_year = Case.objects.filter(court=court).aggregate(**{
+    today = timezone.localdate()
+    court_ids = court if isinstance(court, list) else [court.pk]
+    cases = Case.objects.filter(court_id__in=court_ids)
+    if judge_id:
+        cases = cases.filter(judge_id=judge_id)
+    last = cases.filter(closed_on__lte=today).aggregate(m=Max("closed_on"))["m"]
+    if last is None or last.year == today.year or judge_id:
+        return last.year if last else None
+    agg = cases.aggregate(a=Min("filed_on"), b=Max("filed_on"))
+    years = range(agg["b"].year, agg["a"].year - 1, -1)
+    per_year = cases.aggregate(**{
         f"y{y}": Count("id", filter=Q(filed_on__gte=date(y, 1, 1), filed_on__lte=date(y, 12, 31))) for y in years})
     counts = {y: per_year[f"y{y}"] for y in years}
     top = max(counts.values())
@@ -101,10 +111,8 @@ def valid_day(request, raw: str | None):
 
 def period_from_request(request, court, judge_id: int | None = None) -> tuple[sel.Period, list[int]]:
     years = years_with_cases(court)
-    default_year = busiest_recent_year(court)
-    if judge_id:  # a judge's own page opens on the latest year in which they handled cases
-        last = Case.objects.filter(court=court, judge_id=judge_id).aggregate(m=Max("filed_on"))["m"]
-        default_year = last.year if last else default_year
+    # a judge's own page opens on the latest year in which they closed cases
+    default_year = (judge_id and busiest_recent_year(court, judge_id)) or busiest_recent_year(court)
     start, end = valid_day(request, request.GET.get("start")), valid_day(request, request.GET.get("end"))
     if start and end:
         if start <= end:
@@ -401,19 +409,68 @@ def courts(request):
     today = date.today()  # noqa: DTZ011
     period = sel.year_period(year) if year else None
     if period is None:
-        last = Case.objects.filter(court_id__in=ids).aggregate(m=Max("closed_on"))["m"]
-        period = sel.year_period((last or today).year)
+        period = sel.year_period(busiest_recent_year(ids) or today.year)
     from tianping.org.models import Court
 
     for court in Court.objects.filter(pk__in=ids):
         membership_refresh(court=court, actor=user)
     rows = sel.court_table(ids, period)
     keys = [k for k, _l, _g in COLUMNS]
-    table = [{"scope": r["scope"], "code": r["code"], "cells": [{"text": fmt(k, r[k])} for k in keys]} for r in rows]
+    table = [{"scope": r["scope"], "code": r["code"], "cells": [{"text": fmt(k, r[k])} for k in keys],
+              "url": reverse("trials:court_figures", args=[r["court_id"]]) + f"?year={period.start.year}"}
+             for r in rows]
     return render(request, "trials/courts.html", {
         "page_title": _("辖区法院审判质效（监督用）"), "breadcrumbs": [(_("辖区法院审判质效（监督用）"), None)],
         "period": period, "rows": table, "columns": COLUMNS,
-        "years": list(range(period.end.year, period.end.year - 10, -1))})
+        "years": _court_years(ids, today)})
+
+
+@permission_required("trials.view_courts")
+def court_figures(request, court_id: int):
+    """The higher court's drill-down into one supervised court: its figures by department and by month.
+    Figures only — no case list, no judge, no party: a department is the smallest unit shown."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    from tianping.org.models import Court, Department
+
+    user = request.user
+    ids = [i for i in (readable_court_ids(user) or []) if i != user.court_id]
+    court = Court.objects.filter(pk=court_id, pk__in=ids).first()
+    if court is None:
+        raise Http404
+    today = timezone.localdate()
+    year = valid_year(request, request.GET.get("year"))
+    period = sel.year_period(year or busiest_recent_year(court) or today.year)
+    membership_refresh(court=court, actor=user)
+    keys = [k for k, _l, _g in COLUMNS]
+    (row,) = sel.court_table([court.pk], period)
+    names = dict(Department.objects.filter(court=court).values_list("pk", "name"))
+    counts = sel.grouped_counts([court.pk], period, "department")
+    departments = []
+    for dep_id, c in sorted(counts.items(), key=lambda kv: names.get(kv[0], "")):
+        figures = sel.figures_from_counts(c, period)
+        if figures["closed"] or figures["pending"] or figures["filed"]:
+            departments.append({"scope": names.get(dep_id) or _("未分配部门"),
+                                "cells": [{"text": fmt(k, figures[k])} for k in keys]})
+    months = [{"month": r["month"], "closed": r["closed"],
+               "within": fmt("within_limit_rate", r["closed_within"] / r["closed"] if r["closed"] else None),
+               "mw": fmt("mediation_withdrawal_rate", r["mediated_withdrawn"] / r["closed"] if r["closed"] else None),
+               "party": fmt("party_member_closed_share", r["party_closed"] / r["closed"] if r["closed"] else None)}
+              for r in sel.monthly_trend(court, period)]
+    title = _("%(court)s审判质效（监督用）") % {"court": court.name}
+    return render(request, "trials/court_figures.html", {
+        "page_title": title, "court": court, "period": period, "columns": COLUMNS,
+        "total": [{"text": fmt(k, row[k])} for k in keys], "departments": departments, "months": months,
+        "years": _court_years([court.pk], today),
+        "breadcrumbs": [(_("辖区法院审判质效（监督用）"), reverse("trials:courts") + f"?year={period.start.year}"),
+                        (court.name, None)]})
+
+
+def _court_years(ids: list[int], today: date) -> list[int]:
+    """Years from the first filing in the supervised courts to the current year, newest first."""
+    first = Case.objects.filter(court_id__in=ids).aggregate(m=Min("filed_on"))["m"]
+    return list(range(today.year, (first or today).year - 1, -1))
 
 
 # -- settings (party office) and case types (data) ---------------------------------------------------------

@@ -1,0 +1,149 @@
+"""The demo lives in the present (issue 12): its years run from 2014 to today (timezone.localdate() at seeding
+time), every page's default period is the current year and has figures, the higher court sees its six basic
+courts and drills into one court's figures without seeing cases or people, and the data are legally plausible."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SIX_COURTS = {"市中区人民法院", "薛城区人民法院", "峄城区人民法院", "台儿庄区人民法院", "山亭区人民法院", "滕州市人民法院"}
+
+
+def _client(username):
+    from django.test import Client
+
+    from tianping.org.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_demo_is_plausible_and_current(demo):
+    from tianping.mediation.models import Dispute
+    from tianping.party.models import DuesPayment
+    from tianping.partylife.choices import MeetingStatus
+    from tianping.partylife.models import Meeting
+    from tianping.trials.demo import DEMO_NOTE
+    from tianping.trials.models import Case
+
+    today = timezone.localdate()
+    cases = Case.objects.filter(court=demo)
+    # 小额诉讼 is final at first instance, and divorce is never heard as small claims
+    assert Case.objects.filter(procedure="small_claims").count() > 500
+    assert not Case.objects.filter(procedure="small_claims", appealed=True).exists()
+    assert not Case.objects.filter(procedure="small_claims", cause="离婚纠纷").exists()
+    assert Case.objects.filter(procedure="summary", appealed=True).exists()  # appeals do exist elsewhere
+    # nothing filed or closed after today; every year from 2014 to today has filings and closings
+    assert not Case.objects.filter(filed_on__gt=today).exists()
+    assert not Case.objects.filter(closed_on__gt=today).exists()
+    years = set(cases.filter(closed_on__isnull=False).values_list("closed_on__year", flat=True).distinct())
+    assert set(range(2014, today.year + 1)) <= years
+    # case numbers of one year and type follow filing order (the generated ones: a dispute transferred to
+    # filing by the mediation demo takes the next number on its transfer day)
+    seqs = list(cases.filter(year=today.year - 1, type_code="民初", source_note=DEMO_NOTE).order_by("seq")
+                .values_list("filed_on", flat=True))
+    assert len(seqs) > 3000 and seqs == sorted(seqs)
+    # mediation file numbers follow registration order
+    disputes = list(Dispute.objects.filter(court=demo).values_list("number", "registered_on"))
+    by_year: dict[int, list[tuple[int, date]]] = {}
+    for number, registered in disputes:
+        year, seq = re.match(r"\((\d{4})\).*?(\d+)号$", number).groups()
+        assert int(year) == registered.year, number
+        by_year.setdefault(int(year), []).append((int(seq), registered))
+    for year, rows in by_year.items():
+        rows.sort()
+        assert [s for s, _d in rows] == list(range(1, len(rows) + 1)), year
+        assert [d for _s, d in rows] == sorted(d for _s, d in rows), f"{year}: numbers out of registration order"
+    # data in the current year (or, in the first days of January, the last weeks) for every area
+    since = min(date(today.year, 1, 1), today - timedelta(days=14))
+    assert cases.filter(filed_on__gte=date(today.year, 1, 1)).exists()
+    assert Meeting.objects.filter(court=demo, status=MeetingStatus.HELD, date__gte=since, date__lte=today).exists()
+    assert DuesPayment.objects.filter(court=demo, month__gte=date(since.year, since.month, 1)).exists()
+    assert not DuesPayment.objects.filter(paid_on__gt=today).exists()
+    assert Dispute.objects.filter(court=demo, registered_on__year=today.year).exists()
+    # the years in between are filled too (no jump from 2016 to today)
+    for year in range(2014, today.year):
+        assert Meeting.objects.filter(court=demo, date__year=year, meeting_type__code="themed_day").count() > 50
+        assert DuesPayment.objects.filter(court=demo, month__year=year).count() > 500, year
+
+
+def test_default_periods_have_figures_and_higher_court_drills_into_one_court(demo):
+    from tianping.org.models import Court, Person, User
+    from tianping.trials.home import home_panels
+
+    today = timezone.localdate()
+    year = today.year
+    # the court's 三比 page opens on the current year, with figures
+    page = _client("trial_office").get(reverse("trials:overview"))
+    assert page.status_code == 200
+    assert page.context["period"].start == date(year, 1, 1)
+    headline = {c["key"]: c["text"] for c in page.context["headline"]}
+    assert headline["closed"] not in ("0", "—") and headline["closure_rate"] != "—", headline
+    assert headline["party_member_closed_share"] != "—"
+    # the judge's own 三比 too
+    own = _client("judge_demo").get(reverse("trials:overview"))
+    assert own.context["mode"] == "own" and own.context["period"].start == date(year, 1, 1)
+    assert {c["key"]: c["text"] for c in own.context["headline"]}["closure_rate"] != "—"
+    trend = own.context["charts"][0][1]["series"][0]["data"]
+    assert sum(v or 0 for v in trend) > 0
+    # the home cards
+    (panel,) = home_panels(User.objects.get(username="president"))
+    assert str(year) in panel["title"] and int(panel["figures"][0]["value"]) > 0
+    assert panel["figures"][1]["value"] != "—"
+    # the higher court: six courts with figures, the current year by default, years back to 2014
+    higher = _client("zaozhuang")
+    table = higher.get(reverse("trials:courts"))
+    assert table.context["period"].start == date(year, 1, 1)
+    assert table.context["years"][0] == year and table.context["years"][-1] <= 2014
+    rows = {r["scope"]: r for r in table.context["rows"]}
+    assert set(rows) == SIX_COURTS
+    assert all(r["cells"][0]["text"] not in ("0", "—") and r["cells"][1]["text"] not in ("0", "—")
+               for r in rows.values()), rows
+    # … and drills into one court's figures by department and month — no case, no person
+    tengzhou = Court.objects.get(code="鲁0481")
+    xuecheng = demo
+    for court in (tengzhou, xuecheng):
+        url = reverse("trials:court_figures", args=[court.pk])
+        assert url in table.content.decode()
+        page = higher.get(url + "?year=2016")
+        assert page.status_code == 200
+        html = page.content.decode()
+        assert page.context["departments"] and all(m["closed"] for m in page.context["months"])
+        assert "/trials/cases/" not in html and "/org/people" not in html
+        names = set(Person.objects.filter(court=court).values_list("name", flat=True))
+        body = html.split("<main", 1)[-1]
+        assert not [n for n in names if n in body], "a person's name on the higher court's drill-down"
+    assert len(page.context["months"]) == 12
+    # only courts below the higher court, and never for the court's own staff
+    high = Court.objects.get(code="鲁")
+    assert higher.get(reverse("trials:court_figures", args=[high.pk])).status_code == 404
+    assert _client("trial_office").get(reverse("trials:court_figures", args=[tengzhou.pk])).status_code == 403
+
+
+def test_case_generator_ends_today_even_when_time_is_frozen(court):
+    """The generator takes "today" from timezone.localdate(): with time frozen on 2027-03-15 nothing is filed
+    or closed later, and what would close later is still pending."""
+    import time_machine
+
+    from tianping.org.tests.factories import DepartmentFactory
+    from tianping.trials.demo import generate_cases
+    from tianping.trials.models import Case
+
+    dep = DepartmentFactory(court=court, name="民事审判第一庭")
+    with time_machine.travel(datetime(2027, 3, 15, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False):
+        generate_cases(court, {"民事审判第一庭": dep}, [2026, 2027], random.Random(3))
+    last = date(2027, 3, 15)
+    assert Case.objects.filter(filed_on__year=2027).count() > 150
+    assert not Case.objects.filter(filed_on__gt=last).exists()
+    assert not Case.objects.filter(closed_on__gt=last).exists()
+    assert Case.objects.filter(closed_on__isnull=True, filed_on__lt=last - timedelta(days=20)).exists()
