@@ -87,7 +87,7 @@ def _year_param(request, default: int | None = None) -> int:
 
 def _years() -> list[int]:
     today = timezone.localdate()
-    return list(range(today.year, 2014, -1))
+    return list(range(today.year, 2013, -1))  # the demo's (and the seed's) years start in 2014
 
 
 # --- meetings ---------------------------------------------------------------------------------------------
