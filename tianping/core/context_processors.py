@@ -17,8 +17,8 @@ def shell(request):
         return menu_for(user, request.path)
 
     def _roles():
+        from tianping.core.roles import Role
         from tianping.core.scope import user_roles
-        from tianping.org.models import Role
 
         return [Role(r).label for r in sorted(user_roles(user))]
 

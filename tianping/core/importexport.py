@@ -4,11 +4,13 @@ How a register is declared (worked example: tianping/org/importers.py — courts
 ---------------------------------------------------------------------------------------------------------
 Each app lists its registers in `<app>/importers.py`::
 
-    from tianping.core.importexport import parse_date, parse_text, resolve_department, resolve_person
+    from tianping.core.importexport import parse_date, parse_text
     from tianping.core.registers import Column, ExportOption, Register, register
+    from tianping.core.roles import Role
+    from tianping.org.importers import resolve_department, resolve_person   # the org app's resolvers
 
     register(Register(
-        kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=("party_office",),
+        kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=(Role.PARTY_OFFICE,),
         columns=[
             Column("姓名", "name", required=True, example="张伟"),
             Column("性别", "gender", required=True, example="男"),        # choices inferred from the field
@@ -63,10 +65,11 @@ Parsers and resolvers (use these rather than writing your own)
 ----------------------------------------------------------------
 parse_text, parse_date, parse_bool (是/否), parse_choice(mapping or TextChoices), parse_int,
 parse_decimal, parse_id_number, split_names ("张伟、李娜" → list);
-resolve_department(ctx, name), resolve_person(ctx, "张伟" or "张伟(0312)"), resolve_people(ctx, "张伟、李娜"),
-resolve_court(ctx, code), resolve_by_name(ctx, queryset, text, label=...) for other named records
+resolve_by_name(ctx, queryset, text, label=...) for named records
 (e.g. party branches: `lambda ctx, v: resolve_by_name(ctx, PartyOrganisation.objects.filter(court=ctx.court), v,
-label="党组织")`). Unknown or ambiguous names are row errors that name the candidates.
+label="党组织")`). Unknown or ambiguous names are row errors that name the candidates. The org app's
+registers add resolve_department(ctx, name), resolve_person(ctx, "张伟" or "张伟(0312)"),
+resolve_people(ctx, "张伟、李娜") and resolve_court(ctx, code) (tianping.org.importers; core names no domain app).
 
 Export filters: `Register.export_options=[ExportOption("month", "缴费月份，如 2016-05", apply)]` adds
 `--month` to `manage.py export_data` (and `rows_for_export(user, court, {"month": "2016-05"})` applies it).
@@ -101,10 +104,9 @@ from django.utils.translation import gettext as _
 from tianping.core.registers import Column, Register, _model_field, get_register
 
 __all__ = [
-    "ImportContext", "ImportResult", "Problem", "RowError", "parse_bool", "parse_choice", "parse_date",
-    "parse_decimal", "parse_id_number", "parse_int", "parse_text", "resolve_by_name", "resolve_court",
-    "resolve_department", "resolve_people", "resolve_person", "run_import", "split_names", "write_error_report",
-    "write_template", "get_register",
+    "ImportContext", "ImportResult", "Problem", "RowError", "court_filter", "parse_bool", "parse_choice",
+    "parse_date", "parse_decimal", "parse_id_number", "parse_int", "parse_text", "resolve_by_name", "run_import",
+    "split_names", "write_error_report", "write_template", "get_register",
 ]
 
 ERROR_HEADER = "错误原因"
@@ -384,7 +386,8 @@ def split_names(value: Any) -> list[str]:
 
 # --- resolvers: (ctx, text) → record of the court; ValueError naming the candidates ---------------------
 
-def _court_filter(ctx: ImportContext, qs):
+def court_filter(ctx: ImportContext, qs):
+    """`qs` narrowed to the import's court (for models with a `court` field)."""
     if ctx.court is not None and hasattr(qs.model, "court"):
         qs = qs.filter(court=ctx.court)
     return qs
@@ -402,7 +405,7 @@ def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name
         return None
     index = ctx.cache.get(cache_key) if cache_key else None
     if index is None:
-        qs = _court_filter(ctx, queryset() if callable(queryset) else queryset)
+        qs = court_filter(ctx, queryset() if callable(queryset) else queryset)
         key = cache_key or f"by_name:{qs.model._meta.label_lower}:{name_field}:{qs.query.where!r}"
         index = ctx.cache.get(key)
         if index is None:
@@ -421,98 +424,6 @@ def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name
                                                                           "hint": hint})
     raise ValueError(_("本院有 %(n)d 个名为“%(name)s”的%(label)s，请改用全称区分。") % {"n": len(found), "name": name,
                                                                                "label": label})
-
-
-def resolve_department(ctx: ImportContext, name: Any):
-    """A department of the import's court by its exact name (部门名称)."""
-    from tianping.org.models import Department
-
-    return resolve_by_name(ctx, Department.objects.all, name, label=str(_("部门")), cache_key="departments")
-
-
-def resolve_court(ctx: ImportContext, code: Any):
-    """A court by its 法院代字 (鲁0403). Courts are not court-scoped; any existing court may be named."""
-    from tianping.org.models import Court
-
-    text = parse_text(code)
-    if not text:
-        return None
-    court = Court.objects.filter(code=text).first()
-    if court is None:
-        raise ValueError(_("没有法院代字为“%(code)s”的法院，请先导入该法院或核对代字。") % {"code": text[:20]})
-    return court
-
-
-_PERSON_RE = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（]\s*(?P<staff>[^()（）]*?)\s*[)）]$")
-
-
-def _people_index(ctx: ImportContext) -> dict[str, list[tuple[int, str, bool]]]:
-    index = ctx.cache.get("people_index")
-    if index is None:
-        from tianping.org.models import Person
-
-        index = {}
-        rows = _court_filter(ctx, Person.objects.all()).values_list("id", "name", "staff_number", "left_on")
-        for pk, name, staff, left_on in rows.iterator(chunk_size=5000):
-            index.setdefault(name, []).append((pk, staff, left_on is None))
-        ctx.cache["people_index"] = index
-    return index
-
-
-def _person_by_pk(ctx: ImportContext, pk: int):
-    from tianping.org.models import Person
-
-    cache = ctx.cache.setdefault("people_by_pk", {})
-    if pk not in cache:
-        if len(cache) > 5000:
-            cache.clear()
-        cache[pk] = Person.objects.get(pk=pk)
-    return cache[pk]
-
-
-def resolve_person(ctx: ImportContext, text: Any):
-    """A person of the import's court written as 张伟 or 张伟(0312) (staff number in half- or full-width
-    brackets to tell namesakes apart). Unknown or ambiguous → ValueError naming the candidates. Among
-    namesakes, one still in service wins over people who have left."""
-    raw = parse_text(text)
-    if not raw:
-        return None
-    m = _PERSON_RE.match(raw)
-    name, staff = (m.group("name").strip(), m.group("staff")) if m else (raw, None)
-    found = _people_index(ctx).get(name, [])
-    if staff is not None:
-        hits = [f for f in found if f[1] == staff]
-        if len(hits) == 1:
-            return _person_by_pk(ctx, hits[0][0])
-        if not found:
-            raise ValueError(_("本院没有名为“%(name)s”的人员，请核对姓名。") % {"name": name[:20]})
-        options = "、".join(f"{name}({f[1]})" for f in found[:8] if f[1])
-        raise ValueError(_("本院没有工号为 %(staff)s 的“%(name)s”，可选：%(options)s。") % {
-            "staff": staff[:20], "name": name, "options": options or _("（均无工号）")})
-    if len(found) == 1:
-        return _person_by_pk(ctx, found[0][0])
-    if not found:
-        raise ValueError(_("本院没有名为“%(name)s”的人员，请核对姓名，或先在人员名册中添加。") % {"name": name[:20]})
-    serving = [f for f in found if f[2]]
-    if len(serving) == 1:
-        return _person_by_pk(ctx, serving[0][0])
-    options = "、".join(f"{name}({f[1]})" if f[1] else name for f in (serving or found)[:8])
-    raise ValueError(_("本院有 %(n)d 个名为“%(name)s”的人员，请写成 姓名(工号) 以区分：%(options)s。") % {
-        "n": len(serving or found), "name": name, "options": options})
-
-
-def resolve_people(ctx: ImportContext, text: Any) -> list:
-    """Several people joined by 、 → list of Person; each name as in resolve_person. All problems in one
-    message, so the user fixes the cell once."""
-    people, problems = [], []
-    for part in split_names(text):
-        try:
-            people.append(resolve_person(ctx, part))
-        except ValueError as exc:
-            problems.append(str(exc))
-    if problems:
-        raise ValueError("；".join(problems))
-    return people
 
 
 # --- reading a spreadsheet: .xlsx (Excel, WPS, LibreOffice) and .csv (UTF-8, UTF-8-BOM, GB18030) ------------
@@ -548,6 +459,45 @@ def detect_csv_encoding(path: Path) -> str:
     return "gb18030"
 
 
+# An .xlsx is a zip: a 204 KB file can declare a 200 MB cell, which openpyxl would build in memory (the web
+# process grew from 125 MB to 523 MB). The zip's directory declares every member's uncompressed size, and
+# Python's zipfile never inflates a member beyond its declared size, so checking the declared sizes before
+# parsing bounds what parsing can allocate. A real 100,000-row sheet is about 50 MB of XML, compressed 5–15×.
+XLSX_MAX_UNCOMPRESSED = 256 * 1024 * 1024  # all members together
+XLSX_MAX_SHARED_STRINGS = 64 * 1024 * 1024  # openpyxl loads the shared-strings table whole
+XLSX_MAX_RATIO = 100  # uncompressed ÷ compressed, for members larger than 1 MB
+
+
+def check_xlsx_sizes(path: Path | str) -> None:
+    """Refuse an .xlsx whose declared uncompressed size (or compression ratio) is beyond what a spreadsheet of
+    the largest accepted import needs — a "zip bomb". FileError with a Chinese message; reads only the zip's
+    directory."""
+    import zipfile
+
+    from django.conf import settings
+
+    limit = int(getattr(settings, "TIANPING_IMPORT_XLSX_MAX_UNCOMPRESSED", XLSX_MAX_UNCOMPRESSED))
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise FileError(_("无法读取该 .xlsx 文件（文件已损坏或不是 Excel 文件）：请用 Excel/WPS 重新保存后再导入。")
+                        ) from None
+    total = sum(i.file_size for i in infos)
+    too_big = _("该 .xlsx 文件解压后过大（约 %(mb)d MB，上限 %(limit)d MB），可能含有异常内容：请用 Excel/WPS "
+                "打开检查，删除无关的内容或拆分成几个文件后再导入。")
+    if total > limit:
+        raise FileError(too_big % {"mb": total // 1048576, "limit": limit // 1048576})
+    for info in infos:
+        name = info.filename.lower()
+        if name.endswith("sharedstrings.xml") and info.file_size > XLSX_MAX_SHARED_STRINGS:
+            raise FileError(too_big % {"mb": info.file_size // 1048576, "limit": XLSX_MAX_SHARED_STRINGS // 1048576})
+        if info.file_size > 1048576 and info.file_size > XLSX_MAX_RATIO * max(info.compress_size, 1):
+            raise FileError(_("该 .xlsx 文件的压缩比异常（%(name)s 解压后 %(mb)d MB，压缩率超过 %(ratio)d 倍），"
+                              "不像是正常的表格：请用 Excel/WPS 重新保存后再导入。")
+                            % {"name": info.filename[:60], "mb": info.file_size // 1048576, "ratio": XLSX_MAX_RATIO})
+
+
 class Sheet:
     """Rows of an uploaded spreadsheet, streamed: `headers`, `estimated_rows` and `rows()` yielding
     (Excel row number, list of cell values)."""
@@ -573,6 +523,7 @@ class Sheet:
     def _open_xlsx(self) -> None:
         from openpyxl import load_workbook
 
+        check_xlsx_sizes(self.path)
         try:
             self._wb = load_workbook(self.path, read_only=True, data_only=True)
         except Exception:  # noqa: BLE001 - any parse failure of the zip/XML means an unreadable file

@@ -148,8 +148,12 @@ def job_load(job_id: str) -> ImportJob | None:
 
 def job_run(job_id: str, mode: str) -> None:
     """Run a job's preview (dry run) or commit. Called inline or by the background task."""
-    from tianping.org.models import Court, User
+    from django.contrib.auth import get_user_model
 
+    from tianping.core.registers import court_model
+
+    User = get_user_model()  # noqa: N806
+    Court = court_model()  # noqa: N806
     job = job_load(job_id)
     if job is None:
         return

@@ -19,7 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from tianping.core.importexport import _infer_parser, column_choices, parse_bool, parse_date
+from tianping.core.importexport import (
+    FileError,
+    _infer_parser,
+    check_xlsx_sizes,
+    column_choices,
+    parse_bool,
+    parse_date,
+)
 from tianping.core.importexport_jobs import (
     ALLOWED_SUFFIXES,
     STATUS_PREVIEWED,
@@ -95,6 +102,13 @@ class UploadForm(forms.Form):
         upload.seek(0)
         if suffix == ".xlsx" and head != b"PK\x03\x04":
             raise forms.ValidationError(_("该文件不是有效的 .xlsx 文件（可能是改了扩展名的其他文件）：请用 Excel/WPS 另存为 .xlsx。"))
+        if suffix == ".xlsx":
+            try:
+                check_xlsx_sizes(upload.temporary_file_path() if hasattr(upload, "temporary_file_path") else upload)
+            except FileError as exc:
+                raise forms.ValidationError(str(exc)) from None
+            finally:
+                upload.seek(0)
         if suffix == ".csv" and b"\x00" in head:
             raise forms.ValidationError(_("该文件不是文本格式的 CSV：请用 Excel/WPS 另存为 .csv 或 .xlsx。"))
         return upload

@@ -178,6 +178,19 @@ class Register:
 
 
 _REGISTRY: dict[str, Register] = {}
+_COURT_MODEL: list[type[models.Model]] = []
+
+
+def register_court_model(model: type[models.Model]) -> None:
+    """The org app names its court model (looked up by `code`, 法院代字) so that the import/export machinery
+    and its commands need not import a domain app."""
+    _COURT_MODEL[:] = [model]
+
+
+def court_model() -> type[models.Model]:
+    if not _COURT_MODEL:
+        raise LookupError("no app registered a court model (tianping.org.importers does)")
+    return _COURT_MODEL[0]
 
 
 def register(reg: Register) -> Register:

@@ -6,13 +6,114 @@ court + 身份证号). Only the political department (party_office) imports them
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Any
 
-from tianping.core.importexport import parse_id_number, resolve_court, resolve_department
-from tianping.core.registers import Column, Register, register
+from django.utils.translation import gettext as _
+
+from tianping.core.importexport import (
+    ImportContext,
+    court_filter,
+    parse_id_number,
+    parse_text,
+    resolve_by_name,
+    split_names,
+)
+from tianping.core.registers import Column, Register, register, register_court_model
+from tianping.core.roles import Role
 from tianping.org.models import Court, Department, DepartmentAssignment, Person
 
-ORG_MANAGERS = ("party_office",)
+register_court_model(Court)
+
+
+# --- resolvers other apps' registers use: (ctx, text) → record of the import's court ---------------------
+
+def resolve_department(ctx: ImportContext, name: Any):
+    """A department of the import's court by its exact name (部门名称)."""
+    return resolve_by_name(ctx, Department.objects.all, name, label=str(_("部门")), cache_key="departments")
+
+
+def resolve_court(ctx: ImportContext, code: Any):
+    """A court by its 法院代字 (鲁0403). Courts are not court-scoped; any existing court may be named."""
+    text = parse_text(code)
+    if not text:
+        return None
+    court = Court.objects.filter(code=text).first()
+    if court is None:
+        raise ValueError(_("没有法院代字为“%(code)s”的法院，请先导入该法院或核对代字。") % {"code": text[:20]})
+    return court
+
+
+_PERSON_RE = re.compile(r"^(?P<name>[^()（）]+?)\s*[(（]\s*(?P<staff>[^()（）]*?)\s*[)）]$")
+
+
+def _people_index(ctx: ImportContext) -> dict[str, list[tuple[int, str, bool]]]:
+    index = ctx.cache.get("people_index")
+    if index is None:
+        index = {}
+        rows = court_filter(ctx, Person.objects.all()).values_list("id", "name", "staff_number", "left_on")
+        for pk, name, staff, left_on in rows.iterator(chunk_size=5000):
+            index.setdefault(name, []).append((pk, staff, left_on is None))
+        ctx.cache["people_index"] = index
+    return index
+
+
+def _person_by_pk(ctx: ImportContext, pk: int):
+    cache = ctx.cache.setdefault("people_by_pk", {})
+    if pk not in cache:
+        if len(cache) > 5000:
+            cache.clear()
+        cache[pk] = Person.objects.get(pk=pk)
+    return cache[pk]
+
+
+def resolve_person(ctx: ImportContext, text: Any):
+    """A person of the import's court written as 张伟 or 张伟(0312) (staff number in half- or full-width
+    brackets to tell namesakes apart). Unknown or ambiguous → ValueError naming the candidates. Among
+    namesakes, one still in service wins over people who have left."""
+    raw = parse_text(text)
+    if not raw:
+        return None
+    m = _PERSON_RE.match(raw)
+    name, staff = (m.group("name").strip(), m.group("staff")) if m else (raw, None)
+    found = _people_index(ctx).get(name, [])
+    if staff is not None:
+        hits = [f for f in found if f[1] == staff]
+        if len(hits) == 1:
+            return _person_by_pk(ctx, hits[0][0])
+        if not found:
+            raise ValueError(_("本院没有名为“%(name)s”的人员，请核对姓名。") % {"name": name[:20]})
+        options = "、".join(f"{name}({f[1]})" for f in found[:8] if f[1])
+        raise ValueError(_("本院没有工号为 %(staff)s 的“%(name)s”，可选：%(options)s。") % {
+            "staff": staff[:20], "name": name, "options": options or _("（均无工号）")})
+    if len(found) == 1:
+        return _person_by_pk(ctx, found[0][0])
+    if not found:
+        raise ValueError(_("本院没有名为“%(name)s”的人员，请核对姓名，或先在人员名册中添加。") % {"name": name[:20]})
+    serving = [f for f in found if f[2]]
+    if len(serving) == 1:
+        return _person_by_pk(ctx, serving[0][0])
+    options = "、".join(f"{name}({f[1]})" if f[1] else name for f in (serving or found)[:8])
+    raise ValueError(_("本院有 %(n)d 个名为“%(name)s”的人员，请写成 姓名(工号) 以区分：%(options)s。") % {
+        "n": len(serving or found), "name": name, "options": options})
+
+
+def resolve_people(ctx: ImportContext, text: Any) -> list:
+    """Several people joined by 、 → list of Person; each name as in resolve_person. All problems in one
+    message, so the user fixes the cell once."""
+    people, problems = [], []
+    for part in split_names(text):
+        try:
+            people.append(resolve_person(ctx, part))
+        except ValueError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ValueError("；".join(problems))
+    return people
+
+
+ORG_MANAGERS = (Role.PARTY_OFFICE,)
 
 register(Register(
     kind="courts", title="法院", model=Court, court_scoped=False, natural_key=("code",),

@@ -23,10 +23,11 @@ from tianping.core.importexport import (
     parse_id_number,
     parse_text,
     resolve_by_name,
-    resolve_person,
     split_names,
 )
 from tianping.core.registers import Column, ExportOption, Register, register
+from tianping.core.roles import Role
+from tianping.org.importers import resolve_person
 from tianping.org.models import Department, Person
 from tianping.party.models import (
     BranchMembership,
@@ -39,7 +40,7 @@ from tianping.party.models import (
     StepKind,
 )
 
-PARTY_MANAGERS = ("party_office",)
+PARTY_MANAGERS = (Role.PARTY_OFFICE,)
 
 KIND_BY_LABEL = {str(label): value for value, label in OrgKind.choices}
 STANDING = {"中共党员": Stage.FULL, "中共预备党员": Stage.PROBATIONARY, "发展对象": Stage.CANDIDATE,

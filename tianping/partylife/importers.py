@@ -16,10 +16,10 @@ from tianping.core.importexport import (
     is_empty,
     parse_text,
     resolve_by_name,
-    resolve_person,
     split_names,
 )
 from tianping.core.registers import Column, Register, register
+from tianping.org.importers import resolve_person
 from tianping.partylife.choices import AttendanceSource, AttendanceStatus
 from tianping.partylife.models import Meeting, MeetingType
 

@@ -14,15 +14,14 @@ from tianping.core.importexport import (
     parse_decimal,
     parse_int,
     parse_text,
-    resolve_department,
-    resolve_people,
-    resolve_person,
 )
 from tianping.core.registers import Column, ExportOption, Register, register
+from tianping.core.roles import Role
+from tianping.org.importers import resolve_department, resolve_people, resolve_person
 from tianping.trials.casenumbers import parse_case_number
 from tianping.trials.models import AppealResult, Case, Outcome, Procedure, statutory_deadline
 
-TRIAL_MANAGERS = ("trial_office",)
+TRIAL_MANAGERS = (Role.TRIAL_OFFICE,)
 PROCEDURE_LABELS = [str(label) for _v, label in Procedure.choices]
 OUTCOME_LABELS = [str(label) for _v, label in Outcome.choices]
 APPEAL_LABELS = [str(label) for _v, label in AppealResult.choices]

@@ -19,9 +19,6 @@ from tianping.core.importexport import (
     parse_id_number,
     parse_int,
     parse_text,
-    resolve_department,
-    resolve_people,
-    resolve_person,
     run_import,
     split_names,
     write_error_report,
@@ -37,6 +34,7 @@ from tianping.core.tests.importdata import (
     write_people_csv,
     write_people_xlsx,
 )
+from tianping.org.importers import resolve_department, resolve_people, resolve_person
 from tianping.org.models import Court, Department, DepartmentAssignment, Gender, Person
 
 

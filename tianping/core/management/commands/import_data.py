@@ -7,12 +7,12 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tianping.core.importexport import run_import
-from tianping.core.registers import all_registers, get_register
+from tianping.core.registers import all_registers, court_model, get_register
 
 
 def court_for(reg, code: str | None):
     """The court of a court-scoped import: --court CODE, or the only court if there is just one."""
-    from tianping.org.models import Court
+    Court = court_model()  # noqa: N806
 
     if not reg.court_scoped:
         return None
