@@ -32,6 +32,7 @@ install: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN))
 	@mkdir -p $(DATA_DIR)
 	@[ -n "$$SECRET_KEY" ] || [ -s $(DATA_DIR)/secret_key ] || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(64))" > $(DATA_DIR)/secret_key
+	@[ -n "$$TIANPING_AUDIT_KEY" ] || [ -s $(DATA_DIR)/audit_key ] || (umask 077 && $(BIN)/python -c "import secrets; print('1:' + secrets.token_urlsafe(48))" > $(DATA_DIR)/audit_key)
 	$(COMPILE_MESSAGES)
 	DEBUG=1 $(BIN)/python manage.py migrate -v0
 

@@ -74,6 +74,13 @@ if not SECRET_KEY:
 elif len(SECRET_KEY) < 50 and not DEBUG:
     raise ImproperlyConfigured("SECRET_KEY 太短：请使用至少 50 个字符的随机值。")
 
+# The audit chain's HMAC key(s), kept outside the database (tianping/core/audit.py; rotation in docs/security.md):
+# lines "VERSION:KEY" from env TIANPING_AUDIT_KEY or the file var/audit_key (`make install` writes it, mode 600).
+TIANPING_AUDIT_KEY = os.environ.get("TIANPING_AUDIT_KEY", "")
+_audit_key_file = DATA_DIR / "audit_key"
+if not TIANPING_AUDIT_KEY and _audit_key_file.exists():
+    TIANPING_AUDIT_KEY = _audit_key_file.read_text(encoding="utf-8")
+
 _hosts = os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1")
 ALLOWED_HOSTS = [h.strip() for h in _hosts.split(",") if h.strip()]
 if TESTING:

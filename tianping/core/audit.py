@@ -3,8 +3,13 @@
 Call it inside the same transaction as the change it records (services are @transaction.atomic), so
 that if the entry cannot be written the change rolls back. Sensitive values are masked before storage.
 
-Tamper evidence: each entry's `entry_hash` is SHA-256 over the previous entry's hash and this entry's
-content; the chain head (AuditChainHead) holds the last id/hash. `verify_chain()` (`manage.py audit_verify`)
+Tamper evidence: each entry's `entry_hash` is an HMAC-SHA-256, under a key kept outside the database, over the
+previous entry's hash and this entry's content; `key_version` names the key. Whoever can write the database
+file but has not the key cannot re-hash the chain after editing an entry (a plain SHA-256 re-hash fails the
+check). Keys: `settings.TIANPING_AUDIT_KEY` — env TIANPING_AUDIT_KEY or the file var/audit_key, lines
+"VERSION:KEY" (one bare key = version 1); new entries use the highest version, old entries verify with the key
+of their version (rotation: add a line, keep the old ones; docs/security.md). The chain head (AuditChainHead)
+holds the last id/hash. `verify_chain()` (`manage.py audit_verify`)
 recomputes everything and names the first broken entry. Immutability: a database trigger refuses UPDATE,
 DELETE (and TRUNCATE on PostgreSQL) of core_auditevent unless the maintenance switch is on (see
 `audit_maintenance()`), which only `audit_purge` and test-database flushes use. See docs/security.md.
@@ -13,14 +18,19 @@ DELETE (and TRUNCATE on PostgreSQL) of core_auditevent unless the maintenance sw
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import hashlib
+import hmac
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
 from typing import Any
 
+from django.conf import settings
+from django.core import checks
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -78,9 +88,62 @@ def _iso(value: datetime) -> str:
     return value.astimezone(dt_timezone.utc).isoformat(timespec="microseconds")
 
 
-def entry_digest(entry: AuditEvent) -> str:
-    """The chained hash of one entry: previous hash + every stored field of the entry (except its id)."""
-    payload = json.dumps(
+# Used only where no key is configured and DEBUG or tests run (settings refuse production without one).
+DEVELOPMENT_KEY = b"tianping-development-audit-key-not-for-production"
+
+
+def parse_audit_keys(text: str) -> dict[int, bytes]:
+    """"VERSION:KEY" entries, one a line (or separated by ";"); a bare KEY is version 1. Blank lines and
+    lines starting with # are skipped."""
+    keys: dict[int, bytes] = {}
+    for raw in str(text or "").replace(";", "\n").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        version, sep, key = line.partition(":")
+        if sep and version.strip().isdigit():
+            number, key = int(version), key.strip()
+        else:
+            number, key = 1, line
+        if number < 1 or not key:
+            raise ImproperlyConfigured("TIANPING_AUDIT_KEY：每行应为“版本号:密钥”，版本号为正整数。")
+        if number in keys:
+            raise ImproperlyConfigured(f"TIANPING_AUDIT_KEY：版本 {number} 出现了两次。")
+        keys[number] = key.encode("utf-8")
+    return keys
+
+
+def audit_keys() -> dict[int, bytes]:
+    """{version: key}. Without a configured key (development, tests) version 0, a fixed development key."""
+    text = getattr(settings, "TIANPING_AUDIT_KEY", "")
+    cache = _KEY_CACHE.get(text)
+    if cache is None:
+        cache = parse_audit_keys(text) or {0: DEVELOPMENT_KEY}
+        _KEY_CACHE.clear()
+        _KEY_CACHE[text] = cache
+    return cache
+
+
+_KEY_CACHE: dict[str, dict[int, bytes]] = {}
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def check_audit_key(app_configs=None, **kwargs):
+    """`manage.py check --deploy`: production needs its own audit key (the development key is public)."""
+    if parse_audit_keys(getattr(settings, "TIANPING_AUDIT_KEY", "")):
+        return []
+    return [checks.Error("未配置审计日志密钥 TIANPING_AUDIT_KEY（或 var/audit_key）：审计链在用公开的开发密钥，"
+                         "能改数据库的人可以改记录后重算哈希。", hint="make install 会生成 var/audit_key；见 docs/security.md。",
+                         id="tianping.E_AUDIT_KEY")]
+
+
+def current_key_version() -> int:
+    return max(audit_keys())
+
+
+def entry_payload(entry: AuditEvent) -> bytes:
+    """What an entry's hash covers: the previous hash and every stored field of the entry (except its id)."""
+    return json.dumps(
         {
             "prev": entry.prev_hash,
             "at": _iso(entry.occurred_at),
@@ -100,8 +163,15 @@ def entry_digest(entry: AuditEvent) -> str:
         ensure_ascii=False,
         sort_keys=True,
         default=str,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    ).encode("utf-8")
+
+
+def entry_digest(entry: AuditEvent, key: bytes | None = None) -> str:
+    """The chained HMAC-SHA-256 of one entry under the key of its `key_version` (or `key`). KeyError when the
+    version's key is not configured."""
+    if key is None:
+        key = audit_keys()[entry.key_version]
+    return hmac.new(key, entry_payload(entry), hashlib.sha256).hexdigest()
 
 
 def _chain_head_for_update() -> AuditChainHead:
@@ -110,6 +180,69 @@ def _chain_head_for_update() -> AuditChainHead:
         AuditChainHead.objects.get_or_create(pk=1)
         head = AuditChainHead.objects.select_for_update().get(pk=1)
     return head
+
+
+# --- batch mode: many writes, one entry --------------------------------------------------------------
+
+_BATCH: contextvars.ContextVar[AuditBatch | None] = contextvars.ContextVar("tianping_audit_batch", default=None)
+BATCH_IDS_PER_EVENT = 5000  # object ids kept per event in the batch's entry (the rest are counted)
+
+
+@dataclass
+class AuditBatch:
+    """The audit facts of a batch (an import): what `audit_record` calls inside `audit_batch()` would have
+    written, gathered into one entry. `after` and `message` may be filled in by the caller before the end."""
+
+    actor: Any
+    event: str
+    court_id: int | None = None
+    message: str = ""
+    after: dict[str, Any] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)  # event -> number of facts
+    objects: dict[str, list[str]] = field(default_factory=dict)  # event -> "type#id" (up to BATCH_IDS_PER_EVENT)
+    updated: list[dict[str, Any]] = field(default_factory=list)  # facts with previous values (masked)
+
+    def add(self, *, event: str, target: models.Model | None, before: dict | None, after: dict | None,
+            message: str) -> None:
+        self.counts[event] = self.counts.get(event, 0) + 1
+        ref = f"{target._meta.label_lower}#{target.pk}" if target is not None and target.pk is not None else ""
+        if ref:
+            ids = self.objects.setdefault(event, [])
+            if len(ids) < BATCH_IDS_PER_EVENT:
+                ids.append(ref)
+        if before:
+            fact: dict[str, Any] = {"event": event, "before": _mask(before), "after": _mask(after)}
+            if ref:
+                fact["object"] = ref
+            if message:
+                fact["message"] = mask_text(message)[:200]
+            self.updated.append(fact)
+
+
+@contextlib.contextmanager
+def audit_batch(*, actor, event: str, court_id: int | None = None, message: str = ""):
+    """Gather every `audit_record` made inside the block (by the services an import calls) into ONE entry,
+    written when the block ends without an exception; nothing is written if it raises (the batch rolled back).
+
+    Why: the chain head is locked for every entry until its transaction commits, so per-row entries in a long
+    import would hold up every other user's audited write for the import's whole duration (on PostgreSQL) and
+    cost a locked write per row. In a batch the head is locked only for the final entry, just before the commit.
+    The entry's `after` holds the caller's summary plus `events` (event → count) and `objects` (event → ids);
+    `before` holds `updated` (each update's previous and new values, masked). Nested batches join the outer one."""
+    outer = _BATCH.get()
+    if outer is not None:
+        yield outer
+        return
+    batch = AuditBatch(actor=actor, event=event, court_id=court_id, message=message)
+    token = _BATCH.set(batch)
+    try:
+        yield batch
+    finally:
+        _BATCH.reset(token)
+    # reached only when the block did not raise
+    after = {**batch.after, "events": dict(batch.counts), "objects": batch.objects}
+    audit_record(actor=batch.actor, event=batch.event, court_id=batch.court_id, message=batch.message,
+                 before={"updated": batch.updated} if batch.updated else None, after=after)
 
 
 def audit_record(
@@ -122,11 +255,16 @@ def audit_record(
     message: str = "",
     court_id: int | None = None,
     actor_name: str = "",
-) -> AuditEvent:
+) -> AuditEvent | None:
     """Append one entry. `before`/`after` are dicts of changed fields; sensitive fields are masked.
 
     `actor` defaults to the signed-in user of the current request; `actor_name` records the typed user name
-    of an anonymous event (a failed login)."""
+    of an anonymous event (a failed login). Inside `audit_batch()` the fact joins the batch's one entry
+    (returns None)."""
+    batch = _BATCH.get()
+    if batch is not None:
+        batch.add(event=event, target=target, before=before, after=after, message=message)
+        return None
     info = current_request_info()
     if actor is None:
         request = info.get("request")
@@ -164,6 +302,7 @@ def audit_record(
             changes=changes,
             message=mask_text(message),
             prev_hash=head.last_hash,
+            key_version=current_key_version(),
         )
         entry.entry_hash = entry_digest(entry)
         entry.save()
@@ -190,6 +329,7 @@ class ChainReport:
     checked: int
     first_broken_id: int | None = None
     reason: str = ""
+    key_versions: dict[int, int] = field(default_factory=dict)  # version -> entries checked with its key
 
 
 def verify_chain(*, batch: int = 5000) -> ChainReport:
@@ -200,6 +340,8 @@ def verify_chain(*, batch: int = 5000) -> ChainReport:
     last_id = head.anchor_id if head else 0
     checked = 0
     previous_id = None
+    keys = audit_keys()
+    used: dict[int, int] = {}
     while True:
         rows = list(AuditEvent.objects.filter(id__gt=last_id).order_by("id")[:batch])
         if not rows:
@@ -209,15 +351,22 @@ def verify_chain(*, batch: int = 5000) -> ChainReport:
             if entry.prev_hash != expected_prev:
                 where = f"#{previous_id}" if previous_id else "链首"
                 return ChainReport(False, checked, entry.pk,
-                                   f"第 {entry.pk} 条的前序哈希与 {where} 不符（其前的记录被删除或改动）")
-            if entry_digest(entry) != entry.entry_hash:
-                return ChainReport(False, checked, entry.pk, f"第 {entry.pk} 条的内容与其哈希不符（记录被改动）")
+                                   f"第 {entry.pk} 条的前序哈希与 {where} 不符（其前的记录被删除或改动）", used)
+            key = keys.get(entry.key_version) if entry.key_version is not None else None
+            if key is None:
+                why = ("没有密钥版本（未用密钥签名）" if entry.key_version is None
+                       else f"的密钥版本 {entry.key_version} 未配置（TIANPING_AUDIT_KEY 中缺少该版本）")
+                return ChainReport(False, checked, entry.pk, f"第 {entry.pk} 条{why}", used)
+            used[entry.key_version] = used.get(entry.key_version, 0) + 1
+            if not hmac.compare_digest(entry_digest(entry, key), entry.entry_hash):
+                return ChainReport(False, checked, entry.pk, f"第 {entry.pk} 条的内容与其哈希不符（记录被改动）", used)
             expected_prev = entry.entry_hash
             previous_id = last_id = entry.pk
     if head is not None and head.last_hash and head.last_hash != expected_prev:
         return ChainReport(False, checked, head.last_id,
-                           f"链头记录的最后一条为 #{head.last_id}，但表中最后一条为 #{previous_id or '无'}（末尾记录被删除）")
-    return ChainReport(True, checked)
+                           f"链头记录的最后一条为 #{head.last_id}，但表中最后一条为 #{previous_id or '无'}（末尾记录被删除）",
+                           used)
+    return ChainReport(True, checked, key_versions=used)
 
 
 # --- maintenance (purge, test-database flush) -------------------------------------------------------

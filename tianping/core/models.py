@@ -90,6 +90,8 @@ class AuditEvent(models.Model):
     message = models.TextField(_("说明"), blank=True)
     prev_hash = models.CharField(max_length=64, blank=True)
     entry_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # which key of TIANPING_AUDIT_KEY made entry_hash (0: the development key; NULL: an entry from before keys)
+    key_version = models.PositiveSmallIntegerField(_("密钥版本"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("审计记录")
