@@ -19,7 +19,7 @@ Each app lists its registers in `<app>/importers.py`::
             Column("部门", "department", resolve=resolve_department, example="民事审判庭"),
             Column("入职日期", "hired_on", example="2010-07-01"),          # parse_date inferred
         ],
-        after_save=people_after_save,
+        write=people_write,   # (ctx, created, updated, fields) → org.services.people_import: only services write
     ))
 
 From that one declaration come the template (.xlsx with header, example row, drop-downs for choices, text
@@ -44,22 +44,30 @@ court* of the import) finds the existing record; the parsed values are set on it
 row counts as unchanged, otherwise updated; no match → created. Every row is `full_clean()`ed (the model's
 `clean()` and field validators run, so the rules of the forms apply to imports too); unique constraints
 are checked against the database and against earlier rows of the file. A model with a `version` field
-gets it incremented on update (the edit forms' concurrency check notices an import). Writes go in
-batches (bulk_create/bulk_update); `after_save(ctx, created, updated)` runs after each batch.
+gets it incremented on update (the edit forms' concurrency check notices an import). Each checked batch
+goes to the register's `write(ctx, created, updated, fields)`, which calls the app's service (only
+services write; the service may bulk_create/bulk_update and audits each record).
 
 Custom save (`Register.save_row(ctx, values) -> "created" | "updated" | "unchanged"`): for rows that
-write several models (a meeting with its attendees, a case with its parties). It runs inside the import
-transaction, one savepoint per row; look the record up yourself within `ctx.court`; raise RowError /
+write several models (a meeting with its attendees, a case with its parties). It calls the app's services
+(`<app>/services.py`), inside the import transaction, one savepoint per row; raise RowError /
 ValidationError / ValueError for a problem. Cross-column checks for either path: `prepare_row(ctx,
 values) -> values`.
 
 All or nothing
 --------------
-`run_import()` runs the whole file in one transaction. Preview (`dry_run=True`) runs exactly the same
-code and rolls back, so the counts it shows are the counts a commit gives. If any row has a problem the
-transaction is rolled back and the result lists every problem; nothing is written. A crash or a killed
-worker leaves nothing either. The commit writes one audit entry (event `import.committed`; see
-`_audit_import` for why one per import).
+`run_import()` commits the whole file in one transaction. If any row has a problem the transaction is
+rolled back and the result lists every problem (all of a row's problems at once); nothing is written. A
+crash or a killed worker leaves nothing either. The commit writes one audit entry (event
+`import.committed`): the services' audit facts are gathered by `tianping.core.audit.audit_batch` and
+written at the end, so the audit chain's head is locked only for a moment before the commit.
+
+Preview (`dry_run=True`) only reads: the generic upsert checks every row (parsers, resolvers, full_clean,
+unique keys against the database and the file) without writing; a `save_row` register has each batch of
+rows saved and rolled back at once. Either way the preview never holds the write lock for long (SQLite's
+lock is the whole database's). The counts equal a commit's, except that a save_row row referring to a
+record created more than one batch (1,000 rows) earlier in the same file is reported as unknown. The
+preview also lists the first rows it would write (`ImportResult.sample`).
 
 Parsers and resolvers (use these rather than writing your own)
 ----------------------------------------------------------------
@@ -95,7 +103,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -110,6 +118,7 @@ __all__ = [
 ]
 
 ERROR_HEADER = "错误原因"
+SAMPLE_ROWS = 20  # rows to be written that the preview shows
 logger = logging.getLogger(__name__)
 MAX_CELL_TEXT = 2000
 
@@ -149,6 +158,8 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     committed: bool = False
     file_sha256: str = ""
+    headers: list[str] = field(default_factory=list)  # the file's recognised columns, in file order
+    sample: list[dict[str, Any]] = field(default_factory=list)  # the first rows to be written (preview)
 
     @property
     def ok(self) -> bool:
@@ -166,13 +177,14 @@ class ImportResult:
     def as_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "dry_run": self.dry_run, "total": self.total, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "committed": self.committed,
-                "file_sha256": self.file_sha256,
+                "file_sha256": self.file_sha256, "headers": self.headers, "sample": self.sample,
                 "problems": [[p.row, p.column, p.message] for p in self.problems]}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ImportResult:
         problems = [Problem(*p) for p in data.get("problems", [])]
-        keys = ("kind", "dry_run", "total", "created", "updated", "unchanged", "committed", "file_sha256")
+        keys = ("kind", "dry_run", "total", "created", "updated", "unchanged", "committed", "file_sha256",
+                "headers", "sample")
         return cls(problems=problems, **{k: data[k] for k in keys if k in data})
 
 
@@ -186,7 +198,8 @@ class ImportContext:
     dry_run: bool = False
     row_number: int = 0  # the Excel row being processed
     cache: dict[str, Any] = field(default_factory=dict)  # resolvers keep their lookups here
-    changes: list[dict[str, Any]] = field(default_factory=list)  # per updated row, for the audit entry
+    changes: list[dict[str, Any]] = field(default_factory=list)  # (unused; services audit what they change)
+    pending: dict[str, dict[tuple, Any]] = field(default_factory=dict)  # preview: kind -> key -> unsaved record
 
 
 # --- parsers: cell → python value; ValueError("Chinese reason") on bad input --------------------------------
@@ -236,7 +249,7 @@ def parse_text(value: Any) -> str:
     if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
         text = text[1:]  # our own formula-injection escape, coming back from an export
     if len(text) > MAX_CELL_TEXT:
-        raise ValueError(_("内容过长（%(n)d 个字符），请不超过 %(max)d 个字符。") % {"n": len(text), "max": MAX_CELL_TEXT})
+        raise ValueError(length_message(MAX_CELL_TEXT, len(text)))
     return text
 
 
@@ -728,6 +741,7 @@ class _Engine:
     def parse_row(self, row_number: int, cells: list[Any]) -> dict[str, Any] | None:
         ctx, values, ok = self.ctx, {}, True
         ctx.row_number = row_number
+        failed: list[str] = []
         for i, col in self.mapping.items():
             raw = cells[i] if i < len(cells) else None
             try:
@@ -739,18 +753,23 @@ class _Engine:
             except RowError as exc:
                 self.problem(row_number, exc.column or col.header, exc.message)
                 ok = False
+                failed.append(col.field)
                 continue
             except (ValueError, ValidationError) as exc:
                 self.problem(row_number, col.header, _message(exc))
                 ok = False
+                failed.append(col.field)
                 continue
             except Exception:  # noqa: BLE001 - a parser bug must not turn a spreadsheet cell into a 500
                 logger.exception("import %s row %s column %s: parser failed on %r", self.reg.kind, row_number,
                                  col.header, raw)
                 self.problem(row_number, col.header, _("无法识别“%(v)s”，请按模板的格式填写。") % {"v": str(raw)[:30]})
                 ok = False
+                failed.append(col.field)
                 continue
             values[col.field] = value
+        if not ok and self.reg.save_row is None:
+            self.check_rest(row_number, values, failed)
         if ok and self.reg.prepare_row is not None:
             try:
                 values = self.reg.prepare_row(ctx, values)
@@ -762,23 +781,61 @@ class _Engine:
                 return None
         return values if ok else None
 
-    def report_validation(self, row_number: int, exc: Exception) -> None:
+    def check_rest(self, row_number: int, values: dict[str, Any], failed: list[str]) -> None:
+        """A row with unreadable cells: still validate what could be read, so every problem of the row is
+        reported in one pass (not the ID checksum only after the birth date has been fixed)."""
+        kwargs = {k: v for k, v in values.items() if k in self.fields and not self.fields[k].is_relation
+                  and not _keeps(self.fields[k], v)}
+        try:
+            obj = self.reg.model(**kwargs)
+        except (TypeError, ValueError):
+            return
+        skip = set(failed) | {n for n in self.fields if n not in kwargs}
+        exclude = list(skip | {n for n, f in self.fields.items() if f.is_relation}) + (
+            ["court"] if self.reg.court_scoped else [])
+        try:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            self.report_validation(row_number, exc, skip=skip)
+
+    def report_validation(self, row_number: int, exc: Exception, skip: set[str] = frozenset()) -> None:
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
-            for fname, errors in exc.message_dict.items():
+            for fname, errors in exc.error_dict.items():
+                if fname in skip:
+                    continue  # a cell already reported as unreadable
                 header = self.header_of.get(fname, "")
                 if not header and fname != "__all__":
                     try:
                         header = str(self.reg.model._meta.get_field(fname).verbose_name)
                     except Exception:  # noqa: BLE001
                         header = fname
-                for msg in errors:
-                    self.problem(row_number, header, msg)
+                for error in errors:
+                    for msg in ValidationError(error).messages if not _is_length(error) else [_length_message(error)]:
+                        self.problem(row_number, header, msg)
         else:
             self.problem(row_number, "", _message(exc))
 
-    # generic upsert of one batch
     def process(self, batch: list[tuple[int, list[Any]]]) -> None:
-        if not self.reg.bulk and self.reg.save_row is None:
+        self.cells = dict(batch)
+        if self.reg.save_row is not None:
+            parsed = []
+            for row_number, cells in batch:
+                values = self.parse_row(row_number, cells)
+                if values is not None:
+                    parsed.append((row_number, values))
+            if self.ctx.dry_run:
+                # Preview: this batch's rows are saved and rolled back at once, so the write lock (SQLite's is
+                # the whole database's) is held for one batch, never for the whole file.
+                try:
+                    with transaction.atomic():
+                        self.save_custom(parsed)
+                        raise _Rollback
+                except _Rollback:
+                    pass
+            else:
+                self.save_custom(parsed)
+            return
+        if not self.reg.bulk:
             # Rows may refer to earlier rows of the file (上级法院代字): parse and save one at a time.
             for row_number, cells in batch:
                 values = self.parse_row(row_number, cells)
@@ -790,10 +847,7 @@ class _Engine:
             values = self.parse_row(row_number, cells)
             if values is not None:
                 parsed.append((row_number, values))
-        if self.reg.save_row is not None:
-            self.save_custom(parsed)
-        else:
-            self.upsert(parsed)
+        self.upsert(parsed)
 
     def save_custom(self, parsed: list[tuple[int, dict]]) -> None:
         for row_number, values in parsed:
@@ -810,15 +864,20 @@ class _Engine:
             except IntegrityError as exc:
                 self.problem(row_number, "", _("与已有记录冲突（%(e)s），请核对是否重复。") % {"e": str(exc)[:80]})
                 continue
-            self.count(action)
+            self.count(action, row_number)
 
-    def count(self, action: str) -> None:
+    def count(self, action: str, row_number: int = 0) -> None:
         if action == "created":
             self.result.created += 1
         elif action == "updated":
             self.result.updated += 1
         else:
             self.result.unchanged += 1
+            return
+        if row_number and len(self.result.sample) < SAMPLE_ROWS:
+            raw = self.cells.get(row_number, [])
+            self.result.sample.append({"row": row_number, "action": action, "cells": [
+                _sample_text(raw[i] if i < len(raw) else None) for i in sorted(self.mapping)]})
 
     def key_of(self, values: dict[str, Any]) -> tuple:
         return tuple(_comparable(values.get(f)) for f in self.reg.natural_key)
@@ -842,7 +901,9 @@ class _Engine:
         # this read and the batch's bulk_update would otherwise be overwritten without notice (lost update).
         # The edit form's version check then sees the import's version bump. (A no-op on SQLite, whose
         # single writer lock serialises the two anyway.)
-        return {tuple(getattr(o, a) for a in attnames): o for o in qs.order_by().select_for_update(of=("self",))}
+        if not self.ctx.dry_run:
+            qs = qs.select_for_update(of=("self",))
+        return {tuple(getattr(o, a) for a in attnames): o for o in qs.order_by()}
 
     def upsert(self, parsed: list[tuple[int, dict]]) -> None:
         reg, ctx = self.reg, self.ctx
@@ -910,12 +971,15 @@ class _Engine:
         bad = self.check_unique(unique_candidates)
         to_create = [(r, o) for r, o in to_create if r not in bad]
         to_update = [(r, o, old) for r, o, old in to_update if r not in bad]
-        self.result.created += len(to_create)
-        self.result.updated += len(to_update)
-        for _row, obj, old in to_update:
-            ctx.changes.append({"key": [str(k) for k in self.key_of({f: getattr(obj, f) for f in reg.natural_key})],
-                                "before": {k: _json(v) for k, v in old.items()},
-                                "after": {k: _json(getattr(obj, k)) for k in old}})
+        for row_number, _obj in to_create:
+            self.count("created", row_number)
+        for row_number, _obj, _old in to_update:
+            self.count("updated", row_number)
+        if ctx.dry_run:
+            if not reg.bulk:  # later rows may name these (上级法院代字): resolvers look in ctx.pending
+                for _row, obj in to_create:
+                    ctx.pending.setdefault(reg.kind, {})[self.key_of({f: getattr(obj, f) for f in reg.natural_key})] = obj
+            return  # a preview writes nothing
         if self.result.problems:
             self.writing = False
         if not self.writing or not (to_create or to_update):
@@ -931,34 +995,21 @@ class _Engine:
                          % {"a": first, "b": last, "e": str(exc)[:80]})
 
     def write(self, to_create, to_update, update_fields) -> None:
+        """Hand the batch to the register's service (`Register.write`): only services write."""
         reg, ctx = self.reg, self.ctx
-        created = [o for _r, o in to_create]
-        updated = [(o, old) for _r, o, old in to_update]
-        if reg.bulk:
-            if created:
-                reg.model._default_manager.bulk_create(created, batch_size=500)
-            if updated:
-                now = timezone.now()
-                objs = []
-                for o, _old in updated:
-                    if self.has_version:
-                        o.version += 1
-                    if self.has_updated_at:
-                        o.updated_at = now
-                    objs.append(o)
-                fields = sorted(update_fields | ({"version"} if self.has_version else set())
-                                | ({"updated_at"} if self.has_updated_at else set()))
-                reg.model._default_manager.bulk_update(objs, fields, batch_size=200)
-        else:
-            for o in created:
-                o.save()
-            for o, old in updated:
-                if self.has_version:
-                    o.version += 1
-                fields = list(old) + (["version"] if self.has_version else [])
-                o.save(update_fields=fields + (["updated_at"] if self.has_updated_at else []))
-        if reg.after_save is not None:
-            reg.after_save(ctx, created, updated)
+        if reg.write is None:
+            raise ImproperlyConfigured(f"register {reg.kind}: importing needs Register.write (a service) or save_row")
+        now = timezone.now()
+        updated = []
+        for _r, o, old in to_update:
+            if self.has_version:
+                o.version += 1
+            if self.has_updated_at:
+                o.updated_at = now
+            updated.append((o, old))
+        fields = sorted(update_fields | ({"version"} if self.has_version else set())
+                        | ({"updated_at"} if self.has_updated_at else set()))
+        reg.write(ctx, [o for _r, o in to_create], updated, fields)
 
     def check_unique(self, candidates: list[tuple[int, Any]]) -> set[int]:
         """Rows that break a unique constraint besides the natural key (e.g. 工号 within the court)."""
@@ -1002,18 +1053,32 @@ class _Engine:
         return bad
 
 
+def length_message(limit: int, length: int) -> str:
+    """The one wording of a length limit in imports (cells and model fields alike)."""
+    return _("不能超过 %(max)d 个字符（现有 %(n)d 个），请删减。") % {"max": limit, "n": length}
+
+
+def _is_length(error: ValidationError) -> bool:
+    return getattr(error, "code", None) == "max_length" and isinstance(getattr(error, "params", None), dict)
+
+
+def _length_message(error: ValidationError) -> str:
+    params = error.params or {}
+    return length_message(int(params.get("limit_value", 0)), int(params.get("show_value", 0)))
+
+
+def _sample_text(value: Any) -> str:
+    try:
+        text = parse_text(value)
+    except ValueError:
+        text = str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
 def _message(exc: Exception) -> str:
     if isinstance(exc, ValidationError):
         return "；".join(exc.messages)
     return str(exc) or exc.__class__.__name__
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, models.Model):
-        return str(value)
-    if isinstance(value, (date, Decimal)):
-        return str(value)
-    return value
 
 
 def file_sha256(path: Path | str) -> str:
@@ -1029,9 +1094,17 @@ def run_import(reg: Register | str, path: Path | str, *, court=None, user=None, 
                filename: str = "") -> ImportResult:
     """Import the spreadsheet at `path` into register `reg` for `court`, all or nothing.
 
-    Returns an ImportResult: counts of rows created/updated/unchanged and every problem (Excel row number,
-    column header, reason). `committed` is True only if nothing was wrong and `dry_run` was False.
-    `progress(done_rows, estimated_total)` is called after each batch (for the progress bar)."""
+    Returns an ImportResult: counts of rows created/updated/unchanged, every problem (Excel row number,
+    column header, reason) and the first rows to be written (`sample`). `committed` is True only if nothing
+    was wrong and `dry_run` was False. `progress(done_rows, estimated_total)` is called after each batch.
+
+    The commit runs in one transaction inside `audit_batch`: the services the register calls record their
+    facts into one `import.committed` entry, written (and the audit chain's head locked) only at the end.
+    The preview (`dry_run`) only reads: the generic upsert checks every row without writing, and a register
+    with its own `save_row` has each batch saved and rolled back at once, so the preview never holds the
+    database's write lock for long (on SQLite a login must not wait for a preview)."""
+    from tianping.core.audit import audit_batch
+
     if isinstance(reg, str):
         reg = get_register(reg)
     if reg.court_scoped and court is None:
@@ -1041,70 +1114,48 @@ def run_import(reg: Register | str, path: Path | str, *, court=None, user=None, 
     try:
         with open_sheet(path) as sheet:
             mapping = map_headers(reg, sheet.headers)
+            result.headers = [mapping[i].header for i in sorted(mapping)]
             engine = _Engine(reg, ctx, result, mapping)
             total = sheet.estimated_rows
-            try:
-                with transaction.atomic():
-                    batch: list[tuple[int, list[Any]]] = []
-                    done = 0
-                    for row_number, cells in sheet.rows():
-                        if all(is_empty(c) for c in cells):
-                            continue
-                        result.total += 1
-                        batch.append((row_number, cells))
-                        if len(batch) >= batch_size:
-                            engine.process(batch)
-                            done = row_number - 1
-                            batch = []
-                            if progress:
-                                progress(done, max(total, done))
-                    if batch:
+
+            def rows() -> None:
+                batch: list[tuple[int, list[Any]]] = []
+                for row_number, cells in sheet.rows():
+                    if all(is_empty(c) for c in cells):
+                        continue
+                    result.total += 1
+                    batch.append((row_number, cells))
+                    if len(batch) >= batch_size:
                         engine.process(batch)
-                    if result.problems or dry_run:
-                        raise _Rollback
-                    _audit_import(ctx, result, filename or Path(path).name)
+                        batch = []
+                        if progress:
+                            progress(row_number - 1, max(total, row_number - 1))
+                if batch:
+                    engine.process(batch)
+
+            if dry_run:
+                rows()
+            else:
+                court_id = court.pk if court is not None else None
+                try:
+                    with transaction.atomic(), audit_batch(actor=user, event="import.committed",
+                                                           court_id=court_id) as batch:
+                        rows()
+                        if result.problems:
+                            raise _Rollback
+                        name = filename or Path(path).name
+                        batch.after = {"kind": result.kind, "file": name, "sha256": result.file_sha256,
+                                       "rows": result.total, "created": result.created,
+                                       "updated": result.updated, "unchanged": result.unchanged}
+                        batch.message = f"导入{reg.title}：{result.summary()}（文件 {name}）"
                     result.committed = True
-            except _Rollback:
-                pass
+                except _Rollback:
+                    pass
     except FileError as exc:
         result.problems = [Problem(0, "", str(exc))]
         result.committed = False
     result.problems.sort(key=lambda p: p.row)
     return result
-
-
-def _mask_value(value: Any, field_name: str = "") -> Any:
-    """ID numbers and phone numbers never reach the audit trail in clear (also when used as a row's key)."""
-    from tianping.core.validators import mask_id_number, mask_phone
-
-    if not isinstance(value, str) or not value:
-        return value
-    if field_name == "phone":
-        return mask_phone(value)
-    if field_name == "id_number" or re.fullmatch(r"\d{17}[\dX]", value):
-        return mask_id_number(value)
-    return value
-
-
-def _audit_import(ctx: ImportContext, result: ImportResult, filename: str) -> None:
-    """One audit entry per import, written in the import's transaction.
-
-    Why one entry and not one per row: the audit trail is a hash chain whose head is locked for every
-    entry, so 100,000 per-row entries would serialise 100,000 extra writes and dominate a large import;
-    and the uploaded file itself (kept under the data directory, its SHA-256 in this entry) records every
-    created row exactly. What a file cannot show — the previous values of updated rows — is kept in the
-    entry (`changes`: natural key, before, after; sensitive fields masked by audit_record)."""
-    from tianping.core.audit import audit_record
-
-    counts = {"kind": result.kind, "file": filename, "sha256": result.file_sha256, "rows": result.total,
-              "created": result.created, "updated": result.updated, "unchanged": result.unchanged}
-    masked = [{"key": [_mask_value(k) for k in change["key"]],
-               "before": {f: _mask_value(v, f) for f, v in change["before"].items()},
-               "after": {f: _mask_value(v, f) for f, v in change["after"].items()}} for change in ctx.changes]
-    court_id = ctx.court.pk if ctx.court is not None else None
-    audit_record(actor=ctx.user, event="import.committed", court_id=court_id,
-                 before={"updated_rows": masked} if masked else None, after=counts,
-                 message=f"导入{ctx.register.title}：{result.summary()}（文件 {filename}）")
 
 
 # --- writing: template, error report, export -----------------------------------------------------------------

@@ -108,8 +108,11 @@ class Register:
     save_row: (ctx, values) -> "created" | "updated" | "unchanged"; replaces the generic upsert for
         records that need more than setting fields (lists of attendees, several models per row …).
         Runs inside the import transaction; raise RowError/ValidationError for a problem.
-    after_save: (ctx, created: list[obj], updated: list[(obj, old_values: dict)]) after each batch of the
-        generic upsert has been written (e.g. people open a DepartmentAssignment).
+    write: (ctx, created: list[obj], updated: list[(obj, old_values: dict)], update_fields: list[str]) — the
+        app's service that writes one batch of the generic upsert (only services write): bulk_create /
+        bulk_update, dependent rows (people open a DepartmentAssignment), and `audit_record` per record (inside
+        the import these join its one audit entry). `version`/`updated_at` are already set on updated rows.
+        Needed for importing with the generic upsert (save_row registers call their services themselves).
     bulk: the generic upsert writes each batch with bulk_create/bulk_update (fast). Set False when rows
         refer to earlier rows of the same file (courts: 上级法院代字), so each row is saved at once.
     export_queryset: (user, court) -> queryset of rows to export; default model.objects.visible_to(user)
@@ -127,7 +130,7 @@ class Register:
     import_permission: Callable[[Any], bool] | None = None
     prepare_row: Callable[[Any, dict], dict] | None = None
     save_row: Callable[[Any, dict], str] | None = None
-    after_save: Callable[[Any, list, list], None] | None = None
+    write: Callable[[Any, list, list, list[str]], None] | None = None
     bulk: bool = True
     export_queryset: Callable[[Any, Any], Any] | None = None
     export_options: list[ExportOption] = field(default_factory=list)

@@ -45,6 +45,12 @@ def _names(role):
     return lambda d: "、".join(p.name for p in d.parties.all() if p.role == role)
 
 
+def _services():
+    from tianping.mediation import services
+
+    return services
+
+
 def _export_queryset(user, court):
     qs = Dispute.objects.all() if user is None else Dispute.objects.visible_to(user)
     if court is not None:
@@ -117,6 +123,8 @@ register(Register(
 register(Register(
     kind="traffic_statistics", title="省份年度统计数据", model=ProvinceStatistic, natural_key=("province", "year"),
     court_scoped=False, import_permission=can_intake,
+    write=lambda ctx, created, updated, fields: _services().statistics_import(
+        actor=ctx.user, created=created, updated=updated, fields=fields),
     export_queryset=lambda user, court: ProvinceStatistic.objects.all(),
     columns=[
         Column("省份", "province", parse=parse_text, required=True, example="山东"),

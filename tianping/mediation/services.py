@@ -542,3 +542,21 @@ def calculation_attach(*, dispute: Dispute, actor, inputs: calculator.Inputs, pr
     audit_record(actor=actor, event="dispute.calculation_attached", target=d,
                  after={"total": result["total"], "compulsory": result["compulsory"]})
     return calc
+
+
+@transaction.atomic
+def statistics_import(*, actor, created: list[ProvinceStatistic], updated: list[tuple[ProvinceStatistic, dict]],
+                      fields: list[str]) -> None:
+    """A checked batch of 省份年度统计数据 rows from an import (tianping.mediation.importers); one audit fact
+    per row (inside an import they join its one entry)."""
+    from tianping.core.audit import audit_batch
+
+    with audit_batch(actor=actor, event="statistic.imported"):
+        ProvinceStatistic.objects.bulk_create(created)
+        if updated:
+            ProvinceStatistic.objects.bulk_update([s for s, _old in updated], fields)
+        for stat in created:
+            audit_record(actor=actor, event="statistic.created", target=stat)
+        for stat, old in updated:
+            audit_record(actor=actor, event="statistic.updated", target=stat, before=old,
+                         after={f: getattr(stat, f) for f in old})

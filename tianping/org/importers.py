@@ -7,7 +7,6 @@ court + 身份证号). Only the political department (party_office) imports them
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -22,7 +21,8 @@ from tianping.core.importexport import (
 )
 from tianping.core.registers import Column, Register, register, register_court_model
 from tianping.core.roles import Role
-from tianping.org.models import Court, Department, DepartmentAssignment, Person
+from tianping.org import services
+from tianping.org.models import Court, Department, Person
 
 register_court_model(Court)
 
@@ -40,6 +40,8 @@ def resolve_court(ctx: ImportContext, code: Any):
     if not text:
         return None
     court = Court.objects.filter(code=text).first()
+    if court is None:
+        court = ctx.pending.get("courts", {}).get((text,))  # a preview: a court created by an earlier row
     if court is None:
         raise ValueError(_("没有法院代字为“%(code)s”的法院，请先导入该法院或核对代字。") % {"code": text[:20]})
     return court
@@ -115,9 +117,19 @@ def resolve_people(ctx: ImportContext, text: Any) -> list:
 
 ORG_MANAGERS = (Role.PARTY_OFFICE,)
 
+
+def _write(service, *, scoped: bool = True):
+    """The register's `write` hook: hand a checked batch to the org service (only services write)."""
+    def write(ctx, created, updated, fields):
+        kwargs = {"court": ctx.court} if scoped else {}
+        service(actor=ctx.user, created=created, updated=updated, fields=fields, **kwargs)
+    return write
+
+
 register(Register(
     kind="courts", title="法院", model=Court, court_scoped=False, natural_key=("code",),
-    manage_roles=ORG_MANAGERS, bulk=False, extra={"list_url_name": "org:court_list"},  # 上级法院代字 may name a court created a few rows earlier
+    manage_roles=ORG_MANAGERS, bulk=False, write=_write(services.courts_import, scoped=False),
+    extra={"list_url_name": "org:court_list"},  # 上级法院代字 may name a court created a few rows earlier
     description="法院名录：按法院代字识别，已有的法院会被更新。",
     columns=[
         Column("法院名称", "name", required=True, example="薛城区人民法院", width=22),
@@ -133,6 +145,7 @@ register(Register(
 
 register(Register(
     kind="departments", title="部门", model=Department, natural_key=("name",), manage_roles=ORG_MANAGERS,
+    write=_write(services.departments_import),
     extra={"list_url_name": "org:department_list"},
     description="本院部门：按部门名称识别，已有的部门会更新类型。",
     columns=[
@@ -143,26 +156,9 @@ register(Register(
 ))
 
 
-def people_after_save(ctx, created: list[Person], updated: list[tuple[Person, dict]]) -> None:
-    """Keep the department history (DepartmentAssignment) in step, as person_create/person_update do:
-    a new person starts in their department on the hiring date; a department change closes the open
-    assignment today and opens a new one."""
-    today = date.today()  # noqa: DTZ011 - a calendar date
-    # Plain ids rather than objects: building 100,000 of these is a measurable part of a large import.
-    new = [DepartmentAssignment(court_id=p.court_id, person_id=p.pk, department_id=p.department_id,
-                                start=p.hired_on or today) for p in created if p.department_id]
-    moved = [(p, old) for p, old in updated if "department" in old]
-    if moved:
-        DepartmentAssignment.objects.filter(person__in=[p for p, _ in moved], end__isnull=True).update(end=today)
-        new += [DepartmentAssignment(court_id=p.court_id, person_id=p.pk, department_id=p.department_id,
-                                     start=today) for p, _ in moved if p.department_id]
-    if new:
-        DepartmentAssignment.objects.bulk_create(new, batch_size=500)
-
-
 register(Register(
     kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=ORG_MANAGERS,
-    after_save=people_after_save, extra={"list_url_name": "org:person_list"},
+    write=_write(services.people_import), extra={"list_url_name": "org:person_list"},
     description="人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。",
     columns=[
         Column("姓名", "name", required=True, example="张伟"),

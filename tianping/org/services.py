@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tianping.core.audit import audit_record
+from tianping.core.audit import audit_batch, audit_record
 from tianping.org.models import ADMIN_ROLES, Court, Department, DepartmentAssignment, Person, User, UserRole
 
 PERSON_FIELDS = ["name", "gender", "birth_date", "id_number", "phone", "staff_number", "department", "post",
@@ -100,3 +100,58 @@ def user_set_roles(*, actor, user: User, roles: list[str]) -> None:
     if before != sorted(roles):
         audit_record(actor=actor, event="user.roles_changed", target=user, court_id=user.court_id,
                      before={"roles": before}, after={"roles": sorted(roles)})
+
+
+# --- imports (tianping.org.importers): one batch of checked rows of the generic upsert ------------------------
+
+def _import_audit(actor, prefix: str, created: list, updated: list[tuple[Any, dict]]) -> None:
+    for obj in created:
+        audit_record(actor=actor, event=f"{prefix}.created", target=obj)
+    for obj, old in updated:
+        audit_record(actor=actor, event=f"{prefix}.updated", target=obj, before=old,
+                     after={f: getattr(obj, f) for f in old})
+
+
+@transaction.atomic
+def courts_import(*, actor, created: list[Court], updated: list[tuple[Court, dict]], fields: list[str]) -> None:
+    """Courts one by one (a later row may name an earlier one as its 上级法院); rows already full_clean()ed."""
+    with audit_batch(actor=actor, event="court.imported"):
+        for court in created:
+            court.save()
+        for court, _old in updated:
+            court.save(update_fields=fields)
+        _import_audit(actor, "court", created, updated)
+
+
+@transaction.atomic
+def departments_import(*, actor, court: Court, created: list[Department], updated: list[tuple[Department, dict]],
+                       fields: list[str]) -> None:
+    with audit_batch(actor=actor, event="department.imported", court_id=court.pk):
+        Department.objects.bulk_create(created, batch_size=500)
+        Department.objects.bulk_update([d for d, _old in updated], fields, batch_size=200)
+        _import_audit(actor, "department", created, updated)
+
+
+@transaction.atomic
+def people_import(*, actor, court: Court, created: list[Person], updated: list[tuple[Person, dict]],
+                  fields: list[str]) -> None:
+    """Write a batch of checked people in bulk and keep the department history in step, as person_create /
+    person_update do: a new person starts in their department on the hiring date; a department change closes
+    the open assignment today and opens a new one. One audit fact per person; inside an import they join the
+    import's one entry (`audit_batch`), alone they make one entry for the batch."""
+    today = date.today()  # noqa: DTZ011 - a calendar date
+    with audit_batch(actor=actor, event="person.imported", court_id=court.pk):
+        Person.objects.bulk_create(created, batch_size=500)
+        if updated:
+            Person.objects.bulk_update([p for p, _old in updated], fields, batch_size=200)
+        # Plain ids rather than objects: building 100,000 of these is a measurable part of a large import.
+        new = [DepartmentAssignment(court_id=p.court_id, person_id=p.pk, department_id=p.department_id,
+                                    start=p.hired_on or today) for p in created if p.department_id]
+        moved = [p for p, old in updated if "department" in old]
+        if moved:
+            DepartmentAssignment.objects.filter(person__in=moved, end__isnull=True).update(end=today)
+            new += [DepartmentAssignment(court_id=p.court_id, person_id=p.pk, department_id=p.department_id,
+                                         start=today) for p in moved if p.department_id]
+        if new:
+            DepartmentAssignment.objects.bulk_create(new, batch_size=500)
+        _import_audit(actor, "person", created, updated)

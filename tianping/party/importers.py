@@ -28,16 +28,11 @@ from tianping.core.importexport import (
 from tianping.core.registers import Column, ExportOption, Register, register
 from tianping.core.roles import Role
 from tianping.org.importers import resolve_person
-from tianping.org.models import Department, Person
 from tianping.party.models import (
-    BranchMembership,
-    DuesBase,
-    MemberStep,
     OrgKind,
     PartyMember,
     PartyOrganisation,
     Stage,
-    StepKind,
 )
 
 PARTY_MANAGERS = (Role.PARTY_OFFICE,)
@@ -61,42 +56,10 @@ def _resolve_org(ctx, value):
     return resolve_by_name(ctx, PartyOrganisation.objects.all(), value, label="党组织")
 
 
-def _org_lookup(ctx, name: str) -> PartyOrganisation | None:
-    """Organisations are looked up fresh (not cached): a parent may be created a few rows earlier."""
-    if not name:
-        return None
-    found = list(PartyOrganisation.objects.filter(court=ctx.court, name=name)[:2])
-    if not found:
-        raise RowError("上级组织", f"本院没有名为“{name}”的党组织；请先建立，或把它放在本文件的前面几行。")
-    return found[0]
-
-
 def save_branch(ctx, values: dict) -> str:
-    name = values["name"]
-    parent = _org_lookup(ctx, values.get("parent") or "")
-    dep_names = values.get("departments") or []
-    deps = []
-    for n in dep_names:
-        d = Department.objects.filter(court=ctx.court, name=n).first()
-        if d is None:
-            raise RowError("组建部门", f"本院没有名为“{n}”的部门，请核对部门名称（多个部门用、分隔）。")
-        deps.append(d)
-    org = PartyOrganisation.objects.filter(court=ctx.court, name=name).first()
-    created = org is None
-    if created:
-        org = PartyOrganisation(court=ctx.court, name=name)
-    before = (org.kind, org.parent_id, sorted(d.pk for d in org.departments.all()) if not created else None)
-    org.kind = values.get("kind") or OrgKind.BRANCH
-    org.parent = parent
-    org.full_clean()
-    after = (org.kind, org.parent_id, sorted(d.pk for d in deps))
-    if not created and before == after:
-        return "unchanged"
-    if not created:
-        org.version += 1
-    org.save()
-    org.departments.set(deps)
-    return "created" if created else "updated"
+    from tianping.party.services import branch_import_row
+
+    return branch_import_row(actor=ctx.user, court=ctx.court, values=values)
 
 
 register(Register(
@@ -126,64 +89,10 @@ def _parse_standing(value):
     return STANDING[text]
 
 
-MEMBER_DATES = ["applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on"]
-STEP_OF = {"applied_on": StepKind.APPLIED, "activist_on": StepKind.ACTIVIST, "candidate_on": StepKind.CANDIDATE,
-           "admitted_on": StepKind.ADMITTED, "converted_on": StepKind.CONVERTED}
-
-
 def save_member(ctx, values: dict) -> str:
-    """Create or update a party record from one row (history: steps are recorded as 导入历史记录)."""
-    from tianping.party.services import _check_stage_dates
+    from tianping.party.services import member_import_row
 
-    id_number = values["id_number"]
-    person = Person.objects.filter(court=ctx.court, id_number=id_number).first()
-    if person is None:
-        raise RowError("身份证号", "本院人员名册中没有该身份证号，请先导入人员（KIND people）再导入党员。")
-    branch = values.get("branch")
-    member = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
-    created = member is None
-    if created:
-        member = PartyMember(court=ctx.court, person=person)
-    old = {f: getattr(member, f) for f in ["stage", "branch_id", *MEMBER_DATES]}
-    member.stage = values["stage"]
-    member.branch = branch
-    for f in MEMBER_DATES:
-        setattr(member, f, values.get(f))
-    _check_stage_dates(member)
-    member.full_clean()
-    new = {f: getattr(member, f) for f in ["stage", "branch_id", *MEMBER_DATES]}
-    changed = created or old != new
-    today = timezone.localdate()
-    if changed:
-        if not created:
-            member.version += 1
-        member.save()
-        for f in MEMBER_DATES:
-            day = getattr(member, f)
-            if day and (created or old[f] != day):
-                MemberStep.objects.create(court=ctx.court, member=member, step=STEP_OF[f], occurred_on=day,
-                                          evidence="批量导入")
-        if created or old["branch_id"] != member.branch_id:
-            BranchMembership.objects.filter(member=member, end__isnull=True).update(end=today)
-            if member.branch_id:
-                known = [d for d in (member.applied_on, member.admitted_on) if d]
-                start = max([min(known), person.hired_on] if person.hired_on and known else known or [today]) \
-                    if created else today
-                BranchMembership.objects.create(court=ctx.court, member=member, organisation=member.branch,
-                                                start=start)
-    base = values.get("base")
-    if base is not None:
-        current = DuesBase.objects.filter(member=member).order_by("-effective_from").first()
-        if current is None or current.amount != base:
-            start = today.replace(day=1)
-            if current is None and member.admitted_on:
-                start = member.admitted_on.replace(day=1)
-            DuesBase.objects.update_or_create(member=member, effective_from=start,
-                                              defaults={"court": ctx.court, "amount": base, "note": "批量导入"})
-            changed = True
-    if created:
-        return "created"
-    return "updated" if changed else "unchanged"
+    return member_import_row(actor=ctx.user, court=ctx.court, values=values)
 
 
 def _current_base(m):

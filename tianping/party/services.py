@@ -687,3 +687,127 @@ def points_adjust(*, actor, person, points: Decimal, occurred_on: date, note: st
     audit_record(actor=actor, event="party.points.adjust", target=entry,
                  after={"person": person.name, "points": points}, message=note)
     return entry
+
+
+# --- imports (tianping.party.importers): one row each, called inside the import's transaction ---------------
+
+def _import_org_lookup(court, name: str) -> PartyOrganisation | None:
+    """Organisations are looked up fresh (not cached): a parent may be created a few rows earlier."""
+    if not name:
+        return None
+    found = list(PartyOrganisation.objects.filter(court=court, name=name)[:2])
+    if not found:
+        from tianping.core.importexport import RowError
+
+        raise RowError("上级组织", f"本院没有名为“{name}”的党组织；请先建立，或把它放在本文件的前面几行。")
+    return found[0]
+
+
+@transaction.atomic
+def branch_import_row(*, actor, court, values: dict) -> str:
+    """One row of the 党组织 import (tianping.party.importers): create or update the organisation named
+    values["name"]; its parent must exist (or come earlier in the file). Audited per row (inside an import
+    the facts join the import's one entry)."""
+    from tianping.core.importexport import RowError
+    from tianping.org.models import Department
+    from tianping.party.models import OrgKind
+
+    name = values["name"]
+    parent = _import_org_lookup(court, values.get("parent") or "")
+    dep_names = values.get("departments") or []
+    deps = []
+    for n in dep_names:
+        d = Department.objects.filter(court=court, name=n).first()
+        if d is None:
+            raise RowError("组建部门", f"本院没有名为“{n}”的部门，请核对部门名称（多个部门用、分隔）。")
+        deps.append(d)
+    org = PartyOrganisation.objects.filter(court=court, name=name).first()
+    created = org is None
+    if created:
+        org = PartyOrganisation(court=court, name=name)
+    before = (org.kind, org.parent_id, sorted(d.pk for d in org.departments.all()) if not created else None)
+    org.kind = values.get("kind") or OrgKind.BRANCH
+    org.parent = parent
+    org.full_clean()
+    after = (org.kind, org.parent_id, sorted(d.pk for d in deps))
+    if not created and before == after:
+        return "unchanged"
+    if not created:
+        org.version += 1
+    org.save()
+    org.departments.set(deps)
+    audit_record(actor=actor, event="party_organisation.created" if created else "party_organisation.updated",
+                 target=org, before=None if created else {"kind": before[0], "parent": before[1],
+                                                          "departments": before[2]},
+                 after={"kind": after[0], "parent": after[1], "departments": after[2]})
+    return "created" if created else "updated"
+
+
+IMPORT_MEMBER_DATES = ["applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on"]
+IMPORT_STEP_OF = {"applied_on": StepKind.APPLIED, "activist_on": StepKind.ACTIVIST, "candidate_on": StepKind.CANDIDATE,
+           "admitted_on": StepKind.ADMITTED, "converted_on": StepKind.CONVERTED}
+
+
+@transaction.atomic
+def member_import_row(*, actor, court, values: dict) -> str:
+    """One row of the 党员 import (tianping.party.importers): create or update the party record of the person
+    with values["id_number"] (history: steps are recorded as 批量导入). Audited per row (inside an import the
+    facts join the import's one entry)."""
+    from django.utils import timezone
+
+    from tianping.core.importexport import RowError
+    from tianping.org.models import Person
+
+    id_number = values["id_number"]
+    person = Person.objects.filter(court=court, id_number=id_number).first()
+    if person is None:
+        raise RowError("身份证号", "本院人员名册中没有该身份证号，请先导入人员（KIND people）再导入党员。")
+    branch = values.get("branch")
+    member = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
+    created = member is None
+    if created:
+        member = PartyMember(court=court, person=person)
+    old = {f: getattr(member, f) for f in ["stage", "branch_id", *IMPORT_MEMBER_DATES]}
+    member.stage = values["stage"]
+    member.branch = branch
+    for f in IMPORT_MEMBER_DATES:
+        setattr(member, f, values.get(f))
+    _check_stage_dates(member)
+    member.full_clean()
+    new = {f: getattr(member, f) for f in ["stage", "branch_id", *IMPORT_MEMBER_DATES]}
+    changed = created or old != new
+    today = timezone.localdate()
+    if changed:
+        if not created:
+            member.version += 1
+        member.save()
+        for f in IMPORT_MEMBER_DATES:
+            day = getattr(member, f)
+            if day and (created or old[f] != day):
+                MemberStep.objects.create(court=court, member=member, step=IMPORT_STEP_OF[f], occurred_on=day,
+                                          evidence="批量导入")
+        if created or old["branch_id"] != member.branch_id:
+            BranchMembership.objects.filter(member=member, end__isnull=True).update(end=today)
+            if member.branch_id:
+                known = [d for d in (member.applied_on, member.admitted_on) if d]
+                start = max([min(known), person.hired_on] if person.hired_on and known else known or [today]) \
+                    if created else today
+                BranchMembership.objects.create(court=court, member=member, organisation=member.branch,
+                                                start=start)
+    base = values.get("base")
+    if base is not None:
+        current = DuesBase.objects.filter(member=member).order_by("-effective_from").first()
+        if current is None or current.amount != base:
+            start = today.replace(day=1)
+            if current is None and member.admitted_on:
+                start = member.admitted_on.replace(day=1)
+            DuesBase.objects.update_or_create(member=member, effective_from=start,
+                                              defaults={"court": court, "amount": base, "note": "批量导入"})
+            changed = True
+    if changed:
+        audit_record(actor=actor, event="party_member.created" if created else "party_member.updated",
+                     target=member, before=None if created else {k: v for k, v in old.items() if new.get(k) != v},
+                     after={k: v for k, v in new.items() if created or old.get(k) != v})
+    if created:
+        return "created"
+    return "updated" if changed else "unchanged"

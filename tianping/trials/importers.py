@@ -19,7 +19,7 @@ from tianping.core.registers import Column, ExportOption, Register, register
 from tianping.core.roles import Role
 from tianping.org.importers import resolve_department, resolve_people, resolve_person
 from tianping.trials.casenumbers import parse_case_number
-from tianping.trials.models import AppealResult, Case, Outcome, Procedure, statutory_deadline
+from tianping.trials.models import AppealResult, Case, Outcome, Procedure
 
 TRIAL_MANAGERS = (Role.TRIAL_OFFICE,)
 PROCEDURE_LABELS = [str(label) for _v, label in Procedure.choices]
@@ -42,53 +42,10 @@ def _panel_export(case: Case) -> str:
     return "、".join(p.label for p in case.panel.all())
 
 
-CASE_FIELDS = ["cause", "procedure", "filed_on", "closed_on", "department", "judge", "outcome", "excluded_days",
-               "appealed", "appeal_result", "retrial_petition", "enforcement_applied", "enforcement_recovered"]
-
-
 def save_case_row(ctx, values: dict) -> str:
-    """Create or update the case with this 案号 in the import's court; the panel replaces the old one."""
-    from tianping.core.audit import model_changes
+    from tianping.trials.services import case_import_row
 
-    number = values["number"]
-    case = Case.objects.filter(court=ctx.court, number=number).first()
-    created = case is None
-    if created:
-        case = Case(court=ctx.court, number=number)
-    old = {f: getattr(case, f) for f in [*CASE_FIELDS, "deadline"]}
-    old_panel = set() if created else set(case.panel.values_list("pk", flat=True))
-    for f in CASE_FIELDS:
-        v = values.get(f)
-        if v is None:
-            v = {"excluded_days": 0, "appealed": False, "retrial_petition": False}.get(f)
-        if v is None and f in ("cause", "procedure", "outcome", "appeal_result"):
-            v = ""
-        if v == "" and f in ("department", "judge"):
-            v = None
-        setattr(case, f, v)
-    given = values.get("deadline")
-    if given:
-        computed = statutory_deadline(case.type_code or parse_case_number(number).type_code, case.procedure,
-                                      case.filed_on) if case.filed_on else None
-        case.deadline_given = given != computed
-        case.deadline = given
-    else:
-        case.deadline_given = False
-    case.full_clean()
-    panel = values.get("panel") or []
-    new_panel = {p.pk for p in panel}
-    before, after = model_changes(case, [*CASE_FIELDS, "deadline"], old)
-    if not created and not before and new_panel == old_panel:
-        return "unchanged"
-    if not created:
-        case.version += 1
-    case.save()
-    if new_panel != old_panel:
-        case.panel.set(panel)
-    if not created:
-        ctx.changes.append({"key": [number], "before": {k: str(v) for k, v in before.items()},
-                            "after": {k: str(v) for k, v in after.items()}})
-    return "created" if created else "updated"
+    return case_import_row(actor=ctx.user, court=ctx.court, values=values)
 
 
 def prepare_case_row(ctx, values: dict) -> dict:

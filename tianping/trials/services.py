@@ -154,3 +154,58 @@ def membership_refresh(*, court, intervals: dict | None = None, actor=None) -> b
         audit_record(actor=actor, event="trials.membership_refreshed", court_id=court.pk,
                      message=f"{len(changed_people)} 人的党员期间已同步")
     return True
+
+
+# --- imports (tianping.trials.importers): one row each, inside the import's transaction ----------------------
+
+IMPORT_CASE_FIELDS = ["cause", "procedure", "filed_on", "closed_on", "department", "judge", "outcome", "excluded_days",
+               "appealed", "appeal_result", "retrial_petition", "enforcement_applied", "enforcement_recovered"]
+
+
+@transaction.atomic
+def case_import_row(*, actor, court, values: dict) -> str:
+    """One row of the case import (tianping.trials.importers): create or update the case with this 案号 in the
+    court; the panel replaces the old one. Audited per row (inside an import the facts join its one entry)."""
+    from tianping.core.audit import model_changes
+    from tianping.trials.casenumbers import parse_case_number
+    from tianping.trials.models import statutory_deadline
+
+    number = values["number"]
+    case = Case.objects.filter(court=court, number=number).first()
+    created = case is None
+    if created:
+        case = Case(court=court, number=number)
+    old = {f: getattr(case, f) for f in [*IMPORT_CASE_FIELDS, "deadline"]}
+    old_panel = set() if created else set(case.panel.values_list("pk", flat=True))
+    for f in IMPORT_CASE_FIELDS:
+        v = values.get(f)
+        if v is None:
+            v = {"excluded_days": 0, "appealed": False, "retrial_petition": False}.get(f)
+        if v is None and f in ("cause", "procedure", "outcome", "appeal_result"):
+            v = ""
+        if v == "" and f in ("department", "judge"):
+            v = None
+        setattr(case, f, v)
+    given = values.get("deadline")
+    if given:
+        computed = statutory_deadline(case.type_code or parse_case_number(number).type_code, case.procedure,
+                                      case.filed_on) if case.filed_on else None
+        case.deadline_given = given != computed
+        case.deadline = given
+    else:
+        case.deadline_given = False
+    case.full_clean()
+    panel = values.get("panel") or []
+    new_panel = {p.pk for p in panel}
+    before, after = model_changes(case, [*IMPORT_CASE_FIELDS, "deadline"], old)
+    if not created and not before and new_panel == old_panel:
+        return "unchanged"
+    if not created:
+        case.version += 1
+    case.save()
+    if new_panel != old_panel:
+        case.panel.set(panel)
+    audit_record(actor=actor, event="case.created" if created else "case.updated", target=case,
+                 before=None if created else {k: str(v) for k, v in before.items()},
+                 after={k: str(v) for k, v in after.items()} if not created else {"number": number})
+    return "created" if created else "updated"

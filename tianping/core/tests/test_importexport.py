@@ -205,7 +205,7 @@ def test_update_changes_only_what_differs_and_keeps_the_department_history(court
     assert history[-1] == (DEPARTMENTS[3], None)
     entry = AuditEvent.objects.filter(event="import.committed").order_by("-id").first()
     assert entry.changes["after"]["updated"] == 1
-    assert entry.changes["before"]["updated_rows"][0]["before"]["department"] == DEPARTMENTS[0]
+    assert entry.changes["before"]["updated"][0]["before"]["department"] == DEPARTMENTS[0]
 
 
 def test_duplicates_within_the_file_and_taken_staff_numbers_are_row_errors(court, departments, tmp_path):
