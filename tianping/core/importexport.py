@@ -110,6 +110,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tianping.core.registers import Column, Register, _model_field, get_register
+from tianping.core.scope import is_personal_column
 
 __all__ = [
     "ImportContext", "ImportResult", "Problem", "RowError", "court_filter", "parse_bool", "parse_choice",
@@ -732,6 +733,8 @@ class _Engine:
         self.seen_unique: dict[tuple[str, ...], dict[tuple, int]] = {s: {} for s in self.unique_sets}
         self.writing = True
         self.header_of = {c.field: c.header for c in reg.columns}
+        self.personal = {i for i, c in mapping.items() if is_personal_column(c)}  # masked in the preview's sample
+        self.cells: dict[int, list[Any]] = {}
         self.has_version = any(f.name == "version" for f in reg.model._meta.concrete_fields)
         self.has_updated_at = any(f.name == "updated_at" for f in reg.model._meta.concrete_fields)
 
@@ -809,9 +812,8 @@ class _Engine:
                         header = str(self.reg.model._meta.get_field(fname).verbose_name)
                     except Exception:  # noqa: BLE001
                         header = fname
-                for error in errors:
-                    for msg in ValidationError(error).messages if not _is_length(error) else [_length_message(error)]:
-                        self.problem(row_number, header, msg)
+                for msg in ValidationError(errors).messages:
+                    self.problem(row_number, header, msg)
         else:
             self.problem(row_number, "", _message(exc))
 
@@ -877,7 +879,8 @@ class _Engine:
         if row_number and len(self.result.sample) < SAMPLE_ROWS:
             raw = self.cells.get(row_number, [])
             self.result.sample.append({"row": row_number, "action": action, "cells": [
-                _sample_text(raw[i] if i < len(raw) else None) for i in sorted(self.mapping)]})
+                _sample_text(raw[i] if i < len(raw) else None, personal=i in self.personal)
+                for i in sorted(self.mapping)]})
 
     def key_of(self, values: dict[str, Any]) -> tuple:
         return tuple(_comparable(values.get(f)) for f in self.reg.natural_key)
@@ -971,10 +974,9 @@ class _Engine:
         bad = self.check_unique(unique_candidates)
         to_create = [(r, o) for r, o in to_create if r not in bad]
         to_update = [(r, o, old) for r, o, old in to_update if r not in bad]
-        for row_number, _obj in to_create:
-            self.count("created", row_number)
-        for row_number, _obj, _old in to_update:
-            self.count("updated", row_number)
+        for row_number, action in sorted([(r, "created") for r, _o in to_create]
+                                         + [(r, "updated") for r, _o, _old in to_update]):
+            self.count(action, row_number)
         if ctx.dry_run:
             if not reg.bulk:  # later rows may name these (上级法院代字): resolvers look in ctx.pending
                 for _row, obj in to_create:
@@ -1054,24 +1056,22 @@ class _Engine:
 
 
 def length_message(limit: int, length: int) -> str:
-    """The one wording of a length limit in imports (cells and model fields alike)."""
-    return _("不能超过 %(max)d 个字符（现有 %(n)d 个），请删减。") % {"max": limit, "n": length}
+    """The one wording of a length limit (tianping.core.validators.LENGTH_MESSAGE, which model fields' max_length
+    checks say too)."""
+    from tianping.core.validators import LENGTH_MESSAGE
+
+    return str(LENGTH_MESSAGE) % {"limit_value": limit, "show_value": length}
 
 
-def _is_length(error: ValidationError) -> bool:
-    return getattr(error, "code", None) == "max_length" and isinstance(getattr(error, "params", None), dict)
-
-
-def _length_message(error: ValidationError) -> str:
-    params = error.params or {}
-    return length_message(int(params.get("limit_value", 0)), int(params.get("show_value", 0)))
-
-
-def _sample_text(value: Any) -> str:
+def _sample_text(value: Any, *, personal: bool = False) -> str:
     try:
         text = parse_text(value)
     except ValueError:
         text = str(value)
+    if personal and text:
+        from tianping.core.validators import mask_id_number, mask_phone
+
+        text = mask_id_number(text) if len(text) > 11 else mask_phone(text)
     return text if len(text) <= 60 else text[:59] + "…"
 
 

@@ -111,3 +111,66 @@ def test_the_import_export_side_of_core_names_no_domain_app():
                      else [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
             offenders += [f"{f.name}: {n}" for n in names for d in domain if n == d or n.startswith(d + ".")]
     assert offenders == []
+
+
+# --- issue 12: every problem of a row at once; the preview shows what it will write; one length wording ------
+
+@pytest.fixture
+def departments(court):
+    from tianping.core.tests.importdata import DEPARTMENTS
+    from tianping.org.models import Department
+
+    return [Department.objects.create(court=court, name=n, type="trial") for n in DEPARTMENTS]
+
+
+def _sheet(tmp_path, rows, name="p.xlsx"):
+    path = tmp_path / name
+    path.write_bytes(_workbook_bytes(rows))
+    return path
+
+
+def test_a_row_reports_every_problem_in_one_pass(court, departments, tmp_path):
+    row = person_row(1)
+    row[2] = "1985-02-30"  # an impossible birth date
+    row[3] = row[3][:-1] + ("0" if row[3][-1] != "0" else "1")  # and a wrong ID check character
+    row[0] = "张" * 60  # and a name over the field's 40 characters
+    result = run_import("people", _sheet(tmp_path, [row]), court=court, dry_run=True)
+    by_column = {p.column: p.message for p in result.problems}
+    assert set(by_column) >= {"出生日期", "身份证号", "姓名"}, result.problems
+    assert "校验" in by_column["身份证号"] or "末位" in by_column["身份证号"], by_column["身份证号"]
+    assert by_column["姓名"] == "最多 40 个字（现为 60 个），请删减。"
+    assert len([p for p in result.problems if p.column == "出生日期"]) == 1  # not also "must match the ID"
+
+
+def test_an_over_long_cell_gets_the_same_wording(court, departments, tmp_path):
+    row = person_row(2)
+    row[7] = "审" * 2001
+    result = run_import("people", _sheet(tmp_path, [row]), court=court, dry_run=True)
+    assert [p.message for p in result.problems] == ["最多 2000 个字（现为 2001 个），请删减。"]
+
+
+def test_the_preview_lists_the_first_rows_it_will_write_with_personal_columns_masked(court, departments, tmp_path):
+    from tianping.org.tests.factories import PersonFactory
+
+    rows = [person_row(i) for i in range(30)]
+    existing = PersonFactory(court=court, id_number=rows[0][3], name="旧名字", birth_date=rows[0][2],
+                             gender="M" if rows[0][1] == "男" else "F")
+    result = run_import("people", _sheet(tmp_path, rows), court=court, dry_run=True)
+    assert result.ok and result.created == 29 and result.updated == 1
+    assert len(result.sample) == 20 and result.headers[:4] == ["姓名", "性别", "出生日期", "身份证号"]
+    first = result.sample[0]
+    assert first["row"] == 2 and first["action"] == "updated" and first["cells"][0] == rows[0][0]
+    assert result.sample[1]["action"] == "created"
+    id_cell = first["cells"][3]
+    assert id_cell != rows[0][3] and id_cell.startswith(rows[0][3][:3]) and "*" in id_cell
+    assert Person.objects.get(pk=existing.pk).name == "旧名字", "a preview writes nothing"
+
+
+def test_the_preview_page_shows_the_sample(court, departments, make_user, client_for):
+    from tianping.core.roles import Role
+
+    office = client_for(make_user(court, Role.PARTY_OFFICE))
+    upload = SimpleUploadedFile("p.xlsx", _workbook_bytes([person_row(i) for i in range(3)]), content_type=XLSX)
+    response = office.post(reverse("core:import_start", args=["people"]), {"file": upload})
+    html = office.get(response["Location"]).content.decode()
+    assert 'data-testid="import-sample"' in html and person_row(2)[0] in html and "将写入的前 3 行" in html
