@@ -111,15 +111,21 @@ def person_scope_filter(user):
     return q
 
 
+REVEAL_PERMISSION = "org.reveal_person"  # declared in tianping/org/policy.py (Person, "reveal")
+
+
 def can_reveal_personal(user) -> bool:
-    """May see a full ID number (after stating a reason, audited): the political department, which keeps
-    the roster. Nobody else; administrators never."""
-    return has_role(user, Role.PARTY_OFFICE) or is_superuser_without_roles(user)
+    """May see a full ID number (after stating a reason, audited): the policy's `org.reveal_person` (the
+    political department, which keeps the roster; administrators never)."""
+    from tianping.core.policy import allowed
+
+    return allowed(user, REVEAL_PERMISSION)
 
 
 def can_export_personal(user) -> bool:
-    """May download spreadsheets with full ID numbers and phones (audited); others get them masked."""
-    return has_role(user, Role.PARTY_OFFICE) or is_superuser_without_roles(user)
+    """May download spreadsheets with full ID numbers and phones — the same rule as seeing one on a person's
+    page (`org.reveal_person`), with a stated reason and an audit entry naming the rows."""
+    return can_reveal_personal(user)
 
 
 def get_visible_or_404(queryset, user, **lookup):
@@ -148,10 +154,16 @@ def is_personal_column(column) -> bool:
     return bool(getattr(column, "personal", False)) or str(column.field).endswith(PERSONAL_COLUMN_SUFFIXES)
 
 
-def register_for_user(reg, user):
-    """The register as this user may export it: personal columns masked unless `can_export_personal(user)`.
+def has_personal_columns(reg) -> bool:
+    return any(is_personal_column(c) for c in reg.columns)
 
-    Returns (register, full) where `full` says whether personal data leaves in clear (the audit entry says so)."""
+
+def register_for_user(reg, user, *, reveal: bool = False):
+    """The register as this user exports it: personal columns masked — always by default, as on every page;
+    in clear only when `reveal` is asked for (the caller has taken a written reason and audits the rows) and
+    `can_export_personal(user)`. `user` None is the command line (whoever can run manage.py).
+
+    Returns (register, full) where `full` says whether personal data leaves in clear."""
     import dataclasses
 
     from tianping.core.validators import mask_id_number, mask_phone
@@ -159,7 +171,7 @@ def register_for_user(reg, user):
     personal = [c for c in reg.columns if is_personal_column(c)]
     if not personal:
         return reg, False
-    if can_export_personal(user):
+    if reveal and (user is None or can_export_personal(user)):
         return reg, True
     columns = []
     for col in reg.columns:

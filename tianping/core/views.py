@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django import forms
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -88,25 +92,88 @@ def healthz(request):
     return JsonResponse({"ok": True})
 
 
+class ExportReasonForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("导出理由"), min_length=4, max_length=200,
+                             widget=forms.TextInput(attrs={"class": "form-control",
+                                                           "placeholder": gettext_lazy("如：报送上级党委核对党员身份信息")}),
+                             error_messages={"min_length": gettext_lazy("请写明导出理由（至少 4 个字），将记入审计日志。"),
+                                             "required": gettext_lazy("请写明导出理由（至少 4 个字），将记入审计日志。")})
+
+
 class ExportMixin:
-    """`?export=xlsx` on a list page downloads exactly the filtered rows in the register's import layout."""
+    """`?export=xlsx` on a list page downloads exactly the filtered rows in the register's import layout.
+
+    Personal columns (ID numbers, phones) leave masked. `?export=xlsx&full=1` exports them in clear, as seeing
+    one on a person's page does: only for an account allowed to (`register_for_user`), only after it states a
+    reason (a form; the export is the POST), and the audit entry names every row exported in clear."""
 
     register_kind: str = ""
 
     def export_response(self, queryset):
-        from tianping.core.audit import audit_record
-        from tianping.core.registers import export_xlsx, get_register
+        from tianping.core.registers import get_register
         from tianping.core.scope import register_for_user
 
-        # ID numbers and phones leave masked unless the user may export personal data (issue 3)
-        reg, full = register_for_user(get_register(self.register_kind), self.request.user)
-        data = export_xlsx(reg, queryset.iterator(chunk_size=2000))
-        audit_record(actor=self.request.user, event="export.personal" if full else "export",
-                     message=f"{reg.kind} {self.request.GET.urlencode()}" + (" 含完整身份证号/手机号" if full else ""))
+        reg, _full = register_for_user(get_register(self.register_kind), self.request.user)
+        return self._export(reg, queryset, full=False)
+
+    def export_full(self, queryset):
+        """The reason form (GET) and the export in clear (POST with a reason); 403 without the permission."""
+        from django.core.exceptions import PermissionDenied
+        from django.shortcuts import render
+
+        from tianping.core.registers import get_register
+        from tianping.core.scope import has_personal_columns, register_for_user
+
+        reg = get_register(self.register_kind)
+        if not has_personal_columns(reg):
+            return self.export_response(queryset)
+        reg, full = register_for_user(reg, self.request.user, reveal=True)
+        if not full:
+            raise PermissionDenied
+        form = ExportReasonForm(self.request.POST if self.request.method == "POST" else None)
+        if self.request.method == "POST" and form.is_valid():
+            return self._export(reg, queryset, full=True, reason=form.cleaned_data["reason"])
+        back = self.request.GET.copy()
+        back.pop("export", None)
+        back.pop("full", None)
+        return render(self.request, "core/export_reason.html", {
+            "form": form, "reg": reg, "query": self.request.GET.urlencode(), "page_title": _("导出完整身份信息"),
+            "breadcrumbs": [(reg.title, self.request.path), (_("导出完整身份信息"), None)],
+            "back": f"{self.request.path}?{back.urlencode()}"})
+
+    def _export(self, reg, queryset, *, full: bool, reason: str = ""):
+        from tianping.core.audit import audit_record
+        from tianping.core.registers import export_xlsx
+
+        exported: list[str] = []
+
+        def rows():
+            for obj in queryset.iterator(chunk_size=2000):
+                exported.append(str(getattr(obj, "pk", "")))
+                yield obj
+
+        data = export_xlsx(reg, rows())
+        query = {k: v for k, v in self.request.GET.items() if k not in ("export", "full")}
+        where = f"{reg.kind} {urlencode(query)}".strip()
+        if full:
+            audit_record(actor=self.request.user, event="export.personal",
+                         after={"kind": reg.kind, "filter": query, "rows": len(exported),
+                                "object_type": reg.model._meta.label_lower, "ids": exported},
+                         message=f"{where} 导出 {len(exported)} 行，含完整身份证号/手机号，理由：{reason}")
+        else:
+            audit_record(actor=self.request.user, event="export",
+                         after={"kind": reg.kind, "filter": query, "rows": len(exported)},
+                         message=f"{where} 导出 {len(exported)} 行" + ("（身份证号、手机号已遮蔽）" if _has_personal(reg) else ""))
         stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
         response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''{reg.kind}-{stamp}.xlsx"
         return response
+
+
+def _has_personal(reg) -> bool:
+    from tianping.core.scope import has_personal_columns
+
+    return has_personal_columns(reg)
 
 
 class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
@@ -120,12 +187,24 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
     import_kind: str | None = None
     breadcrumbs: list = []
 
+    def _export_queryset(self):
+        filterset = self.get_filterset(self.get_filterset_class())
+        return filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.register_kind:
-            filterset = self.get_filterset(self.get_filterset_class())
-            qs = filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
-            return self.export_response(qs)
+            if request.GET.get("full") == "1":
+                return self.export_full(self._export_queryset())
+            return self.export_response(self._export_queryset())
         return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        """Only the export in clear is a POST (it carries the stated reason)."""
+        if request.GET.get("export") == "xlsx" and request.GET.get("full") == "1" and self.register_kind:
+            return self.export_full(self._export_queryset())
+        from django.http import HttpResponseNotAllowed
+
+        return HttpResponseNotAllowed(["GET"])
 
     def get_template_names(self):
         if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
@@ -139,6 +218,13 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
         ctx["create_url_name"] = self.create_url_name
         ctx["import_kind"] = self.import_kind
         ctx["can_export"] = bool(self.register_kind)
+        if self.register_kind:
+            from tianping.core.registers import get_register
+            from tianping.core.scope import has_personal_columns, register_for_user
+
+            reg = get_register(self.register_kind)
+            ctx["can_export_full"] = has_personal_columns(reg) and register_for_user(reg, self.request.user,
+                                                                                     reveal=True)[1]
         table = ctx.get("table")
         if table is not None:
             paginator = getattr(table, "paginator", None)

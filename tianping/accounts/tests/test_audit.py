@@ -185,7 +185,7 @@ def test_events_are_recorded(court, make_user, client_for):
     client = Client()
     client.post("/accounts/login/", {"username": "office1", "password": "wrong"})
     client.post("/accounts/login/", {"username": "office1", "password": TEST_PASSWORD})
-    client.get("/org/people/?export=xlsx")
+    client.post("/org/people/?export=xlsx&full=1", {"reason": "核对党员身份信息"})
     client.post(f"/security/reveal/person/{person.pk}/", {"reason": "核对社保信息"})
     client.post("/accounts/logout/")
     for _i in range(5):

@@ -6,8 +6,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from tianping.core.audit import audit_record
 from tianping.core.management.commands.import_data import court_for
 from tianping.core.registers import all_registers, export_xlsx, get_register
+from tianping.core.scope import has_personal_columns, register_for_user
 
 
 class Command(BaseCommand):
@@ -18,6 +20,9 @@ class Command(BaseCommand):
         parser.add_argument("kind", help="登记簿名称，如 courts、departments、people")
         parser.add_argument("file", help="输出的 .xlsx 文件")
         parser.add_argument("--court", help="法院代字，如 鲁0403（只有一个法院时可省略）")
+        parser.add_argument("--full", action="store_true",
+                            help="身份证号、手机号不遮蔽（须同时用 --reason 写明理由；记入审计日志，列出导出的每一行）")
+        parser.add_argument("--reason", default="", help="导出完整个人信息的理由（与 --full 一起使用）")
         seen: set[str] = set()
         for reg in all_registers().values():
             for option in reg.export_options:
@@ -47,6 +52,23 @@ class Command(BaseCommand):
             rows = reg.rows_for_export(None, court, filters)
         except ValueError as exc:
             raise CommandError(str(exc)) from None
+        reason = (options.get("reason") or "").strip()
+        if options["full"] and len(reason) < 4:
+            raise CommandError("导出完整身份证号、手机号须写明理由：--reason “……”（至少 4 个字），将记入审计日志。")
+        reg, full = register_for_user(reg, None, reveal=options["full"])
+        exported: list[str] = []
+
+        def each():
+            for obj in rows.iterator(chunk_size=2000):
+                exported.append(str(getattr(obj, "pk", "")))
+                yield obj
+
         out = Path(options["file"])
-        out.write_bytes(export_xlsx(reg, rows.iterator(chunk_size=2000)))
-        self.stdout.write(f"已导出 {rows.count()} 行到 {out}。")
+        out.write_bytes(export_xlsx(reg, each()))
+        if full:
+            audit_record(event="export.personal", actor_name="export_data",
+                         after={"kind": reg.kind, "filter": filters, "rows": len(exported),
+                                "object_type": reg.model._meta.label_lower, "ids": exported},
+                         message=f"命令行导出{reg.title} {len(exported)} 行，含完整身份证号/手机号，理由：{reason}")
+        masked = "" if full or not has_personal_columns(reg) else "（身份证号、手机号已遮蔽；完整导出用 --full --reason）"
+        self.stdout.write(f"已导出 {len(exported)} 行到 {out}{masked}。")
