@@ -828,8 +828,11 @@ class _Engine:
             if self.ctx.dry_run:
                 # Preview: this batch's rows are saved and rolled back at once, so the write lock (SQLite's is
                 # the whole database's) is held for one batch, never for the whole file.
+                # The services' audit facts go into a batch that is never written (no chain-head lock either).
+                from tianping.core.audit import audit_batch
+
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic(), audit_batch(actor=self.ctx.user, event="import.previewed"):
                         self.save_custom(parsed)
                         raise _Rollback
                 except _Rollback:
