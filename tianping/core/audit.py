@@ -205,9 +205,10 @@ class AuditBatch:
     def add(self, *, event: str, target: models.Model | None, before: dict | None, after: dict | None,
             message: str) -> None:
         self.counts[event] = self.counts.get(event, 0) + 1
-        ref = f"{target._meta.label_lower}#{target.pk}" if target is not None and target.pk is not None else ""
-        if ref:
-            ids = self.objects.setdefault(event, [])
+        ids = self.objects.setdefault(event, [])
+        ref = ""
+        if target is not None and target.pk is not None and (before or len(ids) < BATCH_IDS_PER_EVENT):
+            ref = f"{target._meta.label_lower}#{target.pk}"
             if len(ids) < BATCH_IDS_PER_EVENT:
                 ids.append(ref)
         if before:

@@ -102,7 +102,7 @@ SQLITE_SCRIPT = textwrap.dedent("""
     django.setup()
     from django.conf import settings
     from django.db import connections
-    settings.DATABASES["default"]["OPTIONS"]["timeout"] = 2  # a writer that waits longer would fail
+    settings.DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 2  # a writer waiting longer fails
     from django.core.management import call_command
     call_command("migrate", verbosity=0)
     from django.test import Client
@@ -139,6 +139,26 @@ SQLITE_SCRIPT = textwrap.dedent("""
     thread.join(300)
     print("LOGIN", ok, round(seconds, 3), AuditEvent.objects.count() - before, out["result"].created,
           User.objects.get(username="someone").last_login is not None)
+    if sys.argv[2] == "commit":
+        # during a commit the writer lock is the import's: a sign-in succeeds or gets the busy page, never a 500
+        started.clear()
+        release.clear()
+        out.clear()
+
+        def commit():
+            try:
+                out["result"] = run_import("people", path, court=court, progress=progress, batch_size=500)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=commit, daemon=True)
+        thread.start()
+        assert started.wait(120)
+        response = Client(raise_request_exception=False).post(
+            "/accounts/login/", {"username": "someone", "password": "Test@Pass2016x"})
+        release.set()
+        thread.join(300)
+        print("COMMIT", response.status_code, "系统繁忙" in response.content.decode(), out["result"].committed)
 """)
 
 
@@ -148,7 +168,7 @@ def test_sqlite_a_login_during_a_long_preview_succeeds(tmp_path):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tp.sqlite3'}", "TIANPING_DATA_DIR": str(tmp_path),
            "DEBUG": "0", "SECRET_KEY": "x" * 60, "DJANGO_SETTINGS_MODULE": "tianping.settings",
            "TIANPING_TESTING": "1"}
-    done = subprocess.run([sys.executable, "-c", SQLITE_SCRIPT, str(tmp_path)], cwd=ROOT, env=env,
+    done = subprocess.run([sys.executable, "-c", SQLITE_SCRIPT, str(tmp_path), "preview"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     line = next(x for x in done.stdout.splitlines() if x.startswith("LOGIN"))
@@ -156,3 +176,19 @@ def test_sqlite_a_login_during_a_long_preview_succeeds(tmp_path):
     assert ok == "True" and last_login == "True", line
     assert float(seconds) < 2.0, line
     assert int(created) == 3000, "the preview went on after the login and counted every row"
+
+
+def test_sqlite_a_login_during_a_commit_gets_the_busy_page_never_a_500(tmp_path, settings):
+    if not any(m.endswith("FriendlyErrorsMiddleware") for m in settings.MIDDLEWARE):
+        pytest.skip("the busy page (503 系统繁忙) comes with the accounts change (core.middleware.FriendlyErrorsMiddleware)")
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'tp.sqlite3'}", "TIANPING_DATA_DIR": str(tmp_path),
+           "DEBUG": "0", "SECRET_KEY": "x" * 60, "DJANGO_SETTINGS_MODULE": "tianping.settings",
+           "TIANPING_TESTING": "1"}
+    done = subprocess.run([sys.executable, "-c", SQLITE_SCRIPT, str(tmp_path), "commit"], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    line = next(x for x in done.stdout.splitlines() if x.startswith("COMMIT"))
+    _, status, busy, committed = line.split()
+    assert status in ("302", "503"), line
+    assert status == "302" or busy == "True", line
+    assert committed == "True", line
