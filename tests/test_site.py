@@ -118,7 +118,7 @@ def test_manage_py_check_is_clean():
 def test_production_settings_pass_the_deploy_check():
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
     env.update(DEBUG="0", SECRET_KEY="x" * 20 + "Aa1!" * 10 + "y" * 20, ALLOWED_HOSTS="court.example",
-               TIANPING_DATA_DIR="/tmp/tp-settings-test")
+               TIANPING_DATA_DIR="/tmp/tp-settings-test", TIANPING_AUDIT_KEY="1:" + "a" * 40)
     done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stdout + done.stderr

@@ -42,7 +42,7 @@ def test_check_deploy_passes_with_production_settings(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_", "TIANPING_"))}
     env.update({"DEBUG": "0", "SECRET_KEY": "k" * 20 + "Zq9-xP2!vR7@tL4#wE6$yU1%iO3^aS5&dF8*gH0(jK",
                 "ALLOWED_HOSTS": "court.example", "TIANPING_DATA_DIR": str(tmp_path),
-                "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3"})
+                "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite3", "TIANPING_AUDIT_KEY": "1:" + "a" * 40})
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
