@@ -191,8 +191,17 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
         filterset = self.get_filterset(self.get_filterset_class())
         return filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
 
+    export_perm: str = ""  # a permission every download of this list needs besides visible_to (e.g. party's)
+
+    def _require_export_perm(self) -> None:
+        if self.export_perm:
+            from tianping.core.policy import require_perm
+
+            require_perm(self.request.user, self.export_perm)
+
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx" and self.register_kind:
+            self._require_export_perm()
             if request.GET.get("full") == "1":
                 return self.export_full(self._export_queryset())
             return self.export_response(self._export_queryset())
@@ -201,6 +210,7 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
     def post(self, request, *args, **kwargs):
         """Only the export in clear is a POST (it carries the stated reason)."""
         if request.GET.get("export") == "xlsx" and request.GET.get("full") == "1" and self.register_kind:
+            self._require_export_perm()
             return self.export_full(self._export_queryset())
         from django.http import HttpResponseNotAllowed
 
@@ -225,6 +235,10 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
             reg = get_register(self.register_kind)
             ctx["can_export_full"] = has_personal_columns(reg) and register_for_user(reg, self.request.user,
                                                                                      reveal=True)[1]
+            if self.export_perm:
+                from tianping.core.policy import allowed
+
+                ctx["can_export_full"] = ctx["can_export_full"] and allowed(self.request.user, self.export_perm)
         table = ctx.get("table")
         if table is not None:
             paginator = getattr(table, "paginator", None)

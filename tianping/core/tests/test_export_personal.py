@@ -92,3 +92,17 @@ def test_export_data_command_masks_unless_full_with_a_reason(court, people, tmp_
     assert people[0].id_number in cells
     entry = AuditEvent.objects.get(event="export.personal")
     assert sorted(entry.changes["after"]["ids"]) == sorted(str(p.pk) for p in people)
+
+
+def test_a_lists_export_permission_holds_for_the_full_export_too(court, make_user, client_for, monkeypatch):
+    """A list's own download permission (party's `export_perm`) guards the POST of the full export as well."""
+    from tianping.core.views import FilteredListView
+    from tianping.org.views import PersonListView
+
+    assert issubclass(PersonListView, FilteredListView)
+    monkeypatch.setattr(PersonListView, "export_perm", "party.view_rules", raising=False)  # office lacks nothing
+    office = client_for(make_user(court, Role.PARTY_OFFICE))
+    assert office.post(URL + "&full=1", {"reason": "核对党员身份信息"}).status_code == 200
+    monkeypatch.setattr(PersonListView, "export_perm", "accounts.view_audit", raising=False)  # the auditor's
+    assert office.post(URL + "&full=1", {"reason": "核对党员身份信息"}).status_code == 403
+    assert office.get(URL).status_code == 403
