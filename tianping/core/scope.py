@@ -111,11 +111,11 @@ def person_scope_filter(user):
     return q
 
 
-REVEAL_PERMISSION = "org.reveal_person"  # declared in tianping/org/policy.py (Person, "reveal")
+REVEAL_PERMISSION = "accounts.reveal_personal"  # declared in tianping/accounts/policy.py
 
 
 def can_reveal_personal(user) -> bool:
-    """May see a full ID number (after stating a reason, audited): the policy's `org.reveal_person` (the
+    """May see a full ID number (after stating a reason, audited): the policy's `accounts.reveal_personal` (the
     political department, which keeps the roster; administrators never)."""
     from tianping.core.policy import allowed
 
@@ -124,7 +124,7 @@ def can_reveal_personal(user) -> bool:
 
 def can_export_personal(user) -> bool:
     """May download spreadsheets with full ID numbers and phones — the same rule as seeing one on a person's
-    page (`org.reveal_person`), with a stated reason and an audit entry naming the rows."""
+    page (`accounts.reveal_personal`), with a stated reason and an audit entry naming the rows."""
     return can_reveal_personal(user)
 
 
