@@ -46,6 +46,12 @@ EVENT_LABELS: dict[str, str] = {
     "export": _("导出"),
     "export.personal": _("导出含个人信息的表格"),
     "import.committed": _("导入数据"),
+    "court.imported": _("导入法院"),
+    "department.imported": _("导入部门"),
+    "person.imported": _("导入人员"),
+    "statistic.imported": _("导入省份年度统计数据"),
+    "statistic.created": _("新增省份年度统计数据"),
+    "statistic.updated": _("修改省份年度统计数据"),
     # courts and people
     "court.created": _("新建法院"),
     "department.created": _("新建部门"),

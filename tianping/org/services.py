@@ -104,12 +104,12 @@ def user_set_roles(*, actor, user: User, roles: list[str]) -> None:
 
 # --- imports (tianping.org.importers): one batch of checked rows of the generic upsert ------------------------
 
-def _import_audit(actor, prefix: str, created: list, updated: list[tuple[Any, dict]]) -> None:
+def _import_audit(actor, events: tuple[str, str], created: list, updated: list[tuple[Any, dict]]) -> None:
+    created_event, updated_event = events
     for obj in created:
-        audit_record(actor=actor, event=f"{prefix}.created", target=obj)
+        audit_record(actor=actor, event=created_event, target=obj)
     for obj, old in updated:
-        audit_record(actor=actor, event=f"{prefix}.updated", target=obj, before=old,
-                     after={f: getattr(obj, f) for f in old})
+        audit_record(actor=actor, event=updated_event, target=obj, before=old, after={f: getattr(obj, f) for f in old})
 
 
 @transaction.atomic
@@ -120,7 +120,7 @@ def courts_import(*, actor, created: list[Court], updated: list[tuple[Court, dic
             court.save()
         for court, _old in updated:
             court.save(update_fields=fields)
-        _import_audit(actor, "court", created, updated)
+        _import_audit(actor, ("court.created", "court.updated"), created, updated)
 
 
 @transaction.atomic
@@ -129,7 +129,7 @@ def departments_import(*, actor, court: Court, created: list[Department], update
     with audit_batch(actor=actor, event="department.imported", court_id=court.pk):
         Department.objects.bulk_create(created, batch_size=500)
         Department.objects.bulk_update([d for d, _old in updated], fields, batch_size=200)
-        _import_audit(actor, "department", created, updated)
+        _import_audit(actor, ("department.created", "department.updated"), created, updated)
 
 
 @transaction.atomic
@@ -154,4 +154,4 @@ def people_import(*, actor, court: Court, created: list[Person], updated: list[t
                                          start=today) for p in moved if p.department_id]
         if new:
             DepartmentAssignment.objects.bulk_create(new, batch_size=500)
-        _import_audit(actor, "person", created, updated)
+        _import_audit(actor, ("person.created", "person.updated"), created, updated)

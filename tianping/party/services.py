@@ -736,7 +736,7 @@ def branch_import_row(*, actor, court, values: dict) -> str:
         org.version += 1
     org.save()
     org.departments.set(deps)
-    audit_record(actor=actor, event="party_organisation.created" if created else "party_organisation.updated",
+    audit_record(actor=actor, event="party.organisation.created" if created else "party.organisation.updated",
                  target=org, before=None if created else {"kind": before[0], "parent": before[1],
                                                           "departments": before[2]},
                  after={"kind": after[0], "parent": after[1], "departments": after[2]})
@@ -805,7 +805,7 @@ def member_import_row(*, actor, court, values: dict) -> str:
                                               defaults={"court": court, "amount": base, "note": "批量导入"})
             changed = True
     if changed:
-        audit_record(actor=actor, event="party_member.created" if created else "party_member.updated",
+        audit_record(actor=actor, event="party.member.created" if created else "party.member.updated",
                      target=member, before=None if created else {k: v for k, v in old.items() if new.get(k) != v},
                      after={k: v for k, v in new.items() if created or old.get(k) != v})
     if created:
