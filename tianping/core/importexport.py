@@ -6,11 +6,10 @@ Each app lists its registers in `<app>/importers.py`::
 
     from tianping.core.importexport import parse_date, parse_text
     from tianping.core.registers import Column, ExportOption, Register, register
-    from tianping.core.roles import Role
     from tianping.org.importers import resolve_department, resolve_person   # the org app's resolvers
 
-    register(Register(
-        kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=(Role.PARTY_OFFICE,),
+    register(Register(   # who may import: the model's "import" permission in org/policy.py (org.import_person)
+        kind="people", title="人员", model=Person, natural_key=("id_number",),
         columns=[
             Column("姓名", "name", required=True, example="张伟"),
             Column("性别", "gender", required=True, example="男"),        # choices inferred from the field
@@ -83,8 +82,10 @@ Export filters: `Register.export_options=[ExportOption("month", "缴费月份，
 `--month` to `manage.py export_data` (and `rows_for_export(user, court, {"month": "2016-05"})` applies it).
 On the web the list page's own filters narrow the export (`?export=xlsx` keeps the filter's query).
 
-Permissions: `Register.manage_roles` (or `import_permission`) decide `can_import(user)`; exports use
-`Register.rows_for_export(user, court, options)`, which starts from `visible_to(user)`.
+Permissions: `can_import(user)` asks the policy — `Register.import_perm`, by default the model's declared
+"import" permission (`<app>/policy.py`: `declare(Person, "import", ...)` → "org.import_person"); exports use
+`Register.rows_for_export(user, court, options)`, which starts from `visible_to(user)`, with personal columns
+masked unless the full export is asked for with a reason (tianping.core.views.ExportMixin).
 """
 
 from __future__ import annotations

@@ -101,8 +101,9 @@ class Register:
 
     natural_key: model field names identifying a row within the court (the upsert key), e.g. ("id_number",).
     court_scoped: rows belong to a court (the import's court is set on new rows and bounds every lookup).
-    manage_roles: roles allowed to import (and to use the import page); `can_import(user)` checks them.
-        A superuser without roles (tests, first setup) may import too. Override with `import_permission`.
+    import_perm: the policy permission to import (and to use the import page), e.g. "org.import_person";
+        by default the model's declared "import" permission (`<app>/policy.py`). `can_import(user)` asks the
+        policy. Only when neither is declared: `import_permission(user)`, then `manage_roles`.
     prepare_row: (ctx, values: dict[field, value]) -> dict, cross-column checks/derivations before the
         row is matched and saved; raise `RowError(header, message)` or ValueError for a problem.
     save_row: (ctx, values) -> "created" | "updated" | "unchanged"; replaces the generic upsert for
@@ -128,6 +129,7 @@ class Register:
     extra: dict[str, Any] = field(default_factory=dict)
     manage_roles: tuple[str, ...] = ()
     import_permission: Callable[[Any], bool] | None = None
+    import_perm: str = ""
     prepare_row: Callable[[Any, dict], dict] | None = None
     save_row: Callable[[Any, dict], str] | None = None
     write: Callable[[Any, list, list, list[str]], None] | None = None
@@ -148,6 +150,11 @@ class Register:
             return True  # the command line: whoever can run manage.py
         if not getattr(user, "is_authenticated", False):
             return False
+        from tianping.core.policy import DECLARED, allowed, perm_name
+
+        perm = self.import_perm or perm_name(self.model, "import")
+        if perm in DECLARED:
+            return allowed(user, perm)
         if self.import_permission is not None:
             return bool(self.import_permission(user))
         from tianping.core.scope import has_role, user_roles

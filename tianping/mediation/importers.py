@@ -28,7 +28,7 @@ from tianping.mediation.models import (
     Source,
     Status,
 )
-from tianping.mediation.selectors import STAGES, can_intake, stage_q
+from tianping.mediation.selectors import STAGES, stage_q
 
 
 @lru_cache(maxsize=256)
@@ -88,7 +88,6 @@ def _date(op):
 
 register(Register(
     kind="disputes", title="诉前调解案件", model=Dispute, natural_key=("number",),
-    import_permission=lambda user: False,
     export_queryset=_export_queryset,
     export_options=[
         ExportOption("status", "状态，如 调解中", _status),
@@ -122,7 +121,7 @@ register(Register(
 
 register(Register(
     kind="traffic_statistics", title="省份年度统计数据", model=ProvinceStatistic, natural_key=("province", "year"),
-    court_scoped=False, import_permission=can_intake,
+    court_scoped=False,
     write=lambda ctx, created, updated, fields: _services().statistics_import(
         actor=ctx.user, created=created, updated=updated, fields=fields),
     export_queryset=lambda user, court: ProvinceStatistic.objects.all(),

@@ -20,7 +20,6 @@ from tianping.core.importexport import (
     split_names,
 )
 from tianping.core.registers import Column, Register, register, register_court_model
-from tianping.core.roles import Role
 from tianping.org import services
 from tianping.org.models import Court, Department, Person
 
@@ -115,9 +114,6 @@ def resolve_people(ctx: ImportContext, text: Any) -> list:
     return people
 
 
-ORG_MANAGERS = (Role.PARTY_OFFICE,)
-
-
 def _write(service, *, scoped: bool = True):
     """The register's `write` hook: hand a checked batch to the org service (only services write)."""
     def write(ctx, created, updated, fields):
@@ -128,7 +124,7 @@ def _write(service, *, scoped: bool = True):
 
 register(Register(
     kind="courts", title="法院", model=Court, court_scoped=False, natural_key=("code",),
-    manage_roles=ORG_MANAGERS, bulk=False, write=_write(services.courts_import, scoped=False),
+    bulk=False, write=_write(services.courts_import, scoped=False),
     extra={"list_url_name": "org:court_list"},  # 上级法院代字 may name a court created a few rows earlier
     description="法院名录：按法院代字识别，已有的法院会被更新。",
     columns=[
@@ -144,7 +140,7 @@ register(Register(
 ))
 
 register(Register(
-    kind="departments", title="部门", model=Department, natural_key=("name",), manage_roles=ORG_MANAGERS,
+    kind="departments", title="部门", model=Department, natural_key=("name",),
     write=_write(services.departments_import),
     extra={"list_url_name": "org:department_list"},
     description="本院部门：按部门名称识别，已有的部门会更新类型。",
@@ -157,7 +153,7 @@ register(Register(
 
 
 register(Register(
-    kind="people", title="人员", model=Person, natural_key=("id_number",), manage_roles=ORG_MANAGERS,
+    kind="people", title="人员", model=Person, natural_key=("id_number",),
     write=_write(services.people_import), extra={"list_url_name": "org:person_list"},
     description="人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。",
     columns=[

@@ -26,7 +26,6 @@ from tianping.core.importexport import (
     split_names,
 )
 from tianping.core.registers import Column, ExportOption, Register, register
-from tianping.core.roles import Role
 from tianping.org.importers import resolve_person
 from tianping.party.models import (
     OrgKind,
@@ -34,8 +33,6 @@ from tianping.party.models import (
     PartyOrganisation,
     Stage,
 )
-
-PARTY_MANAGERS = (Role.PARTY_OFFICE,)
 
 KIND_BY_LABEL = {str(label): value for value, label in OrgKind.choices}
 STANDING = {"中共党员": Stage.FULL, "中共预备党员": Stage.PROBATIONARY, "发展对象": Stage.CANDIDATE,
@@ -63,7 +60,7 @@ def save_branch(ctx, values: dict) -> str:
 
 
 register(Register(
-    kind="branches", title="党组织", model=PartyOrganisation, natural_key=("name",), manage_roles=PARTY_MANAGERS,
+    kind="branches", title="党组织", model=PartyOrganisation, natural_key=("name",),
     save_row=save_branch, bulk=False, extra={"list_url_name": "party:organisation_list"},
     description="党组织：按组织名称识别；上级组织须已存在或位于本文件前面的行；组建部门为本院部门名称，多个用、分隔。",
     columns=[
@@ -101,7 +98,7 @@ def _current_base(m):
 
 
 register(Register(
-    kind="members", title="党员", model=PartyMember, natural_key=("id_number",), manage_roles=PARTY_MANAGERS,
+    kind="members", title="党员", model=PartyMember, natural_key=("id_number",),
     save_row=save_member, extra={"list_url_name": "party:member_list"},
     description="党员名册：按身份证号识别（须已在人员名册中）；日期须与政治面貌相符、先后有序。",
     columns=[
@@ -217,7 +214,8 @@ def save_dues_row(ctx, values: dict) -> str:
 
 
 register(Register(
-    kind="dues", title="党费收缴表", model=PartyMember, natural_key=("person", "month"), manage_roles=PARTY_MANAGERS,
+    kind="dues", title="党费收缴表", model=PartyMember, natural_key=("person", "month"),
+    import_perm="party.import_duespayment",
     save_row=save_dues_row, extra={"list_url_name": "party:dues_sheet"},
     description="某月党费收缴表：导出后填写实交金额再导入，即登记交纳。工资基数、比例、应交金额仅供核对。",
     columns=[

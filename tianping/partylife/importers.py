@@ -164,12 +164,6 @@ def _speakers(meeting: Meeting) -> str:
                     else s.external_name for s in meeting.speakers.all())
 
 
-def _can_import(user) -> bool:
-    from tianping.partylife.scope import managed_org_ids
-
-    return bool(managed_org_ids(user))
-
-
 def _export_queryset(user, court):
     qs = Meeting.objects.visible_to(user)
     if court is not None:
@@ -180,7 +174,7 @@ def _export_queryset(user, court):
 
 register(Register(
     kind="meetings", title="会议活动", model=Meeting, natural_key=("organisation", "meeting_type", "date", "start_time"),
-    import_permission=_can_import, save_row=save_meeting_row, export_queryset=_export_queryset,
+    save_row=save_meeting_row, export_queryset=_export_queryset,
     extra={"list_url_name": "partylife:meeting_list"},
     description="三会一课等会议活动及出勤：按 组织名称+会议类型+日期+开始时间 识别，已有的会议会被更新（出勤修改记为更正）。",
     columns=[

@@ -16,12 +16,10 @@ from tianping.core.importexport import (
     parse_text,
 )
 from tianping.core.registers import Column, ExportOption, Register, register
-from tianping.core.roles import Role
 from tianping.org.importers import resolve_department, resolve_people, resolve_person
 from tianping.trials.casenumbers import parse_case_number
 from tianping.trials.models import AppealResult, Case, Outcome, Procedure
 
-TRIAL_MANAGERS = (Role.TRIAL_OFFICE,)
 PROCEDURE_LABELS = [str(label) for _v, label in Procedure.choices]
 OUTCOME_LABELS = [str(label) for _v, label in Outcome.choices]
 APPEAL_LABELS = [str(label) for _v, label in AppealResult.choices]
@@ -76,7 +74,7 @@ def _export_queryset(user, court):
 
 
 register(Register(
-    kind="cases", title="案件", model=Case, natural_key=("number",), manage_roles=TRIAL_MANAGERS,
+    kind="cases", title="案件", model=Case, natural_key=("number",),
     save_row=save_case_row, prepare_row=prepare_case_row, export_queryset=_export_queryset,
     export_options=[ExportOption("year", "立案年度，如 2016", _filter_year)],
     description="审判系统导出的案件：按案号识别，已有的案件会被更新；承办人、合议庭成员按姓名在本院查找，"

@@ -174,3 +174,20 @@ def test_the_preview_page_shows_the_sample(court, departments, make_user, client
     response = office.post(reverse("core:import_start", args=["people"]), {"file": upload})
     html = office.get(response["Location"]).content.decode()
     assert 'data-testid="import-sample"' in html and person_row(2)[0] in html and "将写入的前 3 行" in html
+
+
+@pytest.mark.parametrize("kind,allowed_role,refused_role", [
+    ("people", "PARTY_OFFICE", "TRIAL_OFFICE"), ("cases", "TRIAL_OFFICE", "PARTY_OFFICE"),
+    ("dues", "PARTY_OFFICE", "MEMBER"), ("disputes", None, "CENTRE"),
+])
+def test_who_may_import_is_the_policys_answer(court, make_user, kind, allowed_role, refused_role):
+    from tianping.core.policy import DECLARED, allowed, perm_name
+    from tianping.core.registers import get_register
+    from tianping.core.roles import Role
+
+    reg = get_register(kind)
+    perm = reg.import_perm or perm_name(reg.model, "import")
+    assert perm in DECLARED, perm
+    for role in filter(None, [allowed_role, refused_role]):
+        user = make_user(court, getattr(Role, role))
+        assert reg.can_import(user) is allowed(user, perm) is (role == allowed_role), (kind, role)
