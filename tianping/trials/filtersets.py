@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from tianping.core.forms import StyledFilterSet
 from tianping.org.models import Department, Person
 from tianping.trials.models import Case, CaseType, Outcome
-from tianping.trials.selectors import SET_LABELS, Period, default_period, drilldown_queryset
+from tianping.trials.selectors import (
+    DEADLINE_LABELS,
+    SET_LABELS,
+    Period,
+    deadline_q,
+    default_period,
+    drilldown_queryset,
+)
 
 
 def _noop(queryset, name, value):
@@ -37,11 +44,12 @@ class CaseFilterSet(StyledFilterSet):
                                              choices=[("1", _("院领导")), ("0", _("其他人员"))])
     participant = django_filters.ModelChoiceFilter(label=_("承办或参与合议"), method=_noop,
                                                    queryset=Person.objects.none())
+    limit = django_filters.ChoiceFilter(label=_("审限"), method="by_limit", choices=list(DEADLINE_LABELS.items()))
 
     class Meta:
         model = Case
         fields = ["q", "type_code", "outcome", "department", "judge", "start", "end", "set", "party", "leadership",
-                  "branch", "participant"]
+                  "branch", "participant", "limit"]
 
     def __init__(self, *args, user=None, court=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,6 +65,11 @@ class CaseFilterSet(StyledFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(number__contains=value) | Q(cause__contains=value))
+
+    def by_limit(self, queryset, name, value):
+        from django.utils import timezone
+
+        return queryset.filter(deadline_q(value, timezone.localdate()))
 
     def period(self) -> Period | None:
         cd = getattr(self.form, "cleaned_data", {}) or {}

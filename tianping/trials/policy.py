@@ -5,6 +5,8 @@
 - The court's case lists behind those figures: LEADER and TRIAL_OFFICE only; the party office reads figures.
 - A judge's own figures and cases (any other business account whose person is a judge — a quota judge or
   someone who handled or sat on a case: MEMBER, BRANCH_SECRETARY, MEDIATOR, and PARTY_OFFICE for the cases).
+- A branch secretary (BRANCH_SECRETARY who is 书记/副书记 of a branch today): the 本支部 figures — the cases
+  handled by the people on the roster of the branches they lead — figures only, no case lists.
 - The higher court (HIGHER_COURT): figures of the courts below on its own page, never a case.
 - Case types and statutory limits are reference data: read by whoever reads figures, kept by TRIAL_OFFICE
   (and the system administrator, who sets the system up); cases are written by the trial system's import
@@ -53,6 +55,21 @@ def handles_cases(user) -> bool:
     return cached
 
 
+_LEADS_CACHE = "_tianping_leads_branch"
+
+
+@rules.predicate
+def leads_a_branch(user) -> bool:
+    """The account's person is 书记 or 副书记 of a party branch of the court today (party.selectors)."""
+    cached = getattr(user, _LEADS_CACHE, None)
+    if cached is None:
+        from tianping.party.selectors import branches_led_by
+
+        cached = branches_led_by(user).exists()
+        setattr(user, _LEADS_CACHE, cached)
+    return cached
+
+
 never = rules.always_deny
 
 COURT_FIGURES = has_court & has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.PARTY_OFFICE)
@@ -60,6 +77,9 @@ OWN_FIGURES = has_court & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.MEDI
 COURT_CASES = has_court & has_role(Role.LEADER, Role.TRIAL_OFFICE)
 OWN_CASES = has_court & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.PARTY_OFFICE, Role.MEDIATOR) \
     & handles_cases
+# a branch secretary: the figures of the cases handled by the people on the roster of the branches they lead
+# (本支部), without the case lists (the cases are the judges' and the court's, not the branch's)
+BRANCH_FIGURES = has_court & has_role(Role.BRANCH_SECRETARY) & leads_a_branch
 HIGHER = has_court & has_role(Role.HIGHER_COURT)
 CASE_KEEPERS = has_role(Role.TRIAL_OFFICE, Role.SYSADMIN)
 
@@ -69,8 +89,9 @@ def _declare_all() -> None:
 
     declare("trials.view_court_figures", COURT_FIGURES)      # the court's 三比 tables
     declare("trials.view_own_figures", OWN_FIGURES)          # a judge's own 三比
-    declare("trials.view_figures", COURT_FIGURES | OWN_FIGURES)   # the 三比 menu item
-    declare("trials.view_overview", COURT_FIGURES | OWN_FIGURES | HIGHER)  # the 三比 page (higher court: redirect)
+    declare("trials.view_branch_figures", BRANCH_FIGURES)    # a branch secretary's 本支部 三比
+    declare("trials.view_figures", COURT_FIGURES | OWN_FIGURES | BRANCH_FIGURES)   # the 三比 menu item
+    declare("trials.view_overview", COURT_FIGURES | OWN_FIGURES | BRANCH_FIGURES | HIGHER)  # the 三比 page (higher court: redirect)
     declare("trials.view_court_cases", COURT_CASES)          # figures link to the cases behind them
     declare("trials.view_courts", HIGHER)                    # the higher court's by-court table
 

@@ -598,3 +598,38 @@ def months_between(period: Period) -> list[date]:
         out.append(d)
         d = add_months(d, 1)
     return out
+
+
+# -- a judge's open cases and their time limits (审限) -------------------------------------------------------
+DEADLINE_SOON_DAYS = 15
+DEADLINE_LABELS = {
+    "open": _("未结案件"),
+    "due_soon": _("审限将届满（15 日内）"),
+    "overdue": _("已超审限"),
+}
+
+
+def deadline_q(kind: str, today: date) -> Q:
+    """Open cases (no closing date) and their 审限: `limit_end` is the 审限届满日期 (statutory limit plus approved
+    extensions) plus the 扣除审限天数, derived on save. "due_soon": it falls in [today, today + 15 days];
+    "overdue": it lay before today. A case with no recorded limit is never due."""
+    from datetime import timedelta
+
+    open_q = Q(closed_on__isnull=True)
+    if kind == "open":
+        return open_q
+    if kind == "due_soon":
+        return open_q & Q(limit_end__gte=today, limit_end__lte=today + timedelta(days=DEADLINE_SOON_DAYS))
+    if kind == "overdue":
+        return open_q & Q(limit_end__lt=today)
+    raise KeyError(kind)
+
+
+def branch_roster_ids(organisations, day: date) -> list[int]:
+    """The people on the roster (党员名册) of these party organisations (and their 党小组) on `day`."""
+    from tianping.party.selectors import branch_roster_on
+
+    ids: set[int] = set()
+    for org in organisations:
+        ids.update(branch_roster_on(org, day).values_list("pk", flat=True))
+    return sorted(ids)

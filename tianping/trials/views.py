@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Min
+from django.db.models import Max, Min, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
@@ -35,14 +35,35 @@ from tianping.trials.models import Case, CaseType, TimeLimit, TrialSettings
 from tianping.trials.services import case_type_save, membership_refresh, trial_settings_save
 from tianping.trials.tables import CaseTable
 
+FIGURE_MODES = {"court": "trials.view_court_figures", "branch": "trials.view_branch_figures",
+                "own": "trials.view_own_figures"}
+
+
+def figure_modes(user) -> list[str]:
+    """The scopes of the 三比 page the user may read, as trials/policy.py declares: "court" (the court's
+    figures), "branch" (本支部: a branch secretary's), "own" (a judge's own)."""
+    return [mode for mode, perm in FIGURE_MODES.items() if allowed(user, perm)]
+
 
 def figure_mode(user) -> str | None:
-    """"court" (the court's figures), "own" (a judge's own), or None — as trials/policy.py declares."""
-    if allowed(user, "trials.view_court_figures"):
-        return "court"
-    if allowed(user, "trials.view_own_figures"):
-        return "own"
-    return None
+    """The user's first scope (court, then branch, then own), or None."""
+    modes = figure_modes(user)
+    return modes[0] if modes else None
+
+
+def own_default_year(court, judge_id: int) -> int | None:
+    """A judge's own figures open on the latest year in which they closed cases."""
+    return busiest_recent_year(court, judge_id)
+
+
+def led_branch_roster(user, period: sel.Period) -> tuple[list, list[int]]:
+    """The branches the user leads today and the people on their rosters at the end of the period (today at
+    the latest: a roster is not known ahead)."""
+    from tianping.party.selectors import branches_led_by
+
+    day = min(period.end, date.today())  # noqa: DTZ011
+    branches = list(branches_led_by(user).order_by("name"))
+    return branches, sel.branch_roster_ids(branches, day)
 
 
 def can_list_court_cases(user) -> bool:
@@ -275,9 +296,10 @@ def trend_chart(title: str, trend: list[dict]) -> dict:
 @permission_required("trials.view_overview")
 def overview(request):
     user = request.user
-    mode = figure_mode(user)
-    if mode is None:  # the higher court: figures of the courts below, on its own page
+    modes = figure_modes(user)
+    if not modes:  # the higher court: figures of the courts below, on its own page
         return redirect("trials:courts")
+    mode = request.GET.get("scope") if request.GET.get("scope") in modes else modes[0]
     court = user.court
     period, years = period_from_request(request, court, user.person_id if mode == "own" else None)
     membership_refresh(court=court, actor=user)
@@ -287,7 +309,10 @@ def overview(request):
                  "period": period, "years": years, "mode": mode, "court": court,
                  "columns": COLUMNS, "counts_petitions": cp, "settings": settings_,
                  "selected_year": period.start.year if (period.start.month, period.start.day, period.end.month,
-                                                        period.end.day) == (1, 1, 12, 31) else None}
+                                                        period.end.day) == (1, 1, 12, 31) else None,
+                 "scopes": [(m, {"court": _("全院"), "branch": _("本支部"), "own": _("本人")}[m]) for m in modes]}
+    if mode == "branch":
+        return render(request, "trials/overview.html", {**ctx, **_branch_context(user, court, period, cp)})
     if mode == "own":
         extra = sel.scope_q(judge=user.person_id)
         (row,) = sel.metrics(court, period, "court", refresh=False, extra_q=extra, counts_petitions=cp)
@@ -348,6 +373,25 @@ def overview(request):
     ctx["thresholds"] = {k: fmt("closure_rate", float(getattr(settings_, k))) for k in (
         "expert_min_within_limit_rate", "expert_max_reversal_rate", "mediator_min_mediation_withdrawal_rate")}
     return render(request, "trials/overview.html", ctx)
+
+
+def _branch_context(user, court, period: sel.Period, cp: bool) -> dict:
+    """本支部: the cases handled by the people on the roster of the branches the secretary leads; party status
+    on the closing date as for every figure. Figures only: the case lists are the court's and the judges'."""
+    branches, roster = led_branch_roster(user, period)
+    extra = Q(judge_id__in=roster)
+    cube = sel.cube_counts([court.pk], period, extra_q=extra)
+    (row,) = sel.metrics(court, period, "court", refresh=False, counts_petitions=cp, counts=cube)
+    party_rows = sel.metrics(court, period, "party", refresh=False, counts_petitions=cp, counts=cube)
+    judge_rows = [r for r in sel.metrics(court, period, "judge", refresh=False, counts_petitions=cp, counts=cube)
+                  if r["closed"] or r["pending"]]
+    return {
+        "branch_names": "、".join(b.name for b in branches), "roster_size": len(roster), "links": False,
+        "headline": _headline(row, period, False, cp),
+        "tables": [("party", _("党员与非党员（按结案时身份）"), table_rows(party_rows, period, False, cp)),
+                   ("judge", _("按承办人（本支部名册上的人员）"), table_rows(judge_rows, period, False, cp))],
+        "charts": [("chart-trend", trend_chart(_("本支部逐月结案趋势"), sel.monthly_trend(court, period, extra_q=extra)))],
+    }
 
 
 # -- case list and detail ---------------------------------------------------------------------------------
