@@ -41,8 +41,8 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError, field_map: Ma
     field_map = field_map or {}
     if hasattr(exc, "error_dict"):
         for name, errors in exc.error_dict.items():
-            target = field_map.get(name, name)
-            target = target if target in form.fields else None
+            mapped = field_map.get(name, name)
+            target = mapped if mapped in form.fields else None
             for error in errors:
                 form.add_error(target, error)
     else:
@@ -72,17 +72,18 @@ def create_once(request: HttpRequest, form: forms.BaseForm, call: Callable[[], A
     from tianping.core.models import IdempotencyKey
 
     token = (form.cleaned_data.get(TOKEN_FIELD) or "").strip()[:64] if hasattr(form, "cleaned_data") else ""
+    user: Any = request.user  # a signed-in account (the view asked the policy)
     if not token:
         result = call()
         return redirect(url_of(result))
     try:
         with transaction.atomic():
-            key = IdempotencyKey.objects.create(token=token, user=request.user)
+            key = IdempotencyKey.objects.create(token=token, user=user)
             result = call()
             key.result_url = url_of(result)
             key.save(update_fields=["result_url"])
     except IntegrityError:
-        existing = IdempotencyKey.objects.filter(token=token, user=request.user).first()
+        existing = IdempotencyKey.objects.filter(token=token, user=user).first()
         if existing is None:
             raise
         messages.info(request, _("该表单已经提交过，未重复创建。"))
@@ -100,7 +101,7 @@ class Action:
     permission: str                      # the policy action, e.g. "handle" -> app.handle_dispute
     call: Callable[[HttpRequest, Any, forms.BaseForm], Any]
     states: Collection[Any] = ()         # empty: any state
-    form_kwargs: Callable[[Any], dict] = field(default=lambda obj: {})
+    form_kwargs: Callable[[Any], dict[str, Any]] = field(default=lambda obj: {})
     field_map: Mapping[str, str] = field(default_factory=dict)
     state_field: str = "status"
 

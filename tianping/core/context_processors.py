@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
 
-def shell(request):
+def shell(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
 
-    def _menu():
+    def _menu() -> list[dict[str, Any]]:
         from tianping.core.menu import menu_for
 
         return menu_for(user, request.path)
 
-    def _roles():
-        from tianping.core.roles import Role
-        from tianping.core.scope import user_roles
+    def _roles() -> list[str]:
+        from tianping.core.roles import Role, user_roles
 
-        return [Role(r).label for r in sorted(user_roles(user))]
+        return [str(Role(r).label) for r in sorted(user_roles(user))]
 
     person = getattr(user, "person", None)
     display = person.name if person else user.username

@@ -7,12 +7,13 @@ language comes only from the cookie the switch (django.views.i18n.set_language) 
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
 
 class SwitchLocaleMiddleware(LocaleMiddleware):
-    def process_request(self, request):
+    def process_request(self, request: HttpRequest) -> None:
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen not in dict(settings.LANGUAGES):
             chosen = settings.LANGUAGE_CODE

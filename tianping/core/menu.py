@@ -9,6 +9,7 @@ signed-in user."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -34,12 +35,12 @@ def all_groups() -> list[MenuGroup]:
     return sorted(registry.menu, key=lambda g: g.order)
 
 
-def menu_for(user, current_path: str = "") -> list[dict]:
+def menu_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     from tianping.core.policy import allowed
 
-    out = []
+    out: list[dict[str, Any]] = []
     for group in all_groups():
-        items = []
+        items: list[dict[str, Any]] = []
         for item in group.items:
             if item.perm and not allowed(user, item.perm):
                 continue

@@ -7,11 +7,13 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -20,18 +22,21 @@ from tianping.core.request_context import reset_request_info, set_request_info
 
 logger = logging.getLogger("tianping.errors")
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+_F = TypeVar("_F", bound=Callable[..., Any])
 
-def client_ip(request) -> str | None:
+
+def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
 class RequestIdMiddleware:
     """Gives each request an id (echoed in the X-Request-ID header) and exposes user/IP to audit_record()."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponseBase:
         request.request_id = uuid.uuid4().hex[:16]
         info = {"request_id": request.request_id, "ip": client_ip(request)}
         token = set_request_info(info)
@@ -50,13 +55,14 @@ class LoginRequiredMiddleware:
 
     PUBLIC_PREFIXES = ("/static/", "/i18n/", "/accounts/login/", "/healthz", "/favicon.ico")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(self, request: HttpRequest, view_func: Callable[..., Any], view_args: Any,
+                     view_kwargs: Any) -> HttpResponseBase | None:
         if getattr(view_func, "tianping_public", False):
             return None
         if request.path.startswith(self.PUBLIC_PREFIXES):
@@ -66,9 +72,9 @@ class LoginRequiredMiddleware:
         return None
 
 
-def public(view_func):
+def public(view_func: _F) -> _F:
     """Mark a view as reachable without login (e.g. the login page, a token-protected calendar feed)."""
-    view_func.tianping_public = True
+    view_func.tianping_public = True  # type: ignore[attr-defined]
     return view_func
 
 
@@ -77,7 +83,7 @@ SESSION_LAST_SEEN = "_tp_last_seen"
 LAST_SEEN_WRITE_EVERY = 30  # seconds: limits session writes to one per half minute of activity
 
 
-def _redirect(request, url: str):
+def _redirect(request: HttpRequest, url: str) -> HttpResponseBase:
     """A redirect that also works for htmx requests (which would otherwise swap the target page in)."""
     if request.headers.get("HX-Request"):
         response = HttpResponse(status=204)
@@ -100,10 +106,10 @@ class SessionSecurityMiddleware:
     MFA_EXEMPT_URL_NAMES = ("core:logout", "accounts:mfa_verify", "accounts:mfa_setup")
     PASSWORD_EXEMPT_URL_NAMES = (*MFA_EXEMPT_URL_NAMES, "core:password_change")
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponseBase:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or request.path.startswith(self.EXEMPT_PREFIXES):
             return self.get_response(request)
@@ -137,14 +143,14 @@ class SessionSecurityMiddleware:
                 return _redirect(request, reverse("core:password_change"))
         return self.get_response(request)
 
-    _path_cache: dict[tuple, tuple[str, ...]] = {}
+    _path_cache: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def _paths(self, names: tuple[str, ...]) -> tuple[str, ...]:
         if names not in self._path_cache:
             self._path_cache[names] = tuple(reverse(name) for name in names)
         return self._path_cache[names]
 
-    def _end(self, request, event: str, message: str):
+    def _end(self, request: Any, event: str, message: str) -> HttpResponseBase:
         from tianping.core.audit import audit_record
 
         user = request.user
@@ -164,10 +170,10 @@ class SecurityHeadersMiddleware:
         "object-src 'none'"
     )
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> HttpResponseBase:
         response = self.get_response(request)
         response.setdefault("Content-Security-Policy", self.CSP)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")

@@ -7,11 +7,15 @@ business data the user may read" (see tianping.core.scope); apps narrow it per m
 
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.policy import PolicyQuerySet
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class TimeStampedModel(models.Model):
@@ -22,14 +26,14 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class CourtScopedQuerySet(PolicyQuerySet):
+class CourtScopedQuerySet(PolicyQuerySet[_M]):
     """Rows of the courts a user may read. `visible_to(user, action)` first asks the app's policy whether the
     action is allowed at all (tianping.core.policy), then narrows by `scoped_to`; apps narrow `scoped_to` per
     role."""
 
     court_field = "court"
 
-    def scoped_to(self, user, action: str = "view"):
+    def scoped_to(self, user: Any, action: str = "view") -> models.QuerySet[_M]:
         from tianping.core.scope import readable_court_ids
 
         ids = readable_court_ids(user)

@@ -22,35 +22,38 @@ The superuser special case is added here, once (`tianping.core.roles.is_superuse
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from functools import wraps
+from typing import Any, TypeVar
 
 import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
+from django.http import HttpRequest, HttpResponse
 
 from tianping.core import roles as _roles
+
+_M = TypeVar("_M", bound=models.Model)
+View = Callable[..., HttpResponse]
 
 _RULESET = rules.RuleSet()
 # name -> the predicate as declared (without the superuser clause); read by the permission-matrix test
 DECLARED: dict[str, rules.Predicate] = {}
 
 
-@rules.predicate
-def is_authenticated(user) -> bool:
+def _is_authenticated(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
-@rules.predicate
-def is_superuser_without_roles(user) -> bool:
-    return _roles.is_superuser_without_roles(user)
+is_authenticated = rules.Predicate(_is_authenticated, name="is_authenticated")
+is_superuser_without_roles = rules.Predicate(_roles.is_superuser_without_roles, name="is_superuser_without_roles")
 
 
 def has_role(*codes: str) -> rules.Predicate:
     """A predicate: the user holds one of these roles."""
     wanted = frozenset(str(c) for c in codes)
 
-    def _has(user) -> bool:
+    def _has(user: Any) -> bool:
         return bool(_roles.user_roles(user) & wanted)
 
     return rules.Predicate(_has, name="has_role:" + "|".join(sorted(wanted)))
@@ -60,11 +63,11 @@ def in_scope(action: str = "view") -> rules.Predicate:
     """A predicate over (user, obj): the object is among `type(obj).objects.visible_to(user, action)`'s rows.
     With no object (the model-level question) it is True: combine it with a role predicate."""
 
-    def _in(user, obj) -> bool:
+    def _in(user: Any, obj: Any) -> bool:
         if obj is None:
             return True
-        manager = type(obj)._default_manager
-        return manager.visible_to(user, action).filter(pk=obj.pk).exists()
+        manager: Any = type(obj)._default_manager
+        return bool(manager.visible_to(user, action).filter(pk=obj.pk).exists())
 
     return rules.Predicate(_in, name=f"in_scope:{action}")
 
@@ -73,7 +76,7 @@ def perm_name(target: Any, action: str) -> str:
     """"party.change_partyorganisation" for (PartyOrganisation or an instance of it, "change")."""
     if isinstance(target, str):
         return target if "." in target else f"{target}"
-    model = target if isinstance(target, type) else type(target)
+    model: type[models.Model] = target if isinstance(target, type) else type(target)
     opts = model._meta
     return f"{opts.app_label}.{action}_{opts.model_name}"
 
@@ -95,7 +98,7 @@ def declare(target: Any, action_or_predicate: Any, predicate: rules.Predicate | 
     return name
 
 
-def allowed(user, perm: str, obj: Any = None) -> bool:
+def allowed(user: Any, perm: str, obj: Any = None) -> bool:
     """The answer for a full permission name."""
     if perm not in DECLARED:
         raise ImproperlyConfigured(f"permission {perm} is not declared in any policy.py")
@@ -104,33 +107,33 @@ def allowed(user, perm: str, obj: Any = None) -> bool:
     return bool(_RULESET.test_rule(perm, user, obj))
 
 
-def can(user, action: str, target: Any) -> bool:
+def can(user: Any, action: str, target: Any) -> bool:
     """May `user` do `action` to `target` (a model instance, or a model class for "some object of the kind")?"""
     obj = None if isinstance(target, type) else target
     return allowed(user, perm_name(target, action), obj)
 
 
-def require(user, action: str, target: Any) -> None:
+def require(user: Any, action: str, target: Any) -> None:
     """Raise PermissionDenied (403) unless `can(user, action, target)`."""
     if not can(user, action, target):
         raise PermissionDenied
 
 
-def require_perm(user, perm: str, obj: Any = None) -> None:
+def require_perm(user: Any, perm: str, obj: Any = None) -> None:
     if not allowed(user, perm, obj):
         raise PermissionDenied
 
 
-class PolicyQuerySet(models.QuerySet):
+class PolicyQuerySet(models.QuerySet[_M]):
     """Base queryset: `visible_to(user, action)` = the model-level permission, then the model's row scope.
 
     Subclasses implement `scoped_to(user, action)` (which rows the user's scope reaches: own court, own branch,
     own record …); whether the action is allowed at all is the policy's declaration, not the queryset's."""
 
-    def scoped_to(self, user, action: str = "view") -> models.QuerySet:  # pragma: no cover - abstract
+    def scoped_to(self, user: Any, action: str = "view") -> models.QuerySet[_M]:  # pragma: no cover - abstract
         raise NotImplementedError(f"{self.model.__name__}QuerySet.scoped_to")
 
-    def visible_to(self, user, action: str = "view") -> models.QuerySet:
+    def visible_to(self, user: Any, action: str = "view") -> models.QuerySet[_M]:
         # while the apps move onto their policy.py a model may not have declared its actions yet; the static
         # test tests/test_policy.py requires every model with visible_to to declare "view"
         if perm_name(self.model, action) in DECLARED and not can(user, action, self.model):
@@ -145,13 +148,12 @@ def declared(prefix: str = "") -> Iterable[str]:
 
 
 # --- views: the permission a URL needs, declared on the view (read by the permission-matrix test) ---------
-def permission_required(perm: str):
+def permission_required(perm: str) -> Callable[[View], View]:
     """A page that needs a (model-less) permission: 403 for a signed-in account without it."""
-    from functools import wraps
 
-    def deco(view):
+    def deco(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             require_perm(request.user, perm)
             return view(request, *args, **kwargs)
 
@@ -162,14 +164,13 @@ def permission_required(perm: str):
 
 
 def object_permission(model: type[models.Model], action: str = "view", url_kwarg: str = "pk",
-                      field: str = "pk"):
+                      field: str = "pk") -> Callable[[View], View]:
     """A page about one object: 404 when it is outside the user's scope (`visible_to(user, "view")`, the denial
     audited), 403 when it is visible but the action is not allowed, else the view runs."""
-    from functools import wraps
 
-    def deco(view):
+    def deco(view: View) -> View:
         @wraps(view)
-        def wrapped(request, *args, **kwargs):
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             from tianping.core.scope import get_visible_or_404
 
             obj = get_visible_or_404(model._default_manager.all(), request.user, **{field: kwargs[url_kwarg]})

@@ -12,7 +12,7 @@ and `scopes` (who a role reaches). The demo generators (`demo`) are discovered b
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,7 +36,7 @@ class Registry:
 
         return _add(item) if item is not None else _add
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return (obj for _o, _k, obj in self._entries)
 
     def __len__(self) -> int:

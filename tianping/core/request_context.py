@@ -13,9 +13,9 @@ def current_request_info() -> dict[str, Any]:
     return _info.get() or {}
 
 
-def set_request_info(info: dict[str, Any] | None) -> contextvars.Token:
+def set_request_info(info: dict[str, Any] | None) -> contextvars.Token[dict[str, Any] | None]:
     return _info.set(info)
 
 
-def reset_request_info(token: contextvars.Token) -> None:
+def reset_request_info(token: contextvars.Token[dict[str, Any] | None]) -> None:
     _info.reset(token)

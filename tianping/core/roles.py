@@ -5,6 +5,8 @@ with those roles is declared in each app's `policy.py` (see `tianping.core.polic
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -36,7 +38,7 @@ COURT_ROSTER_ROLES: frozenset[str] = frozenset({Role.LEADER, Role.PARTY_OFFICE, 
 _ROLE_CACHE = "_tianping_roles"
 
 
-def user_roles(user) -> set[str]:
+def user_roles(user: Any) -> set[str]:
     """The role codes an account holds; cached on the user object (`forget_cached_roles` clears it)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return set()
@@ -47,11 +49,11 @@ def user_roles(user) -> set[str]:
     return cached
 
 
-def has_role(user, *roles: str) -> bool:
+def has_role(user: Any, *roles: str) -> bool:
     return bool(user_roles(user) & set(roles))
 
 
-def is_superuser_without_roles(user) -> bool:
+def is_superuser_without_roles(user: Any) -> bool:
     """The one special case: a development/test superuser holding no role reads and does everything.
 
     Production has no superuser (accounts are created with roles); a superuser that holds a role is judged by

@@ -15,7 +15,9 @@ Every model's `visible_to(user)` starts from `readable_court_ids(user)` and narr
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+from django.db.models import Q
 from django.http import Http404
 
 from tianping.core.roles import (
@@ -38,18 +40,18 @@ _COURTS_CACHE = "_tianping_court_ids"
 _BRANCH_PEOPLE_CACHE = "_tianping_branch_people"
 
 
-def forget_cached_roles(user) -> None:
+def forget_cached_roles(user: Any) -> None:
     for attr in (_ROLE_CACHE, _COURTS_CACHE, _BRANCH_PEOPLE_CACHE):
         if hasattr(user, attr):
             delattr(user, attr)
 
 
-def readable_court_ids(user) -> list[int] | None:
+def readable_court_ids(user: Any) -> list[int] | None:
     """Courts whose records the user may read; [] for none. None is never returned for real accounts
     (a superuser is not needed in production; in tests a superuser without roles reads all)."""
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    cached = getattr(user, _COURTS_CACHE, None)
+    cached: list[int] | None = getattr(user, _COURTS_CACHE, None)
     if cached is not None:
         return cached
     roles = user_roles(user)
@@ -68,12 +70,12 @@ def readable_court_ids(user) -> list[int] | None:
     return ids
 
 
-def role_person_ids(user, role: str) -> set[int]:
+def role_person_ids(user: Any, role: str) -> set[int]:
     """Ids of the people a role reaches beyond the user's own record, as the owning app registered it
     (`tianping.core.registry.register_person_scope`; the party app registers the branch secretary's branches)."""
     from tianping.core.registry import person_scopes
 
-    cache = getattr(user, _BRANCH_PEOPLE_CACHE, None)
+    cache: dict[str, set[int]] | None = getattr(user, _BRANCH_PEOPLE_CACHE, None)
     if cache is None:
         cache = {}
         setattr(user, _BRANCH_PEOPLE_CACHE, cache)
@@ -83,17 +85,15 @@ def role_person_ids(user, role: str) -> set[int]:
     return cache[role]
 
 
-def branch_person_ids(user) -> set[int]:
+def branch_person_ids(user: Any) -> set[int]:
     """Ids of the people in the party branches this user leads now (a branch secretary's scope)."""
     return role_person_ids(user, Role.BRANCH_SECRETARY)
 
 
-def person_scope_filter(user):
+def person_scope_filter(user: Any) -> Q | None:
     """A Q over org.Person (field names relative to Person) for the people whose personal data the user may
     read, or None for "everyone" (a role-less superuser). Used by `PersonQuerySet.visible_to` and by any
     app model that belongs to one person (filter with `person__in=Person.objects.visible_to(user)`)."""
-    from django.db.models import Q
-
     if user is None or not getattr(user, "is_authenticated", False):
         return Q(pk__in=[])
     if is_superuser_without_roles(user):
@@ -128,7 +128,7 @@ def can_export_personal(user) -> bool:
     return can_reveal_personal(user)
 
 
-def get_visible_or_404(queryset, user, **lookup):
+def get_visible_or_404(queryset: Any, user: Any, **lookup: Any) -> Any:
     """Fetch one object within the user's scope; outside it answer 404 and log a denied access.
 
     The denied access is logged whether or not the object exists, so the audit trail shows probing, and
@@ -150,7 +150,7 @@ def get_visible_or_404(queryset, user, **lookup):
 PERSONAL_COLUMN_SUFFIXES = ("id_number", "phone", "mobile")
 
 
-def is_personal_column(column) -> bool:
+def is_personal_column(column: Any) -> bool:
     return bool(getattr(column, "personal", False)) or str(column.field).endswith(PERSONAL_COLUMN_SUFFIXES)
 
 

@@ -3,11 +3,14 @@ first bytes, and the extension must agree, because a name alone proves nothing."
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+Kinds = list[tuple[bytes, str, set[str]]]
 # first bytes → (content type, extensions that may carry it)
-PHOTO_AND_PDF = [
+PHOTO_AND_PDF: Kinds = [
     (b"%PDF-", "application/pdf", {".pdf"}),
     (b"\x89PNG\r\n\x1a\n", "image/png", {".png"}),
     (b"\xff\xd8\xff", "image/jpeg", {".jpg", ".jpeg"}),
@@ -17,7 +20,7 @@ PHOTO_AND_PDF = [
 # pictures only (a branch's brand pictures)
 PHOTOS = [kind for kind in PHOTO_AND_PDF if kind[1] != "application/pdf"]
 # Office documents: .docx/.xlsx/.ofd are zip containers, .doc/.xls the older OLE compound files.
-DOCUMENTS = [
+DOCUMENTS: Kinds = [
     (b"PK\x03\x04", "application/zip", {".docx", ".xlsx", ".ofd"}),
     (b"\xd0\xcf\x11\xe0", "application/x-ole-storage", {".doc", ".xls"}),
 ]
@@ -25,7 +28,7 @@ DOCUMENTS = [
 PHOTO_PDF_AND_DOCUMENTS = PHOTO_AND_PDF + DOCUMENTS
 
 
-def sniff_content_type(head: bytes, filename: str, *, kinds=PHOTO_AND_PDF) -> str:
+def sniff_content_type(head: bytes, filename: str, *, kinds: Kinds = PHOTO_AND_PDF) -> str:
     """The content type from the file's first bytes; the extension must agree. ValidationError otherwise."""
     ext = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     for magic, ctype, exts in kinds:
@@ -43,7 +46,7 @@ def sniff_content_type(head: bytes, filename: str, *, kinds=PHOTO_AND_PDF) -> st
     raise ValidationError(_("文件“%(f)s”不是 PDF、图片或 Word/OFD 文档，请转换后再上传。") % {"f": filename})
 
 
-def check_upload(upload, *, max_bytes: int, kinds=PHOTO_AND_PDF) -> str:
+def check_upload(upload: Any, *, max_bytes: int, kinds: Kinds = PHOTO_AND_PDF) -> str:
     """Refuse an empty, too large or mistyped upload with a message that says what to do; return its type."""
     if upload.size > max_bytes:
         raise ValidationError(_("文件“%(f)s”有 %(s).1f MB，超过 %(l).0f MB 的上限，请压缩后再上传。")

@@ -6,8 +6,9 @@ connection only (tianping.core.audit.audit_maintenance), moves the chain anchor,
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from tianping.core.audit import RETENTION_DAYS, purge_before
@@ -16,10 +17,10 @@ from tianping.core.audit import RETENTION_DAYS, purge_before
 class Command(BaseCommand):
     help = f"删除某日期之前的审计记录（至少保留 {RETENTION_DAYS} 天）。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--before", required=True, help="日期 YYYY-MM-DD：删除该日 0 时之前的记录")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         try:
             day = datetime.strptime(options["before"], "%Y-%m-%d").date()  # noqa: DTZ007 - made aware below
         except ValueError:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.management.base import BaseCommand, CommandError
 
 from tianping.core.audit import verify_chain
@@ -18,7 +20,7 @@ class Command(BaseCommand):
     help = ("校验审计日志哈希链：逐条用其密钥版本的 HMAC 密钥重算哈希，发现被改动或删除的记录时指出第一条并以非零状态退出；"
             "输出所用的密钥版本。")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
         if not report.ok:
             raise CommandError(f"审计日志校验失败：{report.reason}（首个异常记录 #{report.first_broken_id}，"

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tianping.core.audit import audit_record
 from tianping.core.management.commands.import_data import court_for
@@ -16,7 +17,7 @@ class Command(BaseCommand):
     help = ("把一个登记簿导出为 .xlsx（与导入模板的列相同，可修改后再导入）。各登记簿可有额外筛选项，"
             "如党费的 --month 2016-05。")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", help="登记簿名称，如 courts、departments、people")
         parser.add_argument("file", help="输出的 .xlsx 文件")
         parser.add_argument("--court", help="法院代字，如 鲁0403（只有一个法院时可省略）")
@@ -32,7 +33,7 @@ class Command(BaseCommand):
                 parser.add_argument(f"--{option.name.replace('_', '-')}", dest=f"filter_{option.name}",
                                     help=f"{option.help}（{reg.kind}）")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
         try:
             reg = get_register(kind)

@@ -6,6 +6,8 @@ trigger still refuses to wipe the audit trail."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.management.commands.flush import Command as DjangoFlush
 
@@ -13,7 +15,7 @@ from tianping.core.audit import audit_maintenance
 
 
 class Command(DjangoFlush):
-    def handle(self, **options):
+    def handle(self, **options: Any) -> None:
         if settings.DEBUG or getattr(settings, "TESTING", False):
             with audit_maintenance(options.get("database")):
                 return super().handle(**options)

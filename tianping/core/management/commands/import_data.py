@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tianping.core.importexport import run_import
 from tianping.core.registers import all_registers, court_model, get_register
@@ -31,14 +32,14 @@ class Command(BaseCommand):
     help = ("从 .xlsx 或 .csv 导入一个登记簿（KIND 见 README“导入导出”）。全部正确才写入：成功时打印汇总并返回 0；"
             "有问题时打印每个问题行的 Excel 行号和原因并返回 1，不写入任何数据。")
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("kind", nargs="?", help="登记簿名称，如 courts、departments、people")
         parser.add_argument("file", nargs="?", help=".xlsx 或 .csv 文件")
         parser.add_argument("--list", action="store_true", help="列出所有登记簿（KIND）及其列")
         parser.add_argument("--court", help="法院代字，如 鲁0403（只有一个法院时可省略）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         if options["list"]:
             for kind, reg in sorted(all_registers().items()):
                 key = "、".join(c.header for c in reg.columns if c.field in reg.natural_key)

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import shutil
 from datetime import timedelta
+from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -19,12 +20,12 @@ from tianping.core.importexport_jobs import STATUS_COMMITTED, imports_root, job_
 class Command(BaseCommand):
     help = "删除过期的导入上传文件：未确认的预览保留 --preview-days 天（默认 7），已导入的保留 --days 天（默认 183）。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--days", type=int, default=183)
         parser.add_argument("--preview-days", type=int, default=7)
         parser.add_argument("--dry-run", action="store_true")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         root = imports_root()
         now = timezone.now()
         removed = kept = 0

@@ -13,6 +13,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from importlib import import_module
+from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand
@@ -80,10 +81,10 @@ class DemoContext:
 class Command(BaseCommand):
     help = "载入演示法院（薛城区人民法院）的合成数据；可重复执行，不会重复创建。"
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=2016)
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         from faker import Faker
 
         faker = Faker("zh_CN")
