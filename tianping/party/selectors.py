@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet
 
@@ -17,8 +18,11 @@ from tianping.party.models import (
     Stage,
 )
 
+if TYPE_CHECKING:
+    from tianping.org.models import Court, Person
 
-def _membership_interval(m) -> tuple[date, date | None] | None:
+
+def _membership_interval(m: Any) -> tuple[date, date | None] | None:
     """(first day, last day or None) of probationary-or-full membership from a member's dates."""
     if not m.admitted_on:
         return None
@@ -33,12 +37,12 @@ def _membership_interval(m) -> tuple[date, date | None] | None:
     return (m.admitted_on, end)
 
 
-def party_member_on(person, day: date) -> bool:
+def party_member_on(person: Person | int, day: date) -> bool:
     """Whether the person was a probationary or full party member on `day`.
 
     Membership runs from acceptance as a probationary member (入党日期) until a cancellation of the
     probation or an end of membership (停止党籍 …). A transfer out does not end membership."""
-    person_id = getattr(person, "pk", person)
+    person_id = person if isinstance(person, int) else person.pk
     m = (PartyMember.objects.filter(person_id=person_id)
          .only("admitted_on", "cancelled_on", "membership_ended_on").first())
     if m is None:
@@ -50,9 +54,9 @@ def party_member_on(person, day: date) -> bool:
     return start <= day and (end is None or day <= end)
 
 
-def party_membership_intervals(court) -> dict[int, list[tuple[date, date | None]]]:
+def party_membership_intervals(court: Court | int) -> dict[int, list[tuple[date, date | None]]]:
     """person_id -> periods (first day, last day or None) of probationary or full membership, one query."""
-    court_id = getattr(court, "pk", court)
+    court_id = court if isinstance(court, int) else court.pk
     out: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     rows = (PartyMember.objects.filter(court_id=court_id, admitted_on__isnull=False)
             .only("person_id", "admitted_on", "cancelled_on", "membership_ended_on"))
@@ -63,7 +67,7 @@ def party_membership_intervals(court) -> dict[int, list[tuple[date, date | None]
     return dict(out)
 
 
-def branch_roster_on(organisation, day: date) -> QuerySet:
+def branch_roster_on(organisation: PartyOrganisation, day: date) -> QuerySet[Person]:
     """People whose party record sat in the organisation (or its 党小组 below) on `day`."""
     from tianping.org.models import Person
 
@@ -74,7 +78,7 @@ def branch_roster_on(organisation, day: date) -> QuerySet:
     return Person.objects.filter(pk__in=member_ids).order_by("name")
 
 
-def branches_led_by(user) -> QuerySet:
+def branches_led_by(user: Any) -> QuerySet[PartyOrganisation]:
     """Branches whose 书记 or 副书记 is the user's person today (a branch secretary's scope)."""
     person_id = getattr(user, "person_id", None)
     if not person_id:
@@ -86,9 +90,9 @@ def branches_led_by(user) -> QuerySet:
     return PartyOrganisation.objects.filter(pk__in=org_ids, court_id=user.court_id)
 
 
-def branch_of_person_on(person, day: date):
+def branch_of_person_on(person: Person | int, day: date) -> PartyOrganisation | None:
     """The branch (党支部 or the organisation holding the record) of a person on `day`, or None."""
-    person_id = getattr(person, "pk", person)
+    person_id = person if isinstance(person, int) else person.pk
     period = (BranchMembership.objects.filter(member__person_id=person_id, start__lte=day)
               .filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("organisation")
               .order_by("-start").first())
@@ -100,11 +104,11 @@ def branch_of_person_on(person, day: date):
     return org
 
 
-def full_member_count(organisation, day: date | None = None) -> int:
+def full_member_count(organisation: PartyOrganisation, day: date | None = None) -> int:
     day = day or date.today()  # noqa: DTZ011
-    return (PartyMember.objects.on_roster().filter(person__in=branch_roster_on(organisation, day),
-                                                   stage=Stage.FULL).count())
+    return int(PartyMember.objects.on_roster().filter(person__in=branch_roster_on(organisation, day),
+                                                      stage=Stage.FULL).count())
 
 
-def active_members(court_id: int) -> QuerySet:
+def active_members(court_id: int) -> QuerySet[PartyMember]:
     return PartyMember.objects.filter(court_id=court_id).exclude(status=MemberStatus.TRANSFERRED_OUT)

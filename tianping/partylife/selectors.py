@@ -6,20 +6,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 
 from tianping.partylife.choices import ATTENDED, AttendanceStatus, MeetingStatus
 from tianping.partylife.models import Attendance, Meeting, MeetingSpeaker
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
-def people_in_scope(user, day: date):
+    from tianping.org.models import Court, Person
+
+
+def people_in_scope(user: Any, day: date) -> QuerySet[Person]:
     """People whose figures the user may see: the whole court (party office, leaders), the rosters of the
     branches a secretary leads, or only oneself."""
     from tianping.org.models import Person
     from tianping.partylife.scope import managed_org_ids, reads_whole_court
 
-    qs = Person.objects.visible_to(user)
+    qs: QuerySet[Person] = Person.objects.visible_to(user)
     if reads_whole_court(user):
         return qs
     ids: set[int] = set()
@@ -34,7 +40,7 @@ def people_in_scope(user, day: date):
     return qs.filter(pk__in=ids)
 
 
-def party_members_on(court, day: date) -> set[int]:
+def party_members_on(court: Court, day: date) -> set[int]:
     from tianping.party.selectors import party_membership_intervals
 
     out = set()
@@ -55,7 +61,8 @@ class SpeakerRow:
     meeting_ids: list[int] = field(default_factory=list)
 
 
-def lecture_hall(*, court, year: int, today: date, people=None) -> dict:
+def lecture_hall(*, court: Court, year: int, today: date, people: QuerySet[Person] | None = None
+                 ) -> dict[str, Any]:
     """Who spoke at the 廉政大讲堂 this year and who has not yet ("from listener to speaker").
 
     Candidates are the party members of the court in service on the reference day (today, or 31 Dec of a
@@ -97,7 +104,8 @@ def lecture_hall(*, court, year: int, today: date, people=None) -> dict:
 
 
 # --- study hours and attendance ---------------------------------------------------------------------------
-def study_hours(*, court, year: int, person_ids=None) -> dict[int, dict]:
+def study_hours(*, court: Court, year: int, person_ids: Iterable[int] | None = None
+                ) -> dict[int, dict[str, Any]]:
     """person_id -> {"total": Decimal, "by_campaign": {campaign name or "": Decimal}} for meetings held in
     `year` that the person attended (出席 or 迟到)."""
     qs = (Attendance.objects.filter(meeting__court=court, meeting__date__year=year,
@@ -105,7 +113,7 @@ def study_hours(*, court, year: int, person_ids=None) -> dict[int, dict]:
                                     meeting__study_hours__gt=0))
     if person_ids is not None:
         qs = qs.filter(person_id__in=person_ids)
-    out: dict[int, dict] = defaultdict(lambda: {"total": Decimal("0"), "by_campaign": defaultdict(Decimal)})
+    out: dict[int, dict[str, Any]] = defaultdict(lambda: {"total": Decimal("0"), "by_campaign": defaultdict(Decimal)})
     for person_id, campaign, hours in (qs.values("person_id", "meeting__campaign__name")
                                        .annotate(h=Sum("meeting__study_hours"))
                                        .values_list("person_id", "meeting__campaign__name", "h")):
@@ -114,7 +122,8 @@ def study_hours(*, court, year: int, person_ids=None) -> dict[int, dict]:
     return out
 
 
-def attendance_rates(*, court, year: int, person_ids=None, party_only: bool = False) -> dict[int, dict]:
+def attendance_rates(*, court: Court, year: int, person_ids: Iterable[int] | None = None,
+                     party_only: bool = False) -> dict[int, dict[str, Any]]:
     """person_id -> counts of expected attendance at meetings held in `year` and the rate.
 
     rate = (出席 + 迟到) / expected; 请假 counts as expected but not attended (shown separately).
@@ -140,15 +149,16 @@ def attendance_rates(*, court, year: int, person_ids=None, party_only: bool = Fa
     return out
 
 
-def last_lecture_by_person(court) -> dict[int, date]:
+def last_lecture_by_person(court: Court) -> dict[int, date]:
     return dict(MeetingSpeaker.objects.filter(meeting__court=court, meeting__meeting_type__is_lecture=True,
                                               meeting__status=MeetingStatus.HELD, person__isnull=False)
                 .values("person_id").annotate(d=Max("meeting__date")).values_list("person_id", "d"))
 
 
 # --- calendar ---------------------------------------------------------------------------------------------
-def calendar_meetings(user, start: date, end: date):
+def calendar_meetings(user: Any, start: date, end: date) -> QuerySet[Meeting]:
     """Meetings in the user's scope between start and end (inclusive), not cancelled."""
-    return (Meeting.objects.visible_to(user).filter(date__gte=start, date__lte=end)
+    qs: QuerySet[Meeting] = Meeting.objects.visible_to(user)
+    return (qs.filter(date__gte=start, date__lte=end)
             .exclude(status=MeetingStatus.CANCELLED)
             .select_related("meeting_type", "organisation", "host").order_by("date", "start_time"))

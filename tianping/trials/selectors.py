@@ -27,11 +27,12 @@ branch built on that department), judge (handling judge), party status, leadersh
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import (
@@ -57,6 +58,9 @@ from tianping.trials.models import (
     TrialSettings,
     add_months,
 )
+
+if TYPE_CHECKING:
+    from tianping.org.models import Court
 
 # The JSON keys of `manage.py trial_metrics`, in order.
 FIGURE_KEYS = ["filed", "carried_over", "closed", "pending", "closure_rate", "within_limit_rate", "avg_days",
@@ -135,7 +139,7 @@ class Period:
 
 
 # -- membership (party status) -------------------------------------------------------------------------
-def membership_intervals(court) -> dict[int, list[tuple[date, date | None]]] | None:
+def membership_intervals(court: Court) -> dict[int, list[tuple[date, date | None]]] | None:
     """The party app's membership periods of the court's people, or None while the party app lacks them."""
     try:
         from tianping.party.selectors import party_membership_intervals
@@ -144,7 +148,8 @@ def membership_intervals(court) -> dict[int, list[tuple[date, date | None]]] | N
     return party_membership_intervals(court)
 
 
-def refresh_membership(court, intervals: dict | None = None) -> bool:
+def refresh_membership(court: Court, intervals: dict[int, list[tuple[date, date | None]]] | None = None
+                       ) -> bool:
     """Bring trials' MembershipSpan copy of `court` in line with the party app (the write is the service
     `trials.services.membership_refresh`). Returns True if changed."""
     from tianping.trials.services import membership_refresh
@@ -158,7 +163,7 @@ def party_member_on_day(person_id: int, day: date) -> bool:
 
 
 # -- sets ------------------------------------------------------------------------------------------------
-def with_party(qs: QuerySet, period: Period) -> QuerySet:
+def with_party(qs: QuerySet[Case], period: Period) -> QuerySet[Case]:
     """Annotate `judge_party`: the handling judge was a party member on the closing date, or — for cases
     still open at the end of the period — on the period's last day. Closed cases read the stored
     `judge_party_closed`; only open ones look up MembershipSpan (CASE evaluates the subquery lazily)."""
@@ -212,7 +217,7 @@ def metric_types_excluded() -> list[str]:
     return list(CaseType.objects.filter(counts_in_metrics=False).values_list("code", flat=True))
 
 
-def base_cases(court_ids: list[int], period: Period, excluded: list[str] | None = None) -> QuerySet:
+def base_cases(court_ids: list[int], period: Period, excluded: list[str] | None = None) -> QuerySet[Case]:
     """Cases of the courts that touch the period: filed by its end and not closed before its start."""
     excluded = metric_types_excluded() if excluded is None else excluded
     qs = Case.objects.filter(court_id__in=court_ids, filed_on__lte=period.end).filter(
@@ -223,7 +228,7 @@ def base_cases(court_ids: list[int], period: Period, excluded: list[str] | None 
 
 
 # -- scope filters ---------------------------------------------------------------------------------------
-def branch_departments(court) -> dict[int, dict[str, Any]]:
+def branch_departments(court: Court) -> dict[int, dict[str, Any]]:
     """{branch id: {"name", "departments": [department ids]}} — party branches (党支部) built on the
     court's divisions and tribunals (支部建在庭上). Empty until the party app provides organisations."""
     try:
@@ -244,14 +249,14 @@ def branch_departments(court) -> dict[int, dict[str, Any]]:
     return out
 
 
-def scope_q(*, department=None, branch=None, judge=None, party=None, leadership=None, court=None,
-            participant=None) -> Q:
+def scope_q(*, department: Any = None, branch: Any = None, judge: Any = None, party: Any = None,
+            leadership: Any = None, court: Court | None = None, participant: Any = None) -> Q:
     """The filter of one scope. `party`/`leadership` are True/False; `branch` is a branch id (needs court)."""
     q = Q()
     if department:
         q &= Q(department_id=int(department))
     if branch:
-        deps = branch_departments(court).get(int(branch), {}).get("departments", [])
+        deps = branch_departments(court).get(int(branch), {}).get("departments", []) if court else []
         q &= Q(department_id__in=deps)
     if judge:
         q &= Q(judge_id=int(judge))
@@ -266,7 +271,7 @@ def scope_q(*, department=None, branch=None, judge=None, party=None, leadership=
 
 # -- aggregation -----------------------------------------------------------------------------------------
 @contextmanager
-def fast_plan(jit: bool = False):
+def fast_plan(jit: bool = False) -> Iterator[None]:
     """Settings for the figures' grouped queries on PostgreSQL, for this transaction only.
 
     JIT: PostgreSQL compiles queries whose estimated cost is high; measured on these aggregations the
@@ -295,7 +300,7 @@ def _aggregates(period: Period, counts_petitions: bool) -> dict[str, Any]:
     return aggs
 
 
-def _ratio(num, den, digits=4):
+def _ratio(num: Any, den: Any, digits: int = 4) -> float | None:
     if not den:
         return None
     return round(float(num) / float(den), digits)
@@ -340,7 +345,7 @@ GROUP_FIELDS = {"court": "court_id", "department": "department_id", "judge": "ju
 CUBE = ("department_id", "judge_id", "judge_party")
 
 
-def cube_counts(court_ids: list[int], period: Period, *, extra_q: Q | None = None) -> dict[tuple, dict[str, Any]]:
+def cube_counts(court_ids: list[int], period: Period, *, extra_q: Q | None = None) -> dict[Any, dict[str, Any]]:
     """One grouped query by (department, judge, party status): every scope of a court — court, department,
     branch, judge, party, leadership — is a sum over these groups (see `rollup`)."""
     qs = with_party(base_cases(court_ids, period), period)
@@ -349,14 +354,14 @@ def cube_counts(court_ids: list[int], period: Period, *, extra_q: Q | None = Non
     rows = qs.order_by().values(*CUBE).annotate(**_aggregates(period, False))
     with fast_plan():
         rows = list(rows)
-    out: dict[tuple, dict[str, Any]] = {}
+    out: dict[Any, dict[str, Any]] = {}
     for row in rows:
         key = tuple(row.pop(f) for f in CUBE)
         _add(out.setdefault(key, {}), {k[2:]: v for k, v in row.items()})
     return out
 
 
-def rollup(cube: dict[tuple, dict[str, Any]], by: str) -> dict[Any, dict[str, Any]]:
+def rollup(cube: dict[Any, dict[str, Any]], by: str) -> dict[Any, dict[str, Any]]:
     """Sum the (department, judge, party) groups into the groups of dimension `by`."""
     leaders: set[int] = set()
     if by == "leadership":
@@ -391,12 +396,13 @@ def grouped_counts(court_ids: list[int], period: Period, by: str, *, extra_q: Q 
     return out
 
 
-def court_settings(court) -> TrialSettings:
+def court_settings(court: Court) -> TrialSettings:
     return TrialSettings.for_court(court)
 
 
-def metrics(court, period: Period, by: str = "court", *, refresh: bool = True, extra_q: Q | None = None,
-            counts_petitions: bool | None = None, counts: dict | None = None) -> list[dict[str, Any]]:
+def metrics(court: Court, period: Period, by: str = "court", *, refresh: bool = True, extra_q: Q | None = None,
+            counts_petitions: bool | None = None, counts: dict[Any, dict[str, Any]] | None = None
+            ) -> list[dict[str, Any]]:
     """Figures of one court for the period, one dict per scope of dimension `by`. `counts`: a
     `cube_counts` result to reuse (a page showing several dimensions runs the grouped query once).
 
@@ -415,7 +421,7 @@ def metrics(court, period: Period, by: str = "court", *, refresh: bool = True, e
     counts = rollup(counts, by)
     rows: list[dict[str, Any]] = []
 
-    def emit(label, params, c):
+    def emit(label: Any, params: dict[str, Any], c: dict[str, Any]) -> None:
         rows.append({"scope": str(label), "key": params, "counts": c,
                      **figures_from_counts(c, period, counts_petitions=counts_petitions)})
 
@@ -474,13 +480,13 @@ def court_table(court_ids: list[int], period: Period) -> list[dict[str, Any]]:
     return rows
 
 
-def monthly_trend(court, period: Period, extra_q: Q | None = None) -> list[dict[str, Any]]:
+def monthly_trend(court: Court, period: Period, extra_q: Q | None = None) -> list[dict[str, Any]]:
     """Per calendar month of the period: closed, closed by party members, within limit, mediated+withdrawn.
     One grouped query (by year and month of closing); months without cases show zeros."""
     from django.db.models.functions import ExtractMonth, ExtractYear
 
-    qs = Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end).exclude(
-        type_code__in=metric_types_excluded())
+    qs: QuerySet[Case] = Case.objects.filter(court=court, closed_on__gte=period.start,
+                                             closed_on__lte=period.end).exclude(type_code__in=metric_types_excluded())
     if extra_q is not None:
         qs = with_party(qs, period).filter(extra_q)
     within = Q(limit_end__isnull=True) | Q(closed_on__lte=F("limit_end"))
@@ -489,7 +495,7 @@ def monthly_trend(court, period: Period, extra_q: Q | None = None) -> list[dict[
             .annotate(closed=Count("id"), party_closed=Count("id", filter=Q(judge_party_closed=True)),
                       closed_within=Count("id", filter=within), mediated_withdrawn=Count("id", filter=mw)))
     with fast_plan():
-        by_month = {(r["y"], r["m"]): r for r in rows}
+        by_month: dict[tuple[int, int], dict[str, Any]] = {(r["y"], r["m"]): dict(r) for r in rows}
     out = []
     for month in months_between(period):
         r = by_month.get((month.year, month.month), {})
@@ -498,7 +504,7 @@ def monthly_trend(court, period: Period, extra_q: Q | None = None) -> list[dict[
     return out
 
 
-def leadership_participation(court, period: Period) -> list[dict[str, Any]]:
+def leadership_participation(court: Court, period: Period) -> list[dict[str, Any]]:
     """Cases closed in the period that each leader handled (承办) or sat on (参与合议, not as handler)."""
     from tianping.org.models import Person
 
@@ -510,11 +516,12 @@ def leadership_participation(court, period: Period) -> list[dict[str, Any]]:
         return _leadership_rows(court, period, leaders, ids, closed, excluded)
 
 
-def _leadership_rows(court, period, leaders, ids, closed, excluded):
+def _leadership_rows(court: Court, period: Period, leaders: list[Any], ids: list[int], closed: Q,
+                     excluded: list[str]) -> list[dict[str, Any]]:
     handled = dict(Case.objects.filter(closed, court=court, judge_id__in=ids).exclude(type_code__in=excluded)
                    .order_by().values("judge_id")
                    .annotate(n=Count("id")).values_list("judge_id", "n"))
-    through = Case.panel.through
+    through: Any = Case.panel.through
     sat = dict(through.objects.filter(case__court=court, case__closed_on__gte=period.start,
                                       case__closed_on__lte=period.end, person_id__in=ids)
                .exclude(case__judge_id=F("person_id")).exclude(case__type_code__in=excluded).order_by().values("person_id")
@@ -524,7 +531,7 @@ def _leadership_rows(court, period, leaders, ids, closed, excluded):
     return rows
 
 
-def leadership_total(court, period: Period) -> int:
+def leadership_total(court: Court, period: Period) -> int:
     """Distinct cases closed in the period that any leader handled or sat on."""
     q = Q(judge__is_leadership=True) | Q(panel__is_leadership=True)
     with fast_plan():
@@ -532,13 +539,14 @@ def leadership_total(court, period: Period) -> int:
                 .exclude(type_code__in=metric_types_excluded()).filter(q).values("id").distinct().count())
 
 
-def members_on_day(person_ids, day: date) -> set[int]:
+def members_on_day(person_ids: Iterable[int], day: date) -> set[int]:
     """Which of these people were party members on `day` (one query)."""
     return set(MembershipSpan.objects.filter(person_id__in=list(person_ids), start__lte=day)
                .filter(Q(end__isnull=True) | Q(end__gte=day)).values_list("person_id", flat=True))
 
 
-def candidates(court, period: Period, judge_rows: list[dict[str, Any]] | None = None) -> dict[str, list[dict]]:
+def candidates(court: Court, period: Period, judge_rows: list[dict[str, Any]] | None = None
+               ) -> dict[str, list[dict[str, Any]]]:
     """办案能手 / 调解能手 candidates: judges meeting the thresholds the party office set (TrialSettings).
     Each carries `party_member` (a member on the period's last day) for the share of members among them."""
     st = court_settings(court)
@@ -564,7 +572,7 @@ def candidates(court, period: Period, judge_rows: list[dict[str, Any]] | None = 
     return {"expert": expert, "mediator": mediator}
 
 
-def drilldown_queryset(qs: QuerySet, period: Period, set_name: str, **scope) -> QuerySet:
+def drilldown_queryset(qs: QuerySet[Case], period: Period, set_name: str, **scope: Any) -> QuerySet[Case]:
     """The cases behind one figure: the period's base cases of the scope, restricted to one set."""
     qs = with_party(qs.filter(filed_on__lte=period.end).filter(Q(closed_on__isnull=True) |
                                                                Q(closed_on__gte=period.start)), period)
