@@ -138,10 +138,20 @@ def test_the_resolver_walk_finds_every_app():
 @pytest.mark.xfail(reason="the apps are moving their views onto the declarations (issue 11)", strict=False)
 def test_every_url_pattern_declares_its_permission():
     """A view must say who may open it: permission_required, object_permission or public."""
+    from tianping.core.policy import DECLARED, perm_name
+
     missing = [f"{r.name}  ({r.route})" for r in ROUTES if r.declaration() is None]
     assert not missing, ("these URL patterns declare no permission (decorate the view with "
                          "tianping.core.policy.permission_required / object_permission, or mark it public):\n  "
                          + "\n  ".join(missing))
+    undeclared = []
+    for r in ROUTES:
+        decl = r.declaration() or {}
+        if "perm" in decl and decl["perm"] not in DECLARED:
+            undeclared.append(f"{r.name}: {decl['perm']}")
+        if "object" in decl and perm_name(decl["object"][0], decl["object"][1]) not in DECLARED:
+            undeclared.append(f"{r.name}: {perm_name(decl['object'][0], decl['object'][1])}")
+    assert not undeclared, "views ask permissions no policy.py declares:\n  " + "\n  ".join(undeclared)
 
 
 # --- the demo court, once for the module -------------------------------------------------------------------
@@ -267,6 +277,9 @@ def _kwargs_for(route: Route, decl: dict[str, Any] | None, obj, env) -> dict[str
     for kw in route.kwargs:
         if kw == main_kw:
             kwargs[kw] = getattr(obj, main_field) if main_field != "pk" else obj.pk
+        elif main_kw in CHILD_KWARGS and kw == "pk" and obj is not None:
+            # the view is about the child (a committee post); "pk" is its parent (the organisation)
+            kwargs[kw] = getattr(obj, f"{CHILD_KWARGS[main_kw][1]}_id")
         elif kw in CHILD_KWARGS and obj is not None:
             label, parent_field = CHILD_KWARGS[kw]
             child = apps.get_model(label)._default_manager.filter(**{parent_field: obj}).order_by("pk").first()
@@ -323,7 +336,7 @@ def check_route(route: Route, env) -> list[str]:
         model = decl["object"][0]
         child = None
         for kw in route.kwargs:
-            if kw in CHILD_KWARGS:
+            if kw in CHILD_KWARGS and kw != decl["object"][2]:
                 label, parent_field = CHILD_KWARGS[kw]
                 child = (apps.get_model(label), parent_field)
         objects = sample_objects(model, users, child)
@@ -371,3 +384,33 @@ def _param(route: Route):
 def test_matrix(route, demo_court):
     problems = check_route(route, demo_court)
     assert not problems, "\n".join(problems)
+
+
+# --- the harness finds a view that does not do what it declares ---------------------------------------------
+def _leaky_view(request):
+    """Declares party.view_rules but never asks: every signed-in account gets the page."""
+    from django.http import HttpResponse
+
+    return HttpResponse("rules")
+
+
+_leaky_view.tianping_perm = "party.view_rules"  # type: ignore[attr-defined]
+
+
+def _leaky_urls():
+    from django.urls import include, path
+
+    return [path("leaky/", _leaky_view, name="leaky"), path("", include("tianping.urls"))]
+
+
+urlpatterns = _leaky_urls()  # ROOT_URLCONF of test_the_matrix_catches_a_view_that_ignores_its_declaration
+
+
+def test_the_matrix_catches_a_view_that_ignores_its_declaration(demo_court, settings):
+    settings.ROOT_URLCONF = __name__
+    route = Route(name="leaky", route="leaky/", callback=_leaky_view)
+    problems = check_route(route, demo_court)
+    # the policy lets the party office and the president in; everybody else (signed in) must get 403
+    assert any("as judge_demo: 200" in p for p in problems), problems
+    assert any("as admin: 200" in p for p in problems), problems
+    assert not any("as party_office" in p or "as president" in p or ANON in p for p in problems), problems

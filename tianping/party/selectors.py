@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from tianping.party.models import (
     BranchMembership,
@@ -42,7 +42,7 @@ def party_member_on(person: Person | int, day: date) -> bool:
 
     Membership runs from acceptance as a probationary member (入党日期) until a cancellation of the
     probation or an end of membership (停止党籍 …). A transfer out does not end membership."""
-    person_id = person if isinstance(person, int) else person.pk
+    person_id = person.pk if isinstance(person, Model) else person
     m = (PartyMember.objects.filter(person_id=person_id)
          .only("admitted_on", "cancelled_on", "membership_ended_on").first())
     if m is None:
@@ -56,7 +56,7 @@ def party_member_on(person: Person | int, day: date) -> bool:
 
 def party_membership_intervals(court: Court | int) -> dict[int, list[tuple[date, date | None]]]:
     """person_id -> periods (first day, last day or None) of probationary or full membership, one query."""
-    court_id = court if isinstance(court, int) else court.pk
+    court_id = court.pk if isinstance(court, Model) else court
     out: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     rows = (PartyMember.objects.filter(court_id=court_id, admitted_on__isnull=False)
             .only("person_id", "admitted_on", "cancelled_on", "membership_ended_on"))
@@ -92,7 +92,7 @@ def branches_led_by(user: Any) -> QuerySet[PartyOrganisation]:
 
 def branch_of_person_on(person: Person | int, day: date) -> PartyOrganisation | None:
     """The branch (党支部 or the organisation holding the record) of a person on `day`, or None."""
-    person_id = person if isinstance(person, int) else person.pk
+    person_id = person.pk if isinstance(person, Model) else person
     period = (BranchMembership.objects.filter(member__person_id=person_id, start__lte=day)
               .filter(Q(end__isnull=True) | Q(end__gte=day)).select_related("organisation")
               .order_by("-start").first())
