@@ -9,16 +9,19 @@ signed-in user."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.urls import NoReverseMatch, reverse
 
 from tianping.core import registry
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
 
 @dataclass(frozen=True)
 class MenuItem:
-    label: str
+    label: str | _StrPromise
     url_name: str
     icon: str = "dot"
     perm: str = ""
@@ -26,7 +29,7 @@ class MenuItem:
 
 @dataclass(frozen=True)
 class MenuGroup:
-    label: str
+    label: str | _StrPromise
     items: tuple[MenuItem, ...] = field(default_factory=tuple)
     order: int = 100
 
