@@ -12,7 +12,16 @@ from decimal import Decimal
 
 from django.db.models import Q
 
-from tianping.party.models import DuesBase, DuesCategory, DuesReduction, DuesRule, MemberStatus
+from tianping.party.models import (
+    DuesBase,
+    DuesCategory,
+    DuesPayment,
+    DuesReduction,
+    DuesRule,
+    MemberStatus,
+    PartyMember,
+    PartyOrganisation,
+)
 from tianping.party.rules import CENT, DuesQuote, dues_amount, dues_rule_for, month_end, month_start
 
 ZERO = Decimal("0.00")
@@ -27,6 +36,8 @@ def dues_for_base(*, category: str, base: Decimal | None, month: date, court_id:
         return DuesQuote(base=base, rate=None, due=ZERO)
     if rule.fixed_amount is not None:
         return DuesQuote(base=base, rate=None, due=rule.fixed_amount.quantize(CENT), rule_id=rule.pk)
+    # a rule without a fixed amount has a rate (constraint), and only matches a known base
+    assert rule.rate is not None and base is not None
     return DuesQuote(base=base, rate=rule.rate, due=dues_amount(base, rule.rate), rule_id=rule.pk)
 
 
@@ -89,14 +100,14 @@ def dues_quote(member, month: date) -> DuesQuote:
 
 @dataclass
 class SheetRow:
-    member: object
-    branch: object
+    member: PartyMember
+    branch: PartyOrganisation
     month: date
     base: Decimal | None
     rate: Decimal | None
     due: Decimal
     paid: Decimal
-    payment: object | None
+    payment: DuesPayment | None
     reduced: bool = False
 
     @property
@@ -165,7 +176,7 @@ def dues_months(court_id: int, months: list[date], branch_ids=None) -> list[Shee
     payments = {(p.member_id, p.month): p for p in DuesPayment.objects.filter(
         member_id__in=[m.pk for m in members], month__gte=months[0], month__lte=months[-1])}
     parents = dict(PartyOrganisation.objects.filter(court_id=court_id).values_list("pk", "parent_id"))
-    orgs = {}
+    orgs: dict[int, PartyOrganisation] = {}
     rows: list[SheetRow] = []
     for month in months:
         first, last = month, month_end(month)

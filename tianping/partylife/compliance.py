@@ -173,13 +173,13 @@ def evaluate(*, orgs: Iterable[OrgInput], rules: Iterable[RuleInput],
     return cells
 
 
-SEVERITY = [ComplianceStatus.MISSED, ComplianceStatus.DUE, ComplianceStatus.UPCOMING, ComplianceStatus.OK]
+SEVERITY: list[str] = [ComplianceStatus.MISSED, ComplianceStatus.DUE, ComplianceStatus.UPCOMING, ComplianceStatus.OK]
 
 
 def roll_up(cells: list[Cell], frequency: str, today: date) -> list[Cell]:
     """Merge finer cells into quarter or year cells (a monthly duty in a quarter view: required 3, held n);
     the status of a merged cell is the worst of its parts."""
-    order = {Frequency.MONTH: 0, Frequency.QUARTER: 1, Frequency.YEAR: 2}
+    order: dict[str, int] = {Frequency.MONTH: 0, Frequency.QUARTER: 1, Frequency.YEAR: 2}
     merged: dict[tuple[int, str, str], Cell] = {}
     out: list[Cell] = []
     for cell in cells:
