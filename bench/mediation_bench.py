@@ -103,9 +103,11 @@ def pages() -> list[tuple[str, str, str]]:
     today = date.today()  # noqa: DTZ011
     return [
         ("诉调对接统计 近十二个月", "/mediation/figures/", "centre_demo"),
-        ("诉调对接统计 十年", f"/mediation/figures/?from={today.year - 10}-01-01&to={today.isoformat()}", "centre_demo"),
+        ("诉调对接统计 十年", f"/mediation/figures/?from={today.year - 10}-01-01&to={today.isoformat()}",
+         "centre_demo"),
         ("诉前调解案件 第 1 页", "/mediation/", "centre_demo"),
-        ("诉前调解案件 下钻 调解成功", f"/mediation/?stage=succeeded&registered_from={today.year - 1}-01-01", "centre_demo"),
+        ("诉前调解案件 下钻 调解成功", f"/mediation/?stage=succeeded&registered_from={today.year - 1}-01-01",
+         "centre_demo"),
         ("诉前调解案件 调解员自己的", "/mediation/", "mediator_demo"),
     ]
 
@@ -233,7 +235,8 @@ def parallel_registrations(court, threads: int, each: int) -> tuple[float, int, 
                 court=court, actor=actor, registered_on=date.today(), cause="民间借贷纠纷", summary="并发",  # noqa: DTZ011
                 source="application", consent_to_mediation=True,
                 parties=[{"role": "applicant", "kind": "person", "name": f"丙{n}", "id_number": make_id_number(n)},
-                         {"role": "respondent", "kind": "person", "name": f"丁{n}", "id_number": make_id_number(n + 1)}])
+                         {"role": "respondent", "kind": "person", "name": f"丁{n}",
+                          "id_number": make_id_number(n + 1)}])
         connection.close()
 
     start = time.perf_counter()

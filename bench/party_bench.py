@@ -137,7 +137,8 @@ def main() -> None:
     payments = DuesPayment.objects.filter(court=court).count()
     lines = [SECTION, "",
              f"{date.today():%Y-%m-%d}, {connection.vendor}, Python {platform.python_version()}, "
-             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared with other work). Demo court with {members} party records and {payments} dues payments "
+             f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} (shared with other work). "
+             f"Demo court with {members} party records and {payments} dues payments "
              f"(seed_demo + {added} payments built in {built:.1f} s; seed and migrate {seeded:.1f} s). "
              f"{args.requests} timed requests per page after 3 warm-ups, Django test Client (no network). "
              f"Target: median < {TARGET_MS} ms.", "",

@@ -283,7 +283,8 @@ def province_timings(results: list, ids: list[int]) -> None:
         rows = sel.court_table(ids, period)
         assert len(rows) == courts
 
-    results.append((f"全省 {courts} 院 {cases:,} 件：2016 年按法院汇总表（一次分组查询）", timed(table, n=5, warm=1), "< 2000"))
+    results.append((f"全省 {courts} 院 {cases:,} 件：2016 年按法院汇总表（一次分组查询）", timed(table, n=5, warm=1),
+                    "< 2000"))
     one = made[0]
 
     def by_judge():
@@ -348,7 +349,8 @@ def duckdb_compare(results: list, log, ids: list[int]) -> None:
     same = [tuple(int(v or 0) for v in r) for r in pg_rows] == [tuple(int(v or 0) for v in r) for r in duck_rows]
     results.append(("同一条按法院汇总 SQL：PostgreSQL", pg, "—"))
     results.append((f"同一条按法院汇总 SQL：DuckDB（结果{'一致' if same else '不一致'}）", dk, "—"))
-    results.append(("比值 PostgreSQL ÷ DuckDB", {"median": pg["median"] / dk["median"], "p95": None, "ratio": True}, "—"))
+    results.append(("比值 PostgreSQL ÷ DuckDB", {"median": pg["median"] / dk["median"], "p95": None, "ratio": True},
+                    "—"))
     export.unlink(missing_ok=True)
     spans.unlink(missing_ok=True)
 
@@ -357,7 +359,8 @@ def write(results: list, notes: list[str]) -> None:
     from django.db import connection
 
     lines = [SECTION, "",
-             f"`bench/trials_bench.py` on {connection.vendor} ({connection.pg_version if connection.vendor == 'postgresql' else ''}), "
+             f"`bench/trials_bench.py` on {connection.vendor} "
+             f"({connection.pg_version if connection.vendor == 'postgresql' else ''}), "
              f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {date.today().isoformat()}. "  # noqa: DTZ011
              "Median and 95th percentile of repeated runs, milliseconds (warm).", "",
              "| measurement | median ms | p95 ms | target ms |", "| --- | ---: | ---: | ---: |"]

@@ -20,7 +20,8 @@ from django.urls import reverse
 ROOT = Path(__file__).resolve().parent.parent
 APPS = sorted(p.parent.name for p in (ROOT / "tianping").glob("*/apps.py"))
 PLACEHOLDER = re.compile(r"%\(\w+\)")
-TRANSLATABLE = re.compile(r"""(?:\b_|gettext(?:_lazy)?|ngettext(?:_lazy)?|pgettext(?:_lazy)?)\(\s*["'][^"']*[\u4e00-\u9fff]"""
+TRANSLATABLE = re.compile(r"""(?:\b_|gettext(?:_lazy)?|ngettext(?:_lazy)?|pgettext(?:_lazy)?)"""
+                          r"""\(\s*["'][^"']*[\u4e00-\u9fff]"""
                           r"""|\{%\s*(?:translate|trans|blocktranslate|blocktrans)\b""")
 
 

@@ -117,7 +117,8 @@ def test_screenshots(browser_context, demo):
             pytest.fail(f"demo account {username} cannot log in")
         page.goto("/")
         gallery.append((_shot(page, f"home-{username}.png"), f"首页（{who}）", username))
-        links = page.eval_on_selector_all("aside a.nav-link", "els => els.map(e => [e.getAttribute('href'), e.textContent.trim()])")
+        links = page.eval_on_selector_all(
+            "aside a.nav-link", "els => els.map(e => [e.getAttribute('href'), e.textContent.trim()])")
         checked: set[str] = set()
         for href, label in links:
             if not href.startswith("/") or href in checked:

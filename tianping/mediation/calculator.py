@@ -211,7 +211,8 @@ def heads(inp: Inputs, stat: Statistics) -> list[dict]:
     income = stat.disposable_income
     if inp.disability_coefficient:
         amt = income * years * inp.disability_coefficient
-        lines.append(_line("disability", f"{fmt(income)} 元/年 × {years} 年{year_note} × {num(inp.disability_coefficient)}"
+        lines.append(_line("disability", f"{fmt(income)} 元/年 × {years} 年{year_note} × "
+                                         f"{num(inp.disability_coefficient)}"
                                          f" = {fmt(amt)} 元", amt))
     if inp.death:
         amt = income * years

@@ -26,7 +26,8 @@ class PersonForm(StyledModelForm):
             # never echo the full ID number into the page; leave blank to keep it
             self.initial["id_number"] = ""
             self.fields["id_number"].required = False
-            self.fields["id_number"].help_text = _("当前：%(m)s；留空表示不修改") % {"m": self.instance.id_number_masked}
+            self.fields["id_number"].help_text = _("当前：%(m)s；留空表示不修改") % {
+                "m": self.instance.id_number_masked}
             self.fields["phone"].help_text = _("当前：%(m)s") % {"m": self.instance.phone_masked}
             self.initial["phone"] = ""
 

@@ -44,7 +44,8 @@ class TransferTable(tables.Table):
 class PointsEntryTable(tables.Table):
     person = tables.Column(verbose_name=_("姓名"), accessor="person__name")
     rule = tables.Column(verbose_name=_("事项"), accessor="rule__name", default=_("手工调整"))
-    reverse = tables.TemplateColumn(verbose_name="", orderable=False, template_name="party/includes/points_reverse.html")
+    reverse = tables.TemplateColumn(verbose_name="", orderable=False,
+                                    template_name="party/includes/points_reverse.html")
 
     class Meta:
         model = PointsEntry

@@ -29,8 +29,8 @@ def todo_items(user) -> list[dict]:
         mine = Meeting.objects.filter(court_id=user.court_id, organisation_id__in=org_ids)
         for m in (mine.filter(status=MeetingStatus.PLANNED, date__lt=today)
                   .select_related("meeting_type", "organisation").order_by("date")[:20]):
-            items.append({"label": _("登记会议：%(o)s %(t)s（%(d)s）") % {"o": m.organisation.name,
-                                                                       "t": m.meeting_type.name, "d": f"{m.date:%m-%d}"},
+            items.append({"label": _("登记会议：%(o)s %(t)s（%(d)s）") % {
+                              "o": m.organisation.name, "t": m.meeting_type.name, "d": f"{m.date:%m-%d}"},
                           "url": reverse("partylife:meeting_detail", args=[m.pk]), "due": m.date,
                           "kind": _("组织生活"), "level": "danger"})
         for m in (mine.filter(status=MeetingStatus.HELD, minutes="", date__gte=today - timedelta(

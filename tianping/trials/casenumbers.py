@@ -57,8 +57,8 @@ def validate_court_code_text(code: str) -> None:
         raise ValueError(_("法院代字“%(c)s”无效：应以省份简称开头（如 鲁、京、粤）。") % {"c": code})
     digits = code[1:]
     if len(digits) not in (0, 2, 4) or (digits and not digits.isascii()):
-        raise ValueError(_("法院代字“%(c)s”无效：省份简称后应为 0 位（高院）、2 位（中院或专门法院）或 4 位（基层法院）数字。")
-                         % {"c": code})
+        raise ValueError(_("法院代字“%(c)s”无效：省份简称后应为 0 位（高院）、2 位（中院或专门法院）"
+                           "或 4 位（基层法院）数字。") % {"c": code})
 
 
 def _known_type_codes() -> set[str]:

@@ -9,7 +9,8 @@ NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
 
 
 class CaseTable(tables.Table):
-    number = tables.Column(linkify=("trials:case_detail", {"pk": tables.A("pk")}), attrs={"td": {"class": "text-nowrap"}})
+    number = tables.Column(linkify=("trials:case_detail", {"pk": tables.A("pk")}),
+                           attrs={"td": {"class": "text-nowrap"}})
     cause = tables.Column(attrs=NOWRAP)
     procedure = tables.Column(attrs=NOWRAP)
     filed_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)

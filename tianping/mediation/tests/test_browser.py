@@ -125,7 +125,8 @@ def test_register_to_confirmation_and_failure_to_filing(reference_data, login, c
     shot(page, "list")
 
 
-def test_mediator_cannot_open_someone_elses_dispute(reference_data, login, centre, mediator, other_mediator, make_dispute):
+def test_mediator_cannot_open_someone_elses_dispute(reference_data, login, centre, mediator, other_mediator,
+                                                    make_dispute):
     from tianping.mediation import services
 
     d = make_dispute()

@@ -116,7 +116,8 @@ def test_list_export_follows_filter_and_scope(life, make_meeting, client_for, dj
 
     for i in range(6):
         m = make_meeting(day=date(2016, 2, 1 + i), topic=f"导出{i}")
-        services.attendance_record(actor=life.office, meeting=m, entries=[{"person": life.full[0], "status": "present"}])
+        services.attendance_record(actor=life.office, meeting=m,
+                                   entries=[{"person": life.full[0], "status": "present"}])
     make_meeting(organisation=life.other_branch, topic="别的支部")
     c = client_for(life.secretary)
     with django_assert_max_num_queries(25):
@@ -139,7 +140,8 @@ def test_template_has_the_columns_and_an_example(life, client_for, tmp_path):
     rows = list(ws.values)
     assert list(rows[0]) == HEADERS
     assert rows[1][0] == "沙沟人民法庭党支部" and rows[1][3] == "15:00"
-    assert client_for(life.member_user).get(reverse("core:import_template", args=["meetings"])).status_code in (403, 404)
+    response = client_for(life.member_user).get(reverse("core:import_template", args=["meetings"]))
+    assert response.status_code in (403, 404)
 
 
 def test_import_data_command(life, tmp_path):
