@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -38,6 +38,13 @@ from tianping.party.models import (
 )
 from tianping.party.rules import CENT, add_months, month_start, setting
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from django.core.files.uploadedfile import UploadedFile
+
+    from tianping.org.models import Department, Person, User
+
 ORG_FIELDS = ["name", "kind", "parent", "founded_on", "active", "sort_order", "brand_name", "brand_description"]
 MEMBER_DATE_FIELDS = ["applied_on", "activist_on", "candidate_on", "admitted_on", "converted_on"]
 
@@ -48,7 +55,7 @@ def _today() -> date:
 
 # --- organisations ------------------------------------------------------------------------------------
 @transaction.atomic
-def organisation_save(*, actor, organisation: PartyOrganisation, departments=None,
+def organisation_save(*, actor: User, organisation: PartyOrganisation, departments: Iterable[Department] | None=None,
                       expected_version: int | None = None) -> PartyOrganisation:
     """Create or update an organisation. `expected_version` detects two people editing the same branch page
     at once (the row is locked and its version compared, so the second save is refused, not lost)."""
@@ -81,7 +88,7 @@ MAX_PICTURE_BYTES = 5 * 1024 * 1024
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 
-def check_picture(upload) -> None:
+def check_picture(upload: UploadedFile[Any]) -> None:
     """A brand picture: a photo (JPG/PNG/GIF/WEBP) up to 5 MB, its type sniffed from its content."""
     from tianping.core.uploads import PHOTOS, check_upload
 
@@ -91,7 +98,7 @@ def check_picture(upload) -> None:
         raise ValidationError({"image": exc.messages}) from None
 
 
-def check_evidence(upload) -> None:
+def check_evidence(upload: UploadedFile[Any]) -> None:
     """A step's evidence: a scan, photo, PDF or Word/OFD document up to 10 MB, its type sniffed from its
     content (an HTML page named .pdf is refused)."""
     from tianping.core.uploads import PHOTO_PDF_AND_DOCUMENTS, check_upload
@@ -103,7 +110,7 @@ def check_evidence(upload) -> None:
 
 
 @transaction.atomic
-def brand_picture_add(*, actor, organisation: PartyOrganisation, image, caption: str = "") -> BrandPicture:
+def brand_picture_add(*, actor: User, organisation: PartyOrganisation, image: UploadedFile[Any], caption: str = "") -> BrandPicture:
     check_picture(image)
     pic = BrandPicture(organisation=organisation, image=image, caption=caption, uploaded_by=actor)
     pic.full_clean()
@@ -114,7 +121,7 @@ def brand_picture_add(*, actor, organisation: PartyOrganisation, image, caption:
 
 
 @transaction.atomic
-def brand_picture_delete(*, actor, picture: BrandPicture) -> None:
+def brand_picture_delete(*, actor: User, picture: BrandPicture) -> None:
     org = picture.organisation
     name = picture.image.name
     picture.image.delete(save=False)
@@ -123,7 +130,7 @@ def brand_picture_delete(*, actor, picture: BrandPicture) -> None:
 
 
 @transaction.atomic
-def committee_post_save(*, actor, post: CommitteePost) -> CommitteePost:
+def committee_post_save(*, actor: User, post: CommitteePost) -> CommitteePost:
     created = post.pk is None
     if post.organisation_id and not post.court_id:
         post.court_id = post.organisation.court_id
@@ -134,9 +141,10 @@ def committee_post_save(*, actor, post: CommitteePost) -> CommitteePost:
     overlap = (CommitteePost.objects.filter(organisation=post.organisation, role=post.role,
                                             term_start__lte=post.term_start)
                .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=post.term_start)).exclude(pk=post.pk))
-    if post.role == CommitteeRole.SECRETARY and overlap.exists() and post.ended_on is None:
+    other = overlap.first() if post.role == CommitteeRole.SECRETARY and post.ended_on is None else None
+    if other is not None:
         raise ValidationError({"role": _("该组织已有在任书记（%(n)s），请先为其登记卸任日期。") % {
-            "n": overlap.first().person.name}})
+            "n": other.person.name}})
     post.save()
     audit_record(actor=actor, event="party.committee.created" if created else "party.committee.updated",
                  target=post, after={"role": post.role, "person": post.person.name,
@@ -159,7 +167,7 @@ def _close_period(member: PartyMember, last_day: date) -> None:
 
 
 @transaction.atomic
-def member_create(*, actor, person, branch: PartyOrganisation | None, stage: str = Stage.APPLICANT,
+def member_create(*, actor: User, person: Person, branch: PartyOrganisation | None, stage: str = Stage.APPLICANT,
                   dates: dict[str, date | None] | None = None, dues_category: str = "salaried",
                   joined_branch_on: date | None = None, evidence: str = "",
                   base_amount: Decimal | None = None) -> PartyMember:
@@ -219,19 +227,25 @@ def needs_dues_base(member: PartyMember, *, becomes_member: bool = True) -> bool
             and not DuesBase.objects.filter(member=member).exists())
 
 
+def _field_label(name: str) -> str:
+    return str(getattr(PartyMember._meta.get_field(name), "verbose_name", name))
+
+
 def _check_stage_dates(member: PartyMember) -> None:
     """A record's dates must match its stage: each stage needs the dates of the steps that lead to it."""
-    needed = {Stage.APPLICANT: [], Stage.ACTIVIST: ["activist_on"], Stage.CANDIDATE: ["activist_on", "candidate_on"],
-              Stage.PROBATIONARY: ["admitted_on"], Stage.FULL: ["admitted_on", "converted_on"]}[member.stage]
-    missing = [str(PartyMember._meta.get_field(f).verbose_name) for f in needed if not getattr(member, f)]
+    needed_by_stage: dict[str, list[str]] = {Stage.APPLICANT: [], Stage.ACTIVIST: ["activist_on"], Stage.CANDIDATE: ["activist_on", "candidate_on"],
+              Stage.PROBATIONARY: ["admitted_on"], Stage.FULL: ["admitted_on", "converted_on"]}
+    needed = needed_by_stage[member.stage]
+    missing = [_field_label(f) for f in needed if not getattr(member, f)]
     if missing:
         raise ValidationError(_("阶段为“%(s)s”时必须填写：%(f)s。") % {"s": member.get_stage_display(),
                                                                 "f": "、".join(missing)})
-    later = {Stage.APPLICANT: ["activist_on", "candidate_on", "admitted_on", "converted_on"],
+    later_by_stage: dict[str, list[str]] = {Stage.APPLICANT: ["activist_on", "candidate_on", "admitted_on", "converted_on"],
              Stage.ACTIVIST: ["candidate_on", "admitted_on", "converted_on"],
              Stage.CANDIDATE: ["admitted_on", "converted_on"], Stage.PROBATIONARY: ["converted_on"],
-             Stage.FULL: []}[member.stage]
-    extra = [str(PartyMember._meta.get_field(f).verbose_name) for f in later if getattr(member, f)]
+             Stage.FULL: []}
+    later = later_by_stage[member.stage]
+    extra = [_field_label(f) for f in later if getattr(member, f)]
     if extra:
         raise ValidationError(_("阶段为“%(s)s”时不应填写：%(f)s。") % {"s": member.get_stage_display(),
                                                                "f": "、".join(extra)})
@@ -242,7 +256,7 @@ def _check_stage_dates(member: PartyMember) -> None:
 DECISION_STEPS = frozenset({StepKind.ADMITTED, StepKind.CONVERTED, StepKind.EXTENDED, StepKind.CANCELLED})
 
 # The step that may follow each stage, the date field it sets, the previous date and the interval setting.
-STEP_FLOW = {
+STEP_FLOW: dict[str, tuple[str, str, str, str, str]] = {
     StepKind.ACTIVIST: (Stage.APPLICANT, Stage.ACTIVIST, "activist_on", "applied_on", "applicant_to_activist_months"),
     StepKind.CANDIDATE: (Stage.ACTIVIST, Stage.CANDIDATE, "candidate_on", "activist_on",
                          "activist_to_candidate_months"),
@@ -272,11 +286,11 @@ def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: in
         prev = getattr(member, prev_field)
         if prev is None:
             raise ValidationError(_("缺少%(f)s，请先补录。") % {
-                "f": PartyMember._meta.get_field(prev_field).verbose_name})
+                "f": _field_label(prev_field)})
         min_months = setting(interval_code, occurred_on)
         earliest = add_months(prev, min_months)
         if occurred_on < earliest:
-            names = {"step": StepKind(step).label, "prev": PartyMember._meta.get_field(prev_field).verbose_name,
+            names = {"step": StepKind(step).label, "prev": _field_label(prev_field),
                      "d": prev.isoformat(), "m": min_months, "e": earliest.isoformat()}
             if min_months == 0:
                 raise ValidationError({"occurred_on": _("%(step)s的日期不能早于%(prev)s（%(d)s）。") % names})
@@ -287,11 +301,13 @@ def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: in
         if member.stage != Stage.PROBATIONARY:
             raise ValidationError(_("“%(step)s”只适用于预备党员，%(n)s 当前为“%(cur)s”。") % {
                 "step": StepKind(step).label, "n": member.person.name, "cur": stage_label})
+        assert member.admitted_on is not None  # a probationary member has one (_check_stage_dates)
         if occurred_on < member.admitted_on:
             raise ValidationError({"occurred_on": _("日期不能早于入党日期（%(d)s）。") % {
                 "d": member.admitted_on.isoformat()}})
         if step == StepKind.CONVERTED:
             due = member.conversion_due_on
+            assert due is not None  # probationary and admitted
             if occurred_on < due:
                 raise ValidationError({"occurred_on": _(
                     "预备期未满：预备期至 %(due)s 届满，转正日期最早为 %(due)s。") % {"due": due.isoformat()}})
@@ -307,8 +323,8 @@ def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: in
 
 
 @transaction.atomic
-def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: date, evidence: str = "",
-                       evidence_file=None, months: int | None = None,
+def member_step_record(*, actor: User, member: PartyMember, step: str, occurred_on: date, evidence: str = "",
+                       evidence_file: UploadedFile[Any] | None=None, months: int | None = None,
                        base_amount: Decimal | None = None) -> MemberStep:
     """Record the next step on the road to membership (or extension / cancellation of the probation).
 
@@ -332,6 +348,7 @@ def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: da
         member.stage, member.converted_on = Stage.FULL, occurred_on
         fields.append("converted_on")
     elif step == StepKind.EXTENDED:
+        assert months is not None  # _step_rules requires the months of an extension
         member.probation_extension_months = months
         fields.append("probation_extension_months")
     elif step == StepKind.CANCELLED:
@@ -357,7 +374,7 @@ def member_step_record(*, actor, member: PartyMember, step: str, occurred_on: da
 
 
 @transaction.atomic
-def member_status_set(*, actor, member: PartyMember, status: str, since: date, note: str = "") -> PartyMember:
+def member_status_set(*, actor: User, member: PartyMember, status: str, since: date, note: str = "") -> PartyMember:
     """Other states: 停止党籍, 保留党籍, 流动党员 or back to normal. 停止党籍 ends membership."""
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
     if status in (MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED):
@@ -382,7 +399,7 @@ def member_status_set(*, actor, member: PartyMember, status: str, since: date, n
 
 
 @transaction.atomic
-def member_branch_change(*, actor, member: PartyMember, branch: PartyOrganisation, moved_on: date) -> PartyMember:
+def member_branch_change(*, actor: User, member: PartyMember, branch: PartyOrganisation, moved_on: date) -> PartyMember:
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
     if branch.court_id != member.court_id:
         raise ValidationError({"branch": _("所在支部必须属于本院。")})
@@ -401,7 +418,7 @@ def member_branch_change(*, actor, member: PartyMember, branch: PartyOrganisatio
 
 
 @transaction.atomic
-def member_transfer_out(*, actor, member: PartyMember, to_organisation: str, letter_number: str,
+def member_transfer_out(*, actor: User, member: PartyMember, to_organisation: str, letter_number: str,
                         transferred_on: date, note: str = "") -> PartyTransfer:
     """The member leaves for another organisation: off the roster, history kept (steps, dues, points)."""
     member = PartyMember.objects.select_for_update().get(pk=member.pk)
@@ -427,8 +444,8 @@ def member_transfer_out(*, actor, member: PartyMember, to_organisation: str, let
 
 
 @transaction.atomic
-def member_transfer_in(*, actor, person, branch: PartyOrganisation, from_organisation: str, letter_number: str,
-                       transferred_on: date, stage: str = Stage.FULL, dates: dict | None = None,
+def member_transfer_in(*, actor: User, person: Person, branch: PartyOrganisation, from_organisation: str, letter_number: str,
+                       transferred_on: date, stage: str = Stage.FULL, dates: dict[str, date | None] | None = None,
                        note: str = "", dues_category: str = "salaried",
                        base_amount: Decimal | None = None) -> PartyTransfer:
     """A member arrives from another organisation (or returns): record opened or re-activated, roster joined."""
@@ -470,7 +487,7 @@ MAX_DUES_MONTHS = 12
 MAX_DUES_BASE = Decimal("1000000")
 
 
-def _valid_payment(*, member: PartyMember, month: date, paid_amount) -> Decimal:
+def _valid_payment(*, member: PartyMember, month: date, paid_amount: Any) -> Decimal:
     """A finite amount ≥ 0 in yuan and fen, for a member who owes dues that month."""
     from tianping.party.dues import member_owes_in
 
@@ -494,7 +511,7 @@ def _valid_payment(*, member: PartyMember, month: date, paid_amount) -> Decimal:
 
 
 @transaction.atomic
-def dues_base_set(*, actor, member: PartyMember, amount: Decimal, effective_from: date, note: str = "",
+def dues_base_set(*, actor: User, member: PartyMember, amount: Decimal, effective_from: date, note: str = "",
                   dues_category: str | None = None) -> DuesBase:
     """Record the monthly base from a date on (and, when given, the member's dues category)."""
     amount = Decimal(amount)
@@ -524,7 +541,7 @@ def dues_base_set(*, actor, member: PartyMember, amount: Decimal, effective_from
 
 
 @transaction.atomic
-def dues_reduction_add(*, actor, member: PartyMember, monthly_amount: Decimal, start_month: date,
+def dues_reduction_add(*, actor: User, member: PartyMember, monthly_amount: Decimal, start_month: date,
                        end_month: date | None, decision: str) -> DuesReduction:
     if not decision.strip():
         raise ValidationError({"decision": _("减免须有支部决定，请填写决定内容。")})
@@ -541,7 +558,7 @@ def dues_reduction_add(*, actor, member: PartyMember, monthly_amount: Decimal, s
 
 
 @transaction.atomic
-def dues_payment_record(*, actor, member: PartyMember, month: date, paid_amount: Decimal,
+def dues_payment_record(*, actor: User, member: PartyMember, month: date, paid_amount: Decimal,
                         paid_on: date | None = None, expected_version: int | None = None) -> DuesPayment:
     """Record what a member paid for a month. The existing row is locked so that two people recording the
     same month at once do not overwrite each other silently (the version check refuses the second)."""
@@ -579,7 +596,7 @@ def dues_payment_record(*, actor, member: PartyMember, month: date, paid_amount:
 
 
 @transaction.atomic
-def dues_payments_record_due(*, actor, rows, month: date) -> int:
+def dues_payments_record_due(*, actor: User, rows: Iterable[Any], month: date) -> int:
     """Record 实交 = 应交 for every row of a sheet that has no payment yet and owes something; the count."""
     n = 0
     for r in rows:
@@ -590,20 +607,20 @@ def dues_payments_record_due(*, actor, rows, month: date) -> int:
 
 
 # --- points -------------------------------------------------------------------------------------------
-def _source_key(source) -> tuple[str, str, str]:
+def _source_key(source: Any) -> tuple[str, str, str]:
     if source is None:
         return "", "", ""
     return source._meta.label_lower, str(source.pk), str(source)[:200]
 
 
-def _live_entry(person_id: int, rule: PointsRule, source_type: str, source_id: str):
+def _live_entry(person_id: int, rule: PointsRule, source_type: str, source_id: str) -> PointsEntry | None:
     return (PointsEntry.objects.filter(person_id=person_id, rule=rule, source_type=source_type,
                                        source_id=source_id, reverses__isnull=True, reversal__isnull=True)
             .order_by("id").first())
 
 
 @transaction.atomic
-def points_award(*, person, rule_code: str, occurred_on: date, actor, source=None, note: str = "") -> PointsEntry:
+def points_award(*, person: Person, rule_code: str, occurred_on: date, actor: User, source: Any=None, note: str = "") -> PointsEntry:
     """Append a points entry for an event. Idempotent per (person, rule, source): re-saving the same
     attendance returns the existing entry. Unknown or disabled rule codes raise ValidationError.
 
@@ -633,7 +650,7 @@ def points_award(*, person, rule_code: str, occurred_on: date, actor, source=Non
 
 
 @transaction.atomic
-def points_reverse(*, person, rule_code: str, source, actor, note: str = "") -> PointsEntry | None:
+def points_reverse(*, person: Person, rule_code: str, source: Any, actor: User, note: str = "") -> PointsEntry | None:
     """Write the reversing entry for the live award of (person, rule, source); None if there is none.
     Used when attendance is corrected (e.g. present → absent: reverse meeting_attend, award the other)."""
     from tianping.org.models import Person
@@ -649,7 +666,7 @@ def points_reverse(*, person, rule_code: str, source, actor, note: str = "") -> 
     return _reverse(actor=actor, original=original, note=note or _("更正"))
 
 
-def _reverse(*, actor, original: PointsEntry, note: str) -> PointsEntry:
+def _reverse(*, actor: User, original: PointsEntry, note: str) -> PointsEntry:
     entry = PointsEntry(court_id=original.court_id, person_id=original.person_id, rule=original.rule,
                         points=-original.points, occurred_on=original.occurred_on,
                         source_type=original.source_type, source_id=original.source_id,
@@ -662,7 +679,7 @@ def _reverse(*, actor, original: PointsEntry, note: str) -> PointsEntry:
 
 
 @transaction.atomic
-def points_entry_reverse(*, actor, entry: PointsEntry, note: str) -> PointsEntry:
+def points_entry_reverse(*, actor: User, entry: PointsEntry, note: str) -> PointsEntry:
     """Reverse one ledger line (manual correction from the ledger page)."""
     if not note.strip():
         raise ValidationError({"note": _("请填写冲销原因。")})
@@ -673,7 +690,7 @@ def points_entry_reverse(*, actor, entry: PointsEntry, note: str) -> PointsEntry
 
 
 @transaction.atomic
-def points_adjust(*, actor, person, points: Decimal, occurred_on: date, note: str) -> PointsEntry:
+def points_adjust(*, actor: User, person: Person, points: Decimal, occurred_on: date, note: str) -> PointsEntry:
     """A manual adjustment with a reason (no rule)."""
     if not note.strip():
         raise ValidationError({"note": _("手工调整必须填写原因。")})
