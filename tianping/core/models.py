@@ -7,7 +7,7 @@ business data the user may read" (see tianping.core.scope); apps narrow it per m
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -33,7 +33,7 @@ class CourtScopedQuerySet(PolicyQuerySet[_M]):
 
     court_field = "court"
 
-    def scoped_to(self, user: Any, action: str = "view") -> models.QuerySet[_M]:
+    def scoped_to(self, user: Any, action: str = "view") -> Self:
         from tianping.core.scope import readable_court_ids
 
         ids = readable_court_ids(user)

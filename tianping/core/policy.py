@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import rules
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
@@ -130,10 +130,10 @@ class PolicyQuerySet(models.QuerySet[_M]):
     Subclasses implement `scoped_to(user, action)` (which rows the user's scope reaches: own court, own branch,
     own record …); whether the action is allowed at all is the policy's declaration, not the queryset's."""
 
-    def scoped_to(self, user: Any, action: str = "view") -> models.QuerySet[_M]:  # pragma: no cover - abstract
+    def scoped_to(self, user: Any, action: str = "view") -> Self:  # pragma: no cover - abstract
         raise NotImplementedError(f"{self.model.__name__}QuerySet.scoped_to")
 
-    def visible_to(self, user: Any, action: str = "view") -> models.QuerySet[_M]:
+    def visible_to(self, user: Any, action: str = "view") -> Self:
         # while the apps move onto their policy.py a model may not have declared its actions yet; the static
         # test tests/test_policy.py requires every model with visible_to to declare "view"
         if perm_name(self.model, action) in DECLARED and not can(user, action, self.model):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from django import forms
@@ -16,6 +17,9 @@ from django_tables2 import SingleTableMixin
 
 from tianping.core import registry
 from tianping.core.middleware import public
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 
 def collect_todo(user) -> list[dict]:
@@ -182,7 +186,7 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
 
     template_name = "core/list.html"
     paginate_by = 25
-    page_title = ""
+    page_title: str | _StrPromise = ""
     create_url_name: str | None = None
     import_kind: str | None = None
     breadcrumbs: list = []

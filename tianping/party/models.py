@@ -92,7 +92,7 @@ class PartyOrganisation(CourtScopedModel):
         if self.parent_id:
             if self.parent_id == self.pk:
                 raise ValidationError({"parent": _("上级组织不能是本组织。")})
-            if self.court_id and self.parent.court_id != self.court_id:
+            if self.court_id and self.parent and self.parent.court_id != self.court_id:
                 raise ValidationError({"parent": _("上级组织必须属于本院。")})
             node, seen = self.parent, set()
             while node is not None and node.pk not in seen:
@@ -267,7 +267,7 @@ class PartyMember(CourtScopedModel):
         super().clean()
         if self.person_id and self.court_id and self.person.court_id != self.court_id:
             raise ValidationError({"person": _("党员必须是本院人员。")})
-        if self.branch_id and self.court_id and self.branch.court_id != self.court_id:
+        if self.branch and self.court_id and self.branch.court_id != self.court_id:
             raise ValidationError({"branch": _("所在支部必须属于本院。")})
         order = [("applied_on", self.applied_on), ("activist_on", self.activist_on),
                  ("candidate_on", self.candidate_on), ("admitted_on", self.admitted_on),
@@ -278,8 +278,9 @@ class PartyMember(CourtScopedModel):
                 continue
             if last is not None and value < last:
                 raise ValidationError({name: _("%(this)s不能早于%(prev)s（%(d)s）。") % {
-                    "this": self._meta.get_field(name).verbose_name,
-                    "prev": self._meta.get_field(last_name).verbose_name, "d": last.isoformat()}})
+                    "this": getattr(self._meta.get_field(name), "verbose_name", name),
+                    "prev": getattr(self._meta.get_field(str(last_name)), "verbose_name", last_name),
+                    "d": last.isoformat()}})
             last_name, last = name, value
 
     @property

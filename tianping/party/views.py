@@ -186,7 +186,7 @@ class OrganisationListView(PartyListView):
 
 
 def organisation_warnings(org: PartyOrganisation, day: date, full_count: int, posts) -> list[str]:
-    warnings = []
+    warnings: list[str] = []
     if org.kind != OrgKind.BRANCH:
         return warnings
     minimum = setting("branch_min_full_members", day)
@@ -335,7 +335,7 @@ def picture_file(request, pk: int):
     from django.http import FileResponse
 
     pic = BrandPicture.objects.get(pk=pk)
-    ext = pic.image.name.rsplit(".", 1)[-1].lower()
+    ext = (pic.image.name or "").rsplit(".", 1)[-1].lower()
     types = {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}
     return FileResponse(pic.image.open("rb"), content_type=types.get(ext, "image/jpeg"))
 
@@ -348,7 +348,7 @@ def evidence_file(request, pk: int):
     step = MemberStep.objects.get(pk=pk)
     if not step.evidence_file:
         raise Http404
-    name = step.evidence_file.name.rsplit("/", 1)[-1]
+    name = (step.evidence_file.name or "").rsplit("/", 1)[-1]
     return FileResponse(step.evidence_file.open("rb"), as_attachment=True, filename=name)
 
 

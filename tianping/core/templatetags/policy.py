@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from tianping.core.policy import allowed
@@ -15,7 +17,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def can(context, action: str, target=None) -> bool:
+def can(context: template.Context, action: str, target: Any = None) -> bool:
     request = context.get("request")
     user = getattr(request, "user", None) or context.get("user")
     if user is None:
