@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator as _DjangoMaxLength
@@ -15,6 +16,9 @@ from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -137,7 +141,7 @@ def validate_not_future(value: date | None) -> None:
         )
 
 
-def _plain(number) -> str:
+def _plain(number: Any) -> str:
     """12345.5 → "12,345.50" for money; integers without decimals."""
     d = Decimal(str(number))
     if d == d.to_integral_value():
@@ -151,11 +155,11 @@ class AmountValidator:
 
     `AmountValidator(100_000)` on a dues payment, `AmountValidator(100_000_000)` on a claim."""
 
-    def __init__(self, max_value, min_value=0):
+    def __init__(self, max_value: Any, min_value: Any = 0) -> None:
         self.max_value = Decimal(str(max_value))
         self.min_value = Decimal(str(min_value))
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: Any) -> None:
         if value is None or value == "":
             return
         try:
@@ -168,7 +172,7 @@ class AmountValidator:
                 params={"v": _plain(amount), "min": _plain(self.min_value), "max": _plain(self.max_value)},
             )
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return (isinstance(other, AmountValidator) and self.max_value == other.max_value
                 and self.min_value == other.min_value)
 
@@ -178,10 +182,10 @@ class CountValidator:
     """A count between `min_value` (default 0) and `max_value` in `unit` (天, 人, 月, 次, 个…); the message
     states the range. `CountValidator(3650, unit="天")` on days of lost work."""
 
-    def __init__(self, max_value: int, min_value: int = 0, unit: str = ""):
+    def __init__(self, max_value: int, min_value: int = 0, unit: str | _StrPromise = "") -> None:
         self.max_value, self.min_value, self.unit = int(max_value), int(min_value), unit
 
-    def __call__(self, value) -> None:
+    def __call__(self, value: Any) -> None:
         if value is None or value == "":
             return
         if value < self.min_value or value > self.max_value:
@@ -191,7 +195,7 @@ class CountValidator:
                         "unit": str(self.unit)},
             )
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return (isinstance(other, CountValidator) and (self.max_value, self.min_value, self.unit)
                 == (other.max_value, other.min_value, other.unit))
 
@@ -199,7 +203,7 @@ class CountValidator:
 MAX_DAYS = 3650  # ten years: the most days of lost work, nursing or hospital stay one claim can state
 
 
-def validate_days(value) -> None:
+def validate_days(value: Any) -> None:
     """A number of days (lost work, nursing, hospital stay…): 0–3650 days."""
     CountValidator(MAX_DAYS, unit=gettext_lazy("天"))(value)
 

@@ -212,6 +212,8 @@ def build(dispute: Dispute, kind: str) -> Document:
         b.append(("sign", f"书　记　员　{clerk}"))
     else:  # notice
         case = d.filed_case
+        if case is None:
+            raise ValidationError(_("该纠纷尚未转立案，不能生成转立案通知书。"))
         doc.number = case.number
         before = d.end_reason or ""
         for p in parties:

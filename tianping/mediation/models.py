@@ -9,6 +9,7 @@ tianping.mediation.services.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -268,12 +269,12 @@ class Dispute(CourtScopedModel):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
-        if self.mediator_id and self.mediator.court_id != self.court_id:
+        errors: dict[str, Any] = {}
+        if self.mediator and self.mediator.court_id != self.court_id:
             errors["mediator"] = _("调解员必须属于本院名册。")
-        if self.studio_id and self.studio.court_id != self.court_id:
+        if self.studio and self.studio.court_id != self.court_id:
             errors["studio"] = _("法官工作室必须属于本院。")
-        if self.intake_department_id and self.intake_department.court_id != self.court_id:
+        if self.intake_department and self.intake_department.court_id != self.court_id:
             errors["intake_department"] = _("登记地点必须是本院的部门或人民法庭。")
         if errors:
             raise ValidationError(errors)
@@ -325,7 +326,7 @@ class DisputeParty(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.kind == PartyKind.PERSON:
             self.id_number = normalize_id_number(self.id_number)
             self.credit_code = ""

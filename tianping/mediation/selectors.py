@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.urls import reverse
@@ -57,7 +58,7 @@ def stage_q(stage: str) -> Q:
 
 # --- the policy, read for the registers and the figures ------------------------------------------
 
-def can_intake(user) -> bool:
+def can_intake(user: Any) -> bool:
     """May import the traffic studio's statistics (the intake desk); read from mediation/policy.py, kept for
     the `traffic_statistics` register."""
     from tianping.core.policy import allowed
@@ -65,7 +66,7 @@ def can_intake(user) -> bool:
     return allowed(user, "mediation.import_provincestatistic")
 
 
-def figures_scope(user) -> tuple[QuerySet, bool]:
+def figures_scope(user: Any) -> tuple[QuerySet[Dispute], bool]:
     """The disputes a user's figures count, and whether the figures may link to the lists. A higher
     court counts the disputes of the courts below but gets no links (figures only, no party data)."""
     from tianping.core.policy import allowed
@@ -88,7 +89,7 @@ _FIELDS = ("route", "agreement_on", "ended_on", "ruling", "status", "accepted_on
            "mediator_id", "mediator__name", "studio_id", "studio__name", "registered_on")
 
 
-def _stages_of(r: dict) -> list[str]:
+def _stages_of(r: dict[str, Any]) -> list[str]:
     """The figures a dispute counts in — the same conditions as stage_q (the list filter); the tests
     follow every figure's link and compare, so the two cannot drift apart."""
     out = ["received"]
@@ -106,19 +107,19 @@ def _stages_of(r: dict) -> list[str]:
 
 
 class _Tally:
-    def __init__(self):
+    def __init__(self) -> None:
         self.counts = dict.fromkeys(STAGES, 0)
         self.days: list[int] = []
 
-    def add(self, r: dict, stages: list[str]) -> None:
+    def add(self, r: dict[str, Any], stages: list[str]) -> None:
         for s in stages:
             self.counts[s] += 1
         if "concluded" in stages:
             end = r["agreement_on"] or r["ended_on"]
             self.days.append((end - (r["accepted_on"] or r["triaged_on"])).days)
 
-    def result(self) -> dict:
-        out: dict = dict(self.counts)
+    def result(self) -> dict[str, Any]:
+        out: dict[str, Any] = dict(self.counts)
         out["success_rate"] = _rate(out["succeeded"], out["concluded"])
         out["average_days"] = ((Decimal(sum(self.days)) / len(self.days)).quantize(Decimal("0.1"),
                                                                                    rounding=ROUND_HALF_UP)
@@ -126,11 +127,11 @@ class _Tally:
         return out
 
 
-def _rows(qs: QuerySet):
+def _rows(qs: QuerySet[Dispute]) -> Any:
     return qs.order_by().values(*_FIELDS).iterator(chunk_size=5000)
 
 
-def figures(qs: QuerySet) -> dict:
+def figures(qs: QuerySet[Dispute]) -> dict[str, Any]:
     """The centre's figures over a dispute queryset (already scoped and limited to the period); one query."""
     tally = _Tally()
     for r in _rows(qs):
@@ -138,7 +139,7 @@ def figures(qs: QuerySet) -> dict:
     return tally.result()
 
 
-def list_url(params: dict, stage: str | None = None) -> str:
+def list_url(params: dict[str, Any], stage: str | None = None) -> str:
     query = {k: v for k, v in params.items() if v not in (None, "")}
     if stage and stage != "received":
         query["stage"] = stage
@@ -148,12 +149,13 @@ def list_url(params: dict, stage: str | None = None) -> str:
 DIMENSIONS = ("room", "studio", "mediator", "month")
 
 
-def figure_tables(qs: QuerySet, base_params: dict) -> tuple[dict, dict[str, list[dict]]]:
+def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
+                  ) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
     """The totals, and per dimension (room, studio, mediator, month) one row per value with every figure
     and the link to the list that reproduces it — all from one pass over one query."""
     total = _Tally()
-    tallies: dict[str, dict] = {d: {} for d in DIMENSIONS}
-    labels: dict[tuple[str, object], tuple[str, dict]] = {}
+    tallies: dict[str, dict[str, Any]] = {d: {} for d in DIMENSIONS}
+    labels: dict[tuple[str, object], tuple[Any, dict[str, Any]]] = {}
     for value, label in Room.choices:
         tallies["room"][value] = _Tally()
         labels[("room", value)] = (str(label), {"room": value})
@@ -179,7 +181,7 @@ def figure_tables(qs: QuerySet, base_params: dict) -> tuple[dict, dict[str, list
             if tally is None:
                 tally = tallies[dim][key] = _Tally()
             tally.add(r, stages)
-    out: dict[str, list[dict]] = {}
+    out: dict[str, list[dict[str, Any]]] = {}
     for dim in DIMENSIONS:
         rows = []
         for key, tally in tallies[dim].items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +53,11 @@ FILING_TYPE_CODE = "民初"
 PARTY_FIELDS = ["role", "kind", "name", "id_number", "credit_code", "representative", "phone", "address",
                 "agent_name", "agent_phone"]
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from tianping.org.models import Court, Department, Person, User
+
 
 def _locked(dispute: Dispute, expected_version: int | None = None) -> Dispute:
     locked = Dispute.objects.select_for_update().get(pk=dispute.pk)
@@ -60,7 +66,7 @@ def _locked(dispute: Dispute, expected_version: int | None = None) -> Dispute:
     return locked
 
 
-def _refuse_unless(dispute: Dispute, allowed: set, action: str) -> None:
+def _refuse_unless(dispute: Dispute, allowed: set[str], action: str) -> None:
     if dispute.status not in allowed:
         raise ValidationError(
             _("纠纷 %(n)s 当前状态为“%(s)s”，不能%(a)s。") % {"n": dispute.number, "s": dispute.get_status_display(),
@@ -74,7 +80,7 @@ def _save(dispute: Dispute, fields: list[str]) -> None:
     dispute.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _parties_clean(parties: list[dict]) -> list[DisputeParty]:
+def _parties_clean(parties: list[dict[str, Any]]) -> list[DisputeParty]:
     """Validate every party; the errors name the party row so the clerk knows which one to fix."""
     objs, errors = [], []
     for i, data in enumerate(parties, start=1):
@@ -84,7 +90,7 @@ def _parties_clean(parties: list[dict]) -> list[DisputeParty]:
             p.full_clean(exclude=["dispute"])
         except ValidationError as exc:
             for field, msgs in exc.message_dict.items():
-                label = DisputeParty._meta.get_field(field).verbose_name if field != "__all__" else ""
+                label = getattr(DisputeParty._meta.get_field(field), "verbose_name", field) if field != "__all__" else ""
                 for m in msgs:
                     errors.append(_("第 %(i)d 位当事人（%(name)s）%(f)s：%(m)s")
                                   % {"i": i, "name": p.name or _("未填姓名"), "f": label, "m": m})
@@ -100,9 +106,10 @@ def _parties_clean(parties: list[dict]) -> list[DisputeParty]:
 
 
 @transaction.atomic
-def dispute_register(*, court, actor, registered_on: date, cause: str, summary: str, source: str,
-                     parties: list[dict], amount: Decimal | None = None, consent_to_mediation: bool = False,
-                     intake_department=None, materials: list[dict] | None = None) -> Dispute:
+def dispute_register(*, court: Court, actor: User, registered_on: date, cause: str, summary: str, source: str,
+                     parties: list[dict[str, Any]], amount: Decimal | None = None, consent_to_mediation: bool = False,
+                     intake_department: Department | None = None, materials: list[dict[str, Any]] | None = None
+                     ) -> Dispute:
     """Intake (登记): validate the parties, give the dispute the next 民诉前调 number of the court and year.
 
     The number comes from trials.services.case_number_allocate, which locks the (court, year, type) sequence
@@ -131,8 +138,8 @@ def dispute_register(*, court, actor, registered_on: date, cause: str, summary: 
 
 
 @transaction.atomic
-def material_add(*, dispute: Dispute, actor, title: str, submitted_by: str = "", pages: int | None = None,
-                 file=None) -> Material:
+def material_add(*, dispute: Dispute, actor: User, title: str, submitted_by: str = "", pages: int | None = None,
+                 file: UploadedFile[Any] | None = None) -> Material:
     m = Material(dispute=dispute, title=title, submitted_by=submitted_by, pages=pages)
     if file is not None:
         check_upload(file, max_bytes=settings.TIANPING_UPLOAD_MAX_BYTES, kinds=PHOTO_AND_PDF + DOCUMENTS)
@@ -144,7 +151,7 @@ def material_add(*, dispute: Dispute, actor, title: str, submitted_by: str = "",
 
 
 @transaction.atomic
-def dispute_triage(*, dispute: Dispute, actor, route: str, reason: str, triaged_on: date, room: str = "",
+def dispute_triage(*, dispute: Dispute, actor: User, route: str, reason: str, triaged_on: date, room: str = "",
                    mediator: Mediator | None = None, studio: Studio | None = None,
                    expected_version: int | None = None) -> Dispute:
     """Triage (指导分流): to pre-litigation mediation in the people's mediation room (a mediator of the
@@ -153,6 +160,7 @@ def dispute_triage(*, dispute: Dispute, actor, route: str, reason: str, triaged_
     _refuse_unless(d, {Status.REGISTERED}, _("分流（只有已登记、尚未分流的纠纷可以分流）"))
     if not (reason or "").strip():
         raise ValidationError({"triage_reason": _("请填写分流理由。")})
+    assert d.registered_on is not None  # set in the states allowed above
     if triaged_on < d.registered_on:
         raise ValidationError({"triaged_on": _("分流日期不能早于登记日期 %(d)s。") % {"d": d.registered_on}})
     if route == Route.MEDIATION:
@@ -189,7 +197,7 @@ def dispute_triage(*, dispute: Dispute, actor, route: str, reason: str, triaged_
 
 
 @transaction.atomic
-def dispute_reassign(*, dispute: Dispute, actor, room: str, reason: str, mediator: Mediator | None = None,
+def dispute_reassign(*, dispute: Dispute, actor: User, room: str, reason: str, mediator: Mediator | None = None,
                      studio: Studio | None = None) -> Dispute:
     """Hand a dispute to another mediator or studio before or during mediation (the period keeps running)."""
     d = _locked(dispute)
@@ -209,10 +217,11 @@ def dispute_reassign(*, dispute: Dispute, actor, room: str, reason: str, mediato
 
 
 @transaction.atomic
-def mediation_accept(*, dispute: Dispute, actor, accepted_on: date) -> Dispute:
+def mediation_accept(*, dispute: Dispute, actor: User, accepted_on: date) -> Dispute:
     """The mediator or studio accepts the dispute: the 30-day mediation period starts."""
     d = _locked(dispute)
     _refuse_unless(d, {Status.ASSIGNED}, _("受理调解（须先分流至调解员或法官工作室）"))
+    assert d.triaged_on is not None  # set in the states allowed above
     if accepted_on < d.triaged_on:
         raise ValidationError({"accepted_on": _("受理日期不能早于分流日期 %(d)s。") % {"d": d.triaged_on}})
     d.accepted_on = accepted_on
@@ -225,10 +234,11 @@ def mediation_accept(*, dispute: Dispute, actor, accepted_on: date) -> Dispute:
 
 
 @transaction.atomic
-def session_record(*, dispute: Dispute, actor, held_on: date, attendees: str, notes: str, online: bool = False,
+def session_record(*, dispute: Dispute, actor: User, held_on: date, attendees: str, notes: str, online: bool = False,
                    place: str = "") -> MediationSession:
     d = _locked(dispute)
     _refuse_unless(d, {Status.MEDIATING}, _("记录调解（须先受理调解）"))
+    assert d.accepted_on is not None  # set in the states allowed above
     if held_on < d.accepted_on:
         raise ValidationError({"held_on": _("调解日期不能早于受理日期 %(d)s。") % {"d": d.accepted_on}})
     if not online and not (place or "").strip():
@@ -243,7 +253,7 @@ def session_record(*, dispute: Dispute, actor, held_on: date, attendees: str, no
 
 
 @transaction.atomic
-def deadline_extend(*, dispute: Dispute, actor, days: int, reason: str, granted_on: date,
+def deadline_extend(*, dispute: Dispute, actor: User, days: int, reason: str, granted_on: date,
                     consents: dict[int, date | None]) -> DeadlineExtension:
     """Extend the mediation period. Only with every party's recorded consent: `consents` maps each party's
     id to the date they consented (None or missing = not consented)."""
@@ -258,13 +268,16 @@ def deadline_extend(*, dispute: Dispute, actor, days: int, reason: str, granted_
     if missing:
         raise ValidationError(_("延长调解期限须经全体当事人同意；以下当事人尚未同意：%(names)s。")
                               % {"names": "、".join(missing)}, code="consent")
+    assert d.deadline_on is not None  # set when mediation was accepted
     ext = DeadlineExtension(dispute=d, days=days, old_deadline=d.deadline_on,
                             new_deadline=d.deadline_on + timedelta(days=int(days)), reason=reason,
                             granted_on=granted_on)
     ext.full_clean()
     ext.save()
     for p in parties:
-        ExtensionConsent.objects.create(extension=ext, party=p, consented_on=consents[p.pk])
+        consented_on = consents[p.pk]
+        assert consented_on is not None  # every party consented (checked above)
+        ExtensionConsent.objects.create(extension=ext, party=p, consented_on=consented_on)
     old = d.deadline_on
     d.deadline_on = ext.new_deadline
     _save(d, ["deadline_on"])
@@ -274,13 +287,15 @@ def deadline_extend(*, dispute: Dispute, actor, days: int, reason: str, granted_
 
 
 @transaction.atomic
-def agreement_record(*, dispute: Dispute, actor, agreed_on: date, terms: str, amount: Decimal | None = None,
+def agreement_record(*, dispute: Dispute, actor: User, agreed_on: date, terms: str, amount: Decimal | None = None,
                      performance_deadline: date | None = None, effective_on: date | None = None) -> Dispute:
     """The parties reach a mediation agreement (调解协议); it takes effect when signed unless stated."""
     d = _locked(dispute)
     _refuse_unless(d, {Status.MEDIATING}, _("记录调解协议（须在调解中）"))
+    assert d.accepted_on is not None  # set in the states allowed above
     if agreed_on < d.accepted_on:
         raise ValidationError({"agreement_on": _("协议日期不能早于受理日期 %(d)s。") % {"d": d.accepted_on}})
+    assert d.deadline_on is not None  # set in the states allowed above
     if agreed_on > d.deadline_on:
         raise ValidationError(_("调解期限已于 %(d)s 届满，不能在期限外记录调解协议；如当事人均同意，请先延长调解期限。")
                               % {"d": d.deadline_on}, code="overdue")
@@ -302,9 +317,10 @@ def agreement_record(*, dispute: Dispute, actor, agreed_on: date, terms: str, am
 
 
 @transaction.atomic
-def performance_record(*, dispute: Dispute, actor, performed_on: date) -> Dispute:
+def performance_record(*, dispute: Dispute, actor: User, performed_on: date) -> Dispute:
     d = _locked(dispute)
     _refuse_unless(d, {Status.AGREED}, _("登记自动履行（须为已达成协议、未申请司法确认的纠纷）"))
+    assert d.agreement_on is not None  # set in the states allowed above
     if performed_on < d.agreement_on:
         raise ValidationError({"performed_on": _("履行日期不能早于协议达成日期 %(d)s。") % {"d": d.agreement_on}})
     d.performed_on = d.closed_on = performed_on
@@ -316,17 +332,19 @@ def performance_record(*, dispute: Dispute, actor, performed_on: date) -> Disput
 
 
 @transaction.atomic
-def confirmation_apply(*, dispute: Dispute, actor, applied_on: date, applicant_ids: list[int]) -> Dispute:
+def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, applicant_ids: list[int]) -> Dispute:
     """The parties jointly apply for judicial confirmation (司法确认) within 30 days of the agreement taking
     effect; the application is docketed under the next 民特 number."""
     from tianping.trials.services import case_number_allocate
 
     d = _locked(dispute)
     _refuse_unless(d, {Status.AGREED}, _("申请司法确认（须为已达成调解协议、尚未履行完毕的纠纷）"))
+    assert d.agreement_effective_on is not None  # set in the states allowed above
     if applied_on < d.agreement_effective_on:
         raise ValidationError({"confirmation_applied_on": _("申请日期不能早于协议生效日期 %(d)s。")
                                % {"d": d.agreement_effective_on}})
     last_day = d.confirmation_deadline
+    assert last_day is not None  # the agreement has taken effect
     if applied_on > last_day:
         raise ValidationError(
             _("司法确认申请已超过期限：调解协议于 %(e)s 生效，应在 %(d)d 日内即 %(l)s 前共同申请，%(a)s 提出的申请不予受理。")
@@ -356,6 +374,7 @@ def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, r
     _refuse_unless(d, {Status.CONFIRMATION_APPLIED}, _("作出司法确认裁定（须先受理司法确认申请）"))
     if ruling not in Ruling.values:
         raise ValidationError({"ruling": _("请选择裁定结果：确认有效或驳回申请。")})
+    assert d.confirmation_applied_on is not None  # set in the states allowed above
     if ruled_on < d.confirmation_applied_on:
         raise ValidationError({"ruling_on": _("裁定日期不能早于申请日期 %(d)s。") % {"d": d.confirmation_applied_on}})
     if ruling == Ruling.REJECTED and not (reason or "").strip():
@@ -373,13 +392,15 @@ def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, r
 
 
 @transaction.atomic
-def mediation_fail(*, dispute: Dispute, actor, ended_on: date, reason: str) -> Dispute:
+def mediation_fail(*, dispute: Dispute, actor: User, ended_on: date, reason: str) -> Dispute:
     """Mediation fails (调解不成): the parties cannot agree or the period ran out without an extension."""
     d = _locked(dispute)
     _refuse_unless(d, {Status.ASSIGNED, Status.MEDIATING}, _("登记调解不成（须在分流后、达成协议前）"))
     if not (reason or "").strip():
         raise ValidationError({"end_reason": _("请填写调解不成的原因。")})
-    if ended_on < (d.accepted_on or d.triaged_on):
+    since = d.accepted_on or d.triaged_on
+    assert since is not None  # assigned or mediating: triaged at least
+    if ended_on < since:
         raise ValidationError({"ended_on": _("终结日期不能早于受理或分流日期。")})
     before = d.status
     d.ended_on, d.end_reason, d.status = ended_on, reason.strip(), Status.FAILED
@@ -391,10 +412,11 @@ def mediation_fail(*, dispute: Dispute, actor, ended_on: date, reason: str) -> D
 
 
 @transaction.atomic
-def dispute_withdraw(*, dispute: Dispute, actor, withdrawn_on: date, reason: str) -> Dispute:
+def dispute_withdraw(*, dispute: Dispute, actor: User, withdrawn_on: date, reason: str) -> Dispute:
     """A party withdraws from mediation (撤回); they may still file the case."""
     d = _locked(dispute)
     _refuse_unless(d, {Status.REGISTERED, Status.ASSIGNED, Status.MEDIATING}, _("撤回（达成协议或已结束的纠纷不能撤回）"))
+    assert d.registered_on is not None  # set in the states allowed above
     if withdrawn_on < d.registered_on:
         raise ValidationError({"ended_on": _("撤回日期不能早于登记日期。")})
     before = d.status
@@ -410,14 +432,14 @@ TRANSFERABLE = {Status.FAILED, Status.WITHDRAWN, Status.REJECTED}
 
 
 @transaction.atomic
-def filing_transfer(*, dispute: Dispute, actor, filed_on: date, department=None, judge=None) -> Dispute:
+def filing_transfer(*, dispute: Dispute, actor: User, filed_on: date, department: Department | None = None, judge: Person | None = None) -> Dispute:
     """Transfer to filing (转立案) after failure, withdrawal or a rejected confirmation: files the case with
     the next 民初 number through trials.services.case_register, carrying the parties and materials over."""
     d = _locked(dispute)
     return _filing_transfer(d, actor=actor, filed_on=filed_on, department=department, judge=judge)
 
 
-def _filing_transfer(d: Dispute, *, actor, filed_on: date, department=None, judge=None) -> Dispute:
+def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Department | None = None, judge: Person | None = None) -> Dispute:
     from tianping.trials.services import case_register
 
     if d.status in AGREEMENT_STATES - {Status.REJECTED}:
@@ -432,7 +454,7 @@ def _filing_transfer(d: Dispute, *, actor, filed_on: date, department=None, judg
     start = d.closed_on if d.status in TRANSFERABLE and d.closed_on else d.registered_on
     if filed_on < start:
         raise ValidationError({"filed_on": _("立案日期不能早于 %(d)s。") % {"d": start}})
-    role_map = {PartyRole.APPLICANT: "原告", PartyRole.RESPONDENT: "被告", PartyRole.THIRD: "第三人"}
+    role_map: dict[str, str] = {PartyRole.APPLICANT: "原告", PartyRole.RESPONDENT: "被告", PartyRole.THIRD: "第三人"}
     parties = [
         {"role": role_map[p.role], "kind": p.get_kind_display(), "name": p.name, "id_number": p.id_number,
          "credit_code": p.credit_code, "representative": p.representative, "phone": p.phone,
@@ -460,7 +482,7 @@ def _filing_transfer(d: Dispute, *, actor, filed_on: date, department=None, judg
 
 
 @transaction.atomic
-def mediator_save(*, actor, mediator: Mediator) -> Mediator:
+def mediator_save(*, actor: User, mediator: Mediator) -> Mediator:
     created = mediator.pk is None
     mediator.full_clean()
     mediator.save()
@@ -471,7 +493,7 @@ def mediator_save(*, actor, mediator: Mediator) -> Mediator:
 
 
 @transaction.atomic
-def studio_save(*, actor, studio: Studio) -> Studio:
+def studio_save(*, actor: User, studio: Studio) -> Studio:
     created = studio.pk is None
     studio.full_clean()
     studio.save()
@@ -510,7 +532,7 @@ def statistics_for(province: str, year: int, *, rural: bool = False) -> calculat
         average_wage=stat.average_wage, hospital_food_daily=stat.hospital_food_daily, is_demo=stat.is_demo)
 
 
-def _jsonable(value):
+def _jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -523,7 +545,7 @@ def _jsonable(value):
 
 
 @transaction.atomic
-def calculation_attach(*, dispute: Dispute, actor, inputs: calculator.Inputs, province: str, year: int,
+def calculation_attach(*, dispute: Dispute, actor: User, inputs: calculator.Inputs, province: str, year: int,
                        rural: bool = False) -> TrafficCalculation:
     """Compute the traffic-accident damages and attach the working to the dispute."""
     d = _locked(dispute)

@@ -29,6 +29,7 @@ def todo_items(user) -> list[dict]:
 
     for d in qs.filter(status=Status.MEDIATING, deadline_on__lte=today + timedelta(days=WARNING_DAYS_LEFT)) \
             .order_by("deadline_on")[:50]:
+        assert d.deadline_on is not None  # filtered on it
         left = (d.deadline_on - today).days
         if left < 0:
             label = _("%(n)s 调解期限已超期 %(d)d 天：请延长（须全体当事人同意）或转立案") % {"n": d.number, "d": -left}

@@ -215,7 +215,7 @@ def _detail_context(request, d: Dispute, material_form=None) -> dict:
         "calculations": d.calculations.all()[:3], "actions": available_actions(request.user, d, ACTIONS),
         "can_handle": handles and d.status not in {Status.FILED},
         "can_calculate": (handles and d.status in {Status.ASSIGNED, Status.MEDIATING, Status.AGREED}
-                          and (bool(d.studio_id and d.studio.is_traffic) or "交通" in d.cause)),
+                          and (bool(d.studio and d.studio.is_traffic) or "交通" in d.cause)),
         "days_left": d.days_left(today), "overdue_days": -(d.days_left(today) or 0),
         "documents": [(k, documents.KINDS[k]) for k in docs],
         "material_form": material_form or forms.MaterialForm(), "page_title": d.number,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -71,7 +72,8 @@ class Court(TimeStampedModel):
         super().clean()
         if self.parent_id and self.parent_id == self.pk:
             raise ValidationError({"parent": _("上级法院不能是本院。")})
-        expected_digits = {CourtLevel.HIGH: 0, CourtLevel.INTERMEDIATE: 2, CourtLevel.BASIC: 4}.get(self.level)
+        digits_by_level: dict[str, int] = {CourtLevel.HIGH: 0, CourtLevel.INTERMEDIATE: 2, CourtLevel.BASIC: 4}
+        expected_digits = digits_by_level.get(self.level)
         if self.code and expected_digits is not None and len(self.code) - 1 != expected_digits:
             raise ValidationError({"code": _("%(level)s法院的代字应为省份简称加 %(n)d 位数字。")
                                    % {"level": self.get_level_display(), "n": expected_digits}})
@@ -233,13 +235,13 @@ class Person(CourtScopedModel):
 
     def choice_label(self) -> str:
         """How a dropdown tells namesakes apart: 李冬梅（0312 · 沙沟法庭）."""
-        extra = [x for x in (self.staff_number, self.department.name if self.department_id else "") if x]
+        extra = [x for x in (self.staff_number, self.department.name if self.department else "") if x]
         return f"{self.name}（{' · '.join(extra)}）" if extra else self.name
 
     def clean(self) -> None:
         super().clean()
         self.id_number = normalize_id_number(self.id_number)
-        errors = {}
+        errors: dict[str, Any] = {}
         born = id_birth_date(self.id_number) if len(self.id_number) == 18 else None
         if born and self.birth_date and born != self.birth_date:
             errors["birth_date"] = _("出生日期与身份证号中的 %(d)s 不一致，请核对。") % {"d": born.isoformat()}
@@ -250,7 +252,7 @@ class Person(CourtScopedModel):
                     "g": expected.label}
         if self.left_on and self.hired_on and self.left_on < self.hired_on:
             errors["left_on"] = _("离职日期不能早于入职日期。")
-        if self.department_id and self.court_id and self.department.court_id != self.court_id:
+        if self.department and self.court_id and self.department.court_id != self.court_id:
             errors["department"] = _("部门必须属于本院。")
         if errors:
             raise ValidationError(errors)
@@ -302,7 +304,7 @@ class User(AbstractUser):
 
     def clean(self) -> None:
         super().clean()
-        if self.person_id and self.court_id and self.person.court_id != self.court_id:
+        if self.person and self.court_id and self.person.court_id != self.court_id:
             raise ValidationError({"person": _("账号关联的人员必须属于同一法院。")})
 
 

@@ -16,12 +16,12 @@ PERSON_FIELDS = ["name", "gender", "birth_date", "id_number", "phone", "staff_nu
                  "is_quota_judge", "is_leadership", "education", "hired_on", "left_on"]
 
 
-def _snapshot(obj, fields: list[str]) -> dict[str, Any]:
+def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
 @transaction.atomic
-def court_save(*, actor, court: Court) -> Court:
+def court_save(*, actor: User, court: Court) -> Court:
     created = court.pk is None
     court.full_clean()
     court.save()
@@ -31,7 +31,7 @@ def court_save(*, actor, court: Court) -> Court:
 
 
 @transaction.atomic
-def department_save(*, actor, department: Department) -> Department:
+def department_save(*, actor: User, department: Department) -> Department:
     created = department.pk is None
     department.full_clean()
     department.save()
@@ -42,19 +42,19 @@ def department_save(*, actor, department: Department) -> Department:
 
 
 @transaction.atomic
-def person_create(*, actor, court: Court, data: dict[str, Any], moved_on: date | None = None) -> Person:
+def person_create(*, actor: User, court: Court, data: dict[str, Any], moved_on: date | None = None) -> Person:
     person = Person(court=court, **data)
     person.full_clean()
     person.save()
     if person.department_id:
-        DepartmentAssignment.objects.create(court=court, person=person, department=person.department,
+        DepartmentAssignment.objects.create(court=court, person=person, department_id=person.department_id,
                                             start=moved_on or person.hired_on or date.today())  # noqa: DTZ011
     audit_record(actor=actor, event="person.created", target=person, after=_snapshot(person, PERSON_FIELDS))
     return person
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, data: dict[str, Any], moved_on: date | None = None,
+def person_update(*, actor: User, person: Person, data: dict[str, Any], moved_on: date | None = None,
                   expected_version: int | None = None) -> Person:
     """Update a person. A department change closes the current assignment and opens a new one on `moved_on`.
 
@@ -78,7 +78,7 @@ def person_update(*, actor, person: Person, data: dict[str, Any], moved_on: date
         DepartmentAssignment.objects.filter(person=locked, end__isnull=True).update(end=day)
         if locked.department_id:
             DepartmentAssignment.objects.create(court=locked.court, person=locked,
-                                                department=locked.department, start=day)
+                                                department_id=locked.department_id, start=day)
     audit_record(actor=actor, event="person.updated", target=locked,
                  before={f: old[f] for f in changed}, after={f: getattr(locked, f) for f in changed})
     person.__dict__.update(locked.__dict__)
@@ -86,7 +86,7 @@ def person_update(*, actor, person: Person, data: dict[str, Any], moved_on: date
 
 
 @transaction.atomic
-def user_set_roles(*, actor, user: User, roles: list[str]) -> None:
+def user_set_roles(*, actor: User, user: User, roles: list[str]) -> None:
     """Replace the roles of an account. No account holds two of the three administrator roles (三员分立)."""
     if len(set(roles) & {str(r) for r in ADMIN_ROLES}) > 1:
         raise ValidationError(_("三员分立：系统管理员、安全管理员、审计管理员不能由同一账号兼任。"))

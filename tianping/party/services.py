@@ -55,7 +55,7 @@ def _today() -> date:
 
 # --- organisations ------------------------------------------------------------------------------------
 @transaction.atomic
-def organisation_save(*, actor: User, organisation: PartyOrganisation, departments: Iterable[Department] | None=None,
+def organisation_save(*, actor: User, organisation: PartyOrganisation, departments: Iterable[Department] | None = None,
                       expected_version: int | None = None) -> PartyOrganisation:
     """Create or update an organisation. `expected_version` detects two people editing the same branch page
     at once (the row is locked and its version compared, so the second save is refused, not lost)."""
@@ -324,7 +324,7 @@ def _step_rules(*, member: PartyMember, step: str, occurred_on: date, months: in
 
 @transaction.atomic
 def member_step_record(*, actor: User, member: PartyMember, step: str, occurred_on: date, evidence: str = "",
-                       evidence_file: UploadedFile[Any] | None=None, months: int | None = None,
+                       evidence_file: UploadedFile[Any] | None = None, months: int | None = None,
                        base_amount: Decimal | None = None) -> MemberStep:
     """Record the next step on the road to membership (or extension / cancellation of the probation).
 
@@ -620,7 +620,7 @@ def _live_entry(person_id: int, rule: PointsRule, source_type: str, source_id: s
 
 
 @transaction.atomic
-def points_award(*, person: Person, rule_code: str, occurred_on: date, actor: User, source: Any=None, note: str = "") -> PointsEntry:
+def points_award(*, person: Person, rule_code: str, occurred_on: date, actor: User, source: Any = None, note: str = "") -> PointsEntry:
     """Append a points entry for an event. Idempotent per (person, rule, source): re-saving the same
     attendance returns the existing entry. Unknown or disabled rule codes raise ValidationError.
 

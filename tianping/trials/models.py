@@ -12,6 +12,7 @@ from __future__ import annotations
 import calendar
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
@@ -238,7 +239,7 @@ class Case(CourtScopedModel):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
+        errors: dict[str, Any] = {}
         if self.court_id and self.court_code and self.court_code != self.court.code:
             errors["number"] = _("案号中的法院代字“%(c)s”与本院代字“%(o)s”不一致。") % {
                 "c": self.court_code, "o": self.court.code}
@@ -260,9 +261,9 @@ class Case(CourtScopedModel):
         if (self.enforcement_recovered is not None and self.enforcement_applied is not None
                 and self.enforcement_recovered > self.enforcement_applied):
             errors["enforcement_recovered"] = _("执行到位金额不能大于申请执行标的额。")
-        if self.judge_id and self.court_id and self.judge.court_id != self.court_id:
+        if self.judge and self.court_id and self.judge.court_id != self.court_id:
             errors["judge"] = _("承办人必须是本院人员。")
-        if self.department_id and self.court_id and self.department.court_id != self.court_id:
+        if self.department and self.court_id and self.department.court_id != self.court_id:
             errors["department"] = _("承办部门必须属于本院。")
         if errors:
             raise ValidationError(errors)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,13 +14,18 @@ from tianping.core.audit import audit_record
 from tianping.trials.casenumbers import format_case_number
 from tianping.trials.models import Case, CaseSequence, CaseType, TrialSettings
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from tianping.org.models import Court, Department, Person, User
+
 CASE_FIELDS = ["number", "cause", "procedure", "filed_on", "closed_on", "department", "judge", "outcome",
                "deadline", "extension_days", "excluded_days", "appealed", "appeal_result", "retrial_petition",
                "enforcement_applied", "enforcement_recovered"]
 
 
 @transaction.atomic
-def case_number_allocate(*, court, year: int, type_code: str, actor=None) -> str:
+def case_number_allocate(*, court: Court, year: int, type_code: str, actor: User | None = None) -> str:
     """The next case number of (court, year, type code), e.g. "(2016)鲁0403民初1234号".
 
     Race handled: two clerks (or a clerk and mediation's transfer to filing) allocate at the same moment.
@@ -44,8 +49,8 @@ def case_number_allocate(*, court, year: int, type_code: str, actor=None) -> str
 
 
 @transaction.atomic
-def case_register(*, court, type_code: str, filed_on: date, cause: str, actor, department=None, judge=None,
-                  procedure: str = "", parties: list[dict] | None = None, source_note: str = "") -> Case:
+def case_register(*, court: Court, type_code: str, filed_on: date, cause: str, actor: User, department: Department | None = None, judge: Person | None = None,
+                  procedure: str = "", parties: list[dict[str, Any]] | None = None, source_note: str = "") -> Case:
     """File a new case (立案): allocate its number and create it."""
     number = case_number_allocate(court=court, year=filed_on.year, type_code=type_code, actor=actor)
     case = Case(court=court, number=number, filed_on=filed_on, cause=cause, department=department, judge=judge,
@@ -63,7 +68,7 @@ def _snapshot(case: Case) -> dict[str, Any]:
 
 
 @transaction.atomic
-def case_save(*, actor, case: Case, panel=None, expected_version: int | None = None) -> Case:
+def case_save(*, actor: User, case: Case, panel: Iterable[Person] | None = None, expected_version: int | None = None) -> Case:
     """Create or update a case from a form or an import row (`panel`: people on the panel, None = unchanged).
 
     Race handled: two people editing the same case; the row is locked and its version compared."""
@@ -88,7 +93,7 @@ def case_save(*, actor, case: Case, panel=None, expected_version: int | None = N
 
 
 @transaction.atomic
-def case_type_save(*, actor, case_type: CaseType) -> CaseType:
+def case_type_save(*, actor: User, case_type: CaseType) -> CaseType:
     created = case_type.pk is None
     case_type.full_clean()
     case_type.save()
@@ -98,7 +103,7 @@ def case_type_save(*, actor, case_type: CaseType) -> CaseType:
 
 
 @transaction.atomic
-def trial_settings_save(*, actor, settings: TrialSettings, expected_version: int | None = None) -> TrialSettings:
+def trial_settings_save(*, actor: User, settings: TrialSettings, expected_version: int | None = None) -> TrialSettings:
     """Save the court's metric settings and 能手 thresholds. Race handled: two party-office users editing
     at once (version compared on the locked row)."""
     if settings.pk:
@@ -115,7 +120,7 @@ def trial_settings_save(*, actor, settings: TrialSettings, expected_version: int
     return settings
 
 
-def membership_refresh(*, court, intervals: dict | None = None, actor=None) -> bool:
+def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, date | None]]] | None = None, actor: User | None = None) -> bool:
     """Bring trials' MembershipSpan rows of `court` in line with the party app. Returns True if changed.
 
     The spans are a derived copy (party.selectors.party_membership_intervals is the record); a refresh that

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import date
 from functools import lru_cache
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -168,7 +169,7 @@ HEADLINE = ["filed", "carried_over", "closed", "pending", "closure_rate", "withi
             "over12", "enforcement_rate", "party_member_closed_share", "clearance_rate", "disposition_time"]
 
 
-def case_list_url(period: sel.Period, set_name: str, key: dict) -> str | None:
+def case_list_url(period: sel.Period, set_name: str | None, key: dict[str, Any]) -> str | None:
     if any(v == "none" for v in key.values()):
         return None
     params = {"start": period.start.isoformat(), "end": period.end.isoformat(), "set": set_name, **key}
@@ -201,7 +202,7 @@ def cell(row: dict, key: str, period: sel.Period, links: bool, counts_petitions:
     if key == "acceptance_rate" and counts_petitions:
         num_set = "appealed_or_petitioned"
     counts = row.get("counts", {})
-    out = {"key": key, "text": fmt(key, row.get(key)), "url": None, "num": None, "den": None}
+    out: dict[str, Any] = {"key": key, "text": fmt(key, row.get(key)), "url": None, "num": None, "den": None}
     if not den_sets or key in ("avg_days",):
         out["url"] = case_list_url(period, num_set, row["key"]) if links and num_set else None
         if key == "avg_days":
