@@ -432,14 +432,16 @@ TRANSFERABLE = {Status.FAILED, Status.WITHDRAWN, Status.REJECTED}
 
 
 @transaction.atomic
-def filing_transfer(*, dispute: Dispute, actor: User, filed_on: date, department: Department | None = None, judge: Person | None = None) -> Dispute:
+def filing_transfer(*, dispute: Dispute, actor: User, filed_on: date, department: Department | None = None,
+                    judge: Person | None = None) -> Dispute:
     """Transfer to filing (转立案) after failure, withdrawal or a rejected confirmation: files the case with
     the next 民初 number through trials.services.case_register, carrying the parties and materials over."""
     d = _locked(dispute)
     return _filing_transfer(d, actor=actor, filed_on=filed_on, department=department, judge=judge)
 
 
-def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Department | None = None, judge: Person | None = None) -> Dispute:
+def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Department | None = None,
+                     judge: Person | None = None) -> Dispute:
     from tianping.trials.services import case_register
 
     if d.status in AGREEMENT_STATES - {Status.REJECTED}:

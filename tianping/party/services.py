@@ -110,7 +110,8 @@ def check_evidence(upload: UploadedFile[Any]) -> None:
 
 
 @transaction.atomic
-def brand_picture_add(*, actor: User, organisation: PartyOrganisation, image: UploadedFile[Any], caption: str = "") -> BrandPicture:
+def brand_picture_add(*, actor: User, organisation: PartyOrganisation, image: UploadedFile[Any],
+                      caption: str = "") -> BrandPicture:
     check_picture(image)
     pic = BrandPicture(organisation=organisation, image=image, caption=caption, uploaded_by=actor)
     pic.full_clean()
@@ -444,7 +445,8 @@ def member_transfer_out(*, actor: User, member: PartyMember, to_organisation: st
 
 
 @transaction.atomic
-def member_transfer_in(*, actor: User, person: Person, branch: PartyOrganisation, from_organisation: str, letter_number: str,
+def member_transfer_in(*, actor: User, person: Person, branch: PartyOrganisation, from_organisation: str,
+                       letter_number: str,
                        transferred_on: date, stage: str = Stage.FULL, dates: dict[str, date | None] | None = None,
                        note: str = "", dues_category: str = "salaried",
                        base_amount: Decimal | None = None) -> PartyTransfer:
@@ -620,7 +622,8 @@ def _live_entry(person_id: int, rule: PointsRule, source_type: str, source_id: s
 
 
 @transaction.atomic
-def points_award(*, person: Person, rule_code: str, occurred_on: date, actor: User, source: Any = None, note: str = "") -> PointsEntry:
+def points_award(*, person: Person, rule_code: str, occurred_on: date, actor: User, source: Any = None,
+                 note: str = "") -> PointsEntry:
     """Append a points entry for an event. Idempotent per (person, rule, source): re-saving the same
     attendance returns the existing entry. Unknown or disabled rule codes raise ValidationError.
 

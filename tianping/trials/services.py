@@ -49,7 +49,8 @@ def case_number_allocate(*, court: Court, year: int, type_code: str, actor: User
 
 
 @transaction.atomic
-def case_register(*, court: Court, type_code: str, filed_on: date, cause: str, actor: User, department: Department | None = None, judge: Person | None = None,
+def case_register(*, court: Court, type_code: str, filed_on: date, cause: str, actor: User,
+                  department: Department | None = None, judge: Person | None = None,
                   procedure: str = "", parties: list[dict[str, Any]] | None = None, source_note: str = "") -> Case:
     """File a new case (立案): allocate its number and create it."""
     number = case_number_allocate(court=court, year=filed_on.year, type_code=type_code, actor=actor)
@@ -68,7 +69,8 @@ def _snapshot(case: Case) -> dict[str, Any]:
 
 
 @transaction.atomic
-def case_save(*, actor: User, case: Case, panel: Iterable[Person] | None = None, expected_version: int | None = None) -> Case:
+def case_save(*, actor: User, case: Case, panel: Iterable[Person] | None = None,
+              expected_version: int | None = None) -> Case:
     """Create or update a case from a form or an import row (`panel`: people on the panel, None = unchanged).
 
     Race handled: two people editing the same case; the row is locked and its version compared."""
@@ -120,7 +122,8 @@ def trial_settings_save(*, actor: User, settings: TrialSettings, expected_versio
     return settings
 
 
-def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, date | None]]] | None = None, actor: User | None = None) -> bool:
+def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, date | None]]] | None = None,
+                       actor: User | None = None) -> bool:
     """Bring trials' MembershipSpan rows of `court` in line with the party app. Returns True if changed.
 
     The spans are a derived copy (party.selectors.party_membership_intervals is the record); a refresh that
