@@ -124,11 +124,15 @@ def run_action(request: HttpRequest, actions: Mapping[str, Action], name: str, *
     if action is None:
         raise Http404
     require(request.user, action.permission, obj)
-    form = action.form_class(request.POST or None, request.FILES or None, **action.form_kwargs(obj))
-    if request.method == "POST":
+    posted = request.method == "POST"
+    # bound on every POST, also an empty one (which then shows each required field's error, not a blank form)
+    form = action.form_class(request.POST if posted else None, request.FILES if posted else None,
+                             **action.form_kwargs(obj))
+    if posted:
+        valid = form.is_valid()  # first: errors can only be added to a validated form
         if not action.applies(obj):
             form.add_error(None, _("当前状态下不能执行“%(a)s”。") % {"a": action.label})
-        elif form.is_valid():
+        elif valid:
             try:
                 with transaction.atomic():
                     action.call(request, obj, form)
