@@ -148,25 +148,34 @@ def declared(prefix: str = "") -> Iterable[str]:
 
 
 # --- views: the permission a URL needs, declared on the view (read by the permission-matrix test) ---------
-def permission_required(perm: str) -> Callable[[View], View]:
-    """A page that needs a (model-less) permission: 403 for a signed-in account without it."""
+def permission_required(perm: str, *, post: str | None = None) -> Callable[[View], View]:
+    """A page that needs a (model-less) permission: 403 for a signed-in account without it.
+
+    `post`: a page that shows on GET and acts on POST (a list with an add form) names the permission its POST
+    needs as well: `@permission_required("trials.view_casetype", post="trials.add_casetype")`."""
 
     def deco(view: View) -> View:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             require_perm(request.user, perm)
+            if post is not None and request.method == "POST":
+                require_perm(request.user, post)
             return view(request, *args, **kwargs)
 
         wrapped.tianping_perm = perm  # type: ignore[attr-defined]
+        wrapped.tianping_perm_post = post  # type: ignore[attr-defined]
         return wrapped
 
     return deco
 
 
 def object_permission(model: type[models.Model], action: str = "view", url_kwarg: str = "pk",
-                      field: str = "pk") -> Callable[[View], View]:
+                      field: str = "pk", *, post: str | None = None) -> Callable[[View], View]:
     """A page about one object: 404 when it is outside the user's scope (`visible_to(user, "view")`, the denial
-    audited), 403 when it is visible but the action is not allowed, else the view runs."""
+    audited), 403 when it is visible but the action is not allowed, else the view runs.
+
+    `post`: the action a POST to the page performs, when it differs from what showing the page needs
+    (`@object_permission(Meeting, "view", post="change")`)."""
 
     def deco(view: View) -> View:
         @wraps(view)
@@ -175,9 +184,12 @@ def object_permission(model: type[models.Model], action: str = "view", url_kwarg
 
             obj = get_visible_or_404(model._default_manager.all(), request.user, **{field: kwargs[url_kwarg]})
             require(request.user, action, obj)
+            if post is not None and request.method == "POST":
+                require(request.user, post, obj)
             return view(request, *args, **kwargs)
 
         wrapped.tianping_object = (model, action, url_kwarg, field)  # type: ignore[attr-defined]
+        wrapped.tianping_object_post = post  # type: ignore[attr-defined]
         return wrapped
 
     return deco

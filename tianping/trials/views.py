@@ -566,7 +566,7 @@ class CaseTypeForm(StyledModelForm):
         return code
 
 
-@permission_required("trials.view_casetype")
+@permission_required("trials.view_casetype", post="trials.add_casetype")
 def case_types(request):
     user = request.user
     can_edit = can(user, "add", CaseType)
