@@ -195,7 +195,7 @@ def database_busy(exc: BaseException | None) -> bool:
     return isinstance(exc, OperationalError) and "is locked" in str(exc)
 
 
-def render_error(request, status: int, exception: BaseException | None = None) -> HttpResponse:
+def render_error(request: HttpRequest, status: int, exception: BaseException | None = None) -> HttpResponse:
     """The error page for 403/404/500/503: in the menu shell when signed in (so the way back is the menu),
     a plain page with a link to the home page otherwise. Rendering never raises: if the page itself cannot be
     drawn (e.g. the database is gone), a minimal page says the same in plain HTML."""
@@ -205,6 +205,7 @@ def render_error(request, status: int, exception: BaseException | None = None) -
     user = getattr(request, "user", None) if request is not None else None
     # the shell (menu) needs the database; a 500/503 may be the database failing, so those stay plain
     shell = status in (403, 404) and user is not None and getattr(user, "is_authenticated", False)
+    content: str
     try:
         content = loader.render_to_string(template, {
             "error_layout": "base.html" if shell else "errors/bare.html",
@@ -218,13 +219,13 @@ def render_error(request, status: int, exception: BaseException | None = None) -
         content = (f'<!doctype html><html lang="zh-hans"><meta charset="utf-8"><title>{status}</title>'
                    f'<p>{text}（{status}）。<a href="/">返回首页 / Home</a></p></html>')
     response = HttpResponse(content, status=status)
-    response.tianping_friendly = True
+    response.tianping_friendly = True  # type: ignore[attr-defined]
     if status == 503:
         response["Retry-After"] = "5"
     return response
 
 
-def handler403(request, exception=None):
+def handler403(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
     """Every refusal is audited (as the scoped 404s are, in tianping.core.scope.get_visible_or_404)."""
     user = getattr(request, "user", None)
     if user is not None and getattr(user, "is_authenticated", False):
@@ -234,11 +235,11 @@ def handler403(request, exception=None):
     return render_error(request, 403, exception)
 
 
-def handler404(request, exception=None):
+def handler404(request: HttpRequest, exception: BaseException | None = None) -> HttpResponse:
     return render_error(request, 404, exception)
 
 
-def handler500(request):
+def handler500(request: HttpRequest) -> HttpResponse:
     import sys
 
     # an exception outside a view (e.g. saving the session) reaches here; a locked database is still "busy"
@@ -255,10 +256,10 @@ class FriendlyErrorsMiddleware:
       Chinese 500 page (the traceback goes to the console log). Without DEBUG the handlers in tianping/urls.py
       render the same pages. PermissionDenied is always rendered by handler403."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if (response.status_code == 404 and settings.DEBUG and settings.TIANPING_FRIENDLY_ERRORS
                 and not getattr(response, "tianping_friendly", False)):
@@ -270,7 +271,7 @@ class FriendlyErrorsMiddleware:
                 return render_error(request, 404)
         return response
 
-    def process_exception(self, request, exception):
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         from django.http import Http404
 
         if database_busy(exception):
