@@ -10,11 +10,15 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
 
-EVENT_LABELS: dict[str, str] = {
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise
+
+EVENT_LABELS: dict[str, str | _StrPromise] = {
     # sign-in and sessions
     "login": _("登录"),
     "logout": _("退出登录"),

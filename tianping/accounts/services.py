@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 import string
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -23,6 +24,11 @@ from tianping.core.policy import allowed
 from tianping.core.roles import ADMIN_ROLES, Role
 from tianping.org.models import User
 from tianping.org.services import user_set_roles
+
+if TYPE_CHECKING:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tianping.org.models import Court, Person
 
 POLICY_FIELDS = ["password_max_age_days", "lockout_threshold", "lockout_window_minutes", "lockout_minutes",
                  "idle_timeout_minutes", "session_max_hours", "require_mfa_all"]
@@ -50,20 +56,20 @@ def sessions_end(*, user: User) -> int:
     return len(keys)
 
 
-def _require_actor(actor, perm: str) -> None:
+def _require_actor(actor: User, perm: str) -> None:
     """The administrator split is kept here too, not only in the views: `actor=None` is the command line
     (the installer's `create_admin`), every other actor needs the permission."""
     if actor is not None and not allowed(actor, perm):
         raise PermissionDenied
 
 
-def _refuse_self(actor, user: User, message: str) -> None:
+def _refuse_self(actor: User, user: User, message: str) -> None:
     if actor is not None and actor.pk == user.pk:
         raise ValidationError(message)
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, court) -> tuple[User, str]:
+def user_create(*, actor: User, username: str, court: Court | None) -> tuple[User, str]:
     """Create an account (系统管理员) with a one-time password that must be changed at first sign-in.
 
     The account holds no role and is bound to no person: the security administrator grants those
@@ -93,7 +99,7 @@ def check_roles(roles: list[str] | set[str]) -> None:
 
 
 @transaction.atomic
-def user_grant(*, actor, user: User, court, person, roles: list[str]) -> User:
+def user_grant(*, actor: User, user: User, court: Court | None, person: Person | None, roles: list[str]) -> User:
     """Grant an account its roles, its court and the person it belongs to (安全管理员). Nobody changes their
     own account's rights; the changes are audited (user.updated, user.roles_changed)."""
     _require_actor(actor, "accounts.grant_roles")
@@ -120,7 +126,7 @@ def user_grant(*, actor, user: User, court, person, roles: list[str]) -> User:
 
 
 @transaction.atomic
-def user_set_active(*, actor, user: User, active: bool) -> User:
+def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Disable (ending every session at once) or re-enable an account. Nobody disables themselves."""
     _require_actor(actor, "accounts.manage_accounts")
     if actor is not None and actor.pk == user.pk and not active:
@@ -137,7 +143,7 @@ def user_set_active(*, actor, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def user_reset_password(*, actor, user: User) -> str:
+def user_reset_password(*, actor: User, user: User) -> str:
     """A new one-time password (系统管理员), to be changed at the next sign-in; ends the account's sessions and
     lifts a lock. The password alone does not open the account where a second factor is required: the account's
     own authenticator, or — with none enrolled — an enrolment code from the security administrator is needed
@@ -155,14 +161,14 @@ def user_reset_password(*, actor, user: User) -> str:
 
 
 @transaction.atomic
-def user_unlock(*, actor, user: User) -> None:
+def user_unlock(*, actor: User, user: User) -> None:
     _require_actor(actor, "accounts.manage_accounts")
     unlock(user.username)
     audit_record(actor=actor, event="user.unlocked", target=user, court_id=user.court_id)
 
 
 @transaction.atomic
-def user_mfa_reset(*, actor, user: User) -> int:
+def user_mfa_reset(*, actor: User, user: User) -> int:
     """Remove the account's TOTP devices (a lost phone; 安全管理员); to enrol again the account needs a new
     enrolment code."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -173,7 +179,7 @@ def user_mfa_reset(*, actor, user: User) -> int:
     sessions_end(user=user)
     audit_record(actor=actor, event="user.mfa_reset", target=user, court_id=user.court_id,
                  message=f"删除双因素设备 {count} 个")
-    return count
+    return int(count)
 
 
 ENROLMENT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud or copied by hand
@@ -184,7 +190,7 @@ def normalise_enrolment_code(code: str) -> str:
 
 
 @transaction.atomic
-def enrolment_code_issue(*, actor, user: User) -> tuple[str, EnrolmentCode]:
+def enrolment_code_issue(*, actor: User, user: User) -> tuple[str, EnrolmentCode]:
     """A one-time code (安全管理员) with which the account enrols a second factor; shown once, stored hashed,
     expiring. Issuing a new code voids the earlier unused ones."""
     _require_actor(actor, "accounts.issue_enrolment_code")
@@ -227,7 +233,7 @@ def enrolment_code_check(*, user: User, code: str) -> EnrolmentCode:
 
 
 @transaction.atomic
-def mfa_device_start(*, user: User):
+def mfa_device_start(*, user: User) -> TOTPDevice:
     """A fresh, unconfirmed TOTP device for enrolment (earlier unconfirmed ones are dropped, so a secret shown
     to somebody else before can never be the one confirmed)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -239,7 +245,7 @@ def mfa_device_start(*, user: User):
 
 
 @transaction.atomic
-def mfa_device_confirm(*, user: User, device, code_id: int) -> None:
+def mfa_device_confirm(*, user: User, device: TOTPDevice, code_id: int) -> None:
     """Confirm the device and use up the enrolment code (both or neither)."""
     entry = (EnrolmentCode.objects.select_for_update()
              .filter(pk=code_id, user=user, used_at__isnull=True, expires_at__gt=timezone.now()).first())
@@ -267,7 +273,7 @@ def password_changed(*, user: User, new_password: str | None = None) -> None:
 
 
 @transaction.atomic
-def policy_update(*, actor, data: dict, expected_version: int | None = None) -> SecurityPolicy:
+def policy_update(*, actor: User, data: dict[str, Any], expected_version: int | None = None) -> SecurityPolicy:
     """Change the security policy. The version check stops two security administrators from silently
     overwriting each other's change."""
     _require_actor(actor, "accounts.manage_security")

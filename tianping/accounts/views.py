@@ -236,7 +236,7 @@ def account_edit(request, pk: int):
     """Roles, court and person of an account (安全管理员)."""
     instance = get_object_or_404(User, pk=pk)
     initial = {"court": instance.court_id, "roles": sorted(user_roles(instance)),
-               "person_staff_number": instance.person.staff_number if instance.person_id else ""}
+               "person_staff_number": instance.person.staff_number if instance.person else ""}
     form = AccountGrantForm(request.POST or None, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
