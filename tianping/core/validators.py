@@ -190,7 +190,8 @@ class CountValidator:
             return
         if value < self.min_value or value > self.max_value:
             raise ValidationError(
-                _("数值 %(v)s%(unit)s 超出允许范围：应在 %(min)s 至 %(max)s%(unit)s 之间，请核对。"), code="count_range",
+                _("数值 %(v)s%(unit)s 超出允许范围：应在 %(min)s 至 %(max)s%(unit)s 之间，请核对。"),
+                code="count_range",
                 params={"v": _plain(value), "min": _plain(self.min_value), "max": _plain(self.max_value),
                         "unit": str(self.unit)},
             )

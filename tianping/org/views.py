@@ -189,7 +189,8 @@ class OrgTreeView(TemplateView):
         # inactive departments still appear while someone in service is in them, so that the court's
         # total is the sum of its departments (and matches the roster it links to)
         departments = (Department.objects.visible_to(user)
-                       .filter(Q(active=True) | Q(id__in=people.filter(department__isnull=False).values("department_id")))
+                       .filter(Q(active=True)
+                               | Q(id__in=people.filter(department__isnull=False).values("department_id")))
                        .order_by("sort_order", "name")
                        .prefetch_related(Prefetch("people", queryset=people, to_attr="staff")))
         courts = Court.objects.visible_to(user).filter(id__in=departments.values("court_id"))

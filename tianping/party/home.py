@@ -31,10 +31,14 @@ def home_panels(user) -> list[dict]:
     branches = PartyOrganisation.objects.visible_to(user).filter(kind=OrgKind.BRANCH, active=True).count()
     return [{"title": _("党组织与党员"), "figures": [
         {"label": _("党支部"), "value": branches, "url": reverse("party:organisation_list") + "?kind=branch"},
-        {"label": pgettext("figure", "正式党员"), "value": counts[Stage.FULL], "url": f"{url}?stage=full&on_roster=true"},
-        {"label": pgettext("figure", "预备党员"), "value": counts[Stage.PROBATIONARY], "url": f"{url}?stage=probationary&on_roster=true"},
-        {"label": pgettext("figure", "发展对象"), "value": counts[Stage.CANDIDATE], "url": f"{url}?stage=candidate&on_roster=true"},
-        {"label": pgettext("figure", "入党积极分子"), "value": counts[Stage.ACTIVIST], "url": f"{url}?stage=activist&on_roster=true"},
+        {"label": pgettext("figure", "正式党员"), "value": counts[Stage.FULL],
+         "url": f"{url}?stage=full&on_roster=true"},
+        {"label": pgettext("figure", "预备党员"), "value": counts[Stage.PROBATIONARY],
+         "url": f"{url}?stage=probationary&on_roster=true"},
+        {"label": pgettext("figure", "发展对象"), "value": counts[Stage.CANDIDATE],
+         "url": f"{url}?stage=candidate&on_roster=true"},
+        {"label": pgettext("figure", "入党积极分子"), "value": counts[Stage.ACTIVIST],
+         "url": f"{url}?stage=activist&on_roster=true"},
         {"label": _("%(y)d年已收党费（元）") % {"y": today.year}, "value": paid,
          "url": reverse("party:dues_totals") + f"?year={today.year}"},
     ]}]

@@ -160,7 +160,8 @@ def test_overdue_disputes_are_marked_in_the_list(client_for, centre, mediating, 
     on_time = mediating()
     from tianping.mediation import services
 
-    services.deadline_extend(dispute=on_time, actor=centre, days=30, reason="当事人均同意", granted_on=date(2024, 3, 20),
+    services.deadline_extend(dispute=on_time, actor=centre, days=30, reason="当事人均同意",
+                             granted_on=date(2024, 3, 20),
                              consents={p.pk: date(2024, 3, 20) for p in on_time.parties.all()})
     time_machine.move_to("2024-04-04 10:00 +08:00")
     c = client_for(centre)
