@@ -127,7 +127,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "tianping.core.middleware.LoginRequiredMiddleware",
-    "tianping.core.middleware.SessionSecurityMiddleware",
+    "tianping.accounts.middleware.SessionSecurityMiddleware",
     "tianping.core.middleware.SecurityHeadersMiddleware",
     "tianping.core.middleware.FriendlyErrorsMiddleware",
 ]

@@ -5,9 +5,13 @@ the policy (meeting attachments, dispute materials, pictures …)."""
 
 from django.urls import include, path
 
+from tianping.accounts.urls import sign_in_urlpatterns
+from tianping.core import urls as core_urls
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("tianping.core.urls")),
+    # core's pages and the accounts app's sign-in pages, in one namespace ("core:home", "core:login")
+    path("", include((core_urls.urlpatterns + sign_in_urlpatterns, "core"))),
     path("org/", include("tianping.org.urls")),
     path("security/", include("tianping.accounts.urls")),
     path("party/", include("tianping.party.urls")),

@@ -1,8 +1,15 @@
 from django.urls import path
 
 from tianping.accounts import views
+from tianping.core.middleware import public
 
 app_name = "accounts"
+
+# mounted by tianping/urls.py in core's namespace ("core:login", "core:password_change"): every page links them
+sign_in_urlpatterns = [
+    path("accounts/login/", public(views.LoginView.as_view()), name="login"),
+    path("accounts/password/", views.password_change, name="password_change"),
+]
 
 urlpatterns = [
     path("mfa/setup/", views.mfa_setup, name="mfa_setup"),

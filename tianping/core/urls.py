@@ -1,18 +1,19 @@
+"""core's pages: home, sign-out, health, and the spreadsheet import of every register.
+
+Sign-in and the own password change are the accounts app's (`tianping.accounts.urls.sign_in_urlpatterns`);
+tianping/urls.py mounts them in this namespace ("core:login"), so core itself names no domain app."""
+
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from tianping.accounts import views as account_views
 from tianping.core import importexport_views, views
-from tianping.core.middleware import public
+from tianping.core.policy import permission_required
 
 app_name = "core"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    # sign-in, lockout, password rules and the second factor live in tianping.accounts (issue 3)
-    path("accounts/login/", public(account_views.LoginView.as_view()), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", account_views.password_change, name="password_change"),
+    path("", permission_required("core.signed_in")(views.HomeView.as_view()), name="home"),
+    path("accounts/logout/", permission_required("core.signed_in")(auth_views.LogoutView.as_view()), name="logout"),
     path("healthz", views.healthz, name="healthz"),
     # spreadsheet import of every register (issue 4)
     path("import/<slug:kind>/", importexport_views.import_start, name="import_start"),
