@@ -251,7 +251,6 @@ def _models_with_visible_to():
             if m.__module__.startswith("tianping.") and hasattr(m._default_manager.all(), "visible_to")]
 
 
-@pytest.mark.xfail(reason="the apps are declaring their models' permissions (issue 11)", strict=False)
 def test_every_model_with_visible_to_declares_view():
     from tianping.core.policy import DECLARED, perm_name
 

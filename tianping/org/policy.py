@@ -31,7 +31,7 @@ BUSINESS = has_role(*BUSINESS_ROLES)
 
 
 def _declare_all() -> None:
-    from tianping.org.models import Court, Department, Person
+    from tianping.org.models import Court, Department, DepartmentAssignment, Person
 
     # --- pages ----------------------------------------------------------------------------------------
     declare("org.view_tree", BUSINESS | has_role(Role.HIGHER_COURT))
@@ -55,6 +55,10 @@ def _declare_all() -> None:
     declare(Department, "delete", never)  # deactivated, never deleted (assignment history refers to it)
     declare(Department, "import", KEEPER)
     declare(Department, "export", ROSTER)
+
+    # a person's department history is roster data; its rows are the court's (CourtScopedQuerySet), so only the
+    # roles that read the whole court's roster may list them
+    declare(DepartmentAssignment, "view", ROSTER)
 
     declare(Court, "view", BUSINESS | has_role(Role.HIGHER_COURT, Role.SYSADMIN))
     declare(Court, "add", KEEPER)
