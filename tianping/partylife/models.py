@@ -6,6 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -177,10 +178,10 @@ class Meeting(CourtScopedModel):
 
     def clean(self) -> None:
         super().clean()
-        errors = {}
+        errors: dict[str, Any] = {}
         if self.organisation_id and self.court_id and self.organisation.court_id != self.court_id:
             errors["organisation"] = _("组织必须属于本院。")
-        if self.host_id and self.court_id and self.host.court_id != self.court_id:
+        if self.host and self.court_id and self.host.court_id != self.court_id:
             errors["host"] = _("主持人必须是本院人员。")
         if self.start_time and self.end_time and self.end_time <= self.start_time:
             errors["end_time"] = _("结束时间必须晚于开始时间，请核对。")

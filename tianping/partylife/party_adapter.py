@@ -6,6 +6,7 @@ written (points go through tianping.party.services.points_award)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 
@@ -26,9 +27,10 @@ def has_committee_on(organisation_id: int, day: date) -> bool:
             .values("person_id").distinct().count() >= COMMITTEE_MIN_POSTS)
 
 
-def org_input(org) -> OrgInput:
-    return OrgInput(id=org.pk, name=org.name, kind=org.kind, exists_from=org.founded_on,
-                    has_committee=lambda day, _id=org.pk: has_committee_on(_id, day))
+def org_input(org: Any) -> OrgInput:
+    org_id: int = org.pk
+    return OrgInput(id=org_id, name=org.name, kind=org.kind, exists_from=org.founded_on,
+                    has_committee=lambda day: has_committee_on(org_id, day))
 
 
 def org_inputs(organisations) -> list[OrgInput]:
@@ -75,7 +77,7 @@ def has_vote(m, day: date) -> bool:
     return _is_member(m, day) and bool(m.converted_on and m.converted_on <= day)
 
 
-def expected_people(*, court, organisation, audience: str, day: date) -> list[tuple[object, bool]]:
+def expected_people(*, court, organisation, audience: str, day: date) -> list[tuple[Any, bool]]:
     """(person, has_vote) of everyone expected at a meeting of `organisation` on `day`."""
     from tianping.org.models import Person
     from tianping.party.models import CommitteePost

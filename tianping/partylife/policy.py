@@ -13,6 +13,7 @@ page permissions declared here ("partylife.manage_court", "partylife.read_court"
 from __future__ import annotations
 
 import rules
+from django.db import models
 
 from tianping.core.policy import declare, has_role, in_scope, is_authenticated
 from tianping.core.roles import Role
@@ -140,10 +141,11 @@ declare("partylife.view_study_records", MEMBERS)      # one person's records: na
 declare("partylife.export_study", MANAGERS)
 
 # --- campaigns, meeting types and duties (settings as data) -----------------------------------------------
-for _model in (Campaign, MeetingType, DutyRule):
-    declare(_model, "view", MEMBERS)
-    declare(_model, "add", OFFICE)
-    declare(_model, "change", OFFICE)
+_settings_models: tuple[type[models.Model], ...] = (Campaign, MeetingType, DutyRule)
+for _setting in _settings_models:
+    declare(_setting, "view", MEMBERS)
+    declare(_setting, "add", OFFICE)
+    declare(_setting, "change", OFFICE)
     declare(_model, "delete", OFFICE)
 
 # --- the personal calendar feed -----------------------------------------------------------------------------

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,14 +32,19 @@ from tianping.partylife.models import (
 MEETING_FIELDS = ["meeting_type", "organisation", "date", "start_time", "end_time", "place", "host", "topic",
                   "campaign", "status", "study_hours", "minutes", "resolutions"]
 
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
 
-def _snapshot(obj, fields: list[str]) -> dict[str, Any]:
+    from tianping.org.models import Court, Person, User
+
+
+def _snapshot(obj: Any, fields: list[str]) -> dict[str, Any]:
     return {f: getattr(obj, f) for f in fields}
 
 
 # --- meetings -------------------------------------------------------------------------------------------
 @transaction.atomic
-def meeting_create(*, actor, court, data: dict[str, Any], speakers: list[dict] | None = None,
+def meeting_create(*, actor: User, court: Court, data: dict[str, Any], speakers: list[dict[str, Any]] | None = None,
                    refresh_expected: bool = True) -> Meeting:
     """Create a meeting record; the expected attendees come from the roster on its date."""
     import secrets
@@ -58,7 +64,7 @@ def meeting_create(*, actor, court, data: dict[str, Any], speakers: list[dict] |
 
 
 @transaction.atomic
-def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None) -> Meeting:
     """Change a meeting. Two secretaries editing one record at once must not overwrite each other: the row
     is locked and the version the editor loaded is compared. A new date/organisation/type re-reads the roster."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -82,7 +88,7 @@ def meeting_update(*, actor, meeting: Meeting, data: dict[str, Any], expected_ve
 
 
 @transaction.atomic
-def meeting_refresh_expected(*, meeting: Meeting, actor=None) -> dict[str, int]:
+def meeting_refresh_expected(*, meeting: Meeting, actor: User | None = None) -> dict[str, int]:
     """Make the expected attendees match the roster on the meeting's date.
 
     New roster members are added (未登记); people no longer on the roster are dropped if nothing was
@@ -121,7 +127,7 @@ def meeting_refresh_expected(*, meeting: Meeting, actor=None) -> dict[str, int]:
 
 
 @transaction.atomic
-def meeting_delete(*, actor, meeting: Meeting) -> None:
+def meeting_delete(*, actor: User, meeting: Meeting) -> None:
     if meeting.attendances.exclude(status=AttendanceStatus.PENDING).exists():
         raise ValidationError(_("已登记出勤的会议不能删除；如未召开，请将状态改为“已取消”。"))
     audit_record(actor=actor, event="meeting.deleted", target=meeting, before=_snapshot(meeting, MEETING_FIELDS))
@@ -130,7 +136,7 @@ def meeting_delete(*, actor, meeting: Meeting) -> None:
 
 # --- speakers -------------------------------------------------------------------------------------------
 @transaction.atomic
-def speakers_set(*, actor, meeting: Meeting, speakers: list[dict], audit: bool = True) -> list[MeetingSpeaker]:
+def speakers_set(*, actor: User, meeting: Meeting, speakers: list[dict[str, Any]], audit: bool = True) -> list[MeetingSpeaker]:
     """Replace the speakers: each {"person": Person} or {"external_name", "external_unit"}, optional "title".
     A member who speaks earns points (lecture_give at the lecture hall, meeting_speak elsewhere)."""
     before = [str(s) for s in meeting.speakers.all()]
@@ -162,7 +168,7 @@ def speakers_set(*, actor, meeting: Meeting, speakers: list[dict], audit: bool =
     return keep
 
 
-def _speaker_points(*, meeting: Meeting, actor) -> None:
+def _speaker_points(*, meeting: Meeting, actor: User) -> None:
     if not meeting.meeting_type.awards_points:
         return
     rule = "lecture_give" if meeting.meeting_type.is_lecture else "meeting_speak"
@@ -172,7 +178,7 @@ def _speaker_points(*, meeting: Meeting, actor) -> None:
 
 
 # --- attendance -----------------------------------------------------------------------------------------
-POINT_RULES = {
+POINT_RULES: dict[str, list[str]] = {
     AttendanceStatus.PRESENT: ["meeting_attend"],
     AttendanceStatus.LATE: ["meeting_attend", "meeting_late"],
     AttendanceStatus.ABSENT: ["meeting_absent_unexcused"],
@@ -182,7 +188,7 @@ ALL_POINT_RULES = {code for codes in POINT_RULES.values() for code in codes}
 FUTURE_STATUSES = {AttendanceStatus.PENDING, AttendanceStatus.LEAVE}
 
 
-def _attendance_points(*, row: Attendance, actor) -> None:
+def _attendance_points(*, row: Attendance, actor: User) -> None:
     """Points follow the current status; the party service is idempotent per (person, rule, source) and
     reverses what no longer applies, so re-saving or correcting never double-counts."""
     meeting = row.meeting
@@ -198,7 +204,7 @@ def _attendance_points(*, row: Attendance, actor) -> None:
 
 
 @transaction.atomic
-def attendance_record(*, actor, meeting: Meeting, entries: list[dict], source: str = AttendanceSource.MANUAL,
+def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]], source: str = AttendanceSource.MANUAL,
                       mark_held: bool = True) -> int:
     """Record or correct attendance: entries of {"person": Person, "status": str, "reason": str}.
 
@@ -278,7 +284,7 @@ def _signin_code(meeting: Meeting, step: int) -> str:
 
 
 @transaction.atomic
-def signin_secret_ensure(*, meeting: Meeting, actor=None) -> str:
+def signin_secret_ensure(*, meeting: Meeting, actor: User | None = None) -> str:
     """The meeting's sign-in secret, made on first use (meetings generated in bulk by the demo have none)."""
     import secrets
 
@@ -292,7 +298,7 @@ def signin_secret_ensure(*, meeting: Meeting, actor=None) -> str:
     return meeting.signin_nonce
 
 
-def signin_token(meeting: Meeting, *, now: datetime | None = None, actor=None) -> str:
+def signin_token(meeting: Meeting, *, now: datetime | None = None, actor: User | None = None) -> str:
     """The value inside the QR code at `now`: the meeting and the code of the current time step."""
     signin_secret_ensure(meeting=meeting, actor=actor)
     return f"{meeting.pk}-{_signin_code(meeting, _signin_step(now or timezone.now()))}"
@@ -330,7 +336,7 @@ def _meeting_of_token(token: str, now: datetime, *, lock: bool) -> tuple[Meeting
     return meeting, ""
 
 
-def _meeting_of_ticket(ticket: str, user, *, lock: bool) -> tuple[Meeting | None, str]:
+def _meeting_of_ticket(ticket: str, user: User, *, lock: bool) -> tuple[Meeting | None, str]:
     try:
         data = signing.loads(ticket, salt=SIGNIN_TICKET_SALT, max_age=SIGNIN_TICKET_MAX_AGE)
     except signing.SignatureExpired:
@@ -348,7 +354,7 @@ def _meeting_of_ticket(ticket: str, user, *, lock: bool) -> tuple[Meeting | None
     return meeting, ""
 
 
-def _check_signin(meeting: Meeting, user, now: datetime) -> tuple[Attendance | None, SignInResult | None]:
+def _check_signin(meeting: Meeting, user: User, now: datetime) -> tuple[Attendance | None, SignInResult | None]:
     """The row to sign in, or a result that ends the attempt (refusal, or "already signed in")."""
     from tianping.core.policy import can
 
@@ -372,7 +378,7 @@ def _check_signin(meeting: Meeting, user, now: datetime) -> tuple[Attendance | N
     return row, None
 
 
-def signin_preview(*, token: str, user, now: datetime | None = None) -> SignInResult:
+def signin_preview(*, token: str, user: User, now: datetime | None = None) -> SignInResult:
     """What the scan of `token` would do, without doing it (the confirmation page: GET writes nothing). When
     the member may sign in, the result carries a ticket for the confirmation form, bound to the account."""
     now = now or timezone.now()
@@ -382,12 +388,13 @@ def signin_preview(*, token: str, user, now: datetime | None = None) -> SignInRe
     row, done = _check_signin(meeting, user, now)
     if done is not None:
         return done
+    assert row is not None  # _check_signin gives a row or a result
     ticket = signing.dumps({"m": meeting.pk, "u": user.pk, "n": meeting.signin_nonce}, salt=SIGNIN_TICKET_SALT)
     return SignInResult(True, _("请确认签到。"), row, meeting, ticket)
 
 
 @transaction.atomic
-def attendance_sign_in(*, user, token: str = "", ticket: str = "", now: datetime | None = None) -> SignInResult:
+def attendance_sign_in(*, user: User, token: str = "", ticket: str = "", now: datetime | None = None) -> SignInResult:
     """An expected attendee confirming a scan within the meeting's window is marked present (late after
     start + grace). `ticket` comes from the confirmation page (signin_preview); `token` is the QR code itself.
     Everyone else gets a clear refusal."""
@@ -401,6 +408,7 @@ def attendance_sign_in(*, user, token: str = "", ticket: str = "", now: datetime
     row, done = _check_signin(meeting, user, now)
     if done is not None:
         return done
+    assert row is not None  # _check_signin gives a row or a result
     grace = timedelta(minutes=settings.TIANPING_SIGNIN_GRACE_MINUTES)
     status = AttendanceStatus.LATE if now > meeting.starts_at() + grace else AttendanceStatus.PRESENT
     before = row.status
@@ -419,7 +427,7 @@ def attendance_sign_in(*, user, token: str = "", ticket: str = "", now: datetime
 
 
 @transaction.atomic
-def signin_code_regenerate(*, actor, meeting: Meeting) -> str:
+def signin_code_regenerate(*, actor: User, meeting: Meeting) -> str:
     import secrets
 
     Meeting.objects.filter(pk=meeting.pk).update(signin_nonce=secrets.token_hex(8))
@@ -430,7 +438,7 @@ def signin_code_regenerate(*, actor, meeting: Meeting) -> str:
 
 # --- tasks ----------------------------------------------------------------------------------------------
 @transaction.atomic
-def task_add(*, actor, meeting: Meeting, description: str, owner, due_on: date) -> FollowUpTask:
+def task_add(*, actor: User, meeting: Meeting, description: str, owner: Person, due_on: date) -> FollowUpTask:
     task = FollowUpTask(meeting=meeting, description=description.strip(), owner=owner, due_on=due_on)
     task.full_clean()
     if owner.court_id != meeting.court_id:
@@ -442,7 +450,7 @@ def task_add(*, actor, meeting: Meeting, description: str, owner, due_on: date) 
 
 
 @transaction.atomic
-def task_set_done(*, actor, task: FollowUpTask, done_on: date | None) -> FollowUpTask:
+def task_set_done(*, actor: User, task: FollowUpTask, done_on: date | None) -> FollowUpTask:
     before = task.done_on
     task.done_on = done_on
     task.full_clean()
@@ -455,15 +463,16 @@ def task_set_done(*, actor, task: FollowUpTask, done_on: date | None) -> FollowU
 
 # --- attachments ----------------------------------------------------------------------------------------
 @transaction.atomic
-def attachment_add(*, actor, meeting: Meeting, upload) -> Attachment:
+def attachment_add(*, actor: User, meeting: Meeting, upload: UploadedFile[Any]) -> Attachment:
     ctype = check_upload(upload, max_bytes=settings.TIANPING_MEETING_ATTACHMENT_MAX_BYTES)
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)
     upload.seek(0)
-    att = Attachment(meeting=meeting, original_name=upload.name[-200:], content_type=ctype, size=upload.size,
+    name = upload.name or "upload"
+    att = Attachment(meeting=meeting, original_name=name[-200:], content_type=ctype, size=upload.size or 0,
                      uploaded_by=actor)
-    att.file.save(upload.name, upload, save=False)
+    att.file.save(name, upload, save=False)
     att.save()
     audit_record(actor=actor, event="meeting.attachment_added", target=meeting,
                  after={"file": att.original_name, "size": att.size, "sha256": digest.hexdigest()})
@@ -471,7 +480,7 @@ def attachment_add(*, actor, meeting: Meeting, upload) -> Attachment:
 
 
 @transaction.atomic
-def attachment_delete(*, actor, attachment: Attachment) -> None:
+def attachment_delete(*, actor: User, attachment: Attachment) -> None:
     meeting = attachment.meeting
     audit_record(actor=actor, event="meeting.attachment_deleted", target=meeting,
                  before={"file": attachment.original_name, "size": attachment.size})
@@ -481,7 +490,7 @@ def attachment_delete(*, actor, attachment: Attachment) -> None:
 
 # --- calendar feed --------------------------------------------------------------------------------------
 @transaction.atomic
-def calendar_feed_get(*, user, regenerate: bool = False) -> CalendarFeed:
+def calendar_feed_get(*, user: User, regenerate: bool = False) -> CalendarFeed:
     feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
     if feed is None:
         feed = CalendarFeed.objects.create(user=user, token=CalendarFeed.new_token())
@@ -495,7 +504,7 @@ def calendar_feed_get(*, user, regenerate: bool = False) -> CalendarFeed:
 
 # --- campaigns ----------------------------------------------------------------------------------------
 @transaction.atomic
-def campaign_create(*, actor, court, name: str, starts_on: date | None = None, ends_on: date | None = None,
+def campaign_create(*, actor: User, court: Court, name: str, starts_on: date | None = None, ends_on: date | None = None,
                     description: str = "") -> Campaign:
     campaign = Campaign(court=court, name=name.strip(), starts_on=starts_on, ends_on=ends_on,
                         description=description)
@@ -507,7 +516,7 @@ def campaign_create(*, actor, court, name: str, starts_on: date | None = None, e
 
 # --- settings as data -----------------------------------------------------------------------------------
 @transaction.atomic
-def setting_row_save(*, actor, row, fields: list[str], before: dict[str, Any] | None = None):
+def setting_row_save(*, actor: User, row: Model, fields: list[str], before: dict[str, Any] | None = None) -> Model:
     """Save a DutyRule or MeetingType row (a setting as data) and audit what changed."""
     created = row.pk is None
     row.full_clean()

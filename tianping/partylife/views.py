@@ -152,13 +152,13 @@ def meeting_detail(request, pk: int):
     rows = list(meeting.attendances.select_related("person").order_by("-expected", "person__name"))
     if not can(user, "record_attendance", meeting) and not reads_whole_court(user):
         rows = [r for r in rows if r.person_id == user.person_id]
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for r in meeting.attendances.filter(expected=True).values_list("status", flat=True):
         counts[r] += 1
     expected_n = sum(counts.values())
     tasks = list(meeting.tasks.select_related("owner"))
     for t in tasks:
-        t.can_toggle = can(user, "change", t)
+        t.can_toggle = can(user, "change", t)  # type: ignore[attr-defined]
     ctx = {
         "meeting": meeting, "manage": manage, "rows": rows, "counts": dict(counts), "expected_n": expected_n,
         "record": can(user, "record_attendance", meeting), "run_signin": can(user, "run_signin", meeting),
@@ -325,7 +325,7 @@ def task_add(request, pk: int):
             messages.success(request, _("跟进任务已添加。"))
     else:
         messages.error(request, _("跟进任务未保存：") + " ".join(
-            f"{form.fields[k].label}：{' '.join(v)}" for k, v in form.errors.items()))
+            f"{form.fields[k].label}：{' '.join(str(e) for e in v)}" for k, v in form.errors.items()))
     return redirect(reverse("partylife:meeting_detail", args=[pk]) + "#tasks")
 
 
@@ -768,7 +768,7 @@ def ics_feed(request, token: str):
         ev.add("dtstamp", timezone.now())
         if m.place:
             ev.add("location", m.place)
-        ev.add("description", f"{m.organisation.name}" + (f" · 主持人：{m.host.name}" if m.host_id else ""))
+        ev.add("description", f"{m.organisation.name}" + (f" · 主持人：{m.host.name}" if m.host else ""))
         ev.add("url", public_url(request, reverse("partylife:meeting_detail", args=[m.pk])))
         cal.add_component(ev)
     response = HttpResponse(cal.to_ical(), content_type="text/calendar; charset=utf-8")
