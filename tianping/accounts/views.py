@@ -434,7 +434,8 @@ def audit_detail(request, pk: int):
             changes.append((field_label(entry.object_type, key), before.get(key), value))
     return render(request, "accounts/audit_detail.html", {
         "entry": entry, "event_label": event_label(entry.event), "changes": changes,
-        "object_display": describe_objects([entry]).get(entry.pk, ""), "page_title": _("审计记录 #%(n)d") % {"n": entry.pk},
+        "object_display": describe_objects([entry]).get(entry.pk, ""),
+        "page_title": _("审计记录 #%(n)d") % {"n": entry.pk},
         "breadcrumbs": [(_("审计日志"), reverse("accounts:audit_list")), (f"#{entry.pk}", None)]})
 
 

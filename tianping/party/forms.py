@@ -47,7 +47,8 @@ def base_amount_field(**kwargs) -> forms.DecimalField:
 
 def _dues_base_required(form, category, becomes_member: bool) -> None:
     """A salaried member who becomes a party member owes dues from that month: ask for the base."""
-    if "base_amount" in form.fields and becomes_member and category == DuesCategory.SALARIED and form.cleaned_data.get("base_amount") is None:
+    if ("base_amount" in form.fields and becomes_member and category == DuesCategory.SALARIED
+            and form.cleaned_data.get("base_amount") is None):
         form.add_error("base_amount", _("在职党员自接收当月起按月工资基数交纳党费，请填写月工资基数（税后固定工资）。"))
 
 

@@ -100,7 +100,8 @@ def _month_param(request, value: str | None) -> date:
         return month_start(_today())
     month = parse_month(value)
     if month is None:
-        messages.warning(request, _("月份“%(v)s”无效，请按“年-月”填写（如 %(e)s），年份在 %(lo)d 至 %(hi)d 之间；已显示本月。")
+        messages.warning(request, _("月份“%(v)s”无效，请按“年-月”填写（如 %(e)s），年份在 %(lo)d 至 %(hi)d 之间；"
+                                    "已显示本月。")
                          % {"v": value[:20], "e": f"{_today():%Y-%m}", "lo": MIN_YEAR, "hi": _today().year + 1})
         return month_start(_today())
     return month
@@ -232,7 +233,8 @@ def organisation_detail(request, pk: int):
     dues_url = reverse("party:dues_totals") + f"?year={year}&branch={org.pk}" \
         if allowed(request.user, "party.view_dues_sheet") else ""
     figures = [
-        {"label": pgettext("figure", "正式党员"), "value": stage_counts[Stage.FULL], "url": f"{member_url}&stage=full&on_roster=true"},
+        {"label": pgettext("figure", "正式党员"), "value": stage_counts[Stage.FULL],
+         "url": f"{member_url}&stage=full&on_roster=true"},
         {"label": pgettext("figure", "预备党员"), "value": stage_counts[Stage.PROBATIONARY],
          "url": f"{member_url}&stage=probationary&on_roster=true"},
         {"label": pgettext("figure", "发展对象"), "value": stage_counts[Stage.CANDIDATE],
@@ -261,7 +263,8 @@ def organisation_detail(request, pk: int):
 def _organisation_page(request, form, org, title):
     return render(request, "party/form.html", {
         "form": form, "page_title": title, "multipart": False,
-        "cancel_url": reverse("party:organisation_detail", args=[org.pk]) if org else reverse("party:organisation_list"),
+        "cancel_url": (reverse("party:organisation_detail", args=[org.pk]) if org
+                       else reverse("party:organisation_list")),
         "breadcrumbs": _crumbs(*(((org.name, reverse("party:organisation_detail", args=[org.pk])),) if org else ()),
                                (title, None))})
 
@@ -477,7 +480,8 @@ def my_record(request):
 def _member_forms(request, member, day: date) -> dict:
     due = member.conversion_due_on
     return {
-        "step_form": pforms.StepForm(member=member, may_approve=allowed(request.user, "party.approve_memberstep", member),
+        "step_form": pforms.StepForm(member=member,
+                                     may_approve=allowed(request.user, "party.approve_memberstep", member),
                                      initial={"occurred_on": due if due and due <= day else day}),
         "transfer_form": pforms.TransferOutForm(initial={"transferred_on": day}),
         "status_form": pforms.StatusForm(initial={"since": day, "status": member.status}),

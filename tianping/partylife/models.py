@@ -268,7 +268,8 @@ class MeetingSpeaker(TimeStampedModel):
         ordering = ["meeting", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(person__isnull=False) & Q(external_name="")) | (Q(person__isnull=True) & ~Q(external_name="")),
+                condition=((Q(person__isnull=False) & Q(external_name=""))
+                           | (Q(person__isnull=True) & ~Q(external_name=""))),
                 name="speaker_person_or_external",
                 violation_error_message=_("主讲人须为本院人员或外请人员（填写姓名和单位），二者选一。")),
         ]

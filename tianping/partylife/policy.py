@@ -146,7 +146,7 @@ for _setting in _settings_models:
     declare(_setting, "view", MEMBERS)
     declare(_setting, "add", OFFICE)
     declare(_setting, "change", OFFICE)
-    declare(_model, "delete", OFFICE)
+    declare(_setting, "delete", OFFICE)
 
 # --- the personal calendar feed -----------------------------------------------------------------------------
 declare(CalendarFeed, "view", MEMBERS & own_feed)

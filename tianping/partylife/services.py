@@ -64,7 +64,8 @@ def meeting_create(*, actor: User, court: Court, data: dict[str, Any], speakers:
 
 
 @transaction.atomic
-def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any], expected_version: int | None = None) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, data: dict[str, Any],
+                   expected_version: int | None = None) -> Meeting:
     """Change a meeting. Two secretaries editing one record at once must not overwrite each other: the row
     is locked and the version the editor loaded is compared. A new date/organisation/type re-reads the roster."""
     locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
@@ -136,7 +137,8 @@ def meeting_delete(*, actor: User, meeting: Meeting) -> None:
 
 # --- speakers -------------------------------------------------------------------------------------------
 @transaction.atomic
-def speakers_set(*, actor: User, meeting: Meeting, speakers: list[dict[str, Any]], audit: bool = True) -> list[MeetingSpeaker]:
+def speakers_set(*, actor: User, meeting: Meeting, speakers: list[dict[str, Any]],
+                 audit: bool = True) -> list[MeetingSpeaker]:
     """Replace the speakers: each {"person": Person} or {"external_name", "external_unit"}, optional "title".
     A member who speaks earns points (lecture_give at the lecture hall, meeting_speak elsewhere)."""
     before = [str(s) for s in meeting.speakers.all()]
@@ -204,7 +206,8 @@ def _attendance_points(*, row: Attendance, actor: User) -> None:
 
 
 @transaction.atomic
-def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]], source: str = AttendanceSource.MANUAL,
+def attendance_record(*, actor: User, meeting: Meeting, entries: list[dict[str, Any]],
+                      source: str = AttendanceSource.MANUAL,
                       mark_held: bool = True) -> int:
     """Record or correct attendance: entries of {"person": Person, "status": str, "reason": str}.
 

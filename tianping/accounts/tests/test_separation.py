@@ -156,7 +156,8 @@ def test_enrolment_codes_expire_and_die_after_wrong_tries(court, admins, make_us
             services.enrolment_code_check(user=target, code="AAAA-AAAA-AAAA")
     with pytest.raises(Exception, match="没有有效的绑定码"):
         services.enrolment_code_check(user=target, code=code)
-    assert AuditEvent.objects.filter(event="mfa.code_failed").count() == 1 + settings.TIANPING_ENROLMENT_CODE_MAX_FAILURES
+    failures = AuditEvent.objects.filter(event="mfa.code_failed").count()
+    assert failures == 1 + settings.TIANPING_ENROLMENT_CODE_MAX_FAILURES
     # a new code voids the earlier one
     first, _e = services.enrolment_code_issue(actor=admins["sec"], user=target)
     services.enrolment_code_issue(actor=admins["sec"], user=target)

@@ -137,7 +137,8 @@ def test_timeline_entries(casebook, make_user, client_for):
     leader = make_user(casebook["court"], "leader")
     entries = timeline_entries(j1, leader)
     # J1 closed c9 in 2015 and c1, c6 in 2016 (c10 is pre-litigation mediation, left out)
-    assert [(e["date"].year, e["label"]) for e in entries] == [(2015, "2015 年承办结案 1 件"), (2016, "2016 年承办结案 2 件")]
+    assert [(e["date"].year, e["label"]) for e in entries] == [(2015, "2015 年承办结案 1 件"),
+                                                               (2016, "2016 年承办结案 2 件")]
     assert client_for(leader).get(entries[1]["url"]).context["result_count"] == 2
     assert timeline_entries(j1, make_user(casebook["court"], "party_office"))[0]["url"] is None
 

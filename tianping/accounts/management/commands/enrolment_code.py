@@ -23,4 +23,5 @@ class Command(BaseCommand):
         if options["clear"]:
             services.user_mfa_reset(actor=None, user=user)
         code, entry = services.enrolment_code_issue(actor=None, user=user)
-        self.stdout.write(f"账号 {user.username} 的双因素绑定码：{code}（有效期至 {entry.expires_at:%Y-%m-%d %H:%M} UTC）")
+        self.stdout.write(f"账号 {user.username} 的双因素绑定码：{code}"
+                          f"（有效期至 {entry.expires_at:%Y-%m-%d %H:%M} UTC）")
