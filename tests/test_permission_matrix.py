@@ -109,6 +109,21 @@ OBJECT_FILTERS: dict[str, dict[str, Any]] = {
     "party:evidence_file": {"evidence_file__gt": ""},
     "party:picture_file": {"image__gt": ""},
 }
+def _compliance_cell_query(env, user=None) -> str:
+    """A cell of the compliance matrix: a branch the secretary leads (the court-wide accounts see it too)."""
+    from django.utils import timezone
+
+    from tianping.partylife.models import DutyRule
+    from tianping.partylife.scope import managed_org_ids
+
+    org = min(managed_org_ids(_fresh_user(env["users"]["secretary_shagou"])))
+    duty = DutyRule.objects.order_by("pk").first()
+    return f"?org={org}&duty={duty.code}&period={timezone.localdate().year}"
+
+
+# Pages that read their subject from the query string: the query each is tried with.
+QUERIES: dict[str, Any] = {"partylife:compliance_cell": _compliance_cell_query}
+
 # Pages that answer a refusal of the domain (not of the policy) with a 403 page saying why: a sign-in code that
 # has expired or a meeting outside its sign-in window.
 DOMAIN_REFUSALS = {"partylife:signin"}
@@ -489,6 +504,8 @@ def check_route(route: Route, env) -> list[str]:
             if kwargs is None:
                 return [f"{route.name}: no value for the URL kwargs {route.kwargs} (add one to the tables)"]
             url = reverse(route.name, kwargs=kwargs) if ":" in route.name or kwargs else "/" + route.route
+            if route.name in QUERIES:
+                url += QUERIES[route.name](env, user)
             for method in ("GET", "POST"):
                 want = expected(decl, user, obj, action_permission(route, kwargs), method)
                 if method == "POST" and index > 0 and want == {OK}:

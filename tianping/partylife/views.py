@@ -589,7 +589,7 @@ def person_attendance(request, person_id: int):
 
 
 # --- campaigns ----------------------------------------------------------------------------------------------
-@permission_required("partylife.view_settings")
+@permission_required("partylife.view_settings", post="partylife.add_campaign")
 def campaigns(request):
     user = request.user
     items = Campaign.objects.visible_to(user).annotate(n=Count("meetings")).order_by("-starts_on")
