@@ -23,6 +23,7 @@ import hashlib
 import hmac
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from datetime import timezone as dt_timezone
@@ -128,7 +129,7 @@ _KEY_CACHE: dict[str, dict[int, bytes]] = {}
 
 
 @checks.register(checks.Tags.security, deploy=True)
-def check_audit_key(app_configs=None, **kwargs):
+def check_audit_key(app_configs: Any = None, **kwargs: Any) -> Any:
     """`manage.py check --deploy`: production needs its own audit key (the development key is public)."""
     if parse_audit_keys(getattr(settings, "TIANPING_AUDIT_KEY", "")):
         return []
@@ -221,7 +222,7 @@ class AuditBatch:
 
 
 @contextlib.contextmanager
-def audit_batch(*, actor, event: str, court_id: int | None = None, message: str = ""):
+def audit_batch(*, actor: Any, event: str, court_id: int | None = None, message: str = "") -> Iterator[None]:
     """Gather every `audit_record` made inside the block (by the services an import calls) into ONE entry,
     written when the block ends without an exception; nothing is written if it raises (the batch rolled back).
 
@@ -248,7 +249,7 @@ def audit_batch(*, actor, event: str, court_id: int | None = None, message: str 
 
 def audit_record(
     *,
-    actor=None,
+    actor: Any = None,
     event: str,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
@@ -372,11 +373,11 @@ def verify_chain(*, batch: int = 5000) -> ChainReport:
 
 # --- maintenance (purge, test-database flush) -------------------------------------------------------
 
-def _sqlite_flag(conn) -> int:
+def _sqlite_flag(conn: Any) -> int:
     return 1 if getattr(conn, "_tianping_audit_maintenance", False) else 0
 
 
-def register_sqlite_function(sender, connection, **kwargs) -> None:
+def register_sqlite_function(sender: Any, connection: Any, **kwargs: Any) -> None:
     """connection_created handler: SQLite triggers ask `tianping_audit_maintenance()` whether to allow."""
     if connection.vendor == "sqlite":
         connection.connection.create_function("tianping_audit_maintenance", 0,
@@ -384,7 +385,7 @@ def register_sqlite_function(sender, connection, **kwargs) -> None:
 
 
 @contextlib.contextmanager
-def audit_maintenance(using=None):
+def audit_maintenance(using: Any = None) -> Iterator[None]:
     """Allow UPDATE/DELETE/TRUNCATE of the audit table on this connection for the duration of the block.
 
     PostgreSQL: the session setting `tianping.audit_maintenance = on`, which the trigger checks.

@@ -4,6 +4,7 @@ namesakes apart."""
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import django_filters
 from django import forms
@@ -16,7 +17,7 @@ class LabelledChoiceIterator(ModelChoiceIterator):
     object's own `choice_label()` (a person: "李冬梅（0312 · 沙沟法庭）"). Core names no domain model; any
     model with a `choice_label()` method gets this."""
 
-    def __iter__(self):
+    def __iter__(self) -> Any:
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         objects = list(self.queryset)
@@ -94,7 +95,7 @@ class StyledModelForm(forms.ModelForm):
     A model with an integer `version` column: the form carries the version it was loaded with; if the row
     changed meanwhile the save is refused (see `check_version`)."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         style_form(self)
         if hasattr(self._meta.model, "version") and self.instance.pk:
@@ -110,7 +111,7 @@ class StyledModelForm(forms.ModelForm):
             raise forms.ValidationError(_("该记录已被他人修改（您打开后有新的保存）。请复制您的修改，刷新页面后重新编辑。"),
                                         code="stale")
 
-    def clean(self):
+    def clean(self) -> Any:
         cleaned = super().clean()
         self.check_version()
         return cleaned
@@ -120,7 +121,7 @@ class StyledFilterSet(django_filters.FilterSet):
     """FilterSet whose form is styled small for the list bar."""
 
     @property
-    def form(self):
+    def form(self) -> Any:
         form = super().form
         if not getattr(form, "_styled", False):
             style_form(form, small=True)

@@ -128,7 +128,7 @@ MAX_CELL_TEXT = 2000
 class RowError(Exception):
     """A problem with one row; `column` is the header it concerns (or "" for the whole row)."""
 
-    def __init__(self, column: str | None, message: str):
+    def __init__(self, column: str | None, message: str) -> None:
         super().__init__(message)
         self.column = column or ""
         self.message = message
@@ -401,15 +401,15 @@ def split_names(value: Any) -> list[str]:
 
 # --- resolvers: (ctx, text) → record of the court; ValueError naming the candidates ---------------------
 
-def court_filter(ctx: ImportContext, qs):
+def court_filter(ctx: ImportContext, qs: Any) -> Any:
     """`qs` narrowed to the import's court (for models with a `court` field)."""
     if ctx.court is not None and hasattr(qs.model, "court"):
         qs = qs.filter(court=ctx.court)
     return qs
 
 
-def resolve_by_name(ctx: ImportContext, queryset, text: Any, *, label: str, name_field: str = "name",
-                    cache_key: str | None = None):
+def resolve_by_name(ctx: ImportContext, queryset: Any, text: Any, *, label: str, name_field: str = "name",
+                    cache_key: str | None = None) -> Any:
     """The one record of `queryset` (narrowed to ctx.court) whose `name_field` is `text`.
 
     `queryset` may be a callable returning the queryset (built only once per import). The whole
@@ -517,7 +517,7 @@ class Sheet:
     """Rows of an uploaded spreadsheet, streamed: `headers`, `estimated_rows` and `rows()` yielding
     (Excel row number, list of cell values)."""
 
-    def __init__(self, path: Path | str):
+    def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self.headers: list[str] = []
         self.estimated_rows = 0
@@ -586,7 +586,7 @@ class Sheet:
             raise FileError(_("文件是空的：第 1 行应为表头。")) from None
         self.headers = [h.strip().lstrip("\ufeff") for h in first[1]]
 
-    def _csv_rows(self, reader) -> Iterator[tuple[int, list[Any]]]:
+    def _csv_rows(self, reader: Any) -> Iterator[tuple[int, list[Any]]]:
         try:
             for number, row in enumerate(reader, start=1):
                 yield number, row
@@ -605,7 +605,7 @@ class Sheet:
 
 
 @contextmanager
-def open_sheet(path: Path | str):
+def open_sheet(path: Path | str) -> Iterator[None]:
     sheet = Sheet(path)
     try:
         yield sheet
@@ -707,7 +707,7 @@ def _unique_sets(reg: Register) -> list[tuple[str, ...]]:
     return [s for s in dict.fromkeys(sets) if s and s != key and set(s) <= set_fields]
 
 
-def _keeps(f, value: Any) -> bool:
+def _keeps(f: Any, value: Any) -> bool:
     """An empty optional cell for a field that cannot hold "empty" (None on a NOT NULL field, "" on a field
     that may not be blank, e.g. 职务 with its default 其他) leaves the field alone: the default on a new
     record, the current value on an existing one. Required columns never get here empty."""
@@ -725,7 +725,7 @@ def _comparable(value: Any) -> Any:
 
 
 class _Engine:
-    def __init__(self, reg: Register, ctx: ImportContext, result: ImportResult, mapping: dict[int, Column]):
+    def __init__(self, reg: Register, ctx: ImportContext, result: ImportResult, mapping: dict[int, Column]) -> None:
         self.reg, self.ctx, self.result, self.mapping = reg, ctx, result, mapping
         self.parsers = {i: _infer_parser(reg, c) for i, c in mapping.items()}
         self.fields = _model_fields(reg)
@@ -1000,7 +1000,7 @@ class _Engine:
             self.problem(first, "", _("第 %(a)d–%(b)d 行写入时与已有记录冲突（%(e)s），请核对是否重复。")
                          % {"a": first, "b": last, "e": str(exc)[:80]})
 
-    def write(self, to_create, to_update, update_fields) -> None:
+    def write(self, to_create: Any, to_update: Any, update_fields: Any) -> None:
         """Hand the batch to the register's service (`Register.write`): only services write."""
         reg, ctx = self.reg, self.ctx
         if reg.write is None:
@@ -1093,7 +1093,7 @@ def file_sha256(path: Path | str) -> str:
     return h.hexdigest()
 
 
-def run_import(reg: Register | str, path: Path | str, *, court=None, user=None, dry_run: bool = False,
+def run_import(reg: Register | str, path: Path | str, *, court: Any = None, user: Any = None, dry_run: bool = False,
                progress: Callable[[int, int], None] | None = None, batch_size: int = 1000,
                filename: str = "") -> ImportResult:
     """Import the spreadsheet at `path` into register `reg` for `court`, all or nothing.

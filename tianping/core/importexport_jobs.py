@@ -120,7 +120,7 @@ class ImportJob:
         self.save()
 
 
-def job_create(*, kind: str, user, court, upload) -> ImportJob:
+def job_create(*, kind: str, user: Any, court: Any, upload: Any) -> ImportJob:
     """Store an uploaded file (a Django UploadedFile) as a new job waiting for its preview."""
     job_id = timezone.now().strftime("%Y%m%d%H%M%S") + "-" + secrets.token_hex(8)
     job = ImportJob(job_id, {

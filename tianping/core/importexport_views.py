@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -41,7 +42,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PROBLEMS_ON_SCREEN = 500
 
 
-def _register_for(request, kind: str) -> Register:
+def _register_for(request: HttpRequest, kind: str) -> Register:
     try:
         reg = get_register(kind)
     except KeyError:
@@ -63,7 +64,7 @@ def _list_url(reg: Register) -> str | None:
         return None
 
 
-def _breadcrumbs(reg: Register, *more):
+def _breadcrumbs(reg: Register, *more: Any) -> Any:
     crumbs = []
     list_url = _list_url(reg)
     if list_url:
@@ -84,7 +85,7 @@ class UploadForm(forms.Form):
                            help_text=gettext_lazy("支持 .xlsx（Excel、WPS、LibreOffice）和 .csv（UTF-8 或 GBK 编码）。"),
                            widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ".xlsx,.csv"}))
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
         if suffix == ".xls":
@@ -134,7 +135,7 @@ def _columns_help(reg: Register) -> list[dict]:
     return rows
 
 
-def import_start(request, kind: str):
+def import_start(request: HttpRequest, kind: str) -> Any:
     reg = _register_for(request, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -150,14 +151,14 @@ def import_start(request, kind: str):
     })
 
 
-def import_template(request, kind: str):
+def import_template(request: HttpRequest, kind: str) -> Any:
     from tianping.core.importexport import write_template
 
     reg = _register_for(request, kind)
     return _download(write_template(reg), f"{reg.title}导入模板.xlsx")
 
 
-def _job_for(request, kind: str, job_id: str):
+def _job_for(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg = _register_for(request, kind)
     job = job_load(job_id)
     if job is None or job.kind != kind or job.state.get("user_id") != request.user.pk:
@@ -165,7 +166,7 @@ def _job_for(request, kind: str, job_id: str):
     return reg, job
 
 
-def _job_context(reg, job) -> dict:
+def _job_context(reg: Any, job: Any) -> dict:
     result = job.result
     problems = result.problems if result else []
     return {
@@ -176,7 +177,7 @@ def _job_context(reg, job) -> dict:
     }
 
 
-def import_job(request, kind: str, job_id: str):
+def import_job(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg, job = _job_for(request, kind, job_id)
     ctx = _job_context(reg, job)
     ctx.update(page_title=_("导入%(title)s") % {"title": reg.title},
@@ -184,7 +185,7 @@ def import_job(request, kind: str, job_id: str):
     return render(request, "core/import_job.html", ctx)
 
 
-def import_progress(request, kind: str, job_id: str):
+def import_progress(request: HttpRequest, kind: str, job_id: str) -> Any:
     """The progress fragment htmx polls; once the job has finished the whole page reloads."""
     reg, job = _job_for(request, kind, job_id)
     response = render(request, "core/import_progress.html", _job_context(reg, job))
@@ -194,7 +195,7 @@ def import_progress(request, kind: str, job_id: str):
 
 
 @require_POST
-def import_commit(request, kind: str, job_id: str):
+def import_commit(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg, job = _job_for(request, kind, job_id)
     result = job.preview
     if job.status != STATUS_PREVIEWED or result is None or not result.ok:
@@ -210,7 +211,7 @@ def import_commit(request, kind: str, job_id: str):
     return redirect("core:import_job", kind=kind, job_id=job_id)
 
 
-def import_report(request, kind: str, job_id: str):
+def import_report(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg, job = _job_for(request, kind, job_id)
     if job.result is None:
         raise Http404

@@ -75,7 +75,7 @@ class Column:
         return value
 
 
-def _model_field(model: type, name: str):
+def _model_field(model: type, name: str) -> Any:
     try:
         return model._meta.get_field(name)  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - not a model field (a key save_row understands)
@@ -144,7 +144,7 @@ class Register:
     def column(self, field_name: str) -> Column | None:
         return next((c for c in self.columns if c.field == field_name), None)
 
-    def can_import(self, user) -> bool:
+    def can_import(self, user: Any) -> bool:
         """May this user import into (and download the template of) this register?"""
         if user is None:
             return True  # the command line: whoever can run manage.py
@@ -163,7 +163,7 @@ class Register:
             return True
         return bool(self.manage_roles) and has_role(user, *self.manage_roles)
 
-    def rows_for_export(self, user, court=None, options: dict[str, str] | None = None):
+    def rows_for_export(self, user: Any, court: Any = None, options: dict[str, str] | None = None) -> Any:
         """The rows an export gives: visible to the user, of the court, narrowed by export options."""
         if self.export_queryset is not None:
             qs = self.export_queryset(user, court)

@@ -114,7 +114,7 @@ def person_scope_filter(user: Any) -> Q | None:
 REVEAL_PERMISSION = "accounts.reveal_personal"  # declared in tianping/accounts/policy.py
 
 
-def can_reveal_personal(user) -> bool:
+def can_reveal_personal(user: Any) -> bool:
     """May see a full ID number (after stating a reason, audited): the policy's `accounts.reveal_personal` (the
     political department, which keeps the roster; administrators never)."""
     from tianping.core.policy import allowed
@@ -122,7 +122,7 @@ def can_reveal_personal(user) -> bool:
     return allowed(user, REVEAL_PERMISSION)
 
 
-def can_export_personal(user) -> bool:
+def can_export_personal(user: Any) -> bool:
     """May download spreadsheets with full ID numbers and phones — the same rule as seeing one on a person's
     page (`accounts.reveal_personal`), with a stated reason and an audit entry naming the rows."""
     return can_reveal_personal(user)
@@ -154,11 +154,11 @@ def is_personal_column(column: Any) -> bool:
     return bool(getattr(column, "personal", False)) or str(column.field).endswith(PERSONAL_COLUMN_SUFFIXES)
 
 
-def has_personal_columns(reg) -> bool:
+def has_personal_columns(reg: Any) -> bool:
     return any(is_personal_column(c) for c in reg.columns)
 
 
-def register_for_user(reg, user, *, reveal: bool = False):
+def register_for_user(reg: Any, user: Any, *, reveal: bool = False) -> Any:
     """The register as this user exports it: personal columns masked — always by default, as on every page;
     in clear only when `reveal` is asked for (the caller has taken a written reason and audits the rows) and
     `can_export_personal(user)`. `user` None is the command line (whoever can run manage.py).

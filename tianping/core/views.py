@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth import views as auth_views
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,33 +22,33 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
 
 
-def collect_todo(user) -> list[dict]:
-    """To-do items from every app (`registry.todo`: fn(user) -> list[dict]), sorted by due date.
+def collect_todo(user: Any) -> list[dict[str, Any]]:
+    """To-do items from every app (`registry.todo`: fn(user) -> list[dict[str, Any]]), sorted by due date.
 
     Each item: {"label": str, "url": str, "due": date|None, "kind": str, "level": "danger"|"warning"|"info"}.
     """
-    items: list[dict] = []
+    items: list[dict[str, Any]] = []
     for func in registry.todo:
         items.extend(func(user))
     far = timezone.localdate().replace(year=9999)
     return sorted(items, key=lambda i: (i.get("due") or far, i["label"]))
 
 
-def collect_home_panels(user) -> list[dict]:
-    """Home-page figure panels from every app (`registry.home_panels`: fn(user) -> list[dict]).
+def collect_home_panels(user: Any) -> list[dict[str, Any]]:
+    """Home-page figure panels from every app (`registry.home_panels`: fn(user) -> list[dict[str, Any]]).
 
     Each panel: {"title": str, "figures": [{"label", "value", "url"}]}."""
-    panels: list[dict] = []
+    panels: list[dict[str, Any]] = []
     for func in registry.home_panels:
         panels.extend(func(user))
     return panels
 
 
-def collect_timeline(person, user) -> list[dict]:
-    """A person's record from every app (`registry.timeline`: fn(person, user) -> list[dict]), newest first."""
+def collect_timeline(person: Any, user: Any) -> list[dict[str, Any]]:
+    """A person's record from every app (`registry.timeline`: fn(person, user) -> list[dict[str, Any]]), newest first."""
     from datetime import date
 
-    entries: list[dict] = []
+    entries: list[dict[str, Any]] = []
     for func in registry.timeline:
         app = func.__module__.split(".")[1] if func.__module__.startswith("tianping.") else ""
         for item in func(person, user) or []:
@@ -58,7 +58,7 @@ def collect_timeline(person, user) -> list[dict]:
     return entries
 
 
-def figure_text(value) -> str:
+def figure_text(value: Any) -> str:
     """A figure as shown on a card: 12,345 · 100,894.50 (money and rates keep two decimals at most)."""
     from decimal import Decimal
 
@@ -75,7 +75,7 @@ def figure_text(value) -> str:
 class HomeView(TemplateView):
     template_name = "core/home.html"
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> Any:
         ctx = super().get_context_data(**kwargs)
         ctx["todo"] = collect_todo(self.request.user)
         ctx["panels"] = collect_home_panels(self.request.user)
@@ -92,7 +92,7 @@ class LoginView(auth_views.LoginView):
 
 
 @public
-def healthz(request):
+def healthz(request: HttpRequest) -> Any:
     return JsonResponse({"ok": True})
 
 
@@ -111,16 +111,18 @@ class ExportMixin:
     one on a person's page does: only for an account allowed to (`register_for_user`), only after it states a
     reason (a form; the export is the POST), and the audit entry names every row exported in clear."""
 
+    request: HttpRequest
+
     register_kind: str = ""
 
-    def export_response(self, queryset):
+    def export_response(self, queryset: Any) -> Any:
         from tianping.core.registers import get_register
         from tianping.core.scope import register_for_user
 
         reg, _full = register_for_user(get_register(self.register_kind), self.request.user)
         return self._export(reg, queryset, full=False)
 
-    def export_full(self, queryset):
+    def export_full(self, queryset: Any) -> Any:
         """The reason form (GET) and the export in clear (POST with a reason); 403 without the permission."""
         from django.core.exceptions import PermissionDenied
         from django.shortcuts import render
@@ -145,13 +147,13 @@ class ExportMixin:
             "breadcrumbs": [(reg.title, self.request.path), (_("导出完整身份信息"), None)],
             "back": f"{self.request.path}?{back.urlencode()}"})
 
-    def _export(self, reg, queryset, *, full: bool, reason: str = ""):
+    def _export(self, reg: Any, queryset: Any, *, full: bool, reason: str = "") -> Any:
         from tianping.core.audit import audit_record
         from tianping.core.registers import export_xlsx
 
         exported: list[str] = []
 
-        def rows():
+        def rows() -> Any:
             for obj in queryset.iterator(chunk_size=2000):
                 exported.append(str(getattr(obj, "pk", "")))
                 yield obj
@@ -174,13 +176,13 @@ class ExportMixin:
         return response
 
 
-def _has_personal(reg) -> bool:
+def _has_personal(reg: Any) -> bool:
     from tianping.core.scope import has_personal_columns
 
     return has_personal_columns(reg)
 
 
-class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
+class FilteredListView(ExportMixin, SingleTableMixin, FilterView):  # type: ignore[misc]
     """A register's list: keyword search and filters (FilterSet), sortable paginated table, result count,
     reset and export — all from one queryset (`get_queryset` must start from `visible_to(user)`)."""
 
@@ -189,9 +191,9 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
     page_title: str | _StrPromise = ""
     create_url_name: str | None = None
     import_kind: str | None = None
-    breadcrumbs: list = []
+    breadcrumbs: list[Any] = []
 
-    def _export_queryset(self):
+    def _export_queryset(self) -> Any:
         filterset = self.get_filterset(self.get_filterset_class())
         return filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
 
@@ -203,7 +205,7 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
 
             require_perm(self.request.user, self.export_perm)
 
-    def get(self, request, *args, **kwargs):
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         if request.GET.get("export") == "xlsx" and self.register_kind:
             self._require_export_perm()
             if request.GET.get("full") == "1":
@@ -211,7 +213,7 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
             return self.export_response(self._export_queryset())
         return super().get(request, *args, **kwargs)
 
-    def post(self, request, *args, **kwargs):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
         """Only the export in clear is a POST (it carries the stated reason)."""
         if request.GET.get("export") == "xlsx" and request.GET.get("full") == "1" and self.register_kind:
             self._require_export_perm()
@@ -220,12 +222,12 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):
 
         return HttpResponseNotAllowed(["GET"])
 
-    def get_template_names(self):
+    def get_template_names(self) -> Any:
         if self.request.headers.get("HX-Request") and not self.request.headers.get("HX-Boosted"):
             return ["core/list_table.html"]
         return [self.template_name]
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, **kwargs: Any) -> Any:
         ctx = super().get_context_data(**kwargs)
         ctx["page_title"] = self.page_title
         ctx["breadcrumbs"] = self.breadcrumbs or [(self.page_title, None)]

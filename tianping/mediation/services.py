@@ -366,8 +366,8 @@ def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, appli
 
 
 @transaction.atomic
-def confirmation_rule(*, dispute: Dispute, actor, ruling: str, ruled_on: date, reason: str = "",
-                      clerk=None) -> Dispute:
+def confirmation_rule(*, dispute: Dispute, actor: Any, ruling: str, ruled_on: date, reason: str = "",
+                      clerk: Any = None) -> Dispute:
     """The judicial confirmation room rules: 确认有效 or 驳回申请 (a rejection states its reason); `clerk` is
     the 书记员 who signs the ruling with the judge."""
     d = _locked(dispute)
@@ -569,7 +569,8 @@ def calculation_attach(*, dispute: Dispute, actor: User, inputs: calculator.Inpu
 
 
 @transaction.atomic
-def statistics_import(*, actor, created: list[ProvinceStatistic], updated: list[tuple[ProvinceStatistic, dict]],
+def statistics_import(*, actor: Any, created: list[ProvinceStatistic], updated: list[tuple[ProvinceStatistic, dict[str,
+                      Any]]],
                       fields: list[str]) -> None:
     """A checked batch of 省份年度统计数据 rows from an import (tianping.mediation.importers); one audit fact
     per row (inside an import they join its one entry)."""

@@ -104,7 +104,8 @@ def user_set_roles(*, actor: User, user: User, roles: list[str]) -> None:
 
 # --- imports (tianping.org.importers): one batch of checked rows of the generic upsert ------------------------
 
-def _import_audit(actor, events: tuple[str, str], created: list, updated: list[tuple[Any, dict]]) -> None:
+def _import_audit(actor: Any, events: tuple[str, str], created: list[Any], updated: list[tuple[Any, dict[str,
+                  Any]]]) -> None:
     created_event, updated_event = events
     for obj in created:
         audit_record(actor=actor, event=created_event, target=obj)
@@ -113,7 +114,8 @@ def _import_audit(actor, events: tuple[str, str], created: list, updated: list[t
 
 
 @transaction.atomic
-def courts_import(*, actor, created: list[Court], updated: list[tuple[Court, dict]], fields: list[str]) -> None:
+def courts_import(*, actor: Any, created: list[Court], updated: list[tuple[Court, dict[str, Any]]],
+                  fields: list[str]) -> None:
     """Courts one by one (a later row may name an earlier one as its 上级法院); rows already full_clean()ed."""
     with audit_batch(actor=actor, event="court.imported"):
         for court in created:
@@ -124,7 +126,8 @@ def courts_import(*, actor, created: list[Court], updated: list[tuple[Court, dic
 
 
 @transaction.atomic
-def departments_import(*, actor, court: Court, created: list[Department], updated: list[tuple[Department, dict]],
+def departments_import(*, actor: Any, court: Court, created: list[Department], updated: list[tuple[Department, dict[str,
+                       Any]]],
                        fields: list[str]) -> None:
     with audit_batch(actor=actor, event="department.imported", court_id=court.pk):
         Department.objects.bulk_create(created, batch_size=500)
@@ -133,7 +136,7 @@ def departments_import(*, actor, court: Court, created: list[Department], update
 
 
 @transaction.atomic
-def people_import(*, actor, court: Court, created: list[Person], updated: list[tuple[Person, dict]],
+def people_import(*, actor: Any, court: Court, created: list[Person], updated: list[tuple[Person, dict[str, Any]]],
                   fields: list[str]) -> None:
     """Write a batch of checked people in bulk and keep the department history in step, as person_create /
     person_update do: a new person starts in their department on the hiring date; a department change closes

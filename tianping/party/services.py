@@ -711,7 +711,7 @@ def points_adjust(*, actor: User, person: Person, points: Decimal, occurred_on: 
 
 # --- imports (tianping.party.importers): one row each, called inside the import's transaction ---------------
 
-def _import_org_lookup(court, name: str) -> PartyOrganisation | None:
+def _import_org_lookup(court: Any, name: str) -> PartyOrganisation | None:
     """Organisations are looked up fresh (not cached): a parent may be created a few rows earlier."""
     if not name:
         return None
@@ -724,7 +724,7 @@ def _import_org_lookup(court, name: str) -> PartyOrganisation | None:
 
 
 @transaction.atomic
-def branch_import_row(*, actor, court, values: dict) -> str:
+def branch_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     """One row of the 党组织 import (tianping.party.importers): create or update the organisation named
     values["name"]; its parent must exist (or come earlier in the file). Audited per row (inside an import
     the facts join the import's one entry)."""
@@ -741,10 +741,9 @@ def branch_import_row(*, actor, court, values: dict) -> str:
         if d is None:
             raise RowError("组建部门", f"本院没有名为“{n}”的部门，请核对部门名称（多个部门用、分隔）。")
         deps.append(d)
-    org = PartyOrganisation.objects.filter(court=court, name=name).first()
-    created = org is None
-    if created:
-        org = PartyOrganisation(court=court, name=name)
+    existing = PartyOrganisation.objects.filter(court=court, name=name).first()
+    created = existing is None
+    org = existing if existing is not None else PartyOrganisation(court=court, name=name)
     before = (org.kind, org.parent_id, sorted(d.pk for d in org.departments.all()) if not created else None)
     org.kind = values.get("kind") or OrgKind.BRANCH
     org.parent = parent
@@ -769,7 +768,7 @@ IMPORT_STEP_OF = {"applied_on": StepKind.APPLIED, "activist_on": StepKind.ACTIVI
 
 
 @transaction.atomic
-def member_import_row(*, actor, court, values: dict) -> str:
+def member_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     """One row of the 党员 import (tianping.party.importers): create or update the party record of the person
     with values["id_number"] (history: steps are recorded as 批量导入). Audited per row (inside an import the
     facts join the import's one entry)."""
@@ -783,10 +782,9 @@ def member_import_row(*, actor, court, values: dict) -> str:
     if person is None:
         raise RowError("身份证号", "本院人员名册中没有该身份证号，请先导入人员（KIND people）再导入党员。")
     branch = values.get("branch")
-    member = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
-    created = member is None
-    if created:
-        member = PartyMember(court=court, person=person)
+    found = PartyMember.objects.select_for_update(of=("self",)).filter(person=person).order_by("pk").first()
+    created = found is None
+    member = found if found is not None else PartyMember(court=court, person=person)
     old = {f: getattr(member, f) for f in ["stage", "branch_id", *IMPORT_MEMBER_DATES]}
     member.stage = values["stage"]
     member.branch = branch
@@ -812,7 +810,7 @@ def member_import_row(*, actor, court, values: dict) -> str:
                 known = [d for d in (member.applied_on, member.admitted_on) if d]
                 start = max([min(known), person.hired_on] if person.hired_on and known else known or [today]) \
                     if created else today
-                BranchMembership.objects.create(court=court, member=member, organisation=member.branch,
+                BranchMembership.objects.create(court=court, member=member, organisation_id=member.branch_id,
                                                 start=start)
     base = values.get("base")
     if base is not None:

@@ -171,7 +171,7 @@ IMPORT_CASE_FIELDS = ["cause", "procedure", "filed_on", "closed_on", "department
 
 
 @transaction.atomic
-def case_import_row(*, actor, court, values: dict) -> str:
+def case_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     """One row of the case import (tianping.trials.importers): create or update the case with this 案号 in the
     court; the panel replaces the old one. Audited per row (inside an import the facts join its one entry)."""
     from tianping.core.audit import model_changes
@@ -179,10 +179,9 @@ def case_import_row(*, actor, court, values: dict) -> str:
     from tianping.trials.models import statutory_deadline
 
     number = values["number"]
-    case = Case.objects.filter(court=court, number=number).first()
-    created = case is None
-    if created:
-        case = Case(court=court, number=number)
+    found = Case.objects.filter(court=court, number=number).first()
+    created = found is None
+    case = found if found is not None else Case(court=court, number=number)
     old = {f: getattr(case, f) for f in [*IMPORT_CASE_FIELDS, "deadline"]}
     old_panel = set() if created else set(case.panel.values_list("pk", flat=True))
     for f in IMPORT_CASE_FIELDS:

@@ -59,7 +59,7 @@ class Command(BaseCommand):
         reg, full = register_for_user(reg, None, reveal=options["full"])
         exported: list[str] = []
 
-        def each():
+        def each() -> Any:
             for obj in rows.iterator(chunk_size=2000):
                 exported.append(str(getattr(obj, "pk", "")))
                 yield obj

@@ -11,7 +11,7 @@ from tianping.core.importexport import run_import
 from tianping.core.registers import all_registers, court_model, get_register
 
 
-def court_for(reg, code: str | None):
+def court_for(reg: Any, code: str | None) -> Any:
     """The court of a court-scoped import: --court CODE, or the only court if there is just one."""
     Court = court_model()  # noqa: N806
 

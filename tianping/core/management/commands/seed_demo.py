@@ -23,13 +23,13 @@ from django.utils import timezone
 FIRST_YEAR = 2014  # the demo court's first year of figures; the last is the current year
 
 
-def demo_years(today=None) -> list[int]:
+def demo_years(today: Any = None) -> list[int]:
     """2014 … the current year (from timezone.localdate(), never a fixed year)."""
     today = today or timezone.localdate()
     return list(range(FIRST_YEAR, today.year + 1))
 
 
-def bulk_insert(model, rows: list[dict], *, batch_size: int = 5000) -> int:
+def bulk_insert(model: Any, rows: list[dict], *, batch_size: int = 5000) -> int:
     """INSERT `rows` (dicts of field attname -> value) with one prepared statement per batch: for the
     demo's 100,000 cases bulk_create spends most of its time compiling every value of every row through
     the field classes; here only the constant columns go through them (defaults, auto_now timestamps), the
