@@ -36,6 +36,7 @@ from tianping.core.importexport_jobs import (
     job_load,
     job_start,
 )
+from tianping.core.policy import permission_for
 from tianping.core.registers import Register, get_register
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,6 +53,19 @@ def _register_for(request: HttpRequest, kind: str) -> Register:
     if reg.court_scoped and not getattr(request.user, "court_id", None):
         raise PermissionDenied
     return reg
+
+
+def may_import(user: Any, kind: str, **_url: Any) -> bool:
+    """The import pages' permission: the register's own import rule (`Register.can_import`); 404 for an
+    unknown register."""
+    try:
+        reg = get_register(kind)
+    except KeyError:
+        raise Http404 from None
+    return reg.can_import(user) and (not reg.court_scoped or bool(getattr(user, "court_id", None)))
+
+
+import_permission = permission_for(may_import, describe="the register's import rule (Register.can_import)")
 
 
 def _list_url(reg: Register) -> str | None:
@@ -135,6 +149,7 @@ def _columns_help(reg: Register) -> list[dict]:
     return rows
 
 
+@import_permission
 def import_start(request: HttpRequest, kind: str) -> Any:
     reg = _register_for(request, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -151,6 +166,7 @@ def import_start(request: HttpRequest, kind: str) -> Any:
     })
 
 
+@import_permission
 def import_template(request: HttpRequest, kind: str) -> Any:
     from tianping.core.importexport import write_template
 
@@ -177,6 +193,7 @@ def _job_context(reg: Any, job: Any) -> dict:
     }
 
 
+@import_permission
 def import_job(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg, job = _job_for(request, kind, job_id)
     ctx = _job_context(reg, job)
@@ -185,6 +202,7 @@ def import_job(request: HttpRequest, kind: str, job_id: str) -> Any:
     return render(request, "core/import_job.html", ctx)
 
 
+@import_permission
 def import_progress(request: HttpRequest, kind: str, job_id: str) -> Any:
     """The progress fragment htmx polls; once the job has finished the whole page reloads."""
     reg, job = _job_for(request, kind, job_id)
@@ -194,6 +212,7 @@ def import_progress(request: HttpRequest, kind: str, job_id: str) -> Any:
     return response
 
 
+@import_permission
 @require_POST
 def import_commit(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg, job = _job_for(request, kind, job_id)
@@ -211,6 +230,7 @@ def import_commit(request: HttpRequest, kind: str, job_id: str) -> Any:
     return redirect("core:import_job", kind=kind, job_id=job_id)
 
 
+@import_permission
 def import_report(request: HttpRequest, kind: str, job_id: str) -> Any:
     reg, job = _job_for(request, kind, job_id)
     if job.result is None:

@@ -169,6 +169,25 @@ def permission_required(perm: str, *, post: str | None = None) -> Callable[[View
     return deco
 
 
+def permission_for(check: Callable[..., bool], *, describe: str) -> Callable[[View], View]:
+    """A page whose permission depends on its URL, e.g. an import page on its register's import rule:
+    `check(user, **url_kwargs)` answers (it may raise Http404 for an unknown register). 403 when it says no.
+    `describe` names the rule for the permission matrix and the reader."""
+
+    def deco(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request.user, **kwargs):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        wrapped.tianping_check = check  # type: ignore[attr-defined]
+        wrapped.tianping_check_describe = describe  # type: ignore[attr-defined]
+        return wrapped
+
+    return deco
+
+
 def object_permission(model: type[models.Model], action: str = "view", url_kwarg: str = "pk",
                       field: str = "pk", *, post: str | None = None) -> Callable[[View], View]:
     """A page about one object: 404 when it is outside the user's scope (`visible_to(user, "view")`, the denial
