@@ -52,8 +52,11 @@ test: $(VENV)/.installed
 	$(COMPILE_MESSAGES)
 	$(BIN)/python -m pytest -q -x --maxfail=5 $(PYTEST_ARGS)
 
+# ruff (line length enforced), mypy with django-stubs (strict for core, services, selectors; see pyproject),
+# and no model change without its migration
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	DEBUG=1 $(BIN)/mypy
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 messages: $(VENV)/.installed

@@ -170,7 +170,7 @@ if _db_url:
     except Exception as exc:  # noqa: BLE001 - any parse error is a configuration error
         raise ImproperlyConfigured(f"DATABASE_URL 格式错误（{exc}）：请写 postgres://用户@主机:端口/库名。") from exc
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": DATA_DIR / "tianping.sqlite3"}}
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(DATA_DIR / "tianping.sqlite3")}}
 # SQLite as an embedded database that several people use at once (docs/security.md, "SQLite or PostgreSQL"):
 # - WAL: readers never wait for the writer and the writer never waits for readers;
 # - synchronous=NORMAL: safe with WAL (a power cut loses at most the last commits, never corrupts);

@@ -201,9 +201,10 @@ class AuditBatch:
     after: dict[str, Any] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)  # event -> number of facts
     objects: dict[str, list[str]] = field(default_factory=dict)  # event -> "type#id" (up to BATCH_IDS_PER_EVENT)
-    updated: list[dict[str, Any]] = field(default_factory=list)  # facts with previous values (masked)
+    updated: list[dict[str, Any]] = field(default_factory=list[Any])  # facts with previous values (masked)
 
-    def add(self, *, event: str, target: models.Model | None, before: dict | None, after: dict | None,
+    def add(self, *, event: str, target: models.Model | None, before: dict[str, Any] | None, after: dict[str,
+            Any] | None,
             message: str) -> None:
         self.counts[event] = self.counts.get(event, 0) + 1
         ids = self.objects.setdefault(event, [])
@@ -313,7 +314,7 @@ def audit_record(
     return entry
 
 
-def model_changes(instance: models.Model, fields: list[str], old: dict[str, Any]) -> tuple[dict, dict]:
+def model_changes(instance: models.Model, fields: list[str], old: dict[str, Any]) -> tuple[dict, dict[str, Any]]:
     """(before, after) restricted to the fields whose value changed."""
     before, after = {}, {}
     for f in fields:

@@ -157,11 +157,11 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list[Any])
     committed: bool = False
     file_sha256: str = ""
-    headers: list[str] = field(default_factory=list)  # the file's recognised columns, in file order
-    sample: list[dict[str, Any]] = field(default_factory=list)  # the first rows to be written (preview)
+    headers: list[str] = field(default_factory=list[Any])  # the file's recognised columns, in file order
+    sample: list[dict[str, Any]] = field(default_factory=list[Any])  # the first rows to be written (preview)
 
     @property
     def ok(self) -> bool:
@@ -200,7 +200,7 @@ class ImportContext:
     dry_run: bool = False
     row_number: int = 0  # the Excel row being processed
     cache: dict[str, Any] = field(default_factory=dict)  # resolvers keep their lookups here
-    changes: list[dict[str, Any]] = field(default_factory=list)  # (unused; services audit what they change)
+    changes: list[dict[str, Any]] = field(default_factory=list[Any])  # (unused; services audit what they change)
     pending: dict[str, dict[tuple, Any]] = field(default_factory=dict)  # preview: kind -> key -> unsaved record
 
 
@@ -855,7 +855,7 @@ class _Engine:
                 parsed.append((row_number, values))
         self.upsert(parsed)
 
-    def save_custom(self, parsed: list[tuple[int, dict]]) -> None:
+    def save_custom(self, parsed: list[tuple[int, dict[str, Any]]]) -> None:
         for row_number, values in parsed:
             self.ctx.row_number = row_number
             try:
@@ -912,7 +912,7 @@ class _Engine:
             qs = qs.select_for_update(of=("self",))
         return {tuple(getattr(o, a) for a in attnames): o for o in qs.order_by()}
 
-    def upsert(self, parsed: list[tuple[int, dict]]) -> None:
+    def upsert(self, parsed: list[tuple[int, dict[str, Any]]]) -> None:
         reg, ctx = self.reg, self.ctx
         rows = []
         for row_number, values in parsed:

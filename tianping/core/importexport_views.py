@@ -129,7 +129,7 @@ class UploadForm(forms.Form):
         return upload
 
 
-def _columns_help(reg: Register) -> list[dict]:
+def _columns_help(reg: Register) -> list[dict[str, Any]]:
     rows = []
     for col in reg.columns:
         parser = _infer_parser(reg, col)
@@ -154,7 +154,7 @@ def import_start(request: HttpRequest, kind: str) -> Any:
     reg = _register_for(request, kind)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        court = request.user.court if reg.court_scoped else None
+        court = getattr(request.user, "court", None) if reg.court_scoped else None
         job = job_create(kind=kind, user=request.user, court=court, upload=form.cleaned_data["file"])
         job_start(job, "preview")
         return redirect("core:import_job", kind=kind, job_id=job.id)
@@ -182,7 +182,7 @@ def _job_for(request: HttpRequest, kind: str, job_id: str) -> Any:
     return reg, job
 
 
-def _job_context(reg: Any, job: Any) -> dict:
+def _job_context(reg: Any, job: Any) -> dict[str, Any]:
     result = job.result
     problems = result.problems if result else []
     return {

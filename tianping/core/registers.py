@@ -45,9 +45,9 @@ class Column:
     export: instance -> cell value (defaults to getattr(instance, field); choices export their label,
         a related object its name).
     required: an empty cell is a row error ("必填").
-    choices: allowed texts (a drop-down list in the template). Inferred from the field's choices if None.
+    choices: allowed texts (a drop-down list[Any] in the template). Inferred from the field's choices if None.
     text: keep as text in the template and export (ID numbers, staff numbers, case numbers).
-    help: a hint shown in the template's header comment and in the column list on the import page.
+    help: a hint shown in the template's header comment and in the column list[Any] on the import page.
     example: the value in the template's example row.
     """
 
@@ -109,7 +109,7 @@ class Register:
     save_row: (ctx, values) -> "created" | "updated" | "unchanged"; replaces the generic upsert for
         records that need more than setting fields (lists of attendees, several models per row …).
         Runs inside the import transaction; raise RowError/ValidationError for a problem.
-    write: (ctx, created: list[obj], updated: list[(obj, old_values: dict)], update_fields: list[str]) — the
+    write: (ctx, created: list[obj], updated: list[(obj, old_values: dict[str, Any])], update_fields: list[str]) — the
         app's service that writes one batch of the generic upsert (only services write): bulk_create /
         bulk_update, dependent rows (people open a DepartmentAssignment), and `audit_record` per record (inside
         the import these join its one audit entry). `version`/`updated_at` are already set on updated rows.
@@ -135,7 +135,7 @@ class Register:
     write: Callable[[Any, list, list, list[str]], None] | None = None
     bulk: bool = True
     export_queryset: Callable[[Any, Any], Any] | None = None
-    export_options: list[ExportOption] = field(default_factory=list)
+    export_options: list[ExportOption] = field(default_factory=list[Any])
     description: str = ""
 
     def headers(self) -> list[str]:

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def collect_todo(user: Any) -> list[dict[str, Any]]:
-    """To-do items from every app (`registry.todo`: fn(user) -> list[dict[str, Any]]), sorted by due date.
+    """To-do items from every app (`registry.todo`: fn(user) -> list[dict]), sorted by due date.
 
     Each item: {"label": str, "url": str, "due": date|None, "kind": str, "level": "danger"|"warning"|"info"}.
     """
@@ -35,7 +35,7 @@ def collect_todo(user: Any) -> list[dict[str, Any]]:
 
 
 def collect_home_panels(user: Any) -> list[dict[str, Any]]:
-    """Home-page figure panels from every app (`registry.home_panels`: fn(user) -> list[dict[str, Any]]).
+    """Home-page figure panels from every app (`registry.home_panels`: fn(user) -> list[dict]).
 
     Each panel: {"title": str, "figures": [{"label", "value", "url"}]}."""
     panels: list[dict[str, Any]] = []
@@ -45,7 +45,7 @@ def collect_home_panels(user: Any) -> list[dict[str, Any]]:
 
 
 def collect_timeline(person: Any, user: Any) -> list[dict[str, Any]]:
-    """A person's record from every app (`registry.timeline`: fn(person, user) -> list[dict[str, Any]]), newest first."""
+    """A person's record from every app (`registry.timeline`: fn(person, user) -> list[dict]), newest first."""
     from datetime import date
 
     entries: list[dict[str, Any]] = []

@@ -91,9 +91,9 @@ def party_line(p: DisputeParty) -> str:
 
 def _handler(d: Dispute) -> str:
     """Who conducted the mediation, as the documents name it."""
-    if d.room == Room.STUDIO and d.studio_id:
+    if d.room == Room.STUDIO and d.studio:
         return f"{d.court.formal_name}{d.studio.name}"
-    if d.mediator_id:
+    if d.mediator:
         org = f"{d.mediator.organisation}" if d.mediator.organisation else ""
         return f"{org}{d.mediator.get_kind_display()}{d.mediator.name}"
     return f"{d.court.formal_name}诉调对接中心"
@@ -183,7 +183,7 @@ def build(dispute: Dispute, kind: str) -> Document:
         # 民事诉讼文书样式 民事裁定书（确认调解协议效力用 / 驳回司法确认申请用）
         doc.number = d.confirmation_number
         judge = _person_name(d.ruled_by)
-        clerk = d.ruling_clerk.name if d.ruling_clerk_id else ""
+        clerk = d.ruling_clerk.name if d.ruling_clerk else ""
         b += [("p", party_line(p).replace(p.get_role_display(), "申请人", 1)) for p in parties]
         b.append(("indent", f"{cn_date(d.agreement_on)}，申请人{applicants}与{respondents}{_mediated(d)}，"
                             "达成了如下调解协议："))

@@ -88,7 +88,8 @@ class Court(TimeStampedModel):
         court or a municipality's court only the province (山东省滕州市人民法院, 北京市朝阳区人民法院)."""
         if self.full_name:
             return self.full_name
-        chain, court = [], self.parent
+        chain: list[Court] = []
+        court = self.parent
         while court is not None and len(chain) < 3:
             chain.append(court)
             court = court.parent

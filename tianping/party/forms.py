@@ -175,7 +175,7 @@ class StepForm(forms.Form):
         }.get(member.stage, [])
         if not may_approve:  # decisions of the general meeting are recorded by those who may approve them
             allowed = [s for s in allowed if s not in DECISION_STEPS]
-        self.fields["step"].choices = [(s.value, s.label) for s in allowed]
+        self.fields["step"].choices = [(s.value, s.label) for s in allowed]  # type: ignore[attr-defined]
         # only the fields that apply: the months for an extension, the base for an admission without one
         if StepKind.EXTENDED not in allowed:
             del self.fields["months"]

@@ -234,17 +234,19 @@ def _field_label(name: str) -> str:
 
 def _check_stage_dates(member: PartyMember) -> None:
     """A record's dates must match its stage: each stage needs the dates of the steps that lead to it."""
-    needed_by_stage: dict[str, list[str]] = {Stage.APPLICANT: [], Stage.ACTIVIST: ["activist_on"], Stage.CANDIDATE: ["activist_on", "candidate_on"],
-              Stage.PROBATIONARY: ["admitted_on"], Stage.FULL: ["admitted_on", "converted_on"]}
+    needed_by_stage: dict[str, list[str]] = {
+        Stage.APPLICANT: [], Stage.ACTIVIST: ["activist_on"], Stage.CANDIDATE: ["activist_on", "candidate_on"],
+        Stage.PROBATIONARY: ["admitted_on"], Stage.FULL: ["admitted_on", "converted_on"]}
     needed = needed_by_stage[member.stage]
     missing = [_field_label(f) for f in needed if not getattr(member, f)]
     if missing:
         raise ValidationError(_("阶段为“%(s)s”时必须填写：%(f)s。") % {"s": member.get_stage_display(),
                                                                 "f": "、".join(missing)})
-    later_by_stage: dict[str, list[str]] = {Stage.APPLICANT: ["activist_on", "candidate_on", "admitted_on", "converted_on"],
-             Stage.ACTIVIST: ["candidate_on", "admitted_on", "converted_on"],
-             Stage.CANDIDATE: ["admitted_on", "converted_on"], Stage.PROBATIONARY: ["converted_on"],
-             Stage.FULL: []}
+    later_by_stage: dict[str, list[str]] = {
+        Stage.APPLICANT: ["activist_on", "candidate_on", "admitted_on", "converted_on"],
+        Stage.ACTIVIST: ["candidate_on", "admitted_on", "converted_on"],
+        Stage.CANDIDATE: ["admitted_on", "converted_on"], Stage.PROBATIONARY: ["converted_on"],
+        Stage.FULL: []}
     later = later_by_stage[member.stage]
     extra = [_field_label(f) for f in later if getattr(member, f)]
     if extra:

@@ -160,7 +160,7 @@ def _names(meeting: Meeting, status: str) -> str:
 
 
 def _speakers(meeting: Meeting) -> str:
-    return "、".join(s.person.label if s.person_id else f"{s.external_name}（{s.external_unit}）" if s.external_unit
+    return "、".join(s.person.label if s.person else f"{s.external_name}（{s.external_unit}）" if s.external_unit
                     else s.external_name for s in meeting.speakers.all())
 
 

@@ -29,7 +29,7 @@ def demo_years(today: Any = None) -> list[int]:
     return list(range(FIRST_YEAR, today.year + 1))
 
 
-def bulk_insert(model: Any, rows: list[dict], *, batch_size: int = 5000) -> int:
+def bulk_insert(model: Any, rows: list[dict[str, Any]], *, batch_size: int = 5000) -> int:
     """INSERT `rows` (dicts of field attname -> value) with one prepared statement per batch: for the
     demo's 100,000 cases bulk_create spends most of its time compiling every value of every row through
     the field classes; here only the constant columns go through them (defaults, auto_now timestamps), the
@@ -75,7 +75,7 @@ class DemoContext:
     rng: random.Random
     faker: object
     stdout: object
-    data: dict = field(default_factory=dict)  # what earlier apps made, for later apps (e.g. "court")
+    data: dict[str, Any] = field(default_factory=dict)  # what earlier apps made, for later apps (e.g. "court")
 
 
 class Command(BaseCommand):
