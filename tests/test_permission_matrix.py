@@ -72,6 +72,12 @@ def _first(label: str):
     return pick
 
 
+def _demo_court_id() -> int:
+    from tianping.org.models import Court
+
+    return Court.objects.get(code="鲁0403").pk
+
+
 def _own_person(env, user=None) -> int:
     """The account's own person (a member's own study record), else the judge's."""
     person_id = getattr(user, "person_id", None)
@@ -87,6 +93,8 @@ KWARG_VALUES_BY_NAME: dict[tuple[str, str], Any] = {
     ("partylife:duty_edit", "pk"): _first("partylife.DutyRule"),
     ("partylife:person_attendance", "person_id"): _own_person,
     ("accounts:audit_detail", "pk"): _first("core.AuditEvent"),
+    # the higher court's drill-down into a court below it: the demo court
+    ("trials:court_figures", "court_id"): lambda env, user=None: _demo_court_id(),
     ("accounts:person_reveal", "pk"): lambda env, user=None: env["users"]["judge_demo"].person_id,
     **{(f"accounts:{name}", "pk"): _judge for name in (
         "account_edit", "account_disable", "account_enable", "account_unlock", "account_reset_password",

@@ -12,8 +12,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "tianping"
 DOMAIN_APPS = ("org", "accounts", "party", "partylife", "trials", "mediation")
@@ -91,7 +89,6 @@ def _may_name_roles(path: Path) -> bool:
     return rel == Path("core/roles.py") or path.name == "policy.py"
 
 
-@pytest.mark.xfail(reason="the apps are moving their role checks into policy.py (issue 11)", strict=False)
 def test_no_role_string_literal_outside_the_enum_and_the_policies():
     codes = _role_codes()
     offenders = [f"{_rel(path)}:{line}: {code!r} (write Role.{code.upper()})"
@@ -135,7 +132,6 @@ def domain_imports(source: str) -> list[tuple[int, str]]:
     return out
 
 
-@pytest.mark.xfail(reason="core still reaches into org/accounts in a few places (issue 11)", strict=False)
 def test_core_imports_no_domain_app():
     core = PACKAGE / "core"
     offenders = [f"{_rel(path)}:{line}: {module}" for path in _python_files() if core in path.parents
@@ -206,7 +202,6 @@ def model_writes(source: str) -> list[tuple[int, str]]:
     return out
 
 
-@pytest.mark.xfail(reason="the apps are moving their writes into services (issue 11)", strict=False)
 def test_only_services_write():
     offenders = []
     for path in _python_files():
