@@ -130,9 +130,9 @@ class Register:
     manage_roles: tuple[str, ...] = ()
     import_permission: Callable[[Any], bool] | None = None
     import_perm: str = ""
-    prepare_row: Callable[[Any, dict], dict] | None = None
-    save_row: Callable[[Any, dict], str] | None = None
-    write: Callable[[Any, list, list, list[str]], None] | None = None
+    prepare_row: Callable[[Any, dict[str, Any]], dict[str, Any]] | None = None
+    save_row: Callable[[Any, dict[str, Any]], str] | None = None
+    write: Callable[[Any, list[Any], list[Any], list[str]], None] | None = None
     bulk: bool = True
     export_queryset: Callable[[Any, Any], Any] | None = None
     export_options: list[ExportOption] = field(default_factory=list[Any])

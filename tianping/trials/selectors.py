@@ -633,7 +633,7 @@ def deadline_q(kind: str, today: date) -> Q:
     raise KeyError(kind)
 
 
-def branch_roster_ids(organisations, day: date) -> list[int]:
+def branch_roster_ids(organisations: Iterable[Any], day: date) -> list[int]:
     """The people on the roster (党员名册) of these party organisations (and their 党小组) on `day`."""
     from tianping.party.selectors import branch_roster_on
 
