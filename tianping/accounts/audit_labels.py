@@ -122,6 +122,7 @@ EVENT_LABELS: dict[str, str | _StrPromise] = {
     "dispute.material_added": _("上传材料"),
     "dispute.material_downloaded": _("下载材料"),
     "dispute.calculation_attached": _("附上赔偿计算"),
+    "calculation.saved": _("保存赔偿计算（未附入案件）"),
     "mediator.created": _("新增调解员"),
     "studio.created": _("新建调解工作室"),
 }

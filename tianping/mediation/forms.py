@@ -20,7 +20,9 @@ from tianping.mediation.models import (
     Route,
     Ruling,
     Studio,
+    TrafficCalculation,
 )
+from tianping.mediation.selectors import saved_calculations
 from tianping.org.models import Department, DepartmentType, Person, Post, Role, User
 
 
@@ -271,8 +273,12 @@ class StudioForm(forms.ModelForm):
         style_form(self)
 
 
-DISABILITY_GRADES = [("0", _("无伤残"))] + [(f"{(11 - g) / 10:.1f}", _("%(g)d级（%(c)d%%）") % {"g": g, "c": (11 - g) * 10})
-                                            for g in range(10, 0, -1)]
+def disability_grades() -> list[tuple[str, str]]:
+    """The grades with their coefficients, in the language of the request (built per form, not at import)."""
+    from django.utils.translation import gettext
+
+    return [("0", gettext("无伤残"))] + [(f"{(11 - g) / 10:.1f}", gettext("%(g)d级（%(c)d%%）") % {
+        "g": g, "c": (11 - g) * 10}) for g in range(10, 0, -1)]
 
 
 # Limits of the calculator's inputs (issue 12: 100,000 days of lost work went through); each message states
@@ -309,7 +315,7 @@ class CalculatorForm(StyledForm):
     nutrition_days = forms.IntegerField(label=_("营养期天数"), min_value=0, initial=0, validators=[validate_days])
     nutrition_daily = forms.DecimalField(label=_("营养费日标准"), min_value=0, decimal_places=2, initial=0,
                                          validators=[DAILY])
-    disability_coefficient = forms.ChoiceField(label=_("伤残等级"), choices=DISABILITY_GRADES, initial="0")
+    disability_coefficient = forms.ChoiceField(label=_("伤残等级"), choices=disability_grades, initial="0")
     custom_coefficient = forms.DecimalField(label=_("多处伤残的赔偿指数"), min_value=0, max_value=1, decimal_places=4,
                                             required=False, help_text=_("多处伤残按附加指数合计时填写，覆盖伤残等级"))
     death = forms.BooleanField(label=_("死亡"), required=False)
@@ -376,3 +382,35 @@ class CalculatorForm(StyledForm):
             mental_solace=c["mental_solace"] or 0, property_loss=c["property_loss"] or 0,
             insured_at_fault=c["insured_at_fault"], liability_share=c["liability_share"] / 100,
             commercial_limit=c["commercial_limit"] or 0)
+
+
+TITLE_MAX = 60
+
+
+class StandaloneCalculatorForm(CalculatorForm):
+    """The calculator on its own page: the same inputs and limits, plus a note to find the calculation later."""
+
+    title = forms.CharField(label=_("备注"), required=False,
+                            help_text=_("如当事人姓名或事故简况，便于以后附入案件时辨认"))
+
+    field_order = ["title"]
+
+    def clean_title(self):
+        title = self.cleaned_data.get("title", "").strip()
+        if len(title) > TITLE_MAX:
+            raise forms.ValidationError(_("备注最多 %(n)d 个字（现为 %(c)d 个字）。") % {"n": TITLE_MAX, "c": len(title)})
+        return title
+
+
+class AttachCalculationForm(StyledForm):
+    """The dispute's calculator page: attach a calculation the user saved on the standalone page."""
+
+    calculation = forms.ModelChoiceField(label=_("已保存的计算"), queryset=TrafficCalculation.objects.none(),
+                                         empty_label=_("请选择"))
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calculation"].queryset = saved_calculations(user)
+        self.fields["calculation"].label_from_instance = lambda c: _("%(t)s 损失合计 %(s)s 元（%(d)s）") % {
+            "t": c.title or _("未命名"), "s": c.total, "d": timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")}
+

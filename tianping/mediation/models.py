@@ -488,10 +488,15 @@ class InsuranceLimit(TimeStampedModel):
 
 
 class TrafficCalculation(TimeStampedModel):
-    """A damages calculation of the traffic studio attached to a dispute: the inputs, the line-by-line
-    working and the split between compulsory insurance, commercial insurance and the parties."""
+    """A damages calculation of the traffic studio: the inputs, the line-by-line working and the split between
+    compulsory insurance, commercial insurance and the parties. Made on a dispute's calculator page it belongs
+    to the dispute; made on the standalone page (a lawyer or party asking "how much?" before any dispute is
+    registered) it is saved for the account that made it (`dispute` empty) and attached to a dispute later."""
 
-    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="calculations")
+    dispute = models.ForeignKey(Dispute, verbose_name=_("诉前调解案件"), null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="calculations")
+    title = models.CharField(_("备注"), max_length=60, blank=True,
+                             help_text=_("如当事人姓名或事故简况，便于以后附入案件时辨认"))
     inputs = models.JSONField(_("输入"))
     result = models.JSONField(_("计算结果"))
     total = models.DecimalField(_("损失合计"), max_digits=14, decimal_places=2)
@@ -502,3 +507,7 @@ class TrafficCalculation(TimeStampedModel):
         verbose_name = _("交通事故损害赔偿计算")
         verbose_name_plural = _("交通事故损害赔偿计算")
         ordering = ["dispute_id", "-id"]
+
+    def __str__(self) -> str:
+        label = self.dispute.number if self.dispute_id else (self.title or _("未附入案件"))
+        return f"{label} · {self.total}"

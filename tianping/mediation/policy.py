@@ -103,6 +103,8 @@ never = rules.always_deny
 
 DESK = at_intake_desk & of_own_court
 HANDLER = assigned_to_user | DESK
+# who may handle some dispute (Dispute "handle" asked of the model): the calculator's users
+CALCULATOR_USERS = has_role(Role.MEDIATOR) | is_studio_judge | at_intake_desk
 # who works with the centre's disputes at all (menu, lists, roster, reference data)
 CENTRE_PEOPLE = has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.CENTRE, Role.MEDIATOR) | is_studio_judge
 
@@ -156,6 +158,9 @@ def _declare_all() -> None:
     declare("mediation.view_figures", CENTRE_PEOPLE | has_role(Role.HIGHER_COURT))
     # the figures link to the lists behind them only for those who may read disputes
     declare("mediation.view_figure_lists", CENTRE_PEOPLE)
+    # the traffic studio's calculator on its own page (a lawyer or party asking "how much?" before any dispute
+    # is registered): whoever may use a dispute's calculator — the intake desk, mediators, studios' judges
+    declare("mediation.use_calculator", CALCULATOR_USERS)
 
 
 _declare_all()

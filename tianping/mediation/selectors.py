@@ -199,3 +199,13 @@ def period_default(today: date) -> tuple[date, date]:
     """The last twelve months up to today."""
     start = date(today.year - 1, today.month, 1)
     return start, today
+
+
+def saved_calculations(user):
+    """The standalone calculations `user` saved (the calculator's own page) and has not attached to a dispute
+    yet, newest first: a saved calculation is its maker's until it is attached."""
+    from tianping.mediation.models import TrafficCalculation
+
+    if user is None or not getattr(user, "pk", None):
+        return TrafficCalculation.objects.none()
+    return TrafficCalculation.objects.filter(created_by_id=user.pk, dispute__isnull=True).order_by("-id")

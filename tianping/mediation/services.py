@@ -546,11 +546,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
-def calculation_attach(*, dispute: Dispute, actor: User, inputs: calculator.Inputs, province: str, year: int,
-                       rural: bool = False) -> TrafficCalculation:
-    """Compute the traffic-accident damages and attach the working to the dispute."""
-    d = _locked(dispute)
+def _calculate(inputs: calculator.Inputs, province: str, year: int,
+               rural: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(the inputs as stored, the result) of one calculation; ValidationError for missing data."""
     stat = statistics_for(province, year, rural=rural)
     limits = limits_on(inputs.accident_on, at_fault=inputs.insured_at_fault)
     try:
@@ -559,6 +557,51 @@ def calculation_attach(*, dispute: Dispute, actor: User, inputs: calculator.Inpu
         raise ValidationError(str(exc)) from exc
     raw = {k: getattr(inputs, k) for k in inputs.__dataclass_fields__}
     raw.update(province=province, year=year, rural=rural)
+    return raw, result
+
+
+@transaction.atomic
+def calculation_save(*, actor: User, inputs: calculator.Inputs, province: str, year: int, rural: bool = False,
+                     title: str = "") -> TrafficCalculation:
+    """A standalone calculation (no dispute yet), saved for `actor` to attach to a dispute later."""
+    raw, result = _calculate(inputs, province, year, rural)
+    calc = TrafficCalculation(dispute=None, title=title.strip(), inputs=_jsonable(raw), result=_jsonable(result),
+                              total=result["total"], created_by=actor)
+    calc.full_clean()
+    calc.save()
+    audit_record(actor=actor, event="calculation.saved", target=calc,
+                 after={"total": result["total"], "compulsory": result["compulsory"]})
+    return calc
+
+
+@transaction.atomic
+def calculation_link(*, dispute: Dispute, actor: User, calculation: TrafficCalculation) -> TrafficCalculation:
+    """Attach a standalone calculation `actor` saved to the dispute (it then belongs to the dispute).
+
+    Race: the calculation row is locked, so two attaching requests (two tabs, a double click) cannot attach
+    one calculation to two disputes; the second finds it attached and is refused."""
+    d = _locked(dispute)
+    calc = TrafficCalculation.objects.select_for_update().filter(pk=calculation.pk).first()
+    if calc is None or calc.created_by_id != actor.pk:
+        raise ValidationError({"calculation": _("只能附入本人保存的计算。")})
+    if calc.dispute_id is not None:
+        raise ValidationError({"calculation": _("该计算已附入案件 %(n)s，不能再附入其他案件。")
+                               % {"n": calc.dispute.number}})
+    calc.dispute = d
+    calc.full_clean()
+    calc.save(update_fields=["dispute", "updated_at"])
+    audit_record(actor=actor, event="dispute.calculation_attached", target=d,
+                 after={"calculation": calc.pk, "total": calc.result.get("total"),
+                        "compulsory": calc.result.get("compulsory")})
+    return calc
+
+
+@transaction.atomic
+def calculation_attach(*, dispute: Dispute, actor: User, inputs: calculator.Inputs, province: str, year: int,
+                       rural: bool = False) -> TrafficCalculation:
+    """Compute the traffic-accident damages and attach the working to the dispute."""
+    d = _locked(dispute)
+    raw, result = _calculate(inputs, province, year, rural)
     calc = TrafficCalculation(dispute=d, inputs=_jsonable(raw), result=_jsonable(result), total=result["total"],
                               created_by=actor)
     calc.full_clean()

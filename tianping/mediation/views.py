@@ -39,6 +39,7 @@ from tianping.mediation.selectors import (
     figures_scope,
     list_url,
     period_default,
+    saved_calculations,
 )
 from tianping.mediation.tables import DisputeTable, MediatorTable
 
@@ -310,10 +311,21 @@ def dispute_document(request, pk: int, kind: str, fmt: str):
 @object_permission(Dispute, "handle")
 def calculator_view(request, pk: int):
     d = _dispute(request, pk)
-    form = forms.CalculatorForm(request.POST or None)
+    attaching = request.method == "POST" and "attach" in request.POST
+    form = forms.CalculatorForm(request.POST if request.method == "POST" and not attaching else None)
+    attach_form = forms.AttachCalculationForm(request.POST if attaching else None, user=request.user)
     if not form.is_bound:
         form.fields["accident_on"].initial = d.registered_on
-    if request.method == "POST" and form.is_valid():
+    if attaching and attach_form.is_valid():
+        try:
+            services.calculation_link(dispute=d, actor=request.user,
+                                      calculation=attach_form.cleaned_data["calculation"])
+        except ValidationError as exc:
+            add_service_errors(attach_form, exc)
+        else:
+            messages.success(request, _("计算结果已附入案件。"))
+            return redirect(reverse("mediation:dispute_detail", args=[d.pk]) + "#calculation")
+    if request.method == "POST" and not attaching and form.is_valid():
         try:
             services.calculation_attach(dispute=d, actor=request.user, inputs=form.to_inputs(),
                                         province=form.cleaned_data["province"], year=form.cleaned_data["year"],
@@ -325,9 +337,41 @@ def calculator_view(request, pk: int):
             return redirect(reverse("mediation:dispute_detail", args=[d.pk]) + "#calculation")
     return render(request, "mediation/calculator.html", {
         "d": d, "form": form, "stats": ProvinceStatistic.objects.all()[:10],
+        "attach_form": attach_form if attach_form.fields["calculation"].queryset.exists() else None,
         "page_title": _("交通事故损害赔偿计算"),
         "breadcrumbs": _crumbs((d.number, reverse("mediation:dispute_detail", args=[d.pk])),
                                (_("赔偿计算"), None))})
+
+
+@permission_required("mediation.use_calculator")
+def standalone_calculator(request):
+    """The calculator before any dispute is registered: the same form and limits; the result is saved for the
+    user (a service, audited) and can be attached to a dispute from the dispute's calculator page."""
+    form = forms.StandaloneCalculatorForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            calc = services.calculation_save(actor=request.user, inputs=form.to_inputs(), province=c["province"],
+                                             year=c["year"], rural=c["rural"], title=c["title"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("计算结果已保存，可在诉前调解案件的“赔偿计算”页附入案件。"))
+            return redirect("mediation:saved_calculation", calc_id=calc.pk)
+    return render(request, "mediation/calculator.html", {
+        "d": None, "form": form, "saved": saved_calculations(request.user)[:20],
+        "page_title": _("交通事故损害赔偿计算"), "breadcrumbs": [(_("赔偿计算器"), None)]})
+
+
+@permission_required("mediation.use_calculator")
+def saved_calculation(request, calc_id: int):
+    """A standalone calculation: only its maker reads it here (once attached it is read with its dispute)."""
+    calc = saved_calculations(request.user).filter(pk=calc_id).first()
+    if calc is None:
+        raise Http404
+    return render(request, "mediation/calculation_detail.html", {
+        "d": None, "calc": calc, "r": calc.result, "page_title": _("赔偿计算结果"),
+        "breadcrumbs": [(_("赔偿计算器"), reverse("mediation:standalone_calculator")), (_("赔偿计算结果"), None)]})
 
 
 @object_permission(Dispute, "view")
