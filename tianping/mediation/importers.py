@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 
 from django.db.models import Prefetch
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 
 from tianping.core.importexport import parse_bool, parse_decimal, parse_int, parse_text
 from tianping.core.registers import Column, ExportOption, Register, register
@@ -87,7 +87,7 @@ def _date(op):
 
 
 register(Register(
-    kind="disputes", title="诉前调解案件", model=Dispute, natural_key=("number",),
+    kind="disputes", title=gettext_lazy("诉前调解案件"), model=Dispute, natural_key=("number",),
     export_queryset=_export_queryset,
     export_options=[
         ExportOption("status", "状态，如 调解中", _status),
@@ -120,7 +120,7 @@ register(Register(
 
 
 register(Register(
-    kind="traffic_statistics", title="省份年度统计数据", model=ProvinceStatistic, natural_key=("province", "year"),
+    kind="traffic_statistics", title=gettext_lazy("省份年度统计数据"), model=ProvinceStatistic, natural_key=("province", "year"),
     court_scoped=False,
     write=lambda ctx, created, updated, fields: _services().statistics_import(
         actor=ctx.user, created=created, updated=updated, fields=fields),

@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tianping.core.importexport import (
     ImportContext,
@@ -123,7 +124,7 @@ def _write(service, *, scoped: bool = True):
 
 
 register(Register(
-    kind="courts", title="法院", model=Court, court_scoped=False, natural_key=("code",),
+    kind="courts", title=gettext_lazy("法院"), model=Court, court_scoped=False, natural_key=("code",),
     bulk=False, write=_write(services.courts_import, scoped=False),
     extra={"list_url_name": "org:court_list"},  # 上级法院代字 may name a court created a few rows earlier
     description="法院名录：按法院代字识别，已有的法院会被更新。",
@@ -140,7 +141,7 @@ register(Register(
 ))
 
 register(Register(
-    kind="departments", title="部门", model=Department, natural_key=("name",),
+    kind="departments", title=gettext_lazy("部门"), model=Department, natural_key=("name",),
     write=_write(services.departments_import),
     extra={"list_url_name": "org:department_list"},
     description="本院部门：按部门名称识别，已有的部门会更新类型。",
@@ -153,7 +154,7 @@ register(Register(
 
 
 register(Register(
-    kind="people", title="人员", model=Person, natural_key=("id_number",),
+    kind="people", title=gettext_lazy("人员"), model=Person, natural_key=("id_number",),
     write=_write(services.people_import), extra={"list_url_name": "org:person_list"},
     description="人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。",
     columns=[

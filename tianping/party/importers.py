@@ -15,6 +15,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from tianping.core.importexport import (
     RowError,
@@ -60,7 +61,7 @@ def save_branch(ctx, values: dict) -> str:
 
 
 register(Register(
-    kind="branches", title="党组织", model=PartyOrganisation, natural_key=("name",),
+    kind="branches", title=gettext_lazy("党组织"), model=PartyOrganisation, natural_key=("name",),
     save_row=save_branch, bulk=False, extra={"list_url_name": "party:organisation_list"},
     description="党组织：按组织名称识别；上级组织须已存在或位于本文件前面的行；组建部门为本院部门名称，多个用、分隔。",
     columns=[
@@ -98,7 +99,7 @@ def _current_base(m):
 
 
 register(Register(
-    kind="members", title="党员", model=PartyMember, natural_key=("id_number",),
+    kind="members", title=gettext_lazy("党员"), model=PartyMember, natural_key=("id_number",),
     save_row=save_member, extra={"list_url_name": "party:member_list"},
     description="党员名册：按身份证号识别（须已在人员名册中）；日期须与政治面貌相符、先后有序。",
     columns=[
@@ -214,7 +215,7 @@ def save_dues_row(ctx, values: dict) -> str:
 
 
 register(Register(
-    kind="dues", title="党费收缴表", model=PartyMember, natural_key=("person", "month"),
+    kind="dues", title=gettext_lazy("党费收缴表"), model=PartyMember, natural_key=("person", "month"),
     import_perm="party.import_duespayment",
     save_row=save_dues_row, extra={"list_url_name": "party:dues_sheet"},
     description="某月党费收缴表：导出后填写实交金额再导入，即登记交纳。工资基数、比例、应交金额仅供核对。",

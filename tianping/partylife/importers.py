@@ -11,6 +11,8 @@ import re
 from datetime import datetime, time
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from tianping.core.importexport import (
     RowError,
     is_empty,
@@ -173,7 +175,7 @@ def _export_queryset(user, court):
 
 
 register(Register(
-    kind="meetings", title="会议活动", model=Meeting, natural_key=("organisation", "meeting_type", "date", "start_time"),
+    kind="meetings", title=gettext_lazy("会议活动"), model=Meeting, natural_key=("organisation", "meeting_type", "date", "start_time"),
     save_row=save_meeting_row, export_queryset=_export_queryset,
     extra={"list_url_name": "partylife:meeting_list"},
     description="三会一课等会议活动及出勤：按 组织名称+会议类型+日期+开始时间 识别，已有的会议会被更新（出勤修改记为更正）。",

@@ -6,6 +6,8 @@ Judges and panel members are resolved by name within the court (张伟(0312) whe
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from tianping.core.importexport import (
     RowError,
     parse_bool,
@@ -74,7 +76,7 @@ def _export_queryset(user, court):
 
 
 register(Register(
-    kind="cases", title="案件", model=Case, natural_key=("number",),
+    kind="cases", title=gettext_lazy("案件"), model=Case, natural_key=("number",),
     save_row=save_case_row, prepare_row=prepare_case_row, export_queryset=_export_queryset,
     export_options=[ExportOption("year", "立案年度，如 2016", _filter_year)],
     description="审判系统导出的案件：按案号识别，已有的案件会被更新；承办人、合议庭成员按姓名在本院查找，"
