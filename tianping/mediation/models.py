@@ -509,5 +509,5 @@ class TrafficCalculation(TimeStampedModel):
         ordering = ["dispute_id", "-id"]
 
     def __str__(self) -> str:
-        label = self.dispute.number if self.dispute_id else (self.title or _("未附入案件"))
+        label = self.dispute.number if self.dispute is not None else (self.title or _("未附入案件"))
         return f"{label} · {self.total}"

@@ -201,7 +201,7 @@ def period_default(today: date) -> tuple[date, date]:
     return start, today
 
 
-def saved_calculations(user):
+def saved_calculations(user: Any) -> QuerySet[Any]:
     """The standalone calculations `user` saved (the calculator's own page) and has not attached to a dispute
     yet, newest first: a saved calculation is its maker's until it is attached."""
     from tianping.mediation.models import TrafficCalculation

@@ -584,7 +584,7 @@ def calculation_link(*, dispute: Dispute, actor: User, calculation: TrafficCalcu
     calc = TrafficCalculation.objects.select_for_update().filter(pk=calculation.pk).first()
     if calc is None or calc.created_by_id != actor.pk:
         raise ValidationError({"calculation": _("只能附入本人保存的计算。")})
-    if calc.dispute_id is not None:
+    if calc.dispute is not None:
         raise ValidationError({"calculation": _("该计算已附入案件 %(n)s，不能再附入其他案件。")
                                % {"n": calc.dispute.number}})
     calc.dispute = d
