@@ -102,6 +102,8 @@ KWARG_VALUES_BY_NAME: dict[tuple[str, str], Any] = {
     ("accounts:account_action", "action"): "unlock",
     ("mediation:dispute_action", "action"): "accept",
     ("mediation:document", "kind"): "notice",
+    # a standalone calculation is its maker's until attached; the demo's are all attached to disputes
+    ("mediation:saved_calculation", "calc_id"): 1,
 }
 
 # A kwarg naming an object that belongs to the pattern's main object: (model label, field to the parent,
@@ -135,7 +137,8 @@ QUERIES: dict[str, Any] = {"partylife:compliance_cell": _compliance_cell_query}
 
 # An import job belongs to the account that uploaded it; the demo has none, so an account that may import gets
 # 404 for the job id tried (the same answer as for another account's job), the others 403.
-NOT_FOUND_WHEN_ALLOWED = {"core:import_job", "core:import_progress", "core:import_commit", "core:import_report"}
+NOT_FOUND_WHEN_ALLOWED = {"core:import_job", "core:import_progress", "core:import_commit", "core:import_report",
+                          "mediation:saved_calculation"}
 
 # Pages that answer a refusal of the domain (not of the policy) with a 403 page saying why: a sign-in code that
 # has expired or a meeting outside its sign-in window.
