@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -121,7 +122,7 @@ class Register:
     """
 
     kind: str
-    title: str
+    title: str | Promise
     model: type[models.Model]
     columns: list[Column]
     natural_key: tuple[str, ...] = ()
@@ -244,7 +245,7 @@ def export_xlsx(reg: Register, rows: Iterable[Any], *, sheet_title: str | None =
     from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet(title=(sheet_title or reg.title)[:31])
+    ws = wb.create_sheet(title=str(sheet_title or reg.title)[:31])
     for i, col in enumerate(reg.columns):
         from openpyxl.utils import get_column_letter
 

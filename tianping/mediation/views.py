@@ -5,10 +5,12 @@ outside the user's scope answers 404. Writes go through tianping.mediation.servi
 from __future__ import annotations
 
 from datetime import date
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -308,6 +310,11 @@ def dispute_document(request, pk: int, kind: str, fmt: str):
     return response
 
 
+def _has_choices(field: object) -> bool:
+    queryset = cast(ModelChoiceField, field).queryset
+    return queryset is not None and queryset.exists()
+
+
 @object_permission(Dispute, "handle")
 def calculator_view(request, pk: int):
     d = _dispute(request, pk)
@@ -337,7 +344,7 @@ def calculator_view(request, pk: int):
             return redirect(reverse("mediation:dispute_detail", args=[d.pk]) + "#calculation")
     return render(request, "mediation/calculator.html", {
         "d": d, "form": form, "stats": ProvinceStatistic.objects.all()[:10],
-        "attach_form": attach_form if attach_form.fields["calculation"].queryset.exists() else None,
+        "attach_form": attach_form if _has_choices(attach_form.fields["calculation"]) else None,
         "page_title": _("交通事故损害赔偿计算"),
         "breadcrumbs": _crumbs((d.number, reverse("mediation:dispute_detail", args=[d.pk])),
                                (_("赔偿计算"), None))})
