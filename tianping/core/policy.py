@@ -59,17 +59,26 @@ def has_role(*codes: str) -> rules.Predicate:
     return rules.Predicate(_has, name="has_role:" + "|".join(sorted(wanted)))
 
 
-def in_scope(action: str = "view") -> rules.Predicate:
+def in_scope(action: str = "view", *, model: type[models.Model] | None = None, via: str | None = None) -> rules.Predicate:
     """A predicate over (user, obj): the object is among `type(obj).objects.visible_to(user, action)`'s rows.
-    With no object (the model-level question) it is True: combine it with a role predicate."""
+    With no object (the model-level question) it is True: combine it with a role predicate.
+
+    With `model`, the scope of a related record decides, by that model's own rules (`model.objects.scoped_to`;
+    the declaration's role predicate is the other half): the object itself when it is a `model`, otherwise its
+    attribute `via` (a committee post's `organisation`, a dues payment's `member`)."""
 
     def _in(user: Any, obj: Any) -> bool:
         if obj is None:
             return True
-        manager: Any = type(obj)._default_manager
-        return bool(manager.visible_to(user, action).filter(pk=obj.pk).exists())
+        if model is None:
+            manager: Any = type(obj)._default_manager
+            return bool(manager.visible_to(user, action).filter(pk=obj.pk).exists())
+        target = obj if isinstance(obj, model) or via is None else getattr(obj, via)
+        related: Any = model._default_manager
+        return bool(related.scoped_to(user, action).filter(pk=target.pk).exists())
 
-    return rules.Predicate(_in, name=f"in_scope:{action}")
+    label = model._meta.label_lower if model is not None else "visible"
+    return rules.Predicate(_in, name=f"in_scope:{label}:{action}")
 
 
 def perm_name(target: Any, action: str) -> str:

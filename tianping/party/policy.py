@@ -27,7 +27,7 @@ import rules
 from django.db.models import Q
 
 from tianping.core import roles as _roles
-from tianping.core.policy import declare, has_role
+from tianping.core.policy import declare, has_role, in_scope
 from tianping.core.roles import Role
 from tianping.party.models import (
     BranchMembership,
@@ -120,47 +120,19 @@ def person_scope(user, action: str = "view") -> Q | None:
 
 
 # --- object predicates ---------------------------------------------------------------------------------
-def _organisation_of(obj):
-    return obj if isinstance(obj, PartyOrganisation) else obj.organisation
-
-
-def _member_of(obj):
-    return obj if isinstance(obj, PartyMember) else obj.member
-
-
 def organisation_in_scope(action: str) -> rules.Predicate:
     """The object's organisation (the object itself, or its `.organisation`) is within the action's reach."""
-
-    def _in(user, obj) -> bool:
-        if obj is None:
-            return True
-        org = _organisation_of(obj)
-        return PartyOrganisation.objects.scoped_to(user, action).filter(pk=org.pk).exists()
-
-    return rules.Predicate(_in, name=f"party_organisation_in_scope:{action}")
+    return in_scope(action, model=PartyOrganisation, via="organisation")
 
 
 def member_in_scope(action: str) -> rules.Predicate:
     """The object's party record (the object itself, or its `.member`) is within the action's reach."""
-
-    def _in(user, obj) -> bool:
-        if obj is None:
-            return True
-        member = _member_of(obj)
-        return PartyMember.objects.scoped_to(user, action).filter(pk=member.pk).exists()
-
-    return rules.Predicate(_in, name=f"party_member_in_scope:{action}")
+    return in_scope(action, model=PartyMember, via="member")
 
 
 def points_in_scope(action: str) -> rules.Predicate:
     """The points entry's person is within the action's reach."""
-
-    def _in(user, obj) -> bool:
-        if obj is None:
-            return True
-        return PointsEntry.objects.scoped_to(user, action).filter(pk=obj.pk).exists()
-
-    return rules.Predicate(_in, name=f"party_person_in_scope:{action}")
+    return in_scope(action, model=PointsEntry)
 
 
 never = rules.always_deny  # append-only records: corrected by a new entry, never edited or deleted
