@@ -266,3 +266,26 @@ def test_every_menu_item_has_a_declared_permission():
     bad = [f"{i.url_name}: {i.perm or '(none)'}" for _g, i in items if i.perm not in DECLARED]
     assert not bad, "menu items without a declared permission (core.signed_in for any account):\n  " + \
         "\n  ".join(bad)
+
+
+def test_object_permission_hands_its_checked_object_to_the_view(rf, court, make_user, django_assert_num_queries):
+    """The decorator fetches the object once (scope, then permission); the view reads that same instance."""
+    from tianping.core.policy import checked_object, object_permission
+    from tianping.core.roles import Role
+    from tianping.org.models import Person
+    from tianping.org.tests.factories import PersonFactory
+
+    person = PersonFactory(court=court)
+    user = make_user(court, Role.PARTY_OFFICE)
+    seen = []
+
+    @object_permission(Person, "view")
+    def view(request, pk):
+        with django_assert_num_queries(0):
+            seen.append(checked_object(request))
+        return None
+
+    request = rf.get("/")
+    request.user = user
+    view(request, pk=person.pk)
+    assert seen[0].pk == person.pk and isinstance(seen[0], Person)

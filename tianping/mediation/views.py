@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from tianping.core.actions import Action, add_service_errors, available_actions, create_once, run_action
 from tianping.core.audit import audit_record
-from tianping.core.policy import allowed, can, object_permission, permission_required, require
+from tianping.core.policy import allowed, can, checked_object, object_permission, permission_required, require
 from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
 from tianping.mediation import documents, forms, services
@@ -502,7 +502,7 @@ def mediator_create(request):
 
 @object_permission(Mediator, "change")
 def mediator_edit(request, pk: int):
-    instance = get_visible_or_404(Mediator.objects.all(), request.user, pk=pk)
+    instance = checked_object(request)
     return _roster_form(request, forms.MediatorForm, instance,
                         lambda m: services.mediator_save(actor=request.user, mediator=m), _("编辑调解员"))
 
@@ -515,7 +515,7 @@ def studio_create(request):
 
 @object_permission(Studio, "change")
 def studio_edit(request, pk: int):
-    instance = get_visible_or_404(Studio.objects.all(), request.user, pk=pk)
+    instance = checked_object(request)
     return _roster_form(request, forms.StudioForm, instance,
                         lambda s: services.studio_save(actor=request.user, studio=s), _("编辑法官工作室"))
 

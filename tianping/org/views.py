@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from tianping.core.actions import add_service_errors
-from tianping.core.policy import can, object_permission, permission_required, require
+from tianping.core.policy import can, checked_object, object_permission, permission_required, require
 from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
 from tianping.org import services
@@ -134,7 +134,7 @@ def person_create(request):
 
 @object_permission(Person, "change")
 def person_edit(request, pk: int):
-    person = get_visible_or_404(Person.objects.all(), request.user, pk=pk)
+    person = checked_object(request)
     form = PersonForm(request.POST or None, instance=person)
     if request.method == "POST" and form.is_valid():
         try:
