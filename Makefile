@@ -62,8 +62,13 @@ lint: $(VENV)/.installed
 messages: $(VENV)/.installed
 	for app in tianping/*/; do [ -d $$app/locale ] && (cd $$app && ../../$(BIN)/django-admin makemessages -l en -v0); done; true
 
+# the benchmarks' own extras (django-import-export, tablib, qrcode, locust): `pip install -e '.[test,bench]'`
+$(VENV)/.bench-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $@
+
 # bench/run.py builds its own court in /tmp/tianping-bench (var/ is not touched); figures -> docs/benchmarks.md
-bench: $(VENV)/.installed
+bench: $(VENV)/.bench-installed
 	$(call apt_ensure,$(APT_RUN))
 	$(COMPILE_MESSAGES)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
