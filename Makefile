@@ -10,7 +10,7 @@ APT_TEST := chromium chromium-driver libreoffice-calc-nogui
 # compiling catalogues needs no secret key (a fresh clone has no var/secret_key yet)
 COMPILE_MESSAGES := TIANPING_TESTING=1 $(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
-.PHONY: install run test test-fast bench screenshots lint messages demo clean
+.PHONY: install run test test-deps test-fast bench screenshots lint messages demo clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -47,9 +47,13 @@ run: demo
 	@echo "  三员账号登录须输入动态验证码：身份验证器密钥 ORUWC3TQNFXGOLLEMVWW6LLUN52HAIJB（见 README）"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
-test: $(VENV)/.installed
+# what the tests need besides the venv (Debian packages, compiled catalogues); .ci/run calls it once before it runs
+# the SQLite and PostgreSQL halves side by side
+test-deps: $(VENV)/.installed
 	$(call apt_ensure,$(APT_RUN) $(APT_TEST))
 	$(COMPILE_MESSAGES)
+
+test: test-deps
 	$(BIN)/python -m pytest -q -x --maxfail=5 $(PYTEST_ARGS)
 
 # ruff (line length enforced), mypy with django-stubs (strict for core, services, selectors; see pyproject),

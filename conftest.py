@@ -22,6 +22,16 @@ def _chinese_by_default():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _uploads_in_a_temporary_directory(tmp_path_factory):
+    """Uploads written by tests go to this run's own directory, never var/media: the SQLite and PostgreSQL
+    runs of CI go side by side in one checkout."""
+    from django.test.utils import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
+
+
 @pytest.fixture
 def court(db):
     from tianping.org.tests.factories import CourtFactory
