@@ -43,15 +43,48 @@ def id_birth_date(value: str) -> date | None:
         return None
 
 
-def validate_id_number(value: str) -> None:
-    """GB 11643: 17 digits + check character; the birth date inside must be real and not in the future."""
+_ID15_RE = re.compile(r"^\d{15}$")
+
+
+def id_number_15_to_18(value: str) -> str | None:
+    """The 18-character number of a 15-digit resident ID number (GB 11643-1989 layout: 6-digit address code,
+    2-digit year, month, day, 3-digit sequence), or None when `value` is not such a number.
+
+    GB 11643-1999 replaced the 2-digit year by 4 digits and added the check character; 15-digit numbers were
+    issued to people born in the 1900s, so the century inserted is 19."""
     v = normalize_id_number(value)
+    if not _ID15_RE.match(v):
+        return None
+    first17 = v[:6] + "19" + v[6:]
+    if id_birth_date(first17 + "0") is None:
+        return None
+    return first17 + id_check_char(first17)
+
+
+def validate_id_number(value: str) -> None:
+    """GB 11643-1999: 17 digits + check character. The address code starts with a GB/T 2260 province code
+    (tianping.core.regions); the birth date inside must be a real date, not in the future. The standard's own
+    example 440524188001010014 was born in 1880, so there is no 1900 floor (only a sanity floor of 1800).
+    A 15-digit number of the 1989 layout is refused with its 18-character form offered."""
+    from tianping.core.regions import ID_ADDRESS_PREFIXES
+
+    v = normalize_id_number(value)
+    if len(v) == 15:
+        converted = id_number_15_to_18(v)
+        if converted and v[:2] in ID_ADDRESS_PREFIXES:
+            raise ValidationError(
+                _("这是 15 位的旧身份证号；按 GB 11643-1999 升位后为 %(n)s（出生年份补“19”，末位为计算出的校验码）。"
+                  "请核对后改填这个 18 位号码。") % {"n": converted}, code="id_15")
     if len(v) != 18:
         raise ValidationError(_("身份证号应为 18 位（现为 %(n)d 位），请核对。") % {"n": len(v)}, code="id_length")
     if not _ID_RE.match(v):
         raise ValidationError(_("身份证号前 17 位必须是数字，末位是数字或 X，请核对。"), code="id_chars")
+    if v[:2] not in ID_ADDRESS_PREFIXES:
+        raise ValidationError(
+            _("身份证号前两位“%(p)s”不是省级行政区划代码（GB/T 2260，如 37 山东、11 北京），请核对第 1–6 位地址码。")
+            % {"p": v[:2]}, code="id_address")
     born = id_birth_date(v)
-    if born is None or born.year < 1900 or born > date.today():  # noqa: DTZ011 - a calendar date
+    if born is None or born.year < 1800 or born > date.today():  # noqa: DTZ011 - a calendar date
         raise ValidationError(_("身份证号中的出生日期 %(d)s 不是有效日期，请核对第 7–14 位。") % {"d": v[6:14]},
                               code="id_birth")
     expected = id_check_char(v[:17])
@@ -88,16 +121,24 @@ def validate_phone(value: str) -> None:
                               code="phone")
 
 
-# 法院代字: a high court uses the province's one-character short name (鲁); an intermediate court adds
-# 2 digits (鲁04), a basic court 4 digits (鲁0403). Specialist courts may add letters; we accept 0, 2 or 4 digits.
-PROVINCE_SHORT_NAMES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼兵"
-_COURT_CODE_RE = re.compile(rf"^[{PROVINCE_SHORT_NAMES}](\d{{2}}|\d{{4}})?$")
+# 法院代字: the high court's one-character code (tianping.core.regions: the province's short name, but 内 for
+# Inner Mongolia, 军 for the military courts, 兵 for the Xinjiang Production and Construction Corps courts); an
+# intermediate or specialised court adds 2 digits (鲁04, 京73), a basic court 4 digits (鲁0403); the SPC is 最高法.
+def _court_code_chars() -> str:
+    from tianping.core.regions import COURT_CODES
+
+    return "".join(sorted(COURT_CODES))
+
+
+PROVINCE_SHORT_NAMES = _court_code_chars()  # kept for callers of the old name: the court codes' first characters
+_COURT_CODE_RE = re.compile(rf"^(?:最高法|[{PROVINCE_SHORT_NAMES}](\d{{2}}|\d{{4}})?)$")
 
 
 def validate_court_code(value: str) -> None:
     if not _COURT_CODE_RE.match(value or ""):
         raise ValidationError(
-            _("法院代字格式错误：应为省份简称加 0、2 或 4 位数字，如 鲁、鲁04、鲁0403。"), code="court_code"
+            _("法院代字格式错误：应为高院代字（省份简称，内蒙古为“内”，另有“军”“兵”）加 0、2 或 4 位数字，"
+              "如 鲁、鲁04、鲁0403。"), code="court_code"
         )
 
 

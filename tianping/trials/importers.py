@@ -52,7 +52,7 @@ def prepare_case_row(ctx, values: dict) -> dict:
     number = values.get("number")
     if number and ctx.court is not None:
         parsed = parse_case_number(number)
-        if parsed.court_code != ctx.court.code:
+        if not parsed.old_form and parsed.court_code != ctx.court.code:
             raise RowError("案号", f"案号中的法院代字“{parsed.court_code}”不是本院（{ctx.court.code}）的代字。")
     if values.get("appeal_result") and values.get("appealed") is False:
         raise RowError("二审结果", "“是否上诉”为否时不能填写二审结果。")
@@ -83,7 +83,9 @@ register(Register(
                 "同名时写成 姓名(工号)。",
     columns=[
         Column("案号", "number", required=True, text=True, parse=_parse_number, width=26,
-               example="(2016)鲁0403民初1234号", help="新规则案号：(年度)法院代字类型代字序号号。"),
+               example="(2016)鲁0403民初1234号",
+               help="新规则案号：(年度)法院代字类型代字序号号；2016 年以前立案的案件也可填旧式案号，"
+                    "如（2015）薛民初字第123号，按原样保存。"),
         Column("案由", "cause", example="民间借贷纠纷", width=18),
         Column("审判程序", "procedure", parse=parse_choice(Procedure), choices=PROCEDURE_LABELS,
                export=lambda c: c.get_procedure_display(), example="简易程序"),

@@ -33,12 +33,27 @@ class CaseCategory(models.TextChoices):
     OTHER = "other", _("其他")
 
 
+class Instance(models.TextChoices):
+    """The instance mark of a type code (the annex's 一审/二审/再审 …), which the figures use."""
+
+    FIRST = "first", _("一审")
+    SECOND = "second", _("二审")
+    RETRIAL = "retrial", _("再审")
+    REVIEW = "review", _("再审审查")
+    OTHER = "other", _("其他")
+
+
 class CaseType(TimeStampedModel):
-    """A type code (类型代字) of the SPC case-number rules. Data: administrators add codes."""
+    """A type code (类型代字) of the SPC case-number rules: the annex 《人民法院案件类型及其代字标准》 is loaded from
+    tianping.trials.typecodes; administrators add codes."""
 
     code = models.CharField(_("类型代字"), max_length=10, unique=True)
-    name = models.CharField(_("名称"), max_length=40)
+    name = models.CharField(_("名称"), max_length=120)
     category = models.CharField(_("类别"), max_length=20, choices=CaseCategory.choices)
+    annex_class = models.CharField(_("代字标准中的大类"), max_length=30, blank=True,
+                                   help_text=_("如 民事案件、执行类案件；不在代字标准中的代字留空"))
+    annex_no = models.CharField(_("代字标准中的编号"), max_length=6, blank=True)
+    instance = models.CharField(_("审级"), max_length=10, choices=Instance.choices, default=Instance.OTHER)
     counts_in_metrics = models.BooleanField(_("计入审判质效"), default=True,
                                             help_text=_("诉前调解等非诉案件可不计入收结案统计"))
     active = models.BooleanField(_("启用"), default=True)
@@ -54,7 +69,7 @@ class CaseType(TimeStampedModel):
 
     @property
     def first_instance(self) -> bool:
-        return self.code.endswith("初")
+        return self.instance == Instance.FIRST
 
 
 class Procedure(models.TextChoices):
@@ -151,10 +166,11 @@ class Case(CourtScopedModel):
     number = models.CharField(_("案号"), max_length=60, unique=True)
     year = models.PositiveIntegerField(_("年度"))
     court_code = models.CharField(_("法院代字"), max_length=12)
+    tribunal_code = models.CharField(_("专门审判代字"), max_length=2, blank=True, default="")
     type_code = models.CharField(_("类型代字"), max_length=10)
     seq = models.PositiveIntegerField(_("序号"))
     first_instance = models.BooleanField(_("一审"), default=False, editable=False,
-                                         help_text=_("类型代字以“初”结尾"))
+                                         help_text=_("类型代字的审级为一审（如 民初、刑初、行初）"))
     cause = models.CharField(_("案由"), max_length=100, blank=True)
     procedure = models.CharField(_("审判程序"), max_length=20, choices=Procedure.choices, blank=True)
     filed_on = models.DateField(_("立案日期"))
@@ -192,7 +208,8 @@ class Case(CourtScopedModel):
         verbose_name_plural = _("案件")
         ordering = ["-filed_on", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["court", "year", "type_code", "seq"], name="case_unique_seq",
+            models.UniqueConstraint(fields=["court", "year", "tribunal_code", "type_code", "seq"],
+                                    name="case_unique_seq",
                                     violation_error_message=_("本院该年度该类型已有相同序号的案件。")),
         ]
         indexes = [
@@ -207,11 +224,15 @@ class Case(CourtScopedModel):
 
     # -- derived values ----------------------------------------------------------------------------
     def compute_derived(self, limits: dict | None = None) -> None:
-        from tianping.trials.casenumbers import format_case_number
+        from tianping.trials.casenumbers import format_case_number, is_old_form
+        from tianping.trials.typecodes import Instance as Mark
+        from tianping.trials.typecodes import instance_of
 
-        if self.year and self.court_code and self.type_code and self.seq:
-            self.number = format_case_number(self.year, self.court_code, self.type_code, self.seq)
-        self.first_instance = self.type_code.endswith("初")
+        # an old-form number (（2015）薛民初字第123号) is kept as written
+        if self.year and self.court_code and self.type_code and self.seq and not is_old_form(self.number):
+            self.number = format_case_number(self.year, self.court_code, self.type_code, self.seq,
+                                             tribunal=self.tribunal_code)
+        self.first_instance = instance_of(self.type_code) == Mark.FIRST
         if not self.deadline_given and self.filed_on:
             base = statutory_deadline(self.type_code, self.procedure, self.filed_on, limits)
             self.deadline = base + timedelta(days=self.extension_days or 0) if base else None
@@ -229,7 +250,11 @@ class Case(CourtScopedModel):
         self._number_error = ""
         if self.number:
             try:
-                self.year, self.court_code, self.type_code, self.seq = parse_case_number(self.number)
+                parsed = parse_case_number(self.number)
+                self.year, self.court_code, self.type_code, self.seq = parsed[:4]
+                self.tribunal_code = parsed.tribunal
+                if parsed.old_form:
+                    self.number = parsed.written
             except ValueError as exc:
                 self._number_error = str(exc)
         if self._number_error or not self.number:
@@ -240,7 +265,12 @@ class Case(CourtScopedModel):
     def clean(self) -> None:
         super().clean()
         errors: dict[str, Any] = {}
-        if self.court_id and self.court_code and self.court_code != self.court.code:
+        from tianping.trials.casenumbers import is_old_form
+        from tianping.trials.typecodes import Instance as Mark
+        from tianping.trials.typecodes import instance_of
+
+        # an old-form number carries the court's old abbreviation (薛), not its code
+        if self.court_id and self.court_code and self.court_code != self.court.code and not is_old_form(self.number):
             errors["number"] = _("案号中的法院代字“%(c)s”与本院代字“%(o)s”不一致。") % {
                 "c": self.court_code, "o": self.court.code}
         if self.type_code and not CaseType.objects.filter(code=self.type_code).exists():
@@ -256,8 +286,8 @@ class Case(CourtScopedModel):
             errors["closed_on"] = _("填写了结案方式的案件须填写结案日期。")
         if self.appeal_result and not self.appealed:
             errors["appeal_result"] = _("未上诉的案件不能有二审结果。")
-        if self.appealed and not (self.type_code or "").endswith("初"):
-            errors["appealed"] = _("只有一审案件（类型代字以“初”结尾）才能上诉。")
+        if self.appealed and instance_of(self.type_code or "") != Mark.FIRST:
+            errors["appealed"] = _("只有一审案件（类型代字的审级为一审，如 民初、刑初）才能上诉。")
         if (self.enforcement_recovered is not None and self.enforcement_applied is not None
                 and self.enforcement_recovered > self.enforcement_applied):
             errors["enforcement_recovered"] = _("执行到位金额不能大于申请执行标的额。")
@@ -290,13 +320,16 @@ class CaseSequence(models.Model):
 
     court = models.ForeignKey("org.Court", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveIntegerField()
+    tribunal_code = models.CharField(max_length=2, blank=True, default="")
     type_code = models.CharField(max_length=10)
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("案号序列")
         verbose_name_plural = _("案号序列")
-        constraints = [models.UniqueConstraint(fields=["court", "year", "type_code"], name="casesequence_unique")]
+        # 2018 revision 第十条: "相同专门审判和类型代字的案件编号 … 以顺位自然数编排"
+        constraints = [models.UniqueConstraint(fields=["court", "year", "tribunal_code", "type_code"],
+                                               name="casesequence_unique")]
 
     def __str__(self) -> str:
         return f"{self.court_id} {self.year} {self.type_code} {self.last}"

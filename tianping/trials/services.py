@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tianping.core.audit import audit_record
 from tianping.trials.casenumbers import format_case_number
 from tianping.trials.models import Case, CaseSequence, CaseType, TrialSettings
+from tianping.trials.typecodes import SPECIAL_TRIBUNALS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -25,8 +26,11 @@ CASE_FIELDS = ["number", "cause", "procedure", "filed_on", "closed_on", "departm
 
 
 @transaction.atomic
-def case_number_allocate(*, court: Court, year: int, type_code: str, actor: User | None = None) -> str:
-    """The next case number of (court, year, type code), e.g. "(2016)鲁0403民初1234号".
+def case_number_allocate(*, court: Court, year: int, type_code: str, actor: User | None = None,
+                         tribunal: str = "") -> str:
+    """The next case number of (court, year, tribunal, type code), e.g. "(2016)鲁0403民初1234号"; with the
+    special-tribunal code of the 2018 revision (`tribunal="知"`) "(2019)鲁04知民初1号" — numbered on its own
+    (2018 revision, 第十条: "相同专门审判和类型代字的案件编号 … 以顺位自然数编排").
 
     Race handled: two clerks (or a clerk and mediation's transfer to filing) allocate at the same moment.
     The sequence row is locked with select_for_update, so the second caller waits for the first to
@@ -35,15 +39,19 @@ def case_number_allocate(*, court: Court, year: int, type_code: str, actor: User
     """
     if not CaseType.objects.filter(code=type_code, active=True).exists():
         raise ValidationError(_("类型代字“%(c)s”不在案件类型表中或已停用。") % {"c": type_code})
+    if tribunal and tribunal not in SPECIAL_TRIBUNALS:
+        raise ValidationError(_("专门审判代字“%(c)s”无效；现有的是：%(k)s。")
+                              % {"c": tribunal, "k": "、".join(SPECIAL_TRIBUNALS)})
     if not (1990 <= int(year) <= 2999):
         raise ValidationError(_("年度 %(y)s 无效。") % {"y": year})
-    CaseSequence.objects.get_or_create(court=court, year=year, type_code=type_code)  # retries on a create race
-    seq = CaseSequence.objects.select_for_update().get(court=court, year=year, type_code=type_code)
+    key: dict[str, Any] = {"court": court, "year": year, "tribunal_code": tribunal, "type_code": type_code}
+    CaseSequence.objects.get_or_create(**key)  # retries on a create race
+    seq = CaseSequence.objects.select_for_update().get(**key)
     # Numbers imported from the trial system count as issued: continue after the highest one.
-    highest = Case.objects.filter(court=court, year=year, type_code=type_code).aggregate(m=Max("seq"))["m"] or 0
+    highest = Case.objects.filter(**key).aggregate(m=Max("seq"))["m"] or 0
     seq.last = max(seq.last, highest) + 1
     seq.save(update_fields=["last"])
-    number = format_case_number(year, court.code, type_code, seq.last)
+    number = format_case_number(year, court.code, type_code, seq.last, tribunal=tribunal)
     audit_record(actor=actor, event="case_number.allocated", court_id=court.pk, message=number)
     return number
 
@@ -51,9 +59,11 @@ def case_number_allocate(*, court: Court, year: int, type_code: str, actor: User
 @transaction.atomic
 def case_register(*, court: Court, type_code: str, filed_on: date, cause: str, actor: User,
                   department: Department | None = None, judge: Person | None = None,
-                  procedure: str = "", parties: list[dict[str, Any]] | None = None, source_note: str = "") -> Case:
+                  procedure: str = "", parties: list[dict[str, Any]] | None = None, source_note: str = "",
+                  tribunal: str = "") -> Case:
     """File a new case (立案): allocate its number and create it."""
-    number = case_number_allocate(court=court, year=filed_on.year, type_code=type_code, actor=actor)
+    number = case_number_allocate(court=court, year=filed_on.year, type_code=type_code, actor=actor,
+                                  tribunal=tribunal)
     case = Case(court=court, number=number, filed_on=filed_on, cause=cause, department=department, judge=judge,
                 procedure=procedure, parties=list(parties or []), source_note=source_note)
     case.full_clean()

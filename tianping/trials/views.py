@@ -557,7 +557,7 @@ def settings_edit(request):
 class CaseTypeForm(StyledModelForm):
     class Meta:
         model = CaseType
-        fields = ["code", "name", "category", "counts_in_metrics", "active", "sort_order"]
+        fields = ["code", "name", "category", "instance", "counts_in_metrics", "active", "sort_order"]
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

@@ -399,3 +399,30 @@ def _one_row_file(path, row):
     wb.active.append(row)
     wb.save(path)
     return path
+
+
+def test_a_fifteen_digit_id_number_is_offered_its_eighteen_character_form(court, departments, tmp_path):
+    # GB 11643-1999 replaced the 15-digit numbers (GB 11643-1989: yymmdd, no check character): the import names the
+    # upgraded number (century "19" inserted, check character computed) instead of a bare "应为 18 位"
+    row = person_row(0)
+    born = row[2]
+    old = f"370403{born:%y%m%d}001"
+    first17 = f"370403{born:%Y%m%d}001"
+    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    upgraded = first17 + "10X98765432"[sum(int(a) * w for a, w in zip(first17, weights, strict=True)) % 11]
+    row[3] = old
+    wb = Workbook()
+    ws = wb.active
+    ws.append(PEOPLE_HEADERS)
+    ws.append(row)
+    path = tmp_path / "old-id.xlsx"
+    wb.save(path)
+    result = run_import("people", path, court=court)
+    assert not result.committed
+    message = str(next(p for p in result.problems if p.row == 2))
+    assert "15 位" in message and upgraded in message
+    row[3] = upgraded  # the number offered imports
+    ws.delete_rows(2)
+    ws.append(row)
+    wb.save(path)
+    assert run_import("people", path, court=court).committed

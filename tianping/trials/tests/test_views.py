@@ -104,11 +104,17 @@ def test_case_types_are_data(make_user, client_for, court):
     assert c.post(reverse("trials:case_types"), {"code": "刑更x", "name": "x", "category": "criminal",
                                                  "sort_order": 1}).status_code == 200
     assert c.post(reverse("trials:case_types"), {"code": "刑更", "name": "减刑假释", "category": "criminal",
-                                                 "counts_in_metrics": "on", "active": "on",
+                                                 "instance": "other", "counts_in_metrics": "on", "active": "on",
+                                                 "sort_order": 50}).status_code == 200  # the annex has 刑更 already
+    assert c.post(reverse("trials:case_types"), {"code": "民保", "name": "诉讼保全（本院自定）", "category": "civil",
+                                                 "instance": "other", "counts_in_metrics": "on", "active": "on",
                                                  "sort_order": 50}).status_code == 302
     from tianping.trials.services import case_number_allocate
 
-    assert case_number_allocate(court=court, year=2016, type_code="刑更") == "(2016)鲁0403刑更1号"
+    assert case_number_allocate(court=court, year=2016, type_code="民保") == "(2016)鲁0403民保1号"
+    # 2018 revision 第十条: numbered per special-tribunal code and type code
+    assert case_number_allocate(court=court, year=2019, type_code="民初", tribunal="知") == "(2019)鲁0403知民初1号"
+    assert case_number_allocate(court=court, year=2019, type_code="民初") == "(2019)鲁0403民初1号"
 
 
 def test_case_detail(casebook, make_user, client_for):
