@@ -16,6 +16,10 @@ class CoreConfig(AppConfig):
         # SQLite's append-only triggers on the audit table call this function (see tianping/core/audit.py)
         connection_created.connect(register_sqlite_function, dispatch_uid="tianping_audit_sqlite_function")
 
+        from tianping.core.tables import register_columns
+
+        register_columns()  # date columns that do not compile a template for every cell (core/tables.py)
+
         use_one_length_message()  # "最多 40 个字（现为 45 个），请删减。" in every form, model and import
 
         # every app plugs its policy, menu, home panels, to-do items, timeline entries, registers and scopes

@@ -5,13 +5,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tianping.core.tables import DateColumn
 from tianping.mediation.models import Dispute, Mediator, Status
 
 
 class DisputeTable(tables.Table):
     number = tables.Column(linkify=("mediation:dispute_detail", {"pk": tables.A("pk")}),
                            attrs={"a": {"data-testid": "dispute-link"}, "td": {"class": "text-nowrap"}})
-    registered_on = tables.DateColumn(attrs={"td": {"class": "text-nowrap"}})
+    registered_on = DateColumn(attrs={"td": {"class": "text-nowrap"}})
     status = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     parties = tables.Column(verbose_name=gettext_lazy("当事人"), accessor="pk", orderable=False)
     handler = tables.Column(verbose_name=gettext_lazy("调解员或工作室"), accessor="handler_label", orderable=False)

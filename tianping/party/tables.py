@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.tables import DateColumn, TemplateColumn
 from tianping.party.models import PartyMember, PartyOrganisation, PartyTransfer, PointsEntry
 
 
@@ -22,7 +23,7 @@ class MemberTable(tables.Table):
                          linkify=("party:member_detail", {"pk": tables.A("pk")}))
     staff_number = tables.Column(verbose_name=_("工号"), accessor="person__staff_number")
     department = tables.Column(verbose_name=_("部门"), accessor="person__department__name")
-    conversion_due_on = tables.DateColumn(verbose_name=_("转正到期"), accessor="conversion_due_on", orderable=False,
+    conversion_due_on = DateColumn(verbose_name=_("转正到期"), accessor="conversion_due_on", orderable=False,
                                           format="Y-m-d")
 
     class Meta:
@@ -44,7 +45,7 @@ class TransferTable(tables.Table):
 class PointsEntryTable(tables.Table):
     person = tables.Column(verbose_name=_("姓名"), accessor="person__name")
     rule = tables.Column(verbose_name=_("事项"), accessor="rule__name", default=_("手工调整"))
-    reverse = tables.TemplateColumn(verbose_name="", orderable=False,
+    reverse = TemplateColumn(verbose_name="", orderable=False,
                                     template_name="party/includes/points_reverse.html")
 
     class Meta:

@@ -3,17 +3,18 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.tables import DateColumn, TemplateColumn
 from tianping.partylife.models import Meeting
 
 
 class MeetingTable(tables.Table):
-    date = tables.DateColumn(format="Y-m-d", linkify=("partylife:meeting_detail", {"pk": tables.A("pk")}),
+    date = DateColumn(format="Y-m-d", linkify=("partylife:meeting_detail", {"pk": tables.A("pk")}),
                              attrs={"td": {"class": "text-nowrap"}})
-    time = tables.TemplateColumn("{{ record.start_time|time:'H:i' }}–{{ record.end_time|time:'H:i' }}",
+    time = TemplateColumn("{{ record.start_time|time:'H:i' }}–{{ record.end_time|time:'H:i' }}",
                                  verbose_name=_("时间"), orderable=False, attrs={"td": {"class": "text-nowrap"}})
     topic = tables.Column(linkify=("partylife:meeting_detail", {"pk": tables.A("pk")}))
     status = tables.Column(attrs={"td": {"class": "text-nowrap"}})
-    attended = tables.TemplateColumn("{{ record.attended_n }}/{{ record.expected_n }}", verbose_name=_("实到/应到"),
+    attended = TemplateColumn("{{ record.attended_n }}/{{ record.expected_n }}", verbose_name=_("实到/应到"),
                                      orderable=False)
 
     class Meta:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.tables import DateColumn
 from tianping.trials.models import Case
 
 NOWRAP = {"td": {"class": "text-nowrap"}, "th": {"class": "text-nowrap"}}
@@ -13,12 +14,12 @@ class CaseTable(tables.Table):
                            attrs={"td": {"class": "text-nowrap"}})
     cause = tables.Column(attrs=NOWRAP)
     procedure = tables.Column(attrs=NOWRAP)
-    filed_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
-    closed_on = tables.DateColumn(format="Y-m-d", attrs=NOWRAP)
+    filed_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
+    closed_on = DateColumn(format="Y-m-d", attrs=NOWRAP)
     judge = tables.Column(verbose_name=_("承办人"), accessor="judge__name", attrs=NOWRAP)
     department = tables.Column(verbose_name=_("承办部门"), accessor="department__name", attrs=NOWRAP)
     outcome = tables.Column(attrs=NOWRAP)
-    limit_end = tables.DateColumn(verbose_name=_("审限届满（含扣除）"), format="Y-m-d", attrs=NOWRAP)
+    limit_end = DateColumn(verbose_name=_("审限届满（含扣除）"), format="Y-m-d", attrs=NOWRAP)
     days_taken = tables.Column(verbose_name=_("审理天数"), attrs=NOWRAP)
     appeal_result = tables.Column(attrs=NOWRAP)
 
