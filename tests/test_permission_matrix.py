@@ -33,7 +33,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = ["admin", "security", "auditor", "president", "party_office", "secretary_shagou", "judge_demo",
-              "trial_office", "mediator_demo", "centre_demo", "zaozhuang"]
+              "trial_office", "mediator_demo", "centre_demo", "zaozhuang", "discipline_demo"]
 ANON = "(anonymous)"
 # the accounts whose scope is narrowest first: an object one of them sees is one the others see too (or not,
 # which is what the matrix checks); the out-of-scope object is one the court-wide accounts cannot see
@@ -114,6 +114,7 @@ CHILD_KWARGS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "att_id": ("partylife.Attachment", "meeting", {"file__gt": ""}),
     "material_id": ("mediation.Material", "dispute", {"file__gt": ""}),
     "calc_id": ("mediation.TrafficCalculation", "dispute", {}),
+    "file_id": ("integrity.MeasureAttachment", "measure", {"file__gt": ""}),
 }
 # The object a page is about must meet this (a download needs its file).
 OBJECT_FILTERS: dict[str, dict[str, Any]] = {
@@ -291,6 +292,20 @@ def _material_files(users) -> None:
                 material.file.save("material.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
 
 
+def _measure_files(users) -> None:
+    """Nor evidence of integrity measures: one on a measure the branch secretary sees, one on a 惩戒 entry that
+    only the discipline account sees."""
+    from django.core.files.base import ContentFile
+
+    from tianping.integrity.models import Measure, MeasureAttachment
+
+    for measure in (Measure.objects.exclude(mechanism="discipline").order_by("pk").first(),
+                    Measure.objects.filter(mechanism="discipline").order_by("pk").first()):
+        if measure is not None:
+            att = MeasureAttachment(measure=measure, name="notice.pdf", content_type="application/pdf", size=15)
+            att.file.save("notice.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+
+
 @pytest.fixture(scope="module")
 def demo_court(django_db_setup, django_db_blocker, tmp_path_factory):
     """seed_demo inside a transaction that is rolled back after the module; each test nests in it."""
@@ -318,6 +333,7 @@ def demo_court(django_db_setup, django_db_blocker, tmp_path_factory):
             _evidence_files(users)
             _material_files(users)
             _meeting_attachments(users)
+            _measure_files(users)
             yield {"users": users, "clients": clients}
         finally:
             transaction.set_rollback(True)

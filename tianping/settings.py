@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "tianping.partylife",
     "tianping.trials",
     "tianping.mediation",
+    "tianping.integrity",
 ]
 
 MIDDLEWARE = [

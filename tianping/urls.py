@@ -18,6 +18,7 @@ urlpatterns = [
     path("life/", include("tianping.partylife.urls")),
     path("trials/", include("tianping.trials.urls")),
     path("mediation/", include("tianping.mediation.urls")),
+    path("integrity/", include("tianping.integrity.urls")),
 ]
 
 # Chinese error pages with a way back (the menu when signed in); FriendlyErrorsMiddleware uses the same pages

@@ -25,13 +25,15 @@ class Role(models.TextChoices):
     MEDIATOR = "mediator", _("调解员")
     CENTRE = "centre", _("诉调对接中心")
     HIGHER_COURT = "higher_court", _("上级法院")
+    DISCIPLINE = "discipline", _("纪检监察")
 
 
 # The three administrators (三员): accounts, security policy, audit trail — no business data.
 ADMIN_ROLES: frozenset[str] = frozenset({Role.SYSADMIN, Role.SECADMIN, Role.AUDITOR})
 # Roles that read business data of their own court.
 BUSINESS_ROLES: frozenset[str] = frozenset({Role.LEADER, Role.PARTY_OFFICE, Role.BRANCH_SECRETARY, Role.MEMBER,
-                                            Role.TRIAL_OFFICE, Role.MEDIATOR, Role.CENTRE})
+                                            Role.TRIAL_OFFICE, Role.MEDIATOR, Role.CENTRE,
+                                            Role.DISCIPLINE})
 # Roles that read the personal data (roster) of everybody in their own court.
 COURT_ROSTER_ROLES: frozenset[str] = frozenset({Role.LEADER, Role.PARTY_OFFICE, Role.TRIAL_OFFICE})
 

@@ -82,6 +82,7 @@ OWN_CASES = has_court & has_role(Role.MEMBER, Role.BRANCH_SECRETARY, Role.PARTY_
 BRANCH_FIGURES = has_court & has_role(Role.BRANCH_SECRETARY) & leads_a_branch
 HIGHER = has_court & has_role(Role.HIGHER_COURT)
 CASE_KEEPERS = has_role(Role.TRIAL_OFFICE, Role.SYSADMIN)
+FILING_DESK = has_court & has_role(Role.TRIAL_OFFICE, Role.CENTRE)
 
 
 def _declare_all() -> None:
@@ -96,7 +97,9 @@ def _declare_all() -> None:
     declare("trials.view_courts", HIGHER)                    # the higher court's by-court table
 
     declare(Case, "view", (COURT_CASES | OWN_CASES) & in_scope("view"))
-    declare(Case, "add", never)      # filed in the trial system (import) or by mediation's transfer service
+    # 立案登记: the filing desk (审管办 or the 诉调对接中心 at the filing hall) files a case by hand; cases also
+    # come from the trial system's import and from mediation's transfer service
+    declare(Case, "add", FILING_DESK)
     declare(Case, "change", never)
     declare(Case, "delete", never)
     declare(Case, "import", has_court & has_role(Role.TRIAL_OFFICE))

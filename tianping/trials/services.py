@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tianping.core.audit import audit_record
 from tianping.trials.casenumbers import format_case_number
+from tianping.trials.hooks import case_filed
 from tianping.trials.models import Case, CaseSequence, CaseType, TrialSettings
 from tianping.trials.typecodes import SPECIAL_TRIBUNALS
 
@@ -71,6 +72,7 @@ def case_register(*, court: Court, type_code: str, filed_on: date, cause: str, a
     audit_record(actor=actor, event="case.registered", target=case,
                  after={"number": case.number, "cause": cause, "filed_on": filed_on, "type_code": type_code,
                         "source_note": source_note})
+    case_filed(case=case, actor=actor)
     return case
 
 
@@ -225,4 +227,6 @@ def case_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     audit_record(actor=actor, event="case.created" if created else "case.updated", target=case,
                  before=None if created else {k: str(v) for k, v in before.items()},
                  after={k: str(v) for k, v in after.items()} if not created else {"number": number})
+    if created:
+        case_filed(case=case, actor=actor)
     return "created" if created else "updated"

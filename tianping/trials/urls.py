@@ -12,4 +12,5 @@ urlpatterns = [
     path("courts/<int:court_id>/", views.court_figures, name="court_figures"),
     path("settings/", views.settings_edit, name="settings"),
     path("types/", views.case_types, name="case_types"),
+    path("file/", views.case_file, name="case_file"),
 ]

@@ -25,14 +25,16 @@ from django.utils.html import conditional_escape, format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tianping.core.actions import add_service_errors
-from tianping.core.forms import StyledModelForm
+from tianping.core.actions import OnceFormMixin, add_service_errors, create_once
+from tianping.core.forms import PersonChoiceField, StyledModelForm, style_form
 from tianping.core.policy import allowed, can, object_permission, permission_required, require
 from tianping.core.scope import get_visible_or_404, readable_court_ids
+from tianping.core.validators import validate_not_future
 from tianping.core.views import FilteredListView
+from tianping.org.models import Department, Person
 from tianping.trials import selectors as sel
 from tianping.trials.filtersets import CaseFilterSet, parse_day
-from tianping.trials.models import Case, CaseType, TimeLimit, TrialSettings
+from tianping.trials.models import Case, CaseType, Procedure, TimeLimit, TrialSettings
 from tianping.trials.services import case_type_save, membership_refresh, trial_settings_save
 from tianping.trials.tables import CaseTable
 
@@ -584,3 +586,85 @@ def case_types(request):
     return render(request, "trials/case_types.html", {
         "types": CaseType.objects.all(), "limits": TimeLimit.objects.all(), "form": form,
         "page_title": _("案件类型与法定审限"), "breadcrumbs": [(_("案件类型与法定审限"), None)]})
+
+
+# -- 立案登记: the filing desk files a case by hand ------------------------------------------------------------
+class CaseFilingForm(OnceFormMixin, forms.Form):
+    """The filing desk's form: the number comes from the allocator, the statutory deadline from the limits."""
+
+    type_code = forms.ChoiceField(label=gettext_lazy("案件类型"))
+    cause = forms.CharField(label=gettext_lazy("案由"), max_length=100)
+    procedure = forms.ChoiceField(label=gettext_lazy("审判程序"), choices=[("", "—"), *Procedure.choices],
+                                  required=False)
+    filed_on = forms.DateField(label=gettext_lazy("立案日期"), validators=[validate_not_future],
+                               widget=forms.DateInput)
+    plaintiffs = forms.CharField(label=gettext_lazy("原告（申请人）"), max_length=300,
+                                 help_text=gettext_lazy("多人用顿号“、”分隔"))
+    defendants = forms.CharField(label=gettext_lazy("被告（被申请人）"), max_length=300, required=False,
+                                 help_text=gettext_lazy("多人用顿号“、”分隔；无被告的特别程序案件留空"))
+    department = forms.ModelChoiceField(label=gettext_lazy("承办部门"), queryset=Department.objects.none())
+    judge = PersonChoiceField(label=gettext_lazy("承办人"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, court: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.court = court
+        fields: dict[str, Any] = self.fields
+        fields["type_code"].choices = [(t.code, str(t)) for t in CaseType.objects.filter(active=True)]
+        fields["department"].queryset = Department.objects.filter(court=court).order_by("sort_order", "name")
+        fields["judge"].queryset = Person.objects.filter(court=court, is_quota_judge=True, left_on__isnull=True) \
+            .select_related("department").order_by("department__sort_order", "name")
+        if not self.is_bound:
+            from django.utils import timezone
+
+            self.fields["filed_on"].initial = timezone.localdate()
+        style_form(self)
+
+    @staticmethod
+    def _names(text: str) -> list[str]:
+        return [n.strip() for n in text.replace(",", "、").replace("，", "、").split("、") if n.strip()]
+
+    def parties(self) -> list[dict[str, str]]:
+        cd = self.cleaned_data
+        return ([{"role": "原告", "name": n} for n in self._names(cd.get("plaintiffs") or "")]
+                + [{"role": "被告", "name": n} for n in self._names(cd.get("defendants") or "")])
+
+
+@permission_required("trials.add_case")
+def case_file(request):
+    """立案登记: allocate the next 案号 of the type and year (services.case_register), compute the statutory
+    deadline, and tell the apps listening for filed cases (trials.hooks: the integrity desk's letter)."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from tianping.trials.services import case_register
+
+    user = request.user
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    form = CaseFilingForm(request.POST or None, court=user.court)
+    if request.method == "POST" and form.is_valid():
+        cd = form.cleaned_data
+
+        def call() -> Case:
+            case = case_register(court=user.court, type_code=cd["type_code"], filed_on=cd["filed_on"],
+                                 cause=cd["cause"], actor=user, department=cd["department"], judge=cd["judge"],
+                                 procedure=cd["procedure"], parties=form.parties(), source_note=_("立案登记"))
+            messages.success(request, _("已立案：%(n)s，审限届满日期 %(d)s。") % {
+                "n": case.number, "d": case.deadline.isoformat() if case.deadline else _("无法定审限")})
+            return case
+
+        def url_of(case: Case) -> str:
+            if next_url:
+                return next_url
+            return reverse("trials:case_detail", args=[case.pk]) if can(user, "view", case) \
+                else reverse("trials:case_file")
+
+        try:
+            response = create_once(request, form, call, url_of)
+        except ValidationError as exc:
+            add_service_errors(form, exc, {"number": "type_code"})
+        else:
+            return response
+    return render(request, "trials/case_file.html", {
+        "form": form, "next": next_url, "page_title": _("立案登记"),
+        "breadcrumbs": [(_("立案登记"), None)]})
