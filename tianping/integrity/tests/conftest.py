@@ -14,6 +14,19 @@ BODY = "尊敬的当事人：\n\n{法院}已受理您的案件（{案号}），�
 
 
 @pytest.fixture
+def reference_data(db):
+    """Case types and limits from the data migrations (a transactional browser test flushes them)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    for name in ("0002_case_types_and_limits", "0004_case_number_rules", "0005_load_annex_type_codes"):
+        loader = getattr(import_module(f"tianping.trials.migrations.{name}"), "load", None)
+        if loader is not None:
+            loader(apps, None)
+
+
+@pytest.fixture
 def deps(court):
     from tianping.org.tests.factories import DepartmentFactory
 
