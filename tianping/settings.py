@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "tianping.trials",
     "tianping.mediation",
     "tianping.integrity",
+    "tianping.service",
 ]
 
 MIDDLEWARE = [

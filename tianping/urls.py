@@ -19,6 +19,7 @@ urlpatterns = [
     path("trials/", include("tianping.trials.urls")),
     path("mediation/", include("tianping.mediation.urls")),
     path("integrity/", include("tianping.integrity.urls")),
+    path("service/", include("tianping.service.urls")),
 ]
 
 # Chinese error pages with a way back (the menu when signed in); FriendlyErrorsMiddleware uses the same pages

@@ -6,12 +6,28 @@ path that files a case calls `case_filed` inside its own transaction — `servic
 desk's form and mediation's transfer to filing) and `services.case_import_row` for a case the import creates —
 so a listener's write commits or rolls back with the case. No Django signal: the call is explicit in the
 services, and a bulk load (the demo) that bypasses them says so and does the listeners' work itself.
+
+Plug points of the 三比 page work the same way: an app adds a column to the 三比 tables and a card to the
+headline by registering an `ExtraFigure` (the service app's revisit satisfaction rate):
+
+    from tianping.trials.hooks import ExtraFigure, extra_figures
+
+    extra_figures.register(ExtraFigure(key="satisfaction", label=_("回访满意率"), group="effect",
+                                       values=satisfaction_cells))
+
+`values(court, period, by, keys, user, judge_ids)` returns one {"text", "url", "num", "den"} per row key
+(`by` is "court", "party", "branch", "department" or "judge"; `keys` are the rows' filter params as
+`trials.selectors.metrics` gives them; `judge_ids` narrows to a branch's roster or to one judge, None for the
+whole court). "num"/"den" (optional) are shown after the figure as (numerator/denominator).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
+
+from tianping.core.registry import Registry
 
 CaseFiledListener = Callable[..., None]   # listener(*, case: Case, actor: User | None) -> None
 _LISTENERS: list[CaseFiledListener] = []
@@ -28,3 +44,15 @@ def case_filed(*, case: Any, actor: Any) -> None:
     """Tell every listener that `case` was filed (called by trials' services inside their transaction)."""
     for listener in _LISTENERS:
         listener(case=case, actor=actor)
+
+
+# --- figures of the 三比 page ------------------------------------------------------------------------------
+extra_figures = Registry("trials_extra_figures")
+
+
+@dataclass(frozen=True)
+class ExtraFigure:
+    key: str
+    label: Any
+    group: str  # "efficiency" | "quality" | "effect" | "party"
+    values: Callable[..., list[dict[str, Any]]]

@@ -257,6 +257,33 @@ def _headline(row, period, links, cp) -> list[dict]:
     return out
 
 
+def _extra_html(v: dict, key: str = "") -> str:
+    main = (format_html('<a href="{}" data-testid="figure-{}">{}</a>', v["url"], key, v["text"]) if v.get("url")
+            else conditional_escape(v["text"]))
+    if v.get("den") is None:
+        return main
+    return format_html('{}<span class="small text-muted ms-1">({}/{})</span>', main, v.get("num", ""), v["den"])
+
+
+def add_extra_figures(ctx: dict, court, period: sel.Period, user, judge_ids: list[int] | None = None) -> None:
+    """Figures the later apps add to the page through `tianping.trials.hooks.extra_figures` (the service app's
+    revisit satisfaction rate in the "effect" group): a column of every table and a headline card."""
+    from tianping.trials.hooks import extra_figures
+
+    extras = list(extra_figures)
+    if not extras:
+        return
+    ctx["columns"] = [*ctx.get("columns", COLUMNS), *[(e.key, e.label, e.group) for e in extras]]
+    for e in extras:
+        for dim, _title, rows in ctx.get("tables", []):
+            values = e.values(court, period, dim, [r["key"] for r in rows], user, judge_ids)
+            for r, v in zip(rows, values, strict=True):
+                r["cells"].append(_extra_html(v, f"{e.key}-{dim}"))
+        if "headline" in ctx:
+            (v,) = e.values(court, period, "court", [{}], user, judge_ids)
+            ctx["headline"].append({"label": e.label, "key": e.key, "text": v["text"], "html": _extra_html(v, e.key)})
+
+
 # -- charts (ECharts options as JSON; static/tianping/app.js draws [data-echarts]) -------------------------
 def _pct(v):
     return None if v is None else round(v * 100, 2)
@@ -315,7 +342,9 @@ def overview(request):
                                                         period.end.day) == (1, 1, 12, 31) else None,
                  "scopes": [(m, {"court": _("全院"), "branch": _("本支部"), "own": _("本人")}[m]) for m in modes]}
     if mode == "branch":
-        return render(request, "trials/overview.html", {**ctx, **_branch_context(user, court, period, cp)})
+        ctx.update(_branch_context(user, court, period, cp))
+        add_extra_figures(ctx, court, period, user, ctx.pop("roster_ids"))
+        return render(request, "trials/overview.html", ctx)
     if mode == "own":
         extra = sel.scope_q(judge=user.person_id)
         (row,) = sel.metrics(court, period, "court", refresh=False, extra_q=extra, counts_petitions=cp)
@@ -324,6 +353,7 @@ def overview(request):
         ctx["headline"] = _headline(row, period, True, cp)
         trend = sel.monthly_trend(court, period, extra_q=extra)
         ctx["charts"] = [("chart-trend", trend_chart(_("本人逐月结案趋势"), trend))]
+        add_extra_figures(ctx, court, period, user, [user.person_id])
         return render(request, "trials/overview.html", ctx)
 
     links = can_list_court_cases(user)
@@ -375,6 +405,7 @@ def overview(request):
     ctx["can_edit_settings"] = can(user, "change", settings_)
     ctx["thresholds"] = {k: fmt("closure_rate", float(getattr(settings_, k))) for k in (
         "expert_min_within_limit_rate", "expert_max_reversal_rate", "mediator_min_mediation_withdrawal_rate")}
+    add_extra_figures(ctx, court, period, user)
     return render(request, "trials/overview.html", ctx)
 
 
@@ -390,6 +421,7 @@ def _branch_context(user, court, period: sel.Period, cp: bool) -> dict:
                   if r["closed"] or r["pending"]]
     return {
         "branch_names": "、".join(b.name for b in branches), "roster_size": len(roster), "links": False,
+        "roster_ids": list(roster),
         "headline": _headline(row, period, False, cp),
         "tables": [("party", _("党员与非党员（按结案时身份）"), table_rows(party_rows, period, False, cp)),
                    ("judge", _("按承办人（本支部名册上的人员）"), table_rows(judge_rows, period, False, cp))],
