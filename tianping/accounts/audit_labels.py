@@ -125,6 +125,26 @@ EVENT_LABELS: dict[str, str | _StrPromise] = {
     "calculation.saved": _("保存赔偿计算（未附入案件）"),
     "mediator.created": _("新增调解员"),
     "studio.created": _("新建调解工作室"),
+    # service to the public (司法为民)
+    "service.settings": _("修改司法为民设置"),
+    "service.sample.drawn": _("抽取回访案件"),
+    "service.assignment.assigned": _("更换回访人"),
+    "service.revisit.recorded": _("登记案件回访"),
+    "service.revisit.updated": _("修改案件回访"),
+    "service.follow_up.opened": _("生成回访问题整改任务"),
+    "service.follow_up.closed": _("办结回访问题"),
+    "service.place.saved": _("保存巡回审判地点"),
+    "service.circuit.recorded": _("登记巡回审判"),
+    "service.circuit.updated": _("修改巡回审判"),
+    "service.outreach.recorded": _("登记法官六进与法制宣传活动"),
+    "service.outreach.updated": _("修改法官六进与法制宣传活动"),
+    "service.partnership.saved": _("保存双包双联结对"),
+    "service.visit.recorded": _("登记双包双联走访"),
+    "service.visit.updated": _("修改双包双联走访"),
+    "service.complaint.registered": _("登记作风投诉"),
+    "service.complaint.assigned": _("交办作风投诉"),
+    "service.complaint.answered": _("答复作风投诉"),
+    "service.complaint.closed": _("办结作风投诉"),
 }
 
 # Events whose code carries a value: (pattern, label with %(x)s filled from the match or a lookup).
@@ -166,6 +186,7 @@ GROUPS = [
     (("meeting", "partylife"), _("组织生活")),
     (("case", "case_number", "case_type", "trial_settings", "trials"), _("审判")),
     (("dispute", "mediator", "studio"), _("诉前调解")),
+    (("service",), _("司法为民")),
 ]
 
 

@@ -24,8 +24,8 @@ from tianping.service.models import (
     FollowUp,
     FollowUpStatus,
     OutreachEvent,
-    PartnerVisit,
     Partnership,
+    PartnerVisit,
     Revisit,
     RevisitAssignment,
     RevisitSample,
@@ -79,7 +79,6 @@ def seed(ctx: Any) -> None:
     court = ctx.data.get("court")
     if court is None or RevisitSample.objects.filter(court=court).exists():
         return
-    rng, faker = ctx.rng, ctx.faker
     today = timezone.localdate()
     start = today - timedelta(days=364)
     users = ctx.data.get("users", {})
@@ -102,7 +101,6 @@ def seed(ctx: Any) -> None:
     _outreach(ctx, court, deps, by_dep, start, today, party_office)
     _partnerships(ctx, court, people, by_dep, start, today, party_office)
     _complaints(ctx, court, people, today, party_office)
-    del faker
 
 
 def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, callers: list[Person]) -> None:
@@ -175,7 +173,7 @@ def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, caller
 
 def _places(court: Any) -> dict[str, list[CircuitPlace]]:
     rows = []
-    for dep, (town, names) in {**TRIBUNALS, "民事审判第一庭": CITY_PLACES}.items():
+    for town, names in [*TRIBUNALS.values(), CITY_PLACES]:
         for name in names:
             rows.append(CircuitPlace(court=court, township=town, name=name, kind=_kind_of(name)))
     created = CircuitPlace.objects.bulk_create(rows)

@@ -190,7 +190,7 @@ class SampleListView(FilteredListView):
     page_title = gettext_lazy("回访抽样")
 
     def get_queryset(self) -> Any:
-        return RevisitSample.objects.visible_to(self.request.user).annotate(
+        return RevisitSample.objects.visible_to(self.request.user).order_by("-drawn_on", "-id").annotate(
             n_assignments=Count("assignments", distinct=True),
             n_done=Count("assignments", filter=Q(assignments__revisits__isnull=False), distinct=True))
 
