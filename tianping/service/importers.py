@@ -61,6 +61,14 @@ def resolve_case(ctx: ImportContext, text: Any) -> Any:
     return cache[number]
 
 
+_parse_rating_label = parse_choice(Rating)
+
+
+def parse_rating(value: Any) -> int | None:
+    """A satisfaction level by its label (满意) or number (4); empty → None (no rating given)."""
+    return _parse_rating_label(value) or None
+
+
 def _label_of(p: Any) -> str:
     return p.label if p is not None else ""
 
@@ -122,7 +130,7 @@ register(Register(
         Column("被回访人", "contact_name", required=True, parse=parse_text, example="王某某"),
         Column("与案件关系", "relation", required=True, parse=parse_choice(Relation), choices=_labels(Relation),
                export=lambda r: r.get_relation_display(), example="原告"),
-        Column("满意度", "rating", parse=parse_choice(Rating), choices=_labels(Rating),
+        Column("满意度", "rating", parse=parse_rating, choices=_labels(Rating),
                export=lambda r: r.get_rating_display() if r.rating else "", example="满意",
                help="未作评价留空（不计入满意率）。"),
         Column("意见建议", "comments", parse=parse_text, width=24),
