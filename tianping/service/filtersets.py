@@ -31,7 +31,7 @@ from tianping.service.models import (
 
 
 def _year_filter(field: str) -> Any:
-    def apply(self: Any, queryset: Any, name: str, value: Any) -> Any:
+    def apply(queryset: Any, name: str, value: Any) -> Any:
         try:
             year = int(value)
         except (TypeError, ValueError):
@@ -43,7 +43,7 @@ def _year_filter(field: str) -> Any:
 
 
 def _person_filter(*fields: str) -> Any:
-    def apply(self: Any, queryset: Any, name: str, value: Any) -> Any:
+    def apply(queryset: Any, name: str, value: Any) -> Any:
         try:
             pid = int(value)
         except (TypeError, ValueError):

@@ -76,6 +76,12 @@ def test_circuit_trials_places_and_scope(world, client_for):
     j2 = client_for(world["judge2"])
     listing = j2.get(reverse("service:circuit_list")).content.decode()
     assert "前良村" in listing and "陶庄大集" not in listing
+    for query in (f"?year=2026&person={world['j2'].pk}", "?year=2025", "?year=abc&form=hearing"):
+        assert j2.get(reverse("service:circuit_list") + query).status_code == 200
+    po = client_for(world["party_office"])
+    for name in ("service:revisit_list", "service:follow_up_list", "service:outreach_list", "service:visit_list",
+                 "service:complaint_list", "service:sample_list"):
+        assert po.get(reverse(name) + f"?year=2026&person={world['j1'].pk}").status_code == 200
     table = client_for(world["trial_office"]).get(reverse("service:places") + "?year=2026").content.decode()
     assert "沙沟镇" in table and "陶庄镇" in table
     # the member timeline shows the trial they held
