@@ -48,6 +48,7 @@ home_panels = Registry("home_panels")    # fn(user) -> list[dict]
 todo = Registry("todo")                  # fn(user) -> list[dict]
 timeline = Registry("timeline")          # fn(person, user) -> list[dict]
 demo = Registry("demo")                  # fn(ctx) -> None, in order
+branch_panels = Registry("branch_panels")  # fn(organisation, user) -> [{"title", "figures"}] on a branch's page
 # role code -> fn(user) -> set of person ids the role reaches (e.g. a branch secretary's branch members)
 person_scopes: dict[str, Callable[[Any], set[int]]] = {}
 

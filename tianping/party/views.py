@@ -248,8 +248,12 @@ def organisation_detail(request, pk: int):
         {"label": _("%(y)d年积分合计") % {"y": year}, "value": points_total,
          "url": reverse("party:points_ledger") + f"?year={year}&branch={org.pk}"},
     ]
+    from tianping.core import registry
+
+    panels = [panel for func in registry.branch_panels for panel in func(org, request.user)]
     return render(request, "party/organisation_detail.html", {
         "org": org, "members": members, "posts": posts, "warnings": warnings, "figures": figures,
+        "panels": panels,
         "readable_ids": set(PartyMember.objects.visible_to(request.user).filter(pk__in=[m.pk for m in members])
                             .values_list("pk", flat=True)),
         "departments": list(org.departments.all()),

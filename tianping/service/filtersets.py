@@ -55,6 +55,18 @@ def _person_filter(*fields: str) -> Any:
     return apply
 
 
+def _people_filter(field: str) -> Any:
+    """`people=1,2,3`: the records of these people (a branch page's figures link with its roster)."""
+    def apply(queryset: Any, name: str, value: str) -> Any:
+        ids = [int(v) for v in value.split(",") if v.strip().isdigit()]
+        return queryset.filter(pk__in=queryset.model.objects.filter(**{f"{field}__in": ids}).values("pk"))
+    return apply
+
+
+def _people(field: str) -> Any:
+    return django_filters.CharFilter(label=_("人员"), method=_people_filter(field), widget=forms.HiddenInput)
+
+
 YEAR_WIDGET = forms.TextInput(attrs={"placeholder": "2026", "size": 5})
 
 
@@ -92,6 +104,7 @@ class RevisitFilterSet(ServiceFilterSet):
     party = django_filters.NumberFilter(label=_("党员身份"), method="filter_party", widget=forms.HiddenInput)
     sample = django_filters.NumberFilter(label=_("抽样"), field_name="assignment__sample_id", widget=forms.HiddenInput)
     judges = django_filters.CharFilter(label=_("承办人"), method="filter_judges", widget=forms.HiddenInput)
+    people = _people("case__judge_id")
 
     class Meta:
         model = Revisit
@@ -145,6 +158,7 @@ class FollowUpFilterSet(ServiceFilterSet):
     year = django_filters.CharFilter(label=_("回访年度"), method=_year_filter("revisit__revisited_on"),
                                      widget=YEAR_WIDGET)
     person = django_filters.NumberFilter(label=_("人员"), method=_person_filter("revisit__case__judge_id"), widget=forms.HiddenInput)
+    people = _people("revisit__case__judge_id")
 
     class Meta:
         model = FollowUp
@@ -166,6 +180,7 @@ class CircuitFilterSet(ServiceFilterSet):
     form = django_filters.ChoiceFilter(label=_("形式"), choices=CircuitForm.choices)
     township = django_filters.CharFilter(label=_("乡镇街道"), field_name="place__township")
     person = django_filters.NumberFilter(label=_("人员"), method=_person_filter("judge_id"), widget=forms.HiddenInput)
+    people = _people("judge_id")
     department = django_filters.NumberFilter(label=_("承办部门"), field_name="department_id", widget=forms.HiddenInput)
 
     class Meta:
@@ -183,6 +198,7 @@ class OutreachFilterSet(ServiceFilterSet):
     year = django_filters.CharFilter(label=_("年度"), method=_year_filter("held_on"), widget=YEAR_WIDGET)
     kind = django_filters.ChoiceFilter(label=_("活动类型"), choices=OutreachKind.choices)
     person = django_filters.NumberFilter(label=_("人员"), method=_person_filter("participants__id"), widget=forms.HiddenInput)
+    people = _people("participants__id")
 
     class Meta:
         model = OutreachEvent
@@ -193,6 +209,7 @@ class VisitFilterSet(ServiceFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="search")
     year = django_filters.CharFilter(label=_("年度"), method=_year_filter("visited_on"), widget=YEAR_WIDGET)
     person = django_filters.NumberFilter(label=_("人员"), method=_person_filter("visitors__id"), widget=forms.HiddenInput)
+    people = _people("visitors__id")
     partnership = django_filters.NumberFilter(label=_("结对"), field_name="partnership_id", widget=forms.HiddenInput)
 
     class Meta:

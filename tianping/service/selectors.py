@@ -191,7 +191,8 @@ def year_figures(user: Any, year: int, *, person: Any = None, person_ids: Iterab
         visits = visits.filter(visitors__id=pid).distinct()
         extra = {"person": pid}
     elif person_ids is not None:
-        ids = list(person_ids)
+        ids = sorted(person_ids)
+        extra = {"people": ",".join(str(i) for i in ids)}
         revisits = revisits.filter(case__judge_id__in=ids)
         follow_ups = follow_ups.filter(revisit__case__judge_id__in=ids)
         trials = trials.filter(judge_id__in=ids)

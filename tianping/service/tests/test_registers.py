@@ -122,3 +122,19 @@ def test_partner_visits_scope_by_branch(world, client_for):
     assert vb.pk not in seen
     page = client_for(world["secretary"]).get(reverse("service:visit_list")).content.decode()
     assert "合同风险" in page and "宅基地纠纷" not in page
+
+
+def test_branch_page_shows_the_branchs_service_figures(world, record, client_for):
+    from tianping.service.models import Rating
+
+    today = timezone.localdate()
+    record(world["cases_a"][0], Rating.SATISFIED, name="甲一", day=today)
+    record(world["cases_a"][1], Rating.DISSATISFIED, name="甲二", day=today)
+    record(world["cases_b"][0], Rating.SATISFIED, name="乙一", day=today)  # 乙 is not on 民一庭党支部's roster
+    page = client_for(world["party_office"]).get(reverse("party:organisation_detail", args=[world["branch_a"].pk]))
+    panel = page.context["panels"][0]
+    values = {f["key"]: f["value"] for f in panel["figures"]}
+    assert values["people"] == 2 and values["cases"] == 2 and values["rate"] == "50.00%"
+    people_url = next(f["url"] for f in panel["figures"] if f["key"] == "people")
+    listing = client_for(world["party_office"]).get(people_url).content.decode()
+    assert "甲一" in listing and "甲二" in listing and "乙一" not in listing
