@@ -104,7 +104,26 @@ KWARG_VALUES_BY_NAME: dict[tuple[str, str], Any] = {
     ("mediation:document", "kind"): "notice",
     # a standalone calculation is its maker's until attached; the demo's are all attached to disputes
     ("mediation:saved_calculation", "calc_id"): 1,
+    # the lobby screen's link and the column's public page (no login)
+    ("honours:lobby", "token"): lambda env, user=None: _honours_demo("lobby"),
+    ("honours:lobby_photo", "token"): lambda env, user=None: _honours_demo("lobby"),
+    ("honours:lobby_photo", "post_id"): lambda env, user=None: _honours_demo("post"),
+    ("honours:column_public", "code"): "鲁0403",
+    ("honours:selection_step", "step"): "shortlist",
+    ("honours:article_action", "action"): "submit",
+    ("honours:column_public_article", "code"): "鲁0403",
+    ("honours:column_public_article", "pk"): lambda env, user=None: _honours_demo("article"),
 }
+
+
+def _honours_demo(what: str) -> Any:
+    from tianping.honours.models import Article, LobbyScreen, PioneerPost
+
+    if what == "lobby":
+        return LobbyScreen.objects.filter(revoked_at__isnull=True).order_by("pk").first().token
+    if what == "post":
+        return PioneerPost.objects.exclude(photo="").order_by("pk").first().pk
+    return Article.objects.filter(status="published").order_by("pk").first().pk
 
 # A kwarg naming an object that belongs to the pattern's main object: (model label, field to the parent,
 # a filter the child must meet — a download needs a file).
@@ -115,11 +134,16 @@ CHILD_KWARGS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "material_id": ("mediation.Material", "dispute", {"file__gt": ""}),
     "calc_id": ("mediation.TrafficCalculation", "dispute", {}),
     "file_id": ("integrity.MeasureAttachment", "measure", {"file__gt": ""}),
+    "attachment_id": ("honours.ArticleAttachment", "article", {}),
+    "booking_id": ("honours.VenueBooking", "venue", {}),
+    "objection_id": ("honours.Objection", "selection", {}),
 }
 # The object a page is about must meet this (a download needs its file).
 OBJECT_FILTERS: dict[str, dict[str, Any]] = {
     "party:evidence_file": {"evidence_file__gt": ""},
     "party:picture_file": {"image__gt": ""},
+    "honours:honour_certificate": {"certificate__gt": ""},
+    "honours:post_photo": {"photo__gt": ""},
 }
 def _compliance_cell_query(env, user=None) -> str:
     """A cell of the compliance matrix: a branch the secretary leads (the court-wide accounts see it too)."""

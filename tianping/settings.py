@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "tianping.mediation",
     "tianping.integrity",
     "tianping.service",
+    "tianping.honours",
 ]
 
 MIDDLEWARE = [

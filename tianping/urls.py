@@ -20,6 +20,7 @@ urlpatterns = [
     path("mediation/", include("tianping.mediation.urls")),
     path("integrity/", include("tianping.integrity.urls")),
     path("service/", include("tianping.service.urls")),
+    path("honours/", include("tianping.honours.urls")),
 ]
 
 # Chinese error pages with a way back (the menu when signed in); FriendlyErrorsMiddleware uses the same pages

@@ -49,6 +49,8 @@ todo = Registry("todo")                  # fn(user) -> list[dict]
 timeline = Registry("timeline")          # fn(person, user) -> list[dict]
 demo = Registry("demo")                  # fn(ctx) -> None, in order
 branch_panels = Registry("branch_panels")  # fn(organisation, user) -> [{"title", "figures"}] on a branch's page
+# study hours earned outside meetings: fn(court_id, year, person_ids|None) -> {person_id: (label, Decimal)}
+study_sources = Registry("study_sources")
 # role code -> fn(user) -> set of person ids the role reaches (e.g. a branch secretary's branch members)
 person_scopes: dict[str, Callable[[Any], set[int]]] = {}
 

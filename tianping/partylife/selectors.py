@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, Q, QuerySet, Sum
 
+from tianping.core import registry
 from tianping.partylife.choices import ATTENDED, AttendanceStatus, MeetingStatus
 from tianping.partylife.models import Attendance, Meeting, MeetingSpeaker
 
@@ -107,7 +108,9 @@ def lecture_hall(*, court: Court, year: int, today: date, people: QuerySet[Perso
 def study_hours(*, court: Court, year: int, person_ids: Iterable[int] | None = None
                 ) -> dict[int, dict[str, Any]]:
     """person_id -> {"total": Decimal, "by_campaign": {campaign name or "": Decimal}} for meetings held in
-    `year` that the person attended (出席 or 迟到)."""
+    `year` that the person attended (出席 or 迟到), plus the hours other apps record (`registry.study_sources`)."""
+    if person_ids is not None:
+        person_ids = list(person_ids)
     qs = (Attendance.objects.filter(meeting__court=court, meeting__date__year=year,
                                     meeting__status=MeetingStatus.HELD, status__in=ATTENDED,
                                     meeting__study_hours__gt=0))
@@ -119,6 +122,11 @@ def study_hours(*, court: Court, year: int, person_ids: Iterable[int] | None = N
                                        .values_list("person_id", "meeting__campaign__name", "h")):
         out[person_id]["total"] += hours
         out[person_id]["by_campaign"][campaign or ""] += hours
+    # hours earned outside meetings (e.g. an assigned article of the online party column)
+    for source in registry.study_sources:
+        for person_id, (label, extra) in source(court.pk, year, person_ids).items():
+            out[person_id]["total"] += extra
+            out[person_id]["by_campaign"][label] += extra
     return out
 
 

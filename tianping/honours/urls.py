@@ -1,0 +1,51 @@
+from django.urls import path, re_path
+
+from tianping.honours import views
+
+app_name = "honours"
+
+urlpatterns = [
+    path("", views.honour_list, name="honour_list"),
+    path("new/", views.honour_create, name="honour_create"),
+    path("<int:pk>/", views.honour_detail, name="honour_detail"),
+    path("<int:pk>/edit/", views.honour_edit, name="honour_edit"),
+    path("<int:pk>/delete/", views.honour_delete, name="honour_delete"),
+    path("<int:pk>/certificate/", views.honour_certificate, name="honour_certificate"),
+    path("experts/", views.experts, name="experts"),
+    path("figures/", views.figures, name="figures"),
+    path("posts/", views.post_list, name="post_list"),
+    path("posts/new/", views.post_create, name="post_create"),
+    path("posts/<int:pk>/", views.post_detail, name="post_detail"),
+    path("posts/<int:pk>/edit/", views.post_edit, name="post_edit"),
+    path("posts/<int:pk>/holders/", views.post_holder_add, name="post_holder_add"),
+    path("posts/<int:pk>/evaluate/", views.post_evaluate, name="post_evaluate"),
+    path("posts/<int:pk>/photo/", views.post_photo, name="post_photo"),
+    path("boards/", views.display_board, name="display_board"),
+    path("selections/", views.selection_list, name="selection_list"),
+    path("selections/new/", views.selection_create, name="selection_create"),
+    path("selections/<int:pk>/", views.selection_detail, name="selection_detail"),
+    path("selections/<int:pk>/nominate/", views.selection_nominate, name="selection_nominate"),
+    re_path(r"^selections/(?P<pk>\d+)/(?P<step>shortlist|open|close|publicity|finalise)/$", views.selection_step,
+            name="selection_step"),
+    path("selections/<int:pk>/vote/", views.selection_vote, name="selection_vote"),
+    path("selections/<int:pk>/recount/", views.selection_recount, name="selection_recount"),
+    path("selections/<int:pk>/objections/", views.selection_object, name="selection_object"),
+    path("selections/<int:pk>/objections/<int:objection_id>/", views.objection_resolve, name="objection_resolve"),
+    path("lobby/", views.lobby_screens, name="lobby_screens"),
+    path("lobby/<int:pk>/revoke/", views.lobby_revoke, name="lobby_revoke"),
+    path("venues/", views.venue_list, name="venue_list"),
+    path("venues/new/", views.venue_create, name="venue_create"),
+    path("venues/<int:pk>/", views.venue_detail, name="venue_detail"),
+    path("venues/<int:pk>/bookings/<int:booking_id>/cancel/", views.booking_cancel, name="booking_cancel"),
+    path("column/", views.article_list, name="article_list"),
+    path("column/new/", views.article_create, name="article_create"),
+    path("column/<int:pk>/", views.article_detail, name="article_detail"),
+    path("column/<int:pk>/edit/", views.article_edit, name="article_edit"),
+    re_path(r"^column/(?P<pk>\d+)/(?P<action>submit|attach|review)/$", views.article_action, name="article_action"),
+    path("column/<int:pk>/attachments/<int:attachment_id>/", views.article_attachment, name="article_attachment"),
+    # no login (views marked public): the lobby screen by its long random link, the column's intranet page
+    path("show/lobby/<str:token>/", views.lobby, name="lobby"),
+    path("show/lobby/<str:token>/photo/<int:post_id>/", views.lobby_photo, name="lobby_photo"),
+    path("show/column/<str:code>/", views.column_public, name="column_public"),
+    path("show/column/<str:code>/<int:pk>/", views.column_public_article, name="column_public_article"),
+]
