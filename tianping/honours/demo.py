@@ -176,8 +176,7 @@ def seed(ctx) -> None:
             honours.append(Honour(court=court, name=name, level=level, issuer=ISSUERS[level], awarded_on=day,
                                   holder_kind=HolderKind.PERSON, person=person, source=HonourSource.MANUAL,
                                   certificate_number=f"XC-{year}-{len(honours) + 1:03d}"))
-        for _ in range(4 if recent else 1):
-            cname, level, kind = rng.choice(COLLECTIVE)
+        for cname, level, kind in rng.sample(COLLECTIVE, 4 if recent else 1):
             day = date(year, 1, 20) + timedelta(days=rng.randint(0, max(0, (last - date(year, 1, 20)).days)))
             h = Honour(court=court, name=cname, level=level, issuer=ISSUERS[level], awarded_on=day,
                        source=HonourSource.MANUAL)
