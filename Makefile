@@ -83,5 +83,11 @@ screenshots: $(VENV)/.installed
 	$(COMPILE_MESSAGES)
 	$(BIN)/python -m pytest -q tests/test_screenshots.py --screenshots
 
+# a production host's checks (manage.py doctor, docs/deploy.md) with the site's environment file
+ENV_FILE ?= $(wildcard /etc/tianping/tianping.env)
+.PHONY: prod-check
+prod-check:
+	@set -a; [ -z "$(ENV_FILE)" ] || . $(ENV_FILE); set +a; $(BIN)/python manage.py doctor
+
 clean:
 	rm -rf $(VENV) var

@@ -307,3 +307,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- production operations (manage.py doctor / backup / worker; docs/deploy.md) --------------------------------
+# doctor fails when the newest worker heartbeat is older than this, the data directory has less free space, or the
+# last `manage.py backup` is older than this many hours
+TIANPING_WORKER_STALE_SECONDS = _env_int("TIANPING_WORKER_STALE_SECONDS", 120, minimum=30)
+TIANPING_MIN_FREE_MB = _env_int("TIANPING_MIN_FREE_MB", 2048, minimum=0)
+TIANPING_BACKUP_MAX_AGE_HOURS = _env_int("TIANPING_BACKUP_MAX_AGE_HOURS", 26, minimum=1)
