@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "tianping.integrity",
     "tianping.service",
     "tianping.honours",
+    "tianping.api",
 ]
 
 MIDDLEWARE = [

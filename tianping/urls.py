@@ -21,6 +21,7 @@ urlpatterns = [
     path("integrity/", include("tianping.integrity.urls")),
     path("service/", include("tianping.service.urls")),
     path("honours/", include("tianping.honours.urls")),
+    path("api/", include("tianping.api.urls")),
 ]
 
 # Chinese error pages with a way back (the menu when signed in); FriendlyErrorsMiddleware uses the same pages

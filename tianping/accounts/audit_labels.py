@@ -50,6 +50,11 @@ EVENT_LABELS: dict[str, str | _StrPromise] = {
     "export": _("导出"),
     "export.personal": _("导出含个人信息的表格"),
     "import.committed": _("导入数据"),
+    # the integration API (tianping/api)
+    "api.token_granted": _("签发接口令牌"),
+    "api.token_revoked": _("吊销接口令牌"),
+    "api.called": _("接口调用"),
+    "api.refused": _("接口调用被拒绝"),
     "court.imported": _("导入法院"),
     "department.imported": _("导入部门"),
     "person.imported": _("导入人员"),
@@ -179,7 +184,7 @@ PATTERNS = [
 # Groups of the event filter (by the code's first part).
 GROUPS = [
     (("login", "logout", "session", "mfa"), _("登录与认证")),
-    (("user", "security", "access", "audit"), _("账号与安全")),
+    (("user", "security", "access", "audit", "api"), _("账号与安全")),
     (("personal", "export", "import"), _("个人信息与导入导出")),
     (("court", "department", "person"), _("法院与人员")),
     (("party",), _("党组织与党员")),

@@ -116,7 +116,7 @@ from tianping.core.scope import is_personal_column
 __all__ = [
     "ImportContext", "ImportResult", "Problem", "RowError", "court_filter", "parse_bool", "parse_choice",
     "parse_date", "parse_decimal", "parse_id_number", "parse_int", "parse_text", "resolve_by_name", "run_import",
-    "split_names", "write_error_report", "write_template", "get_register",
+    "split_names", "write_error_report", "write_template", "get_register", "run_import_rows",
 ]
 
 ERROR_HEADER = "错误原因"
@@ -1107,8 +1107,6 @@ def run_import(reg: Register | str, path: Path | str, *, court: Any = None, user
     The preview (`dry_run`) only reads: the generic upsert checks every row without writing, and a register
     with its own `save_row` has each batch saved and rolled back at once, so the preview never holds the
     database's write lock for long (on SQLite a login must not wait for a preview)."""
-    from tianping.core.audit import audit_batch
-
     if isinstance(reg, str):
         reg = get_register(reg)
     if reg.court_scoped and court is None:
@@ -1119,47 +1117,80 @@ def run_import(reg: Register | str, path: Path | str, *, court: Any = None, user
         with open_sheet(path) as sheet:
             mapping = map_headers(reg, sheet.headers)
             result.headers = [mapping[i].header for i in sorted(mapping)]
-            engine = _Engine(reg, ctx, result, mapping)
-            total = sheet.estimated_rows
-
-            def rows() -> None:
-                batch: list[tuple[int, list[Any]]] = []
-                for row_number, cells in sheet.rows():
-                    if all(is_empty(c) for c in cells):
-                        continue
-                    result.total += 1
-                    batch.append((row_number, cells))
-                    if len(batch) >= batch_size:
-                        engine.process(batch)
-                        batch = []
-                        if progress:
-                            progress(row_number - 1, max(total, row_number - 1))
-                if batch:
-                    engine.process(batch)
-
-            if dry_run:
-                rows()
-            else:
-                court_id = court.pk if court is not None else None
-                try:
-                    with transaction.atomic(), audit_batch(actor=user, event="import.committed",
-                                                           court_id=court_id) as batch:
-                        rows()
-                        if result.problems:
-                            raise _Rollback
-                        name = filename or Path(path).name
-                        batch.after = {"kind": result.kind, "file": name, "sha256": result.file_sha256,
-                                       "rows": result.total, "created": result.created,
-                                       "updated": result.updated, "unchanged": result.unchanged}
-                        batch.message = f"导入{reg.title}：{result.summary()}（文件 {name}）"
-                    result.committed = True
-                except _Rollback:
-                    pass
+            name = filename or Path(path).name
+            _run_rows(ctx, result, mapping, sheet.rows(), batch_size=batch_size, progress=progress,
+                      estimated_total=sheet.estimated_rows, event="import.committed",
+                      after={"file": name, "sha256": result.file_sha256}, source=f"文件 {name}")
     except FileError as exc:
         result.problems = [Problem(0, "", str(exc))]
         result.committed = False
     result.problems.sort(key=lambda p: p.row)
     return result
+
+
+def run_import_rows(reg: Register | str, rows: list[dict[str, Any]], *, court: Any = None, user: Any = None,
+                    dry_run: bool = False, batch_size: int = 1000, event: str = "import.committed",
+                    after: dict[str, Any] | None = None, source: str = "") -> ImportResult:
+    """Import records that arrive as data rather than as a file (the API's bulk push): each row is a dict
+    {column field: value}, the value what a spreadsheet cell would hold. The same parsers, resolvers, hooks,
+    services and all-or-nothing transaction as `run_import`, so a record cannot tell how it arrived. Every
+    column of the register is present (a missing key is an empty cell); rows are numbered as in a sheet whose
+    row 1 is the header (the first record is row 2), so `Problem.row - 2` is the record's index.
+    `event`, `after` and `source` name the batch's audit entry ("import.committed", the source instead of a file)."""
+    if isinstance(reg, str):
+        reg = get_register(reg)
+    if reg.court_scoped and court is None:
+        raise ValueError(f"{reg.kind} 按法院导入：请指定法院。")
+    ctx = ImportContext(register=reg, court=court, user=user, dry_run=dry_run)
+    result = ImportResult(kind=reg.kind, dry_run=dry_run)
+    mapping = dict(enumerate(reg.columns))
+    result.headers = [c.header for c in reg.columns]
+    cells = ((index + 2, [row.get(c.field) for c in reg.columns]) for index, row in enumerate(rows))
+    _run_rows(ctx, result, mapping, cells, batch_size=batch_size, event=event, after=after or {}, source=source)
+    result.problems.sort(key=lambda p: p.row)
+    return result
+
+
+def _run_rows(ctx: ImportContext, result: ImportResult, mapping: dict[int, Column],
+              rows: Iterator[tuple[int, list[Any]]], *, batch_size: int, event: str, after: dict[str, Any], source: str,
+              progress: Callable[[int, int], None] | None = None, estimated_total: int = 0) -> None:
+    """Parse, check and save `rows` (Excel row number, cells in `mapping`'s columns) in batches; commit them in
+    one transaction and one audit entry when none has a problem (unless ctx.dry_run)."""
+    from tianping.core.audit import audit_batch
+
+    reg = ctx.register
+    engine = _Engine(reg, ctx, result, mapping)
+
+    def process_all() -> None:
+        batch: list[tuple[int, list[Any]]] = []
+        for row_number, cells in rows:
+            if all(is_empty(c) for c in cells):
+                continue
+            result.total += 1
+            batch.append((row_number, cells))
+            if len(batch) >= batch_size:
+                engine.process(batch)
+                batch = []
+                if progress:
+                    progress(row_number - 1, max(estimated_total, row_number - 1))
+        if batch:
+            engine.process(batch)
+
+    if ctx.dry_run:
+        process_all()
+        return
+    court_id = ctx.court.pk if ctx.court is not None else None
+    try:
+        with transaction.atomic(), audit_batch(actor=ctx.user, event=event, court_id=court_id) as batch:
+            process_all()
+            if result.problems:
+                raise _Rollback
+            batch.after = {"kind": result.kind, **after, "rows": result.total, "created": result.created,
+                           "updated": result.updated, "unchanged": result.unchanged}
+            batch.message = f"导入{reg.title}：{result.summary()}（{source}）"
+        result.committed = True
+    except _Rollback:
+        pass
 
 
 # --- writing: template, error report, export -----------------------------------------------------------------

@@ -61,6 +61,8 @@ class LoginRequiredMiddleware:
                      view_kwargs: Any) -> HttpResponseBase | None:
         if getattr(view_func, "tianping_public", False):
             return None
+        if getattr(view_func, "tianping_token_auth", False):
+            return None  # an API endpoint: it checks its own bearer token (tianping.api.auth), never a session
         if request.path.startswith(self.PUBLIC_PREFIXES):
             return None
         if not request.user.is_authenticated:
