@@ -315,3 +315,12 @@ LOGGING = {
 TIANPING_WORKER_STALE_SECONDS = _env_int("TIANPING_WORKER_STALE_SECONDS", 120, minimum=30)
 TIANPING_MIN_FREE_MB = _env_int("TIANPING_MIN_FREE_MB", 2048, minimum=0)
 TIANPING_BACKUP_MAX_AGE_HOURS = _env_int("TIANPING_BACKUP_MAX_AGE_HOURS", 26, minimum=1)
+# Behind nginx (deploy/nginx-tianping.conf): uploads are handed over with X-Accel-Redirect to this internal location
+# (nginx maps it to MEDIA_ROOT and serves it only to such responses), after the view's permission check. Empty:
+# Django streams the file itself (development, or no nginx in front).
+TIANPING_X_ACCEL_REDIRECT = os.environ.get("TIANPING_X_ACCEL_REDIRECT", "").strip()
+if TIANPING_X_ACCEL_REDIRECT and not (TIANPING_X_ACCEL_REDIRECT.startswith("/") and TIANPING_X_ACCEL_REDIRECT.endswith("/")):
+    raise ImproperlyConfigured(f"TIANPING_X_ACCEL_REDIRECT 应为 nginx 内部位置，以 / 开头和结尾，如 /_protected/media/，"
+                               f"现为 {TIANPING_X_ACCEL_REDIRECT!r}。")
+# imports larger than this go to the background worker (README "导入导出"); read here so the environment can set it
+TIANPING_IMPORT_INLINE_BYTES = _env_int("TIANPING_IMPORT_INLINE_BYTES", 512 * 1024, minimum=0)

@@ -3,9 +3,15 @@ first bytes, and the extension must agree, because a name alone proves nothing."
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
+from urllib.parse import quote
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 Kinds = list[tuple[bytes, str, set[str]]]
@@ -57,3 +63,23 @@ def check_upload(upload: Any, *, max_bytes: int, kinds: Kinds = PHOTO_AND_PDF) -
     head = upload.read(16)
     upload.seek(0)
     return sniff_content_type(head, upload.name, kinds=kinds)
+
+
+def upload_response(file: Any, *, content_type: str | None = None, as_attachment: bool = True,
+                    filename: str = "") -> HttpResponseBase:
+    """The response that hands an uploaded file (a FieldFile under MEDIA_ROOT) to someone the view has already let
+    through the policy. With TIANPING_X_ACCEL_REDIRECT set (production behind nginx, deploy/nginx-tianping.conf) the
+    body is left to nginx: an empty response whose X-Accel-Redirect names the file under that internal location,
+    which nginx serves only to such responses; otherwise the file is streamed by Django."""
+    if not file or not file.storage.exists(file.name):
+        raise Http404
+    filename = filename or file.name.rsplit("/", 1)[-1]
+    prefix = str(getattr(settings, "TIANPING_X_ACCEL_REDIRECT", "") or "")
+    if not prefix:
+        return FileResponse(file.open("rb"), content_type=content_type, as_attachment=as_attachment, filename=filename)
+    response = HttpResponse(content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream")
+    response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
+    disposition = content_disposition_header(as_attachment, filename)
+    if disposition:
+        response["Content-Disposition"] = disposition
+    return response

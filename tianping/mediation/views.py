@@ -276,14 +276,14 @@ def material_add(request, pk: int):
 @object_permission(Dispute, "view")
 def material_download(request, pk: int, material_id: int):
     """A material's file, for those who may see the dispute (404 otherwise); the download is audited."""
-    from django.http import FileResponse
+    from tianping.core.uploads import upload_response
 
     d = _dispute(request, pk)
     m = d.materials.filter(pk=material_id).first()
     if m is None or not m.file:
         raise Http404
     audit_record(actor=request.user, event="dispute.material_downloaded", target=d, message=m.title)
-    return FileResponse(m.file.open("rb"), as_attachment=True, filename=m.file.name.rsplit("/", 1)[-1])
+    return upload_response(m.file, as_attachment=True)
 
 
 @object_permission(Dispute, "view")

@@ -339,24 +339,23 @@ def picture_delete(request, pk: int):
 @object_permission(BrandPicture, "view")
 def picture_file(request, pk: int):
     """Serve a brand picture to those who may see the organisation (media is not public)."""
-    from django.http import FileResponse
+    from tianping.core.uploads import upload_response
 
     pic = BrandPicture.objects.get(pk=pk)
     ext = (pic.image.name or "").rsplit(".", 1)[-1].lower()
     types = {"png": "image/png", "gif": "image/gif", "webp": "image/webp"}
-    return FileResponse(pic.image.open("rb"), content_type=types.get(ext, "image/jpeg"))
+    return upload_response(pic.image, content_type=types.get(ext, "image/jpeg"), as_attachment=False)
 
 
 @object_permission(MemberStep, "view")
 def evidence_file(request, pk: int):
     """A step's evidence file, for those who may see the member (uploads are not public media)."""
-    from django.http import FileResponse
+    from tianping.core.uploads import upload_response
 
     step = MemberStep.objects.get(pk=pk)
     if not step.evidence_file:
         raise Http404
-    name = (step.evidence_file.name or "").rsplit("/", 1)[-1]
-    return FileResponse(step.evidence_file.open("rb"), as_attachment=True, filename=name)
+    return upload_response(step.evidence_file, as_attachment=True)
 
 
 def _committee_page(request, form, org, title):

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from tianping.core.actions import add_service_errors, create_once
 from tianping.core.middleware import public
 from tianping.core.policy import can, object_permission, permission_required, require
+from tianping.core.uploads import upload_response
 from tianping.core.views import FilteredListView
 from tianping.partylife import services
 from tianping.partylife.choices import ATTENDED, AttendanceStatus, ComplianceStatus, Frequency, MeetingStatus
@@ -358,9 +359,9 @@ def attachment_add(request, pk: int):
 @object_permission(Attachment, "view", url_kwarg="att_id")
 def attachment_download(request, pk: int, att_id: int):
     att = get_object_or_404(Attachment, pk=att_id, meeting_id=pk)
-    response = FileResponse(att.file.open("rb"), content_type=att.content_type,
-                            as_attachment=not att.is_image and att.content_type != "application/pdf",
-                            filename=att.original_name)
+    response = upload_response(att.file, content_type=att.content_type,
+                               as_attachment=not att.is_image and att.content_type != "application/pdf",
+                               filename=att.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -188,3 +188,49 @@ def test_backup_then_restore_into_an_empty_database_gives_back_every_row_file_an
         call_command("restore", str(folder))
     with pytest.raises(CommandError, match="不是空的"):
         call_command("backup", str(folder))
+
+
+# --- protected downloads behind nginx (X-Accel-Redirect) ----------------------------------------------
+@pytest.mark.django_db
+def test_uploads_go_through_the_permission_check_then_to_nginx_with_x_accel_redirect(data_dir, settings, client_for):
+    from django.urls import reverse
+
+    from tianping.core.uploads import upload_response
+    from tianping.org.tests.factories import CourtFactory, UserFactory
+    from tianping.party import services as party_services
+    from tianping.party.tests.factories import OrganisationFactory
+
+    court = CourtFactory(code="鲁0403", name="薛城区人民法院")
+    office = UserFactory(court=court, roles=["party_office"])
+    outsider = UserFactory(court=CourtFactory(code="鲁0404", name="峄城区人民法院"), roles=["party_office"])
+    content = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
+    pic = party_services.brand_picture_add(actor=office, organisation=OrganisationFactory(court=court),
+                                           image=SimpleUploadedFile("p.png", content))
+    url = reverse("party:picture_file", args=[pic.pk])
+
+    streamed = client_for(office).get(url)  # no nginx in front: Django streams the file
+    assert b"".join(streamed.streaming_content) == content and "X-Accel-Redirect" not in streamed
+
+    settings.TIANPING_X_ACCEL_REDIRECT = "/_protected/media/"
+    handed = client_for(office).get(url)
+    assert handed.status_code == 200 and handed.content == b""
+    assert handed["X-Accel-Redirect"] == f"/_protected/media/{pic.image.name}" and handed["Content-Type"] == "image/png"
+    refused = client_for(outsider).get(url)
+    assert refused.status_code == 404 and "X-Accel-Redirect" not in refused
+
+    named = upload_response(pic.image, filename="调解协议 2016.pdf")
+    assert named["Content-Type"] == "application/pdf"
+    assert named["Content-Disposition"] == "attachment; filename*=utf-8''%E8%B0%83%E8%A7%A3%E5%8D%8F%E8%AE%AE%202016.pdf"
+    (settings.MEDIA_ROOT / pic.image.name).unlink()
+    assert client_for(office).get(url).status_code == 404  # a lost file is "not found", never a 500
+
+
+def test_the_environment_template_names_every_setting_the_site_reads():
+    import re
+
+    settings_py = (ROOT / "tianping" / "settings.py").read_text(encoding="utf-8")
+    read = set(re.findall(r'_env_(?:int|bool)\("([A-Z_]+)"', settings_py)) | set(re.findall(r'environ\.get\("([A-Z_]+)"', settings_py))
+    template = (ROOT / "deploy" / "tianping.env.example").read_text(encoding="utf-8")
+    missing = sorted(name for name in read if name not in template)
+    assert not missing, f"deploy/tianping.env.example does not mention {missing}"
+    assert read >= {"SECRET_KEY", "DATABASE_URL", "TIANPING_X_ACCEL_REDIRECT"}
