@@ -12,7 +12,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 from tianping.core.worker import heartbeat_remove, heartbeat_start
 
 
-class Command(DbWorkerCommand):  # type: ignore[misc]
+class Command(DbWorkerCommand):
     help = "运行后台任务进程（django-tasks 数据库后端的 db_worker，另写心跳供 manage.py doctor 检查）。"
 
     def handle(self, *args: Any, **options: Any) -> None:
