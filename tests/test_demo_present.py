@@ -76,6 +76,32 @@ def test_demo_is_plausible_and_current(demo):
         assert Meeting.objects.filter(court=demo, date__year=year, meeting_type__code="themed_day").count() > 50
         assert DuesPayment.objects.filter(court=demo, month__year=year).count() > 500, year
 
+    # service to the public: a year of revisits (about 350 cases and 740 people, satisfaction about 99 %, a
+    # handful dissatisfied each with its follow-up), every sample reproducible from its seed, 120+ circuit
+    # trials, 17 publicity events and 34 visits in the current year, complaints in every state
+    from tianping.service.models import (
+        CircuitTrial,
+        Complaint,
+        FollowUp,
+        OutreachEvent,
+        PartnerVisit,
+        Revisit,
+        RevisitSample,
+    )
+    from tianping.service.selectors import sample_redraw, satisfaction
+
+    s = satisfaction(Revisit.objects.filter(court=demo), 3)
+    assert 320 <= s["cases"] <= 360 and 700 <= s["people"] <= 790 and s["rate"] >= 0.98, s
+    assert 3 <= s["dissatisfied"] <= 12 and FollowUp.objects.filter(court=demo).count() == s["dissatisfied"]
+    assert not Revisit.objects.filter(revisited_on__gt=today).exists()
+    for sample in RevisitSample.objects.filter(court=demo):
+        assert sample_redraw(sample) == list(sample.assignments.order_by("position").values_list("case_id", flat=True))
+    year_start = date(today.year, 1, 1) if today.month >= 7 else today - timedelta(days=364)
+    assert CircuitTrial.objects.filter(court=demo, held_on__gte=year_start).count() >= 120
+    assert OutreachEvent.objects.filter(court=demo, held_on__gte=year_start).count() == 17
+    assert PartnerVisit.objects.filter(court=demo, visited_on__gte=year_start).count() == 34
+    assert set(Complaint.objects.filter(court=demo).values_list("status", flat=True)) == {
+        "received", "assigned", "answered", "closed"}
 
 def test_default_periods_have_figures_and_higher_court_drills_into_one_court(demo):
     from tianping.org.models import Court, Person, User

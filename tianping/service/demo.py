@@ -67,6 +67,12 @@ MATTERS = [("了解村民矛盾纠纷排查情况", "就宅基地纠纷提供法
            ("走访困难群众", "帮助申请司法救助"), ("法律需求调研", "")]
 
 
+def demo_start(today: date) -> date:
+    """The demo's year: the current calendar year once half of it has passed (the service page shows the
+    year's figures), else the twelve months up to today."""
+    return date(today.year, 1, 1) if today.month >= 7 else today - timedelta(days=364)
+
+
 def _d(rng: Any, start: date, end: date) -> date:
     return start + timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
@@ -80,7 +86,7 @@ def seed(ctx: Any) -> None:
     if court is None or RevisitSample.objects.filter(court=court).exists():
         return
     today = timezone.localdate()
-    start = today - timedelta(days=364)
+    start = demo_start(today)
     users = ctx.data.get("users", {})
     deps = ctx.data["departments"]
     trial_office = users.get("trial_office")
@@ -104,17 +110,20 @@ def seed(ctx: Any) -> None:
 
 
 def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, callers: list[Person]) -> None:
-    """One sample a month of the cases closed in the month before, about 29 cases, 1–3 people each."""
+    """One sample a month of the cases closed in the month before (about 350 cases in all), 1–3 people
+    each; assignments and revisits go in through bulk_insert, the few follow-ups after."""
     from tianping.trials.models import Case
 
     rng, faker = ctx.rng, ctx.faker
+    now = timezone.now()
+    actor_id = getattr(actor, "pk", None)
     month_starts = []
     first = date(start.year, start.month, 1)
     while first <= today:
         month_starts.append(first)
         first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     month_starts = month_starts[-12:]
-    revisit_rows: list[Revisit] = []
+    drawn: list[tuple[RevisitSample, list[int]]] = []
     for i, drawn_on in enumerate(month_starts):
         closed_to = drawn_on - timedelta(days=1)
         closed_from = date(closed_to.year, closed_to.month, 1)
@@ -123,51 +132,59 @@ def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, caller
         if not population:
             continue
         seed = rng.randrange(2**31)
-        size = 29 if i % 6 else 30
+        # about 350 cases over the samples of the demo's year (12 months, or fewer early in a year)
+        size = 350 // len(month_starts) + (1 if i < 350 % len(month_starts) else 0)
         sample = RevisitSample.objects.create(
             court=court, title=f"{closed_to.year}年{closed_to.month}月结案案件回访", method="random",
             closed_from=closed_from, closed_to=closed_to, size=size, seed=seed, population=len(population),
             drawn_on=drawn_on, drawn_by=actor)
-        assignments = RevisitAssignment.objects.bulk_create([
-            RevisitAssignment(court=court, sample=sample, case_id=cid, position=n + 1,
-                              caller=callers[n % len(callers)])
-            for n, cid in enumerate(draw(population, size, seed))])
-        cases = {c.pk: c for c in Case.objects.filter(pk__in=[a.case_id for a in assignments])}
-        last_day = min(drawn_on + timedelta(days=25), today)
-        for a in assignments:
-            case = cases[a.case_id]
-            if drawn_on > today - timedelta(days=3) and rng.random() < 0.2:
+        drawn.append((sample, draw(population, size, seed)))
+    bulk_insert(RevisitAssignment, [
+        {"court_id": court.pk, "sample_id": sample.pk, "case_id": cid, "position": n + 1,
+         "caller_id": callers[n % len(callers)].pk, "created_at": now, "updated_at": now}
+        for sample, ids in drawn for n, cid in enumerate(ids)])
+    assignments = {(s, c): (pk, caller) for pk, s, c, caller in RevisitAssignment.objects.filter(court=court)
+                   .values_list("pk", "sample_id", "case_id", "caller_id")}
+    rows: list[dict[str, Any]] = []
+    contacted = 0
+    relations = ["plaintiff", "defendant", "third"]
+    for sample, ids in drawn:
+        last_day = min(sample.drawn_on + timedelta(days=25), today)
+        for cid in ids:
+            if sample.drawn_on > today - timedelta(days=3) and rng.random() < 0.2:
                 continue  # this month's calls are not all made yet
-            n_people = rng.choice([1, 2, 2, 2, 3, 3])
-            relations = ["plaintiff", "defendant", "third"]
+            a_id, caller_id = assignments[(sample.pk, cid)]
             names: set[str] = set()
-            for k in range(n_people):
+            for k in range(rng.choice([1, 2, 2, 2, 3, 3])):
                 r = rng.random()
-                rating = (5 if r < 0.62 else 4 if r < 0.9 else 3 if r < 0.985 else None if r < 0.991
-                          else 2 if r < 0.997 else 1)
+                rating = 5 if r < 0.62 else 4 if r < 0.9 else 3 if r < 0.994 else None
+                contacted += 1
+                if contacted % 110 == 55:  # a handful dissatisfied: about one person in a hundred
+                    rating = 2 if contacted % 220 == 55 else 1
                 bad = rating in (1, 2)
                 name = faker.name()
                 while name in names:
                     name = faker.name()
                 names.add(name)
-                revisit_rows.append(Revisit(
-                    court=court, case=case, assignment=a, revisited_on=_d(rng, drawn_on, last_day),
-                    method=rng.choice(["phone"] * 7 + ["visit", "sms", "court", "online"]), caller=a.caller,
-                    contact_name=name, relation=relations[k % 3], rating=rating,
-                    comments=rng.choice(COMMENTS_BAD) if bad else rng.choice(COMMENTS_OK),
-                    handling="已登记并交承办人整改" if bad else "", recorded_by=actor))
-    created = Revisit.objects.bulk_create(revisit_rows)
+                rows.append({
+                    "court_id": court.pk, "case_id": cid, "assignment_id": a_id,
+                    "revisited_on": _d(rng, sample.drawn_on, last_day),
+                    "method": rng.choice(["phone"] * 7 + ["visit", "sms", "court", "online"]),
+                    "caller_id": caller_id, "contact_name": name, "relation": relations[k % 3], "rating": rating,
+                    "comments": rng.choice(COMMENTS_BAD) if bad else rng.choice(COMMENTS_OK),
+                    "handling": "已登记并交承办人整改" if bad else "", "recorded_by_id": actor_id,
+                    "version": 1, "created_at": now, "updated_at": now})
+    bulk_insert(Revisit, rows)
     follow_ups = []
-    for r in created:
-        if r.rating in (1, 2):
-            due = r.revisited_on + timedelta(days=15)
-            done = due < today - timedelta(days=5) or rng.random() < 0.5
-            follow_ups.append(FollowUp(
-                court=court, revisit=r, problem=r.comments, owner_id=r.case.judge_id or r.caller_id, due_on=due,
-                status=FollowUpStatus.CLOSED if done else FollowUpStatus.OPEN,
-                answer=rng.choice(ANSWERS) if done else "",
-                closed_on=min(r.revisited_on + timedelta(days=rng.randint(3, 14)), today) if done else None,
-                closed_by=actor if done else None))
+    for r in (Revisit.objects.filter(court=court, rating__in=[1, 2]).select_related("case").order_by("pk")):
+        due = r.revisited_on + timedelta(days=15)
+        done = due < today - timedelta(days=5) or rng.random() < 0.5
+        follow_ups.append(FollowUp(
+            court=court, revisit=r, problem=r.comments, owner_id=r.case.judge_id or r.caller_id, due_on=due,
+            status=FollowUpStatus.CLOSED if done else FollowUpStatus.OPEN,
+            answer=rng.choice(ANSWERS) if done else "",
+            closed_on=min(r.revisited_on + timedelta(days=rng.randint(3, 14)), today) if done else None,
+            closed_by=actor if done else None))
     FollowUp.objects.bulk_create(follow_ups)
 
 
@@ -233,7 +250,7 @@ def _outreach(ctx: Any, court: Any, deps: dict[str, Any], by_dep: dict[int, list
                  "邹坞人民法庭", "政治部"]
     entries = []
     for i, (title, kind, place) in enumerate(OUTREACH):
-        held = start + timedelta(days=int((i + 0.5) * 364 / len(OUTREACH)))
+        held = start + timedelta(days=int((i + 0.5) * (today - start).days / len(OUTREACH)))
         dep = deps[dep_names[i % len(dep_names)]]
         staff = by_dep.get(dep.pk, [])
         if not staff:
@@ -275,15 +292,18 @@ def _partnerships(ctx: Any, court: Any, people: list[Person], by_dep: dict[int, 
     visitors = []
     for n in range(34):
         pair = pairs[n % len(pairs)]
-        day = start + timedelta(days=int((n + 0.5) * 364 / 34))
+        day = start + timedelta(days=int((n + 0.5) * (today - start).days / 34))
         asked, solved = MATTERS[n % len(MATTERS)]
         visits.append(PartnerVisit(court=court, partnership=pair, visited_on=min(day, today), matters=asked,
                                    solved=solved, recorded_by=actor))
     created = PartnerVisit.objects.bulk_create(visits)
     through = PartnerVisit.visitors.through
+    rosters: dict[int, list[Person]] = {}
     for v in created:
         pair = v.partnership
-        pool = list(branch_roster_on(pair.branch, today)) if pair.branch_id else []
+        if pair.branch_id and pair.branch_id not in rosters:
+            rosters[pair.branch_id] = list(branch_roster_on(pair.branch, today))
+        pool = rosters.get(pair.branch_id, []) if pair.branch_id else []
         chosen = rng.sample(pool, min(len(pool), rng.randint(2, 3))) if pool else []
         if pair.leader_id:
             chosen = [pair.leader, *chosen]

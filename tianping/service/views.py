@@ -98,7 +98,9 @@ def home(request: HttpRequest) -> HttpResponse:
                                                 end=_month_end(m["month"]).isoformat()) if linked else None}
                      for m in selectors.monthly(revisits, threshold, year)]
     if allowed(user, "service.view_court_figures"):
-        ctx["tables"] = _satisfaction_tables(user, revisits, threshold, year, linked)
+        tables = _satisfaction_tables(user, revisits, threshold, year, linked)
+        # the higher court reads figures of the courts below, never their people: party status only
+        ctx["tables"] = tables if linked else [t for t in tables if t[0] == "party"]
     ctx["can_draw"] = can(user, "add", RevisitSample)
     ctx["can_settings"] = user.court_id and can(user, "change", ServiceSettings.for_court(user.court))
     return render(request, "service/home.html", ctx)

@@ -142,6 +142,7 @@ def test_scope_secretary_cannot_see_another_branchs_revisits(world, record, clie
     page = higher.get(reverse("service:home") + "?year=2026")
     assert page.status_code == 200
     assert reverse("service:revisit_list") not in page.content.decode()
+    assert "甲法官" not in page.content.decode() and [t[0] for t in page.context["tables"]] == ["party"]
 
 
 def test_record_a_call_through_the_pages(world, client_for):
