@@ -151,6 +151,7 @@ OBJECT_FILTERS: dict[str, dict[str, Any]] = {
     "party:picture_file": {"image__gt": ""},
     "honours:honour_certificate": {"certificate__gt": ""},
     "honours:post_photo": {"photo__gt": ""},
+    "integrity:pledge_scan": {"scan__gt": ""},
 }
 def _compliance_cell_query(env, user=None) -> str:
     """A cell of the compliance matrix: a branch the secretary leads (the court-wide accounts see it too)."""
@@ -327,7 +328,7 @@ def _material_files(users) -> None:
 
 def _measure_files(users) -> None:
     """Nor evidence of integrity measures: one on a measure the branch secretary sees, one on a 惩戒 entry that
-    only the discipline account sees."""
+    only the discipline account sees; nor scans of family pledges."""
     from django.core.files.base import ContentFile
 
     from tianping.integrity.models import Measure, MeasureAttachment
@@ -337,6 +338,14 @@ def _measure_files(users) -> None:
         if measure is not None:
             att = MeasureAttachment(measure=measure, name="notice.pdf", content_type="application/pdf", size=15)
             att.file.save("notice.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
+    # and a pledge's scan: the judge's own, and one of somebody else
+    from tianping.integrity.models import FamilyPledge
+
+    own = users["judge_demo"].person_id
+    for pledge in (FamilyPledge.objects.filter(person_id=own).order_by("pk").first(),
+                   FamilyPledge.objects.exclude(person_id=own).order_by("pk").first()):
+        if pledge is not None:
+            pledge.scan.save("pledge.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=True)
 
 
 @pytest.fixture(scope="module")

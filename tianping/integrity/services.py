@@ -71,16 +71,21 @@ def letter_template_save(*, actor: User, template: LetterTemplate) -> LetterTemp
 
 
 # --- letters ---------------------------------------------------------------------------------------------
-@transaction.atomic
-def judge_letter_issue(*, case: Case, actor: User | None) -> JudgeLetter | None:
+@transaction.atomic(savepoint=False)
+def judge_letter_issue(*, case: Case, actor: User | None, new_case: bool = False) -> JudgeLetter | None:
     """The letter of a filed case, dated its filing date, from the template version in force that day.
 
-    Exactly one per case: an existing letter is returned as it is. None when the court had no template in
-    force on the filing date (the case is then listed among the cases without a letter). Runs inside the
-    filing service's transaction (trials.hooks)."""
-    existing = JudgeLetter.objects.filter(case_id=case.pk).first()
-    if existing is not None:
-        return existing
+    Exactly one per case (the letter's case is unique): an existing letter is returned as it is. None when the
+    court had no template in force on the filing date (the case is then listed among the cases without a
+    letter). Called by trials.hooks inside the filing service's transaction — no savepoint of its own, so a
+    failure here fails the filing — with `new_case` for a case created in that transaction, which cannot have a
+    letter yet (one query less per row of an import)."""
+    if not new_case:
+        # no ORDER BY: with the model's ordering (issue date) SQLite may walk the date index instead of the
+        # unique case index
+        existing = next(iter(JudgeLetter.objects.filter(case_id=case.pk).order_by()[:1]), None)
+        if existing is not None:
+            return existing
     template = LetterTemplate.objects.in_force(case.court_id, case.filed_on)
     if template is None:
         return None

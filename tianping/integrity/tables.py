@@ -71,8 +71,13 @@ class FamilyPledgeTable(tables.Table):
         fields = ["year", "person", "signed_on", "family_name", "relation", "scan"]
         attrs = {**ATTRS, "data-testid": "pledge-table"}
 
-    def render_scan(self, value: object) -> str:
-        return str(_("已上传")) if value else "—"
+    def render_scan(self, value: object, record: FamilyPledge) -> str:
+        if not value:
+            return "—"
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        return format_html('<a href="{}">{}</a>', reverse("integrity:pledge_scan", args=[record.pk]), _("已上传"))
 
 
 class FamilyActivityTable(tables.Table):

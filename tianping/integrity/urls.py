@@ -23,6 +23,7 @@ urlpatterns = [
     path("family/contacts/new/", views.contact_create, name="contact_create"),
     path("family/pledges/", views.pledge_list, name="pledge_list"),
     path("family/pledges/new/", views.pledge_create, name="pledge_create"),
+    path("family/pledges/<int:pk>/scan/", views.pledge_scan, name="pledge_scan"),
     path("family/activities/", views.activity_list, name="activity_list"),
     path("family/activities/new/", views.activity_create, name="activity_create"),
     path("family/awards/", views.award_list, name="award_list"),

@@ -235,6 +235,7 @@ class MeasureListView(FilteredListView):
         ctx["year"] = year
         from tianping.partylife.models import Meeting
 
+        ctx["can_lectures"] = allowed(user, "partylife.view_lectures")
         ctx["lectures"] = Meeting.objects.filter(court_id=user.court_id, meeting_type__is_lecture=True,
                                                  date__year=year).count()
         return ctx
@@ -309,6 +310,16 @@ def measure_file(request: HttpRequest, pk: int, file_id: int) -> Any:
     att = get_visible_or_404(MeasureAttachment.objects.filter(measure=measure), user, pk=file_id)
     services.discipline_read_audit(actor=user, measures=[measure], where=request.path)
     return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+
+
+@object_permission(FamilyPledge, "view")
+def pledge_scan(request: HttpRequest, pk: int) -> Any:
+    """The signed pledge's scan (content checked on upload)."""
+    pledge = get_visible_or_404(FamilyPledge.objects.all(), request.user, pk=pk)
+    if not pledge.scan:
+        raise Http404
+    return FileResponse(pledge.scan.open("rb"), as_attachment=True,
+                        filename=f"承诺书-{pledge.year}-{pledge.person_id}.{pledge.scan.name.rsplit('.', 1)[-1]}")
 
 
 # --- family integrity ---------------------------------------------------------------------------------------

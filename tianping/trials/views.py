@@ -624,7 +624,7 @@ def case_types(request):
 class CaseFilingForm(OnceFormMixin, forms.Form):
     """The filing desk's form: the number comes from the allocator, the statutory deadline from the limits."""
 
-    type_code = forms.ChoiceField(label=gettext_lazy("案件类型"))
+    type_code = forms.ChoiceField(label=gettext_lazy("案件类型"), widget=forms.Select(attrs={"data-searchable": "1"}))
     cause = forms.CharField(label=gettext_lazy("案由"), max_length=100)
     procedure = forms.ChoiceField(label=gettext_lazy("审判程序"), choices=[("", "—"), *Procedure.choices],
                                   required=False)
