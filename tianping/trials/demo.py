@@ -30,8 +30,8 @@ from tianping.trials.models import (
     CaseSequence,
     Outcome,
     Procedure,
-    TimeLimit,
     TrialSettings,
+    limits_index,
     statutory_deadline,
 )
 
@@ -149,7 +149,7 @@ def generate_cases(court, deps: dict, years, rng, *, first_day: date | None = No
 
     until = until or timezone.localdate()
     workload = workload or WORKLOAD
-    limits = {(t.type_code, t.procedure): t for t in TimeLimit.objects.all()}
+    limits = limits_index()
     intervals = membership_intervals(court) or {}
     # spans first, so the stored party flags computed below need no correcting UPDATE over every case
     refresh_membership(court, intervals)

@@ -78,31 +78,62 @@ class Procedure(models.TextChoices):
     SMALL_CLAIMS = "small_claims", _("小额诉讼程序")
     SPECIAL = "special", _("特别程序")
     SECOND_INSTANCE = "second_instance", _("第二审程序")
+    RULING_APPEAL = "ruling_appeal", _("第二审程序（对裁定的上诉）")
     RETRIAL = "retrial", _("审判监督程序")
+    RETRIAL_FIRST = "retrial_first", _("再审（按第一审程序）")
+    RETRIAL_SECOND = "retrial_second", _("再审（按第二审程序或提审）")
     ENFORCEMENT = "enforcement", _("执行程序")
     PRE_LITIGATION = "pre_litigation", _("诉前调解")
     OTHER = "other", _("其他")
 
 
 class TimeLimit(TimeStampedModel):
-    """A statutory time limit (法定审限) by type code and procedure. Data: limits differ by law and year.
+    """A statutory time limit (法定审限) by type code and procedure, with its legal basis and the filing dates it
+    applies to. Data (tianping.trials.timelimits): a change of law is a new row, the old one keeps its cases.
 
-    An empty procedure is the default for the type code. Months are calendar months from filing."""
+    An empty procedure is the default for the type code. Months are calendar months from filing; days are
+    counted from the day after filing."""
 
     type_code = models.CharField(_("类型代字"), max_length=10)
     procedure = models.CharField(_("审判程序"), max_length=20, choices=Procedure.choices, blank=True)
     months = models.PositiveIntegerField(_("月数"), default=0)
     days = models.PositiveIntegerField(_("天数"), default=0)
-    note = models.CharField(_("依据"), max_length=200, blank=True)
+    law = models.CharField(_("法律或规定"), max_length=80, blank=True)
+    article = models.CharField(_("条款"), max_length=60, blank=True)
+    valid_from = models.DateField(_("适用于此日及以后立案的案件"), null=True, blank=True)
+    valid_to = models.DateField(_("适用于此日及以前立案的案件"), null=True, blank=True)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("法定审限")
         verbose_name_plural = _("法定审限")
-        ordering = ["type_code", "procedure"]
-        constraints = [models.UniqueConstraint(fields=["type_code", "procedure"], name="timelimit_unique")]
+        ordering = ["type_code", "procedure", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["type_code", "procedure", "valid_from"],
+                                               name="timelimit_unique")]
 
     def __str__(self) -> str:
         return f"{self.type_code} {self.get_procedure_display()} {self.months}个月{self.days}天"
+
+    @property
+    def basis(self) -> str:
+        """《law》article — the legal basis as a court user reads it."""
+        return f"{self.law}{self.article}" if self.law else self.note
+
+    def applies_on(self, filed_on: date) -> bool:
+        return ((self.valid_from is None or self.valid_from <= filed_on)
+                and (self.valid_to is None or filed_on <= self.valid_to))
+
+    def clean(self) -> None:
+        super().clean()
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            raise ValidationError({"valid_to": _("适用期间的结束日期不能早于开始日期。")})
+        others = TimeLimit.objects.filter(type_code=self.type_code, procedure=self.procedure).exclude(pk=self.pk)
+        for other in others:
+            starts_before_other_ends = other.valid_to is None or self.valid_from is None or self.valid_from <= other.valid_to
+            ends_after_other_starts = other.valid_from is None or self.valid_to is None or other.valid_from <= self.valid_to
+            if starts_before_other_ends and ends_after_other_starts:
+                raise ValidationError(_("与已有的审限（%(o)s，%(b)s）适用期间重叠：同一类型代字和程序在同一天只能有一个审限。")
+                                      % {"o": other, "b": other.basis})
 
     def deadline_from(self, filed_on: date) -> date:
         return add_months(filed_on, self.months) + timedelta(days=self.days)
@@ -115,13 +146,45 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def statutory_deadline(type_code: str, procedure: str, filed_on: date, limits: dict | None = None) -> date | None:
-    """The statutory deadline for a case filed on `filed_on`: the TimeLimit of (type, procedure), else
-    (type, default); None when no limit is recorded for the type. `limits` is a preloaded
-    {(type_code, procedure): TimeLimit} for bulk use."""
+def limits_index() -> dict[tuple[str, str], list[TimeLimit]]:
+    """Every TimeLimit row by (type code, procedure), for bulk use with `statutory_deadline(..., limits=…)`."""
+    index: dict[tuple[str, str], list[TimeLimit]] = {}
+    for t in TimeLimit.objects.all():
+        index.setdefault((t.type_code, t.procedure), []).append(t)
+    return index
+
+
+def statutory_limit(type_code: str, procedure: str, filed_on: date, limits: dict | None = None) -> TimeLimit | None:
+    """The TimeLimit row that applies to a case filed on `filed_on`: the row of (type, procedure) in force on that
+    day, else the type's default row (empty procedure); None when no limit is recorded for the type.
+
+    `limits` is a preloaded {(type_code, procedure): [TimeLimit, …]} (limits_index()); a dict holding single rows
+    (the earlier form) is accepted too — a key whose row does not cover the filing date is then read again from
+    the database."""
     if limits is None:
-        limits = {(t.type_code, t.procedure): t for t in TimeLimit.objects.filter(type_code=type_code)}
-    rule = limits.get((type_code, procedure)) or limits.get((type_code, ""))
+        rows = list(TimeLimit.objects.filter(type_code=type_code, procedure__in=[procedure, ""]))
+        limits = {}
+        for t in rows:
+            limits.setdefault((t.type_code, t.procedure), []).append(t)
+    for key in ((type_code, procedure), (type_code, "")):
+        found = limits.get(key)
+        if found is None:
+            continue
+        candidates = found if isinstance(found, list) else [found]
+        for rule in candidates:
+            if rule.applies_on(filed_on):
+                return rule
+        if not isinstance(found, list):  # an index of single rows may have kept another period's row
+            for rule in TimeLimit.objects.filter(type_code=key[0], procedure=key[1]):
+                if rule.applies_on(filed_on):
+                    return rule
+    return None
+
+
+def statutory_deadline(type_code: str, procedure: str, filed_on: date, limits: dict | None = None) -> date | None:
+    """The statutory deadline for a case filed on `filed_on` (see statutory_limit for the row chosen); None when
+    no limit is recorded for the type."""
+    rule = statutory_limit(type_code, procedure, filed_on, limits)
     return rule.deadline_from(filed_on) if rule else None
 
 

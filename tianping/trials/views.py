@@ -34,7 +34,7 @@ from tianping.core.views import FilteredListView
 from tianping.org.models import Department, Person
 from tianping.trials import selectors as sel
 from tianping.trials.filtersets import CaseFilterSet, parse_day
-from tianping.trials.models import Case, CaseType, Procedure, TimeLimit, TrialSettings
+from tianping.trials.models import Case, CaseType, Procedure, TimeLimit, TrialSettings, statutory_limit
 from tianping.trials.services import case_type_save, membership_refresh, trial_settings_save
 from tianping.trials.tables import CaseTable
 
@@ -474,8 +474,9 @@ case_list = permission_required("trials.view_case")(CaseListView.as_view())
 @object_permission(Case, "view")
 def case_detail(request, pk: int):
     case = get_visible_or_404(Case.objects.select_related("judge", "department", "court"), request.user, pk=pk)
+    rule = statutory_limit(case.type_code, case.procedure, case.filed_on) if case.filed_on else None
     return render(request, "trials/case_detail.html", {
-        "case": case, "panel": list(case.panel.all()), "page_title": case.number,
+        "case": case, "panel": list(case.panel.all()), "page_title": case.number, "limit_rule": rule,
         "breadcrumbs": [(_("案件"), reverse("trials:case_list")), (case.number, None)]})
 
 
@@ -616,7 +617,8 @@ def case_types(request):
             else:
                 return redirect("trials:case_types")
     return render(request, "trials/case_types.html", {
-        "types": CaseType.objects.all(), "limits": TimeLimit.objects.all(), "form": form,
+        "types": CaseType.objects.all(), "limits": TimeLimit.objects.order_by("type_code", "procedure", "valid_from"),
+        "form": form,
         "page_title": _("案件类型与法定审限"), "breadcrumbs": [(_("案件类型与法定审限"), None)]})
 
 

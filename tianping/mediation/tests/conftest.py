@@ -125,5 +125,6 @@ def reference_data(db):
 
     from django.apps import apps
 
-    import_module("tianping.trials.migrations.0002_case_types_and_limits").load(apps, None)
+    import_module("tianping.trials.migrations.0005_load_annex_type_codes").load(apps, None)
+    import_module("tianping.trials.migrations.0007_load_time_limits").load(apps, None)
     import_module("tianping.mediation.migrations.0002_insurance_limits").load(apps, None)

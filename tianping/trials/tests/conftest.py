@@ -60,4 +60,5 @@ def _trials_reference_data(request):
 
     from django.apps import apps
 
-    import_module("tianping.trials.migrations.0002_case_types_and_limits").load(apps, None)
+    import_module("tianping.trials.migrations.0005_load_annex_type_codes").load(apps, None)
+    import_module("tianping.trials.migrations.0007_load_time_limits").load(apps, None)

@@ -25,8 +25,9 @@ def test_derived_columns(casebook):
     assert c[3].deadline == date(2016, 4, 10) and c[3].limit_end == date(2016, 5, 10)
     # 2016-01-10 -> 2016-05-20 is 21+29+31+30+20 = 131 days, minus 30 excluded
     assert c[3].days_taken == 101
-    # criminal first instance: 3 months; small claims: 2 months
-    assert c[5].deadline == date(2016, 6, 1) and c[4].deadline == date(2016, 8, 1)
+    # criminal first instance: 3 months; small claims filed in 2016: 3 months (民事诉讼法 2012 text: a form of
+    # summary procedure, 第一百六十一条; the two months of 第一百六十八条 apply from 2022-01-01)
+    assert c[5].deadline == date(2016, 6, 1) and c[4].deadline == date(2016, 9, 1)
     assert c[1].first_instance and not c[6].first_instance
 
 
