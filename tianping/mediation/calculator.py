@@ -15,6 +15,14 @@ Rules (Supreme People's Court interpretation on personal-injury compensation, as
   yearly total for all dependants at most one year's per-capita consumption; minors until 18, adults
   without working capacity by the 20-year rule; for disability multiplied by the coefficient.
 Amounts round to fen (0.01 yuan, half up) per head.
+
+Since 2022-05-01 the amended interpretation (法释〔2022〕14号, 第十二条、第十五条、第十七条 as amended: "按照受诉法院所在
+地上一年度城镇居民人均可支配收入标准" / "城镇居民人均消费支出标准") applies the urban standard to everyone: the
+rural standard is refused for accidents on or after URBAN_ONLY_FROM.
+
+Several victims of one accident share the compulsory insurance: its limits apply per accident, and when the
+victims' losses under a head group exceed the group's limit, each receives the limit in proportion to their own
+loss under that group (`compute_accident`).
 """
 
 from __future__ import annotations
@@ -25,6 +33,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
+URBAN_ONLY_FROM = date(2022, 5, 1)  # 法释〔2022〕14号 in force; applies to accidents from this day on
+RURAL_REFUSED = ("{day} 的事故适用《最高人民法院关于修改〈最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释〉"
+                 "的决定》（法释〔2022〕14号，2022 年 5 月 1 日起施行）：残疾赔偿金、死亡赔偿金和被扶养人生活费一律按城镇居民"
+                 "标准计算，不能再选农村居民标准。")
+
+
+def rural_refusal(accident_on: date, rural: bool) -> str:
+    """The reason the rural standard is refused for this accident, or "" when it may be used."""
+    if rural and accident_on >= URBAN_ONLY_FROM:
+        return RURAL_REFUSED.format(day=accident_on.isoformat())
+    return ""
 
 # which compulsory-insurance limit covers which head (机动车交通事故责任强制保险条款 第八条)
 MEDICAL_HEADS = ("medical", "hospital_food", "nutrition")
@@ -230,20 +249,55 @@ def heads(inp: Inputs, stat: Statistics) -> list[dict]:
     return lines
 
 
-def split(lines: list[dict], inp: Inputs, limits: Limits) -> dict:
-    """Compulsory insurance per head group up to its limit, then the insured's liability share of the rest
-    from commercial insurance up to its limit, then the insured party; the victim bears the remainder."""
+def group_losses(lines: list[dict]) -> dict[str, Decimal]:
     by_key = {line["key"]: line["amount"] for line in lines}
+    return {group: sum((by_key.get(k, ZERO) for k in keys), ZERO) for group, keys in GROUPS}
+
+
+def share_limits(losses: list[dict[str, Decimal]], limits: Limits) -> list[dict]:
+    """Each victim's compulsory-insurance payment per head group when several victims share one policy: the
+    whole loss when the victims' losses together stay within the group's limit, else the limit × own loss ÷ all
+    losses (to the fen; the last victim with a loss takes the remaining fen so the shares add up to the limit).
+    Returns one dict per group: {group, label, limit, total_loss, shares: [{loss, paid, formula}]}."""
+    out = []
+    for group, _keys in GROUPS:
+        limit = money(getattr(limits, group))
+        own = [money(v[group]) for v in losses]
+        total = sum(own, ZERO)
+        shares = []
+        if total <= limit:
+            for loss in own:
+                shares.append({"loss": loss, "paid": loss,
+                               "formula": f"合计损失 {fmt(total)} 元未超过限额 {fmt(limit)} 元，按实赔付 {fmt(loss)} 元"})
+        else:
+            last = max(i for i, loss in enumerate(own) if loss > 0)
+            given = ZERO
+            for i, loss in enumerate(own):
+                paid = limit - given if i == last else money(limit * loss / total)
+                given += paid
+                shares.append({"loss": loss, "paid": paid,
+                               "formula": f"{fmt(limit)} 元 × {fmt(loss)} ÷ {fmt(total)} = {fmt(paid)} 元"})
+        out.append({"group": group, "label": GROUP_LABELS[group], "limit": limit, "total_loss": money(total),
+                    "shares": shares})
+    return out
+
+
+def split(lines: list[dict], inp: Inputs, limits: Limits, shared: dict[str, Decimal] | None = None) -> dict:
+    """Compulsory insurance per head group up to its limit (or the victim's `shared` payment per group when
+    several victims share the policy), then the insured's liability share of the rest from commercial insurance
+    up to its limit, then the insured party; the victim bears the remainder."""
+    losses = group_losses(lines)
     groups = []
     compulsory = ZERO
-    for group, keys in GROUPS:
-        loss = sum((by_key.get(k, ZERO) for k in keys), ZERO)
+    for group, _keys in GROUPS:
+        loss = losses[group]
         limit = getattr(limits, group)
-        paid = min(loss, limit)
+        paid = min(loss, limit) if shared is None else shared[group]
         compulsory += paid
+        how = "" if shared is None else "（多名受害人按损失比例分摊）"
         groups.append({"group": group, "label": GROUP_LABELS[group], "loss": money(loss), "limit": money(limit),
                        "paid": money(paid),
-                       "formula": f"损失 {fmt(loss)} 元，限额 {fmt(limit)} 元，赔付 {fmt(paid)} 元"})
+                       "formula": f"损失 {fmt(loss)} 元，限额 {fmt(limit)} 元，赔付 {fmt(paid)} 元{how}"})
     total = sum((line["amount"] for line in lines), ZERO)
     rest = total - compulsory
     share = inp.liability_share
@@ -280,3 +334,59 @@ def compute(inp: Inputs, stat: Statistics, limits: Limits) -> dict:
                         "death_disability": money(limits.death_disability), "medical": money(limits.medical),
                         "property": money(limits.property)}
     return result
+
+
+def compute_accident(victims: list[Inputs], stat: Statistics, limits: Limits, *,
+                     names: list[str] | None = None) -> dict:
+    """Several victims of one accident: each victim's heads of damages, the compulsory-insurance limits shared
+    in proportion to each one's loss under each head group (share_limits), then each victim's split.
+
+    All victims must share the accident date and the insured's fault, liability share and commercial limit
+    (one vehicle, one policy)."""
+    if len(victims) < 2:
+        raise ValueError("同一事故的合并计算至少需要两名受害人。")
+    first = victims[0]
+    for v in victims[1:]:
+        if (v.accident_on, v.insured_at_fault, v.liability_share, v.commercial_limit) != (
+                first.accident_on, first.insured_at_fault, first.liability_share, first.commercial_limit):
+            raise ValueError("合并计算的各受害人须为同一事故：事故日期、被保险车辆一方是否有责、责任比例和商业三者险"
+                             "限额应相同，请核对。")
+    errors = [e for v in victims for e in v.check()]
+    if errors:
+        raise ValueError("；".join(errors))
+    names = names or [f"受害人{i + 1}" for i in range(len(victims))]
+    all_lines = [heads(v, stat) for v in victims]
+    sharing = share_limits([group_losses(lines) for lines in all_lines], limits)
+    results = []
+    for i, (v, lines) in enumerate(zip(victims, all_lines, strict=True)):
+        shared = {g["group"]: g["shares"][i]["paid"] for g in sharing}
+        r = split(lines, v, limits, shared)
+        r["lines"] = lines
+        r["name"] = names[i]
+        results.append(r)
+    # commercial insurance: one policy too; when the victims' claims on it exceed its limit, they share it in
+    # proportion to their claims
+    claims = [r["insured_share"] for r in results]
+    limit = first.commercial_limit
+    if limit and sum(claims, ZERO) > limit:
+        total_claims = sum(claims, ZERO)
+        for r, claim in zip(results, claims, strict=True):
+            r["commercial"] = money(limit * claim / total_claims)
+            r["party"] = r["insured_share"] - r["commercial"]
+            r["steps"][2] = (f"商业三者险限额 {fmt(limit)} 元由各受害人按请求比例分摊：{fmt(limit)} × {fmt(claim)} ÷ "
+                             f"{fmt(total_claims)} = {fmt(r['commercial'])} 元")
+            r["steps"][3] = f"侵权人自行承担 {fmt(r['insured_share'])} − {fmt(r['commercial'])} = {fmt(r['party'])} 元"
+    for g in sharing:
+        for i, share in enumerate(g["shares"]):
+            share["name"] = names[i]
+    return {
+        "victims": results, "sharing": sharing,
+        "total": money(sum((r["total"] for r in results), ZERO)),
+        "compulsory": money(sum((r["compulsory"] for r in results), ZERO)),
+        "statistics": {"province": stat.province, "year": stat.year, "is_demo": stat.is_demo,
+                       "disposable_income": money(stat.disposable_income), "consumption": money(stat.consumption),
+                       "average_wage": money(stat.average_wage)},
+        "limits": {"at_fault": first.insured_at_fault, "effective_from": limits.effective_from,
+                   "death_disability": money(limits.death_disability), "medical": money(limits.medical),
+                   "property": money(limits.property)},
+    }

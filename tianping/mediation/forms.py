@@ -365,6 +365,15 @@ class CalculatorForm(StyledForm):
                                         % {"n": MAX_DEPENDANTS, "c": len(out)})
         return out
 
+    def clean(self):
+        from tianping.mediation.calculator import rural_refusal
+
+        cleaned = super().clean()
+        day = cleaned.get("accident_on")
+        if day and rural_refusal(day, bool(cleaned.get("rural"))):
+            self.add_error("rural", rural_refusal(day, True))
+        return cleaned
+
     def to_inputs(self):
         from tianping.mediation.calculator import Inputs
 
@@ -400,6 +409,21 @@ class StandaloneCalculatorForm(CalculatorForm):
         if len(title) > TITLE_MAX:
             raise forms.ValidationError(_("备注最多 %(n)d 个字（现为 %(c)d 个字）。") % {"n": TITLE_MAX, "c": len(title)})
         return title
+
+
+class CombineCalculationsForm(StyledForm):
+    """Several victims of one accident: the saved single-victim calculations to recompute together."""
+
+    calculations = forms.ModelMultipleChoiceField(label=_("同一事故各受害人的计算"),
+                                                  queryset=TrafficCalculation.objects.none(),
+                                                  widget=forms.CheckboxSelectMultiple)
+    combined_title = forms.CharField(label=_("备注"), required=False, max_length=TITLE_MAX)
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["calculations"].queryset = saved_calculations(user).exclude(inputs__has_key="victims")
+        self.fields["calculations"].label_from_instance = lambda c: _("%(t)s 损失合计 %(s)s 元（%(d)s）") % {
+            "t": c.title or _("未命名"), "s": c.total, "d": c.created_at.strftime("%Y-%m-%d %H:%M")}
 
 
 class AttachCalculationForm(StyledForm):

@@ -548,7 +548,11 @@ def _jsonable(value: Any) -> Any:
 
 def _calculate(inputs: calculator.Inputs, province: str, year: int,
                rural: bool) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(the inputs as stored, the result) of one calculation; ValidationError for missing data."""
+    """(the inputs as stored, the result) of one calculation; ValidationError for missing data or for the rural
+    standard after 2022-05-01 (calculator.rural_refusal)."""
+    refusal = calculator.rural_refusal(inputs.accident_on, rural)
+    if refusal:
+        raise ValidationError({"rural": refusal})
     stat = statistics_for(province, year, rural=rural)
     limits = limits_on(inputs.accident_on, at_fault=inputs.insured_at_fault)
     try:
@@ -571,6 +575,61 @@ def calculation_save(*, actor: User, inputs: calculator.Inputs, province: str, y
     calc.save()
     audit_record(actor=actor, event="calculation.saved", target=calc,
                  after={"total": result["total"], "compulsory": result["compulsory"]})
+    return calc
+
+
+def inputs_from_stored(raw: dict[str, Any]) -> calculator.Inputs:
+    """The calculator inputs of a saved calculation (its `inputs` JSON) back as calculator.Inputs."""
+    values: dict[str, Any] = {}
+    for name, f in calculator.Inputs.__dataclass_fields__.items():
+        if name not in raw:
+            continue
+        v = raw[name]
+        if name == "accident_on":
+            v = date.fromisoformat(v)
+        elif v is not None and str(f.type).startswith("Decimal"):
+            v = Decimal(str(v))
+        values[name] = v
+    return calculator.Inputs(**values)
+
+
+@transaction.atomic
+def accident_calculation_save(*, actor: User, calculations: list[TrafficCalculation],
+                              title: str = "") -> TrafficCalculation:
+    """Several victims of one accident: recompute the chosen saved calculations of `actor` together, the
+    compulsory-insurance limits shared in proportion to each victim's losses per head group
+    (calculator.compute_accident), and save the result as a new calculation (the originals are kept)."""
+    calcs = sorted(calculations, key=lambda c: c.pk)
+    if len(calcs) < 2:
+        raise ValidationError({"calculations": _("请至少选择两项同一事故的计算。")})
+    if any(c.created_by_id != actor.pk for c in calcs):
+        raise ValidationError({"calculations": _("只能合并本人保存的计算。")})
+    raws = [c.inputs for c in calcs]
+    if any(r.get("victims") for r in raws):
+        raise ValidationError({"calculations": _("已合并的计算不能再次合并，请选择单个受害人的计算。")})
+    keys = {(r.get("province"), r.get("year"), bool(r.get("rural"))) for r in raws}
+    if len(keys) > 1:
+        raise ValidationError({"calculations": _("所选计算的统计数据省份、年度或城乡标准不一致，不能合并。")})
+    province, year, rural = keys.pop()
+    victims = [inputs_from_stored(r) for r in raws]
+    refusal = calculator.rural_refusal(victims[0].accident_on, rural)
+    if refusal:
+        raise ValidationError({"calculations": refusal})
+    stat = statistics_for(province, int(year), rural=rural)
+    limits = limits_on(victims[0].accident_on, at_fault=victims[0].insured_at_fault)
+    names = [c.title or _("受害人%(n)d") % {"n": i + 1} for i, c in enumerate(calcs)]
+    try:
+        result = calculator.compute_accident(victims, stat, limits, names=names)
+    except ValueError as exc:
+        raise ValidationError({"calculations": str(exc)}) from exc
+    stored = {"victims": [c.pk for c in calcs], "province": province, "year": year, "rural": rural}
+    calc = TrafficCalculation(dispute=None, title=(title.strip() or _("同一事故 %(n)d 名受害人") % {"n": len(calcs)}),
+                              inputs=_jsonable(stored), result=_jsonable(result), total=result["total"],
+                              created_by=actor)
+    calc.full_clean()
+    calc.save()
+    audit_record(actor=actor, event="calculation.saved", target=calc,
+                 after={"total": result["total"], "compulsory": result["compulsory"], "victims": stored["victims"]})
     return calc
 
 

@@ -354,8 +354,20 @@ def calculator_view(request, pk: int):
 def standalone_calculator(request):
     """The calculator before any dispute is registered: the same form and limits; the result is saved for the
     user (a service, audited) and can be attached to a dispute from the dispute's calculator page."""
-    form = forms.StandaloneCalculatorForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    combining = request.method == "POST" and "combine" in request.POST
+    form = forms.StandaloneCalculatorForm(request.POST if request.method == "POST" and not combining else None)
+    combine_form = forms.CombineCalculationsForm(request.POST if combining else None, user=request.user)
+    if combining and combine_form.is_valid():
+        try:
+            calc = services.accident_calculation_save(
+                actor=request.user, calculations=list(combine_form.cleaned_data["calculations"]),
+                title=combine_form.cleaned_data["combined_title"])
+        except ValidationError as exc:
+            add_service_errors(combine_form, exc)
+        else:
+            messages.success(request, _("已按同一事故合并计算：交强险限额按各受害人的损失比例分摊。"))
+            return redirect("mediation:saved_calculation", calc_id=calc.pk)
+    if request.method == "POST" and not combining and form.is_valid():
         c = form.cleaned_data
         try:
             calc = services.calculation_save(actor=request.user, inputs=form.to_inputs(), province=c["province"],
@@ -367,6 +379,7 @@ def standalone_calculator(request):
             return redirect("mediation:saved_calculation", calc_id=calc.pk)
     return render(request, "mediation/calculator.html", {
         "d": None, "form": form, "saved": saved_calculations(request.user)[:20],
+        "combine_form": combine_form if len(combine_form.fields["calculations"].queryset[:2]) > 1 else None,
         "page_title": _("交通事故损害赔偿计算"), "breadcrumbs": [(_("赔偿计算器"), None)]})
 
 
