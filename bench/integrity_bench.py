@@ -104,10 +104,10 @@ def child(mode: str, path: str) -> None:
                                           complaint_phone="12368", effective_from=day)
     else:
         hooks._LISTENERS.clear()  # the import as it was before the integrity desk
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     result = run_import("cases", path, court=court)
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "ok": result.committed, "problems": [str(p) for p in result.problems[:3]],
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "ok": result.committed, "problems": [str(p) for p in result.problems[:3]],
                       "cases": Case.objects.count(), "letters": JudgeLetter.objects.count()}))
 
 
@@ -153,30 +153,37 @@ def main() -> None:
                     raise SystemExit(f"{mode}: the import was refused: {r['problems']}")
                 results[mode].append(r)
                 loads.append(os.getloadavg()[0])
-                print(f"{mode:8s} {r['seconds']:7.2f} s  cases {r['cases']}  letters {r['letters']}")
+                print(f"{mode:8s} {r['seconds']:7.2f} s wall {r['cpu']:7.2f} s CPU  cases {r['cases']}  "
+                      f"letters {r['letters']}", flush=True)
     before = statistics.median(r["seconds"] for r in results["before"])
     after = statistics.median(r["seconds"] for r in results["letters"])
-    ratio = after / before
+    cpu_before = statistics.median(r["cpu"] for r in results["before"])
+    cpu_after = statistics.median(r["cpu"] for r in results["letters"])
+    # the machine is shared: CPU time of the importing process is the fairer measure (SQLite runs in it)
+    ratio = cpu_after / cpu_before
     verdict = "within" if ratio <= TARGET_RATIO else "OVER"
-    print(f"median before {before:.2f} s, with letters {after:.2f} s, ratio {ratio:.2f} ({verdict} {TARGET_RATIO}×)")
+    print(f"median wall before {before:.2f} s, with letters {after:.2f} s; CPU {cpu_before:.2f} s → {cpu_after:.2f} s, "
+          f"ratio {ratio:.2f} ({verdict} {TARGET_RATIO}×)")
     if args.no_write:
         return
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    runs = lambda mode: ", ".join(f"{r['seconds']:.1f}" for r in results[mode])  # noqa: E731
+    runs = lambda mode: ", ".join(f"{r['seconds']:.1f}/{r['cpu']:.1f}" for r in results[mode])  # noqa: E731
     write_markdown(f"""{SECTION}
 
 `bench/integrity_bench.py` ({stamp}; {platform.python_implementation()} {platform.python_version()}, SQLite,
 {os.cpu_count()} cores shared with other work, 1-minute load average during the runs {min(loads):.1f}–{max(loads):.1f}).
 Importing one year of {args.rows:,} new cases (`import_data cases`, .xlsx with 案号, 案由, 审判程序, 立案日期, 承办部门,
-承办人), each run in a fresh database, runs alternating, median of {args.runs}:
+承办人), each run in a fresh database, runs alternating, median of {args.runs}. The machine was shared with
+other work, so the import process's CPU time (SQLite runs inside it) is the measure compared; wall time is shown
+too:
 
-| | median | runs (s) | letters written |
-| --- | ---: | --- | ---: |
-| before the integrity desk (listener removed) | {before:.1f} s | {runs("before")} | {results["before"][0]["letters"]} |
-| with the 法官寄语 of every new case | {after:.1f} s | {runs("letters")} | {results["letters"][0]["letters"]} |
+| | CPU (median) | wall (median) | runs (wall/CPU s) | letters written |
+| --- | ---: | ---: | --- | ---: |
+| before the integrity desk (listener removed) | {cpu_before:.1f} s | {before:.1f} s | {runs("before")} | {results["before"][0]["letters"]} |
+| with the 法官寄语 of every new case | {cpu_after:.1f} s | {after:.1f} s | {runs("letters")} | {results["letters"][0]["letters"]} |
 
-Ratio {ratio:.2f}× — {verdict} the target of {TARGET_RATIO}×. Each new case costs one more template lookup and one
-INSERT (the audit fact joins the import's one entry).
+Ratio (CPU) {ratio:.2f}× — {verdict} the target of {TARGET_RATIO}× (wall {after / before:.2f}×). Each new case costs one
+template lookup and one INSERT (no savepoint; the audit fact joins the import's one entry).
 """)
 
 
