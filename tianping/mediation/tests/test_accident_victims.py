@@ -130,3 +130,29 @@ def test_the_form_says_why_the_rural_standard_is_refused(client_for, studio_judg
     r = client_for(studio_judge_user).post(reverse("mediation:standalone_calculator"), data)
     assert r.status_code == 200 and "法释〔2022〕14号" in r.content.decode()
     assert not TrafficCalculation.objects.exists()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_browser_two_victims_combined(reference_data, login, studio_judge_user, studio, request):
+    """The studio judge ticks the two saved calculations of one accident and reads the shared limits."""
+    from pathlib import Path
+
+    ProvinceStatistic.objects.create(province="山东", year=2022, urban_disposable_income=50000,
+                                     rural_disposable_income=20000, urban_consumption=30000, rural_consumption=15000,
+                                     average_wage=100000, hospital_food_daily=100, is_demo=True)
+    for v, t in zip(victims(), ["甲 死亡", "乙 受伤"], strict=True):
+        services.calculation_save(actor=studio_judge_user, inputs=v, province="山东", year=2022, title=t)
+    page = login("studio_judge")
+    page.goto("/mediation/calculator/")
+    form = page.get_by_test_id("combine-form")
+    form.get_by_label("甲 死亡", exact=False).check()
+    form.get_by_label("乙 受伤", exact=False).check()
+    page.fill("#id_combined_title", "8月1日两人伤亡")
+    page.get_by_test_id("combine").click()
+    page.get_by_test_id("sharing").wait_for()
+    assert page.get_by_test_id("compulsory").first.inner_text() == "200000.00"
+    assert "162295.08" in page.get_by_test_id("share-death_disability-1").inner_text()
+    if request.config.getoption("--screenshots"):
+        shots = Path(__file__).resolve().parents[3] / "docs" / "screenshots"
+        page.screenshot(path=str(shots / "mediation-accident-victims.png"), full_page=True)
