@@ -139,6 +139,15 @@ class RevisitForm(OnceFormMixin, StyledForm):
         style_form(self)
 
 
+class AssignForm(StyledForm):
+    caller = PersonChoiceField(label=_("回访人"), queryset=Person.objects.none())
+
+    def __init__(self, *args: Any, court: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _qs(self, "caller", _people(court))
+        style_form(self)
+
+
 class FollowUpCloseForm(StyledForm):
     answer = forms.CharField(label=_("答复情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     closed_on = forms.DateField(label=_("办结日期"), widget=forms.DateInput, validators=PAST, initial=_today)

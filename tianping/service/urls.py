@@ -13,6 +13,7 @@ urlpatterns = [
     path("samples/new/", views.sample_create, name="sample_create"),
     path("samples/<int:pk>/", views.sample_detail, name="sample_detail"),
     path("assignments/<int:pk>/record/", views.revisit_create, name="revisit_create"),
+    path("assignments/<int:pk>/assign/", views.assignment_assign, name="assignment_assign"),
     path("follow-ups/", views.follow_up_list, name="follow_up_list"),
     path("follow-ups/<int:pk>/close/", views.follow_up_close, name="follow_up_close"),
     path("circuit/", views.circuit_list, name="circuit_list"),

@@ -241,7 +241,8 @@ def sample_detail(request: HttpRequest, pk: int) -> HttpResponse:
                        .select_related("case__judge", "caller")
                        .prefetch_related(Prefetch("revisits", queryset=Revisit.objects.order_by("revisited_on")))
                        .order_by("position"))
-    rows = [{"a": a, "revisits": list(a.revisits.all()), "can_record": can(user, "record", a)} for a in assignments]
+    rows = [{"a": a, "revisits": list(a.revisits.all()), "can_record": can(user, "record", a),
+             "can_assign": can(user, "assign", a)} for a in assignments]
     redrawn = selectors.sample_redraw(sample)
     drawn = list(RevisitAssignment.objects.filter(sample=sample).order_by("position").values_list("case_id",
                                                                                                   flat=True))
@@ -282,6 +283,26 @@ def revisit_create(request: HttpRequest, pk: int) -> HttpResponse:
         "back": reverse("service:sample_detail", args=[a.sample_id]),
         "breadcrumbs": _crumbs((a.sample.title, reverse("service:sample_detail", args=[a.sample_id])),
                                (_("登记回访"), None))})
+
+
+@object_permission(RevisitAssignment, "assign")
+def assignment_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    """更换回访人: hand a call to another member of staff."""
+    user: Any = request.user
+    a = RevisitAssignment.objects.select_related("case", "sample", "caller").get(pk=pk)
+    form = forms.AssignForm(request.POST or None, court=user.court, initial={"caller": a.caller_id})
+    back = reverse("service:sample_detail", args=[a.sample_id])
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_assign(actor=user, assignment=a, caller=form.cleaned_data["caller"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已更换回访人。"))
+            return redirect(back)
+    return render(request, "service/form.html", {
+        "form": form, "page_title": _("更换回访人：%(n)s") % {"n": a.case.number}, "back": back,
+        "breadcrumbs": _crumbs((a.sample.title, back), (_("更换回访人"), None))})
 
 
 class FollowUpListView(FilteredListView):

@@ -178,3 +178,15 @@ def test_the_trials_comparison_page_has_the_satisfaction_column(world, record, c
     assert "回访满意率" in page
     assert "71.43%" in page  # court headline: 5 of 7
     assert "75.00%" in page  # 甲: 3 of 4
+
+
+def test_hand_a_call_to_another_caller(world, client_for):
+    sample = services.sample_draw(actor=world["trial_office"], court=world["court"], title="换人",
+                                  method="judge", judge=world["j1"], closed_from=date(2026, 3, 1), closed_to=date(2026, 3, 31), size=1,
+                                  callers=[world["zw1"]])
+    a = sample.assignments.get()
+    url = reverse("service:assignment_assign", args=[a.pk])
+    assert client_for(world["judge2"]).get(url).status_code == 404  # not their case nor their call
+    assert client_for(world["trial_office"]).post(url, {"caller": world["zw2"].pk}).status_code == 302
+    a.refresh_from_db()
+    assert a.caller == world["zw2"]
