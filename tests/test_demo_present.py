@@ -48,11 +48,34 @@ def test_demo_is_plausible_and_current(demo):
     assert not Case.objects.filter(closed_on__gt=today).exists()
     years = set(cases.filter(closed_on__isnull=False).values_list("closed_on__year", flat=True).distinct())
     assert set(range(2014, today.year + 1)) <= years
-    # case numbers of one year and type follow filing order (the generated ones: a dispute transferred to
-    # filing by the mediation demo takes the next number on its transfer day)
-    seqs = list(cases.filter(year=today.year - 1, type_code="民初", source_note=DEMO_NOTE).order_by("seq")
-                .values_list("filed_on", flat=True))
-    assert len(seqs) > 3000 and seqs == sorted(seqs)
+    # case numbers of one year and type follow filing order, also those of disputes transferred to filing
+    # (民初) or applying for judicial confirmation (民特)
+    assert cases.filter(year=today.year - 1, type_code="民初", source_note=DEMO_NOTE).count() > 3000
+    for year in range(2014, today.year + 1):
+        for type_code in ("民初", "民特"):
+            seqs = list(cases.filter(year=year, type_code=type_code).order_by("seq").values_list("filed_on", flat=True))
+            assert seqs == sorted(seqs), f"{year} {type_code}: numbers out of filing order"
+    # disputes from 2014 to today, each transfer linked to a 民初 case filed that day with its parties, each
+    # confirmation under a 民特 case filed on the application day, each ruling signed by a clerk of the court
+    for year in range(2014, today.year + 1):
+        assert Dispute.objects.filter(court=demo, registered_on__year=year).count() > 100, year
+        assert Dispute.objects.filter(court=demo, registered_on__year=year, status="filed").exists(), year
+        assert Dispute.objects.filter(court=demo, registered_on__year=year, ruling="confirmed").exists(), year
+    filed = list(Dispute.objects.filter(court=demo, status="filed").select_related("filed_case"))
+    assert len(filed) > 500
+    for d in filed:
+        case = d.filed_case
+        assert (case.type_code, case.filed_on, case.cause) == ("民初", d.filed_on, d.cause), d.number
+        assert d.number in case.source_note and case.parties, d.number
+    specials = {n: f for n, f in cases.filter(type_code="民特").values_list("number", "filed_on")}
+    applied = Dispute.objects.filter(court=demo).exclude(confirmation_number="")
+    assert applied.count() > 300
+    assert all(specials[n] == a for n, a in applied.values_list("confirmation_number", "confirmation_applied_on"))
+    from tianping.org.models import Post
+
+    ruled = Dispute.objects.filter(court=demo).exclude(ruling="")
+    assert ruled.count() > 300 and not ruled.filter(ruling_clerk__isnull=True).exists()
+    assert set(ruled.values_list("ruling_clerk__post", "ruling_clerk__court")) == {(Post.CLERK, demo.pk)}
     # mediation file numbers follow registration order
     disputes = list(Dispute.objects.filter(court=demo).values_list("number", "registered_on"))
     by_year: dict[int, list[tuple[int, date]]] = {}
@@ -122,6 +145,19 @@ def test_default_periods_have_figures_and_higher_court_drills_into_one_court(dem
     assert {c["key"]: c["text"] for c in own.context["headline"]}["closure_rate"] != "—"
     trend = own.context["charts"][0][1]["series"][0]["data"]
     assert sum(v or 0 for v in trend) > 0
+    # the centre's figures open on the current year, with figures (and its home card says so)
+    med = _client("centre_demo").get(reverse("mediation:figures"))
+    assert (med.context["start"], med.context["end"]) == (date(year, 1, 1), today)
+    assert med.context["total"]["received"] > 0 and med.context["total"]["success_rate"] is not None
+    from tianping.mediation.home import home_panels as mediation_panels
+
+    (centre_card,) = mediation_panels(User.objects.get(username="centre_demo"))
+    assert str(year) in centre_card["title"] and int(centre_card["figures"][0]["value"]) > 0
+    # the party's year selectors offer every year of the demo, 2014 to today
+    office = _client("party_office")
+    for name in ("party:dues_totals", "party:points_ranking"):
+        years = list(office.get(reverse(name)).context["years"])
+        assert years[0] == year and years[-1] == 2014, (name, years)
     # the home cards
     (panel,) = home_panels(User.objects.get(username="president"))
     assert str(year) in panel["title"] and int(panel["figures"][0]["value"]) > 0

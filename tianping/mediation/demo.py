@@ -1,8 +1,15 @@
 """Demo data of the dispute-resolution centre: a mediator roster (people's and invited mediators, a
 traffic-accident mediation committee), two judges' studios (one for road-traffic accidents, led by the
-demo judge), the centre's intake account, Shandong statistics labelled as demo values, and a year of
-disputes in every state — each one walked through the real services, so numbers, dates and audit entries
-are what the application itself would write. Synthetic (Faker zh_CN via ctx), deterministic, idempotent.
+demo judge), the centre's intake account, Shandong statistics labelled as demo values, and disputes from
+2014 to today: the last six months in every state, each one walked through the real services (so
+numbers, dates and audit entries are what the application itself would write); the years before, concluded,
+written with `bulk_insert` so the demo stays fast. Synthetic (Faker zh_CN via ctx), deterministic, idempotent.
+
+Numbers follow the order of events, as the desks issue them: 民诉前调 numbers in registration order; a dispute
+transferred to filing (转立案) is linked to a 民初 case the trials demo filed that day (or within the week) in
+民事审判第一庭, and a judicial confirmation takes a 民特 number of the 立案庭's filings that day, so the court's
+民初 and 民特 numbers stay in filing order (without the trials demo, the services number them). Every ruling
+names its 书记员, a clerk of the 立案庭.
 
 Accounts: mediator_demo is one of the people's mediators (sees only its disputes); centre_demo (role
 mediator + CentreStaff: intake, triage, transfer and judicial confirmation) works the centre's desks;
@@ -17,10 +24,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from tianping.core.management.commands.seed_demo import FIRST_YEAR, bulk_insert
 from tianping.mediation import calculator, services
 from tianping.mediation.models import (
+    MEDIATION_PERIOD_DAYS,
     CentreStaff,
     Dispute,
+    DisputeParty,
+    Material,
+    MediationSession,
     Mediator,
     MediatorKind,
     PartyKind,
@@ -30,10 +42,13 @@ from tianping.mediation.models import (
     Route,
     Ruling,
     Source,
+    Status,
     Studio,
 )
 from tianping.org.demo import synthetic_id
 from tianping.org.models import Department, DepartmentType, Person, Post, Role, User, UserRole
+from tianping.trials.casenumbers import format_case_number
+from tianping.trials.models import Case, CaseSequence, Procedure
 
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
@@ -155,14 +170,22 @@ def seed(ctx) -> None:
         court=court, name=f"{other_judge.name}法官工作室", judge=other_judge, speciality="婚姻家庭", is_traffic=False))
 
     civil_judges = list(Person.objects.filter(court=court, department=deps["民事审判第一庭"], is_quota_judge=True))
+    clerks = (list(Person.objects.filter(court=court, department=deps["立案庭"], post=Post.CLERK).order_by("id"))
+              or list(Person.objects.filter(court=court, post=Post.CLERK).order_by("id")))
+    ctx.data["mediation_clerks"] = clerks
+    pools = _CasePools(court, deps)
+    ctx.data["mediation_pools"] = pools
     today = timezone.localdate()
-    start = today - timedelta(days=365)
+    walked = 183  # the last six months go through the services (audit trail, open disputes); before: bulk
+    start = today - timedelta(days=walked)
+    _history(ctx, court, centre, date(FIRST_YEAR, 1, 1), start, mediators, mediator_demo_entry, traffic_committee,
+             traffic, family, pools, clerks)
     # Every dispute is planned first, then registered in date order (a registration desk numbers files in
     # the order they arrive, so 民诉前调 numbers follow registration dates), then walked through its steps.
     plans: list[tuple[date, str, dict, object]] = []  # (registered on, cause, register kwargs, walk)
-    n = 200
+    n = 100
     for i in range(n):
-        registered = min(start + timedelta(days=int(i * 365 / n) + rng.randint(0, 1)), today)
+        registered = min(start + timedelta(days=int(i * walked / n) + rng.randint(0, 1)), today)
         cause = _pick(rng, CAUSES)
         consent = rng.random() < 0.88
 
@@ -237,8 +260,9 @@ def _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, 
         if rng.random() < 0.15:
             services.dispute_withdraw(dispute=d, actor=centre, withdrawn_on=triaged, reason="申请人决定暂不起诉")
             return
+        case = ctx.data["mediation_pools"].civil(triaged, today)
         services.dispute_triage(dispute=d, actor=centre, route=Route.FILING, reason="当事人不同意调解，直接立案",
-                                triaged_on=triaged)
+                                triaged_on=case.filed_on if case else triaged, filed_case=case)
         return
     if cause == "机动车交通事故责任纠纷":
         room, mediator, studio = (Room.STUDIO, None, traffic) if rng.random() < 0.6 else \
@@ -290,18 +314,22 @@ def _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, 
         if rng.random() < 0.5:
             services.performance_record(dispute=d, actor=centre, performed_on=nxt)
             return
-        services.confirmation_apply(dispute=d, actor=centre, applied_on=nxt,
+        special = ctx.data["mediation_pools"].special(nxt, min(today, end + timedelta(days=30)))
+        if special is not None:  # the 民特 case the filing desk registered that day
+            nxt = special[0]
+        services.confirmation_apply(dispute=d, actor=centre, applied_on=nxt, number=special[1] if special else "",
                                     applicant_ids=list(d.parties.values_list("pk", flat=True)))
         ruled = nxt + timedelta(days=rng.randint(2, 12))
         if ruled > today:
             return
+        clerk = rng.choice(ctx.data["mediation_clerks"]) if ctx.data["mediation_clerks"] else None
         if rng.random() < 0.9:
-            services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.CONFIRMED, ruled_on=ruled)
+            services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.CONFIRMED, ruled_on=ruled, clerk=clerk)
             return
         services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED, ruled_on=ruled,
-                                   reason="协议约定的利息超过法律规定的上限，损害对方合法权益。")
+                                   reason="协议约定的利息超过法律规定的上限，损害对方合法权益。", clerk=clerk)
         if ruled + timedelta(days=10) <= today and rng.random() < 0.5:
-            _transfer(d, centre, ruled + timedelta(days=10), civil_judges, deps, rng)
+            _transfer(ctx, d, centre, ruled + timedelta(days=10), today, civil_judges, deps, rng)
         return
     if outcome == "fail":
         services.mediation_fail(dispute=d, actor=centre, ended_on=end, reason="双方对赔偿数额分歧较大，调解不成")
@@ -309,12 +337,61 @@ def _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, 
         services.dispute_withdraw(dispute=d, actor=centre, withdrawn_on=end, reason="申请人撤回调解申请")
     filed = end + timedelta(days=rng.randint(1, 5))
     if filed <= today and rng.random() < 0.85:
-        _transfer(d, centre, filed, civil_judges, deps, rng)
+        _transfer(ctx, d, centre, filed, today, civil_judges, deps, rng)
 
 
-def _transfer(d, actor, filed_on, judges, deps, rng):
+def _transfer(ctx, d, actor, filed_on, today, judges, deps, rng):
+    case = ctx.data["mediation_pools"].civil(filed_on, today)
+    if case is not None:  # the 民初 case the filing desk registered that day: numbers stay in filing order
+        services.filing_transfer(dispute=d, actor=actor, filed_on=case.filed_on, case=case)
+        return
     services.filing_transfer(dispute=d, actor=actor, filed_on=filed_on, department=deps["民事审判第一庭"],
                              judge=rng.choice(judges) if judges else None)
+
+
+class _CasePools:
+    """The demo cases a dispute's later steps are linked to, by filing day: 民初 cases of 民事审判第一庭 (not
+    small claims: a transferred dispute may be any civil cause) and 民特 cases of the 立案庭 (judicial
+    confirmation). Each is taken once."""
+
+    WINDOW = 7  # days the filing desk may take after the transfer or application
+
+    def __init__(self, court, deps) -> None:
+        from collections import defaultdict, deque
+
+        from tianping.trials.demo import DEMO_NOTE
+
+        self.civil_by_day: dict[date, deque] = defaultdict(deque)
+        self.special_by_day: dict[date, deque] = defaultdict(deque)
+        base = Case.objects.filter(court=court, source_note=DEMO_NOTE, mediation_disputes__isnull=True)
+        civil = deps.get("民事审判第一庭")
+        if civil is not None:
+            for case in (base.filter(type_code="民初", department=civil).exclude(procedure=Procedure.SMALL_CLAIMS)
+                         .only("pk", "number", "filed_on", "court_id", "type_code").order_by("filed_on", "seq")):
+                self.civil_by_day[case.filed_on].append(case)
+        filing = deps.get("立案庭")
+        if filing is not None:
+            for number, filed in (base.filter(type_code="民特", department=filing).order_by("filed_on", "seq")
+                                  .values_list("number", "filed_on")):
+                self.special_by_day[filed].append(number)
+
+    def _take(self, pool, day: date, last: date):
+        for k in range(self.WINDOW + 1):
+            d = day + timedelta(days=k)
+            if d > last:
+                break
+            if pool.get(d):
+                return d, pool[d].popleft()
+        return None
+
+    def civil(self, day: date, last: date):
+        """A 民初 case filed on `day` or within the week after (not after `last`), or None."""
+        hit = self._take(self.civil_by_day, day, last)
+        return hit[1] if hit else None
+
+    def special(self, day: date, last: date) -> tuple[date, str] | None:
+        """(filing day, number) of a 民特 case filed on `day` or within the week after, or None."""
+        return self._take(self.special_by_day, day, last)
 
 
 def _attach_calculation(d, actor, rng, registered):
@@ -347,21 +424,31 @@ def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict
                                          terms="一、被申请人于三十日内支付申请人人民币30000元；\n二、双方再无其他争议。",
                                          performance_deadline=on + timedelta(days=30))
 
+    def _apply(ctx, d, centre, day):
+        # a 民特 case the filing desk registered that day, or on a day before (after the agreement took effect)
+        pools, special = ctx.data.get("mediation_pools"), None
+        back = day
+        while pools is not None and special is None and back >= d.agreement_effective_on:
+            special = pools.special(back, back)
+            back -= timedelta(days=1)
+        services.confirmation_apply(dispute=d, actor=centre, applied_on=special[0] if special else day,
+                                    number=special[1] if special else "",
+                                    applicant_ids=list(d.parties.values_list("pk", flat=True)))
+
     def agreed(d):  # agreed, within the confirmation window
         agree(mediate(d, 20), 6)
 
     def applied(d):
         d = agree(mediate(d, 24), 10)
-        services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=2),
-                                    applicant_ids=list(d.parties.values_list("pk", flat=True)))
+        _apply(ctx, d, centre, today - timedelta(days=2))
 
     def rejected(d):
         d = agree(mediate(d, 40), 25)
-        services.confirmation_apply(dispute=d, actor=centre, applied_on=today - timedelta(days=20),
-                                    applicant_ids=list(d.parties.values_list("pk", flat=True)))
+        _apply(ctx, d, centre, today - timedelta(days=20))
+        clerks = ctx.data.get("mediation_clerks") or [None]
         services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED,
                                    ruled_on=today - timedelta(days=15),
-                                   reason="协议约定的违约金明显过高，损害被申请人合法权益。")
+                                   reason="协议约定的违约金明显过高，损害被申请人合法权益。", clerk=clerks[0])
 
     def failed(d):
         services.mediation_fail(dispute=mediate(d, 15), actor=centre, ended_on=today - timedelta(days=2),
@@ -373,3 +460,177 @@ def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict
 
     return [(today - timedelta(days=days), "民间借贷纠纷", {}, walk)
             for days, walk in ((20, agreed), (24, applied), (40, rejected), (15, failed), (12, withdrawn))]
+
+
+def _history(ctx, court, centre, first: date, until: date, mediators, mediator_demo_entry, traffic_committee,
+             traffic, family, pools: _CasePools, clerks) -> None:
+    """Concluded disputes registered from `first` to the day before `until`, written with bulk_insert: the
+    same steps and dates the services would record (registration, triage, acceptance with its 30-day period,
+    sessions, agreement and its performance or judicial confirmation, failure or withdrawal, transfer to
+    filing), numbered per year in registration order; the years' sequences are set so the services continue
+    after them. No audit entries: these are the years before the platform (as if imported)."""
+    rng = ctx.rng
+    tribunals = list(Department.objects.filter(court=court, type=DepartmentType.TRIBUNAL).order_by("id"))
+    people_mediators = [m for m in mediators if m.kind != MediatorKind.ORGANISATION and m is not mediator_demo_entry]
+    disputes: list[dict] = []
+    parties: dict[str, list[dict]] = {}
+    sessions: dict[str, list[dict]] = {}
+    linked: list[tuple[int, str, list[dict], str]] = []  # (case pk, cause, case parties, number)
+    seqs: dict[int, int] = {}
+    for year in range(first.year, until.year + 1):
+        n = 120 + 12 * (year - FIRST_YEAR)  # the centre's intake grows year by year
+        days = [date(year, 1, 1) + timedelta(days=rng.randint(0, 364)) for _ in range(n)]
+        for registered in sorted(d for d in days if first <= d < until and d.year == year):
+            seqs[year] = seqs.get(year, 0) + 1
+            number = format_case_number(year, court.code, services.DISPUTE_TYPE_CODE, seqs[year])
+            row, people, held = _history_row(ctx, court, centre, number, registered, tribunals, people_mediators,
+                                             mediator_demo_entry, traffic_committee, traffic, family, pools,
+                                             clerks, until)
+            disputes.append(row)
+            parties[number] = people
+            sessions[number] = held
+            if row["filed_case_id"]:
+                linked.append((row["filed_case_id"], row["cause"], people, number))
+    if not disputes:
+        return
+    bulk_insert(Dispute, disputes)
+    ids = dict(Dispute.objects.filter(court=court, number__in=list(parties)).values_list("number", "pk"))
+    role_map = {PartyRole.APPLICANT: "原告", PartyRole.RESPONDENT: "被告"}
+    bulk_insert(DisputeParty, [{**p, "dispute_id": ids[number], "sort_order": i}
+                               for number, people in parties.items() for i, p in enumerate(people)])
+    bulk_insert(Material, [{"dispute_id": ids[number], "title": title, "submitted_by": people[0]["name"], "file": "",
+                            "pages": pages}
+                           for number, people in parties.items()
+                           for title, pages in (("调解申请书", 2), ("身份证明", 1))])
+    bulk_insert(MediationSession, [{**h, "dispute_id": ids[number], "recorded_by_id": centre.pk}
+                                   for number, held in sessions.items() for h in held])
+    # the linked 民初 cases carry the dispute's cause and parties, as filing_transfer writes them
+    kinds = dict(PartyKind.choices)
+    for case_pk, cause, people, number in linked:
+        Case.objects.filter(pk=case_pk).update(cause=cause, source_note=f"诉前调解转立案：{number}；随案材料：调解申请书、身份证明",
+                                               parties=[{"role": role_map.get(p["role"], "第三人"),
+                                                         "kind": str(kinds[p["kind"]]), "name": p["name"],
+                                                         "id_number": p["id_number"], "credit_code": p["credit_code"],
+                                                         "representative": p["representative"], "phone": p["phone"],
+                                                         "address": p["address"], "agent": p["agent_name"],
+                                                         "agent_phone": ""} for p in people])
+    for year, last in seqs.items():
+        seq, _created = CaseSequence.objects.get_or_create(court=court, year=year,
+                                                           type_code=services.DISPUTE_TYPE_CODE)
+        if seq.last < last:
+            seq.last = last
+            seq.save(update_fields=["last"])
+
+
+def _party_row(p: dict) -> dict:
+    keys = ("role", "kind", "name", "id_number", "credit_code", "representative", "phone", "address", "agent_name",
+            "agent_phone")
+    return {k: p.get(k, "") for k in keys}
+
+
+def _history_row(ctx, court, centre, number, registered, tribunals, people_mediators, mediator_demo_entry,
+                 traffic_committee, traffic, family, pools: _CasePools, clerks, until):
+    rng = ctx.rng
+    cause = _pick(rng, CAUSES)
+    if cause == "机动车交通事故责任纠纷":
+        people = [_person_party(ctx, PartyRole.APPLICANT, registered), _person_party(ctx, PartyRole.RESPONDENT, registered),
+                  _org_party(ctx, PartyRole.RESPONDENT, rng.choice(INSURERS))]
+    elif cause in {"买卖合同纠纷", "物业服务合同纠纷"} and rng.random() < 0.6:
+        people = [_org_party(ctx, PartyRole.APPLICANT, rng.choice(COMPANIES)),
+                  _person_party(ctx, PartyRole.RESPONDENT, registered)]
+    else:
+        people = [_person_party(ctx, PartyRole.APPLICANT, registered),
+                  _person_party(ctx, PartyRole.RESPONDENT, registered)]
+    people = [_party_row(p) for p in people]
+    consent = rng.random() < 0.88
+    row = dict.fromkeys(("route", "triage_reason", "room", "agreement_terms", "confirmation_number", "ruling",
+                         "ruling_reason", "end_kind", "end_reason"), "")
+    row.update(dict.fromkeys(("triaged_on", "mediator_id", "studio_id", "accepted_on", "deadline_on", "agreement_on",
+                              "agreement_effective_on", "agreement_amount", "performance_deadline", "performed_on",
+                              "confirmation_applied_on", "ruling_on", "ruled_by_id", "ruling_clerk_id", "ended_on",
+                              "filed_on", "filed_case_id", "closed_on")))
+    amount = Decimal(rng.randint(20, 3000) * 100)
+    row.update({
+        "court_id": court.pk, "number": number, "source": _pick(rng, [(Source.APPLICATION, 0.55),
+                                                                       (Source.DELEGATED, 0.3),
+                                                                       (Source.ENTRUSTED, 0.05),
+                                                                       (Source.INVITED, 0.1)]),
+        "cause": cause, "amount": amount,
+        "summary": {"机动车交通事故责任纠纷": "双方发生交通事故，申请人受伤住院治疗，就赔偿数额协商未果。",
+                    "民间借贷纠纷": "申请人主张被申请人借款到期未还。",
+                    "婚姻家庭纠纷": "双方就子女抚养及财产分割发生争议。"}.get(cause, f"双方因{cause[:-2]}发生争议，协商未果。"),
+        "intake_department_id": rng.choice(tribunals).pk if tribunals and rng.random() < 0.2 else None,
+        "consent_to_mediation": consent, "registered_on": registered, "registered_by_id": centre.pk,
+        "version": 1, "status": Status.REGISTERED,
+    })
+    held: list[dict] = []
+    triaged = registered + timedelta(days=rng.randint(0, 1))
+
+    def transfer(day: date) -> None:
+        case = pools.civil(day, until + timedelta(days=300))
+        if case is None:
+            return  # no trial demo to link to: the dispute stays where it ended
+        row.update(filed_on=case.filed_on, filed_case_id=case.pk, status=Status.FILED, closed_on=case.filed_on)
+
+    if not consent:
+        if rng.random() < 0.15:
+            row.update(status=Status.WITHDRAWN, ended_on=triaged, end_kind=Status.WITHDRAWN, end_reason="申请人决定暂不起诉",
+                       closed_on=triaged)
+            return row, people, held
+        row.update(route=Route.FILING, triage_reason="当事人不同意调解，直接立案", triaged_on=triaged)
+        transfer(triaged)
+        if row["filed_case_id"]:
+            row["triaged_on"] = row["filed_on"]
+        else:
+            row.update(route="", triage_reason="", triaged_on=None)
+        return row, people, held
+    if cause == "机动车交通事故责任纠纷":
+        room, mediator, studio = ((Room.STUDIO, None, traffic) if rng.random() < 0.6
+                                  else (Room.PEOPLES, traffic_committee, None))
+    elif cause == "婚姻家庭纠纷" and rng.random() < 0.5:
+        room, mediator, studio = Room.STUDIO, None, family
+    else:
+        room, studio = Room.PEOPLES, None
+        mediator = mediator_demo_entry if rng.random() < 0.22 else rng.choice(people_mediators)
+    accepted = triaged + timedelta(days=rng.randint(0, 2))
+    row.update(route=Route.MEDIATION, triage_reason="适宜诉前调解", triaged_on=triaged, room=room,
+               mediator_id=mediator.pk if mediator else None, studio_id=studio.pk if studio else None,
+               accepted_on=accepted, deadline_on=accepted + timedelta(days=MEDIATION_PERIOD_DAYS),
+               status=Status.MEDIATING)
+    duration = rng.randint(5, 29)
+    end = accepted + timedelta(days=duration)
+    place = "诉调对接中心人民调解室" if room == Room.PEOPLES else studio.name
+    for k in range(rng.randint(1, 3)):
+        held.append({"held_on": accepted + timedelta(days=min(duration, 2 + k * 6)), "online": rng.random() < 0.2,
+                     "place": place, "attendees": "、".join(p["name"] for p in people),
+                     "notes": rng.choice(["释法明理，双方分歧缩小。", "核对票据和损失清单。", "背对背调解，了解各自底线。",
+                                          "双方同意再次协商。"])})
+    outcome = _pick(rng, [("agree", 0.62), ("fail", 0.28), ("withdraw", 0.10)])
+    if outcome == "agree":
+        agreed = (amount * Decimal(rng.randint(50, 95)) / 100).quantize(Decimal("1"))
+        row.update(agreement_on=end, agreement_effective_on=end, agreement_amount=agreed,
+                   agreement_terms=f"一、被申请人于协议签订后十五日内向申请人支付人民币{agreed}元；\n二、双方就本纠纷再无其他争议。",
+                   performance_deadline=end + timedelta(days=15), status=Status.AGREED)
+        nxt = end + timedelta(days=rng.randint(3, 25))
+        special = pools.special(nxt, end + timedelta(days=30)) if rng.random() >= 0.5 else None
+        if special is None:
+            row.update(performed_on=nxt, closed_on=nxt, status=Status.PERFORMED)
+            return row, people, held
+        applied, case_number = special
+        ruled = applied + timedelta(days=rng.randint(2, 12))
+        row.update(confirmation_applied_on=applied, confirmation_number=case_number, ruling_on=ruled,
+                   ruled_by_id=centre.pk, ruling_clerk_id=rng.choice(clerks).pk if clerks else None, closed_on=ruled)
+        if rng.random() < 0.9:
+            row.update(ruling=Ruling.CONFIRMED, status=Status.CONFIRMED)
+            return row, people, held
+        row.update(ruling=Ruling.REJECTED, status=Status.REJECTED,
+                   ruling_reason="协议约定的利息超过法律规定的上限，损害对方合法权益。")
+        if rng.random() < 0.5:
+            transfer(ruled + timedelta(days=10))
+        return row, people, held
+    kind = Status.FAILED if outcome == "fail" else Status.WITHDRAWN
+    row.update(ended_on=end, end_kind=kind, status=kind, closed_on=end,
+               end_reason="双方对赔偿数额分歧较大，调解不成" if kind == Status.FAILED else "申请人撤回调解申请")
+    if rng.random() < 0.85:
+        transfer(end + timedelta(days=rng.randint(1, 5)))
+    return row, people, held

@@ -10,7 +10,7 @@ from tianping.mediation.selectors import STAGES, figures, figures_scope, list_ur
 
 @registry.home_panels.register(order=60)
 def home_panels(user) -> list[dict]:
-    """The centre's figures for the last twelve months, each linking to its list."""
+    """The centre's figures for the current year up to today, each linking to its list."""
     if not getattr(user, "is_authenticated", False) or not allowed(user, "mediation.view_figures"):
         return []
     start, end = period_default(timezone.localdate())
@@ -23,4 +23,4 @@ def home_panels(user) -> list[dict]:
     # the rate's denominator: the concluded mediations (the numerator is the 调解成功 figure above)
     out.append({"label": _("调解成功率"), "value": f"{f['success_rate']}%" if f["success_rate"] is not None else "—",
                 "url": list_url(base, "concluded") if linked else None})
-    return [{"title": _("诉调对接（近十二个月）"), "figures": out}]
+    return [{"title": _("诉调对接（%(y)s 年）") % {"y": start.year}, "figures": out}]

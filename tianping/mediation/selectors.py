@@ -196,9 +196,8 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
 
 
 def period_default(today: date) -> tuple[date, date]:
-    """The last twelve months up to today."""
-    start = date(today.year - 1, today.month, 1)
-    return start, today
+    """The current year up to today (the court reports its figures by calendar year)."""
+    return date(today.year, 1, 1), today
 
 
 def saved_calculations(user: Any) -> QuerySet[Any]:

@@ -57,6 +57,7 @@ if TYPE_CHECKING:
     from django.core.files.uploadedfile import UploadedFile
 
     from tianping.org.models import Court, Department, Person, User
+    from tianping.trials.models import Case
 
 
 def _locked(dispute: Dispute, expected_version: int | None = None) -> Dispute:
@@ -153,9 +154,10 @@ def material_add(*, dispute: Dispute, actor: User, title: str, submitted_by: str
 @transaction.atomic
 def dispute_triage(*, dispute: Dispute, actor: User, route: str, reason: str, triaged_on: date, room: str = "",
                    mediator: Mediator | None = None, studio: Studio | None = None,
-                   expected_version: int | None = None) -> Dispute:
+                   expected_version: int | None = None, filed_case: Case | None = None) -> Dispute:
     """Triage (指导分流): to pre-litigation mediation in the people's mediation room (a mediator of the
-    roster) or a judge's studio, or straight to filing (which files the case at once)."""
+    roster) or a judge's studio, or straight to filing (which files the case at once; `filed_case`: the case
+    already registered in the trial system, as filing_transfer's `case`)."""
     d = _locked(dispute, expected_version)
     _refuse_unless(d, {Status.REGISTERED}, _("分流（只有已登记、尚未分流的纠纷可以分流）"))
     if not (reason or "").strip():
@@ -192,7 +194,7 @@ def dispute_triage(*, dispute: Dispute, actor: User, route: str, reason: str, tr
         d.route, d.triage_reason, d.triaged_on = route, reason.strip(), triaged_on
         _save(d, ["route", "triage_reason", "triaged_on"])
         audit_record(actor=actor, event="dispute.triaged", target=d, after={"route": route, "reason": reason})
-        return _filing_transfer(d, actor=actor, filed_on=triaged_on)
+        return _filing_transfer(d, actor=actor, filed_on=triaged_on, case=filed_case)
     raise ValidationError({"route": _("请选择分流方式：诉前调解或直接立案。")})
 
 
@@ -332,9 +334,12 @@ def performance_record(*, dispute: Dispute, actor: User, performed_on: date) -> 
 
 
 @transaction.atomic
-def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, applicant_ids: list[int]) -> Dispute:
+def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, applicant_ids: list[int],
+                       number: str = "") -> Dispute:
     """The parties jointly apply for judicial confirmation (司法确认) within 30 days of the agreement taking
-    effect; the application is docketed under the next 民特 number."""
+    effect; the application is docketed under the next 民特 number, or under `number`, the 民特 case the
+    filing desk already registered for it in the trial system (this court's, filed on `applied_on`, not
+    used by another dispute), so the court's 民特 numbers stay in filing order."""
     from tianping.trials.services import case_number_allocate
 
     d = _locked(dispute)
@@ -356,8 +361,18 @@ def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, appli
         raise ValidationError(_("司法确认须由双方当事人共同申请；以下当事人未参加申请：%(n)s。")
                               % {"n": "、".join(missing)}, code="joint")
     d.confirmation_applied_on = applied_on
-    d.confirmation_number = case_number_allocate(court=d.court, year=applied_on.year,
-                                                 type_code=CONFIRMATION_TYPE_CODE, actor=actor)
+    if number:
+        from tianping.trials.models import Case
+
+        if (not Case.objects.filter(court_id=d.court_id, number=number, type_code=CONFIRMATION_TYPE_CODE,
+                                    filed_on=applied_on).exists()
+                or Dispute.objects.filter(court_id=d.court_id, confirmation_number=number).exclude(pk=d.pk).exists()):
+            raise ValidationError(_("案号 %(c)s 不能使用：须为本院 %(d)s 立案、尚未用于其他纠纷的民特案件。")
+                                  % {"c": number, "d": applied_on}, code="number")
+        d.confirmation_number = number
+    else:
+        d.confirmation_number = case_number_allocate(court=d.court, year=applied_on.year,
+                                                     type_code=CONFIRMATION_TYPE_CODE, actor=actor)
     d.status = Status.CONFIRMATION_APPLIED
     _save(d, ["confirmation_applied_on", "confirmation_number", "status"])
     audit_record(actor=actor, event="dispute.confirmation_applied", target=d, before={"status": Status.AGREED},
@@ -433,16 +448,20 @@ TRANSFERABLE = {Status.FAILED, Status.WITHDRAWN, Status.REJECTED}
 
 @transaction.atomic
 def filing_transfer(*, dispute: Dispute, actor: User, filed_on: date, department: Department | None = None,
-                    judge: Person | None = None) -> Dispute:
+                    judge: Person | None = None, case: Case | None = None) -> Dispute:
     """Transfer to filing (转立案) after failure, withdrawal or a rejected confirmation: files the case with
-    the next 民初 number through trials.services.case_register, carrying the parties and materials over."""
+    the next 民初 number through trials.services.case_register, carrying the parties and materials over.
+
+    `case`: the 民初 case the filing desk already registered for this dispute in the trial system (imported
+    with its number): the dispute is linked to it instead of taking a new number, so the court's 民初 numbers
+    stay in filing order; it must be this court's, filed on `filed_on` and not linked to another dispute."""
     d = _locked(dispute)
-    return _filing_transfer(d, actor=actor, filed_on=filed_on, department=department, judge=judge)
+    return _filing_transfer(d, actor=actor, filed_on=filed_on, department=department, judge=judge, case=case)
 
 
 def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Department | None = None,
-                     judge: Person | None = None) -> Dispute:
-    from tianping.trials.services import case_register
+                     judge: Person | None = None, case: Case | None = None) -> Dispute:
+    from tianping.trials.services import case_register, case_save
 
     if d.status in AGREEMENT_STATES - {Status.REJECTED}:
         raise ValidationError(
@@ -469,8 +488,16 @@ def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Dep
         note += _("；随案材料：") + "、".join(materials)
     if len(note) > 200:
         note = note[:199] + "…"
-    case = case_register(court=d.court, type_code=FILING_TYPE_CODE, filed_on=filed_on, cause=d.cause, actor=actor,
-                         department=department, judge=judge, parties=parties, source_note=note)
+    if case is None:
+        case = case_register(court=d.court, type_code=FILING_TYPE_CODE, filed_on=filed_on, cause=d.cause,
+                             actor=actor, department=department, judge=judge, parties=parties, source_note=note)
+    else:
+        if (case.court_id != d.court_id or case.type_code != FILING_TYPE_CODE or case.filed_on != filed_on
+                or Dispute.objects.filter(filed_case=case).exclude(pk=d.pk).exists()):
+            raise ValidationError(_("案件 %(c)s 不能关联：须为本院 %(d)s 立案、尚未关联其他纠纷的民初案件。")
+                                  % {"c": case.number, "d": filed_on}, code="case")
+        case.cause, case.parties, case.source_note = d.cause, parties, note
+        case = case_save(actor=actor, case=case)
     before = d.status
     d.filed_on, d.filed_case, d.status = filed_on, case, Status.FILED
     d.closed_on = filed_on

@@ -249,6 +249,19 @@ def seed(ctx) -> None:
         CommitteePost.objects.create(court=court, organisation=organ, person=office, role=CommitteeRole.SECRETARY,
                                      term_start=date(2025, 1, 10), term_end=date(2028, 1, 10))
 
+    # --- party groups: the 执行局 branch keeps its members in its two 党小组 (执行一组, 执行二组), half each,
+    # so a group meeting expects the group's members (its roster), never the whole branch
+    exec_branch = branches.get("执行局党支部")
+    groups = list(PartyOrganisation.objects.filter(parent=exec_branch, kind=OrgKind.GROUP).order_by("sort_order")) \
+        if exec_branch else []
+    in_branch = sorted((m for m in members if m.branch_id == exec_branch.pk), key=lambda m: m.person.staff_number) \
+        if groups else []
+    for i, m in enumerate(in_branch):
+        g = groups[i % len(groups)]
+        m.branch = g
+        PartyMember.objects.filter(pk=m.pk).update(branch=g)
+        BranchMembership.objects.filter(member=m, organisation=exec_branch).update(organisation=g)
+
     # --- dues: bases, a reduction, payments every month from 2014 to the current month ----------------
     years = demo_years(today)
     bases = []

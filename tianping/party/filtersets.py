@@ -31,7 +31,8 @@ class OrganisationFilterSet(StyledFilterSet):
 class MemberFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), method="search",
                                   widget=django_filters.widgets.forms.TextInput(attrs={"placeholder": _("姓名或工号")}))
-    branch = django_filters.ModelChoiceFilter(label=_("所在支部"), queryset=PartyOrganisation.objects.none())
+    branch = django_filters.ModelChoiceFilter(label=_("所在支部"), queryset=PartyOrganisation.objects.none(),
+                                              method="filter_branch")
     stage = django_filters.ChoiceFilter(label=_("阶段"), choices=Stage.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=MemberStatus.choices)
     on_roster = django_filters.BooleanFilter(label=_("在册"), method="filter_on_roster")
@@ -46,6 +47,10 @@ class MemberFilterSet(StyledFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(person__name__contains=value) | Q(person__staff_number=value))
+
+    def filter_branch(self, queryset, name, value):
+        """A branch's members include those kept in its 党小组 (as the branch page counts them)."""
+        return queryset.filter(Q(branch=value) | Q(branch__parent=value)) if value else queryset
 
     def filter_on_roster(self, queryset, name, value):
         roster = queryset.on_roster()
@@ -71,7 +76,7 @@ class PointsEntryFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("姓名"), field_name="person__name", lookup_expr="contains")
     year = django_filters.NumberFilter(label=_("年度"), field_name="occurred_on__year", **YEAR_BOUNDS)
     rule = django_filters.CharFilter(label=_("规则代码"), field_name="rule__code")
-    branch = django_filters.ModelChoiceFilter(label=_("所在支部"), field_name="person__party_member__branch",
+    branch = django_filters.ModelChoiceFilter(label=_("所在支部"), method="filter_branch",
                                               queryset=PartyOrganisation.objects.none())
 
     class Meta:
@@ -81,3 +86,9 @@ class PointsEntryFilterSet(StyledFilterSet):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["branch"].queryset = PartyOrganisation.objects.visible_to(user)
+
+    def filter_branch(self, queryset, name, value):
+        """A branch's members include those kept in its 党小组."""
+        if not value:
+            return queryset
+        return queryset.filter(Q(person__party_member__branch=value) | Q(person__party_member__branch__parent=value))

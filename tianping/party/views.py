@@ -13,7 +13,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -107,6 +108,14 @@ def _month_param(request, value: str | None) -> date:
     return month
 
 
+def _years_of(qs, field: str, today) -> range:
+    """The years a year selector offers: this year back to the first year with records (every year of the
+    court's history, not a fixed window), newest first."""
+    first = qs.aggregate(first=Min(field))["first"]
+    start = min(first.year, today.year) if first else today.year
+    return range(today.year, start - 1, -1)
+
+
 def _year_param(request, name: str = "year") -> int:
     """The year asked for, or this year with a message saying why the value was not used."""
     today = _today()
@@ -160,8 +169,11 @@ class OrganisationListView(PartyListView):
     def get_queryset(self):
         return (PartyOrganisation.objects.visible_to(self.request.user).select_related("parent")
                 .prefetch_related("departments")
-                .annotate(roster_count=Count("members", filter=~Q(members__status__in=[
-                    MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED, MemberStatus.STOPPED]), distinct=True))
+                .annotate(roster_count=Coalesce(Subquery(
+                    # members kept in the organisation or in its 党小组 (as the branch page counts them)
+                    PartyMember.objects.filter(Q(branch=OuterRef("pk")) | Q(branch__parent=OuterRef("pk")))
+                    .exclude(status__in=[MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED, MemberStatus.STOPPED])
+                    .order_by().values("court_id").annotate(n=Count("pk")).values("n")), 0))
                 .order_by("sort_order", "name"))
 
     def get_context_data(self, **kwargs):
@@ -886,7 +898,7 @@ def dues_totals(request):
     total = {"due": sum((e["due"] for e in table), Decimal("0")), "paid": sum((e["paid"] for e in table), Decimal("0"))}
     return render(request, "party/dues_totals.html", {
         "table": table, "year": year, "total": total, "org": org, "months": range(1, 13),
-        "years": range(day.year, day.year - 6, -1),
+        "years": _years_of(DuesPayment.objects.filter(court_id=court_id), "month", day),
         "page_title": _("党费年度汇总"), "breadcrumbs": [(_("党费收缴表"), reverse("party:dues_sheet")),
                                                         (_("年度汇总"), None)]})
 
@@ -989,7 +1001,7 @@ def points_ranking(request):
     return render(request, "party/points_ranking.html", {
         "ranking": ranking, "branch_totals": branch_totals, "year": year, "org": org,
         "branches": PartyOrganisation.objects.visible_to(request.user).filter(kind=OrgKind.BRANCH),
-        "years": range(day.year, day.year - 6, -1),
+        "years": _years_of(PointsEntry.objects.visible_to(request.user), "occurred_on", day),
         "page_title": _("积分排名"), "breadcrumbs": [(_("积分排名"), None)]})
 
 

@@ -111,10 +111,8 @@ class _Roster:
         if audience == "roster" and org.kind in COURT_KINDS:
             audience = "all_staff"
         if audience == "roster":
-            roster = self.roster(org.pk, day)
-            if not roster and org.kind == "group" and org.parent_id:
-                roster = self.roster(org.parent_id, day)  # as party_adapter.expected_people does
-            ids = [p for p in roster if self.is_member(p, day)]
+            # a 党小组's roster is its own members (as party_adapter.expected_people reads it), never the branch
+            ids = [p for p in self.roster(org.pk, day) if self.is_member(p, day)]
         elif audience == "committee":
             ids = self.committee(org.pk, day)
         elif audience == "leadership":

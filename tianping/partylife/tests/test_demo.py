@@ -37,3 +37,31 @@ def test_demo_meetings(demo):
 
     call_command("seed_demo", verbosity=0)
     assert Meeting.objects.filter(court=demo).count() == before
+
+
+def test_demo_group_meetings_expect_the_groups_members(demo):
+    """Each 党小组 of the demo keeps members (the 执行局 branch's are split over its two groups); a group
+    meeting's expected attendees are exactly the group's party members on the day, never the whole branch,
+    and the adapter the meeting form uses agrees."""
+    from tianping.party.models import PartyOrganisation
+    from tianping.party.selectors import branch_roster_on
+    from tianping.partylife.party_adapter import _is_member, _member_rows, expected_people
+
+    groups = list(PartyOrganisation.objects.filter(court=demo, kind="group"))
+    assert len(groups) == 2
+    members = _member_rows(demo.pk)
+    today = timezone.localdate()
+    for group in groups:
+        branch_now = set(branch_roster_on(group.parent, today).values_list("pk", flat=True))
+        group_now = set(branch_roster_on(group, today).values_list("pk", flat=True))
+        assert 0 < len(group_now) < len(branch_now)
+        held = list(Meeting.objects.filter(organisation=group, meeting_type__code="group_meeting",
+                                           status=MeetingStatus.HELD).order_by("-date")[:3])
+        assert held
+        for meeting in held:
+            expected = set(meeting.attendances.filter(expected=True).values_list("person_id", flat=True))
+            roster = {p.pk for p in branch_roster_on(group, meeting.date) if _is_member(members.get(p.pk), meeting.date)}
+            assert expected and expected == roster, (group.name, meeting.date)
+            adapter = {p.pk for p, _vote in expected_people(court=demo, organisation=group, audience="roster",
+                                                            day=meeting.date)}
+            assert adapter == roster
