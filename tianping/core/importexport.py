@@ -64,9 +64,10 @@ written at the end, so the audit chain's head is locked only for a moment before
 Preview (`dry_run=True`) only reads: the generic upsert checks every row (parsers, resolvers, full_clean,
 unique keys against the database and the file) without writing; a `save_row` register has each batch of
 rows saved and rolled back at once. Either way the preview never holds the write lock for long (SQLite's
-lock is the whole database's). The counts equal a commit's, except that a save_row row referring to a
-record created more than one batch (1,000 rows) earlier in the same file is reported as unknown. The
-preview also lists the first rows it would write (`ImportResult.sample`).
+lock is the whole database's). The counts equal a commit's: before each batch, the rows of earlier batches
+that created a record this batch names (by its natural key, e.g. a 上级组织 far up the file) are saved again
+inside the batch's transaction. The preview also lists the first rows it would write
+(`ImportResult.sample`, the first page: SAMPLE_ROWS).
 
 Parsers and resolvers (use these rather than writing your own)
 ----------------------------------------------------------------
@@ -724,6 +725,17 @@ def _comparable(value: Any) -> Any:
     return value
 
 
+def _cell_texts(cells: list[Any]) -> set[str]:
+    """The names a row's cells may refer to: each text cell, and each part of a list written 张伟、李娜."""
+    out: set[str] = set()
+    for c in cells:
+        if isinstance(c, str) and c.strip():
+            text = c.strip()
+            out.add(text)
+            out.update(p.strip() for p in re.split(r"[、，,;；]", text) if p.strip())
+    return out
+
+
 class _Engine:
     def __init__(self, reg: Register, ctx: ImportContext, result: ImportResult, mapping: dict[int, Column]) -> None:
         self.reg, self.ctx, self.result, self.mapping = reg, ctx, result, mapping
@@ -738,6 +750,8 @@ class _Engine:
         self.cells: dict[int, list[Any]] = {}
         self.has_version = any(f.name == "version" for f in reg.model._meta.concrete_fields)
         self.has_updated_at = any(f.name == "updated_at" for f in reg.model._meta.concrete_fields)
+        # preview of a save_row register: natural key text -> (row, values, cells) of the rows it created
+        self.created_rows: dict[str, tuple[int, dict[str, Any], list[Any]]] = {}
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.result.problems.append(Problem(row, column, message))
@@ -772,7 +786,7 @@ class _Engine:
                 failed.append(col.field)
                 continue
             values[col.field] = value
-        if not ok and self.reg.save_row is None:
+        if not ok:  # generic upsert and save_row registers (members, meetings, cases) alike
             self.check_rest(row_number, values, failed)
         if ok and self.reg.prepare_row is not None:
             try:
@@ -801,6 +815,8 @@ class _Engine:
             obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             self.report_validation(row_number, exc, skip=skip)
+        except Exception:  # noqa: BLE001 - a clean() that needs the unreadable cells: those are reported already
+            logger.debug("import %s row %s: partial check skipped", self.reg.kind, row_number, exc_info=True)
 
     def report_validation(self, row_number: int, exc: Exception, skip: set[str] = frozenset()) -> None:
         if isinstance(exc, ValidationError) and hasattr(exc, "error_dict"):
@@ -834,6 +850,7 @@ class _Engine:
 
                 try:
                     with transaction.atomic(), audit_batch(actor=self.ctx.user, event="import.previewed"):
+                        self.replay_referenced(batch)
                         self.save_custom(parsed)
                         raise _Rollback
                 except _Rollback:
@@ -855,12 +872,36 @@ class _Engine:
                 parsed.append((row_number, values))
         self.upsert(parsed)
 
+    def replay_referenced(self, batch: list[tuple[int, list[Any]]]) -> None:
+        """Preview of a save_row register: the rows of earlier batches were rolled back with their batch, so
+        a row naming a record created further up the file (a 上级组织 a thousand rows earlier) would find
+        nothing. Save again, in file order and uncounted, the earlier created rows whose natural key this
+        batch's cells name (and the rows those name in turn) before the batch runs."""
+        if not self.created_rows:
+            return
+        wanted: dict[int, tuple[dict[str, Any], list[Any]]] = {}
+        todo = [cells for _row, cells in batch]
+        while todo:
+            for text in _cell_texts(todo.pop()):
+                hit = self.created_rows.get(text)
+                if hit is not None and hit[0] not in wanted:
+                    wanted[hit[0]] = (hit[1], hit[2])
+                    todo.append(hit[2])
+        for row_number in sorted(wanted):
+            values, _cells = wanted[row_number]
+            self.ctx.row_number = row_number
+            try:
+                with transaction.atomic():
+                    self.reg.save_row(self.ctx, dict(values))
+            except Exception:  # noqa: BLE001, S112 - reported (or counted) when its own batch ran
+                continue
+
     def save_custom(self, parsed: list[tuple[int, dict[str, Any]]]) -> None:
         for row_number, values in parsed:
             self.ctx.row_number = row_number
             try:
                 with transaction.atomic():
-                    action = self.reg.save_row(self.ctx, values)
+                    action = self.reg.save_row(self.ctx, dict(values))
             except RowError as exc:
                 self.problem(row_number, exc.column, exc.message)
                 continue
@@ -870,6 +911,10 @@ class _Engine:
             except IntegrityError as exc:
                 self.problem(row_number, "", _("与已有记录冲突（%(e)s），请核对是否重复。") % {"e": str(exc)[:80]})
                 continue
+            if self.ctx.dry_run and action == "created" and len(self.reg.natural_key) == 1:
+                key = values.get(self.reg.natural_key[0])
+                if isinstance(key, str) and key.strip():  # later rows may name it (replay_referenced)
+                    self.created_rows[key.strip()] = (row_number, values, self.cells.get(row_number, []))
             self.count(action, row_number)
 
     def count(self, action: str, row_number: int = 0) -> None:

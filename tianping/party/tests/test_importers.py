@@ -144,3 +144,37 @@ def _check_sheet_and_import_back(court, out, m, other):
     result = run_import("dues", out, court=court)
     assert result.ok, result.problems
     assert m.dues_payments.get(month=date(2016, 5, 1)).paid_amount == Decimal("50.00")
+
+
+def test_members_import_reports_every_problem_of_a_row_in_one_pass(court, tmp_path):
+    """An unknown branch and dates out of order in the same row: both reported at once (before, the dates
+    were checked only after the branch had been fixed)."""
+    OrganisationFactory(court=court, name="沙沟法庭党支部")
+    person = PersonFactory(court=court)
+    rows = [["身份证号", "姓名", "政治面貌", "所在支部", "申请入党日期", "确定积极分子日期", "确定发展对象日期",
+             "入党日期", "转正日期", "月工资基数"],
+            [person.id_number, person.name, "入党积极分子", "没有这个支部", "2015-03-01", "2015-01-01", "", "", "",
+             ""]]
+    result = run_import("members", xlsx(tmp_path, "m.xlsx", rows), court=court)
+    columns = {p.column for p in result.problems}
+    assert {"所在支部", "确定积极分子日期"} <= columns, [str(p) for p in result.problems]
+    assert all(p.row == 2 for p in result.problems) and not PartyMember.objects.exists()
+
+
+def test_branches_preview_finds_a_parent_created_batches_earlier(court, tmp_path):
+    """The preview saves and rolls back each batch; a row naming an organisation created in an earlier batch
+    (here batches of 2 rows, in real files 1,000) is still found, so the preview counts what the commit does."""
+    rows = [["组织名称", "组织类型", "上级组织", "组建部门"],
+            ["机关党委", "机关党委", "", ""],
+            ["甲党支部", "党支部", "机关党委", ""],
+            ["乙党支部", "党支部", "机关党委", ""],
+            ["甲党支部第一党小组", "党小组", "甲党支部", ""],
+            ["丙党支部", "党支部", "机关党委", ""]]
+    path = xlsx(tmp_path, "b.xlsx", rows)
+    preview = run_import("branches", path, court=court, dry_run=True, batch_size=2)
+    assert preview.ok, [str(p) for p in preview.problems]
+    assert preview.created == 5 and not PartyOrganisation.objects.exists()
+    assert [s["row"] for s in preview.sample] == [2, 3, 4, 5, 6]
+    committed = run_import("branches", path, court=court, batch_size=2)
+    assert committed.committed and committed.created == preview.created
+    assert PartyOrganisation.objects.get(name="甲党支部第一党小组").parent.name == "甲党支部"

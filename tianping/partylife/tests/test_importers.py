@@ -156,3 +156,13 @@ def test_import_data_command(life, tmp_path):
     call_command("import_data", "meetings", str(path), "--court", life.court.code, stdout=StringIO())
     m = Meeting.objects.get(topic="巡回审判进敬老院")
     assert m.attendances.filter(status=AttendanceStatus.PRESENT).count() == 5
+
+
+def test_import_reports_every_problem_of_a_row_in_one_pass(life, tmp_path):
+    """An unknown organisation and an end time before the start time: both reported at once."""
+    path = _file(tmp_path, [["没有这个支部", "支部党员大会", "2016-03-10", "15:00", "14:00", "会议室", "", "", "学习党章",
+                             "", "", ""]])
+    result = run_import("meetings", path, court=life.court, user=life.secretary)
+    columns = {p.column for p in result.problems}
+    assert {"组织名称", "结束时间"} <= columns, [str(p) for p in result.problems]
+    assert not Meeting.objects.filter(topic="学习党章").exists()

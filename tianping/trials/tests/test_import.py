@@ -91,3 +91,13 @@ def test_bad_rows_reject_the_whole_file(casebook, tmp_path):
     assert "第 5 行" in text and "结案日期不能早于立案日期" in text
     assert "第 6 行" in text and "不是可选值" in text
     assert not Case.objects.filter(number="(2016)鲁0403民初9003号").exists()
+
+
+def test_import_reports_every_problem_of_a_row_in_one_pass(court, tmp_path):
+    """An unknown procedure and a closing date before the filing date: both reported at once."""
+    path = _write(tmp_path, [{"案号": f"(2016){court.code}民初9001号", "案由": "民间借贷纠纷", "审判程序": "没有这种程序",
+                              "立案日期": "2016-03-02", "结案日期": "2016-02-01", "结案方式": "调解"}])
+    result = run_import("cases", path, court=court)
+    columns = {p.column for p in result.problems}
+    assert {"审判程序", "结案日期"} <= columns, [str(p) for p in result.problems]
+    assert not Case.objects.filter(court=court).exists()
