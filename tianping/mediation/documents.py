@@ -201,6 +201,8 @@ def build(dispute: Dispute, kind: str) -> Document:
         else:
             reason = d.ruling_reason.strip().rstrip("。")
             b.append(("indent", f"本院经审查认为，{reason}。"))
+            # 民事诉讼法 (2023) 第二百零六条 and 民诉法解释 (法释〔2022〕11号) 第三百五十八条, the grounds for 驳回申请
+            # (第三百六十条 before the 2022 renumbering; 第三百五十五条 is 不予受理): as the SPC's model ruling cites them
             b.append(("indent", "依照《中华人民共和国民事诉讼法》第二百零六条，《最高人民法院关于适用〈中华人民共和国"
                                 "民事诉讼法〉的解释》第三百五十八条规定，裁定如下："))
             b.append(("indent", f"驳回申请人{applicants}、{respondents}的司法确认申请。"))

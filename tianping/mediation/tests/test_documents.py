@@ -176,6 +176,12 @@ def test_rejected_ruling_states_the_reason_and_the_way_on(full_court, agreed, ce
     pdf, docx = _texts(d, "ruling", tmp_path)
     for text in (pdf, docx):
         assert "本院经审查认为，协议约定的利息超过法律规定的上限。依照" in text
+        # the legal basis of a rejection: 民事诉讼法 (2023) 第二百零六条 (不符合法律规定的，裁定驳回申请) and the
+        # SPC's 民诉法解释 (2022 revision) 第三百五十八条 (the grounds: 违反法律强制性规定 … 内容不明确; the 2015
+        # text's 第三百六十条) — not 第三百五十五条 (不予受理) nor the confirmed ruling's 第二百零五条
+        assert ("依照《中华人民共和国民事诉讼法》第二百零六条，《最高人民法院关于适用〈中华人民共和国民事诉讼法〉的解释》"
+                "第三百五十八条规定，裁定如下：") in text
+        assert "第二百零五条" not in text and "第三百六十条" not in text
         assert "驳回申请人申请人1号、被申请人1号的司法确认申请" in text
         assert "也可以向人民法院提起诉讼" in text
         assert "二〇二四年四月十三日（院印）" in text
