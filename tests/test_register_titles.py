@@ -29,3 +29,28 @@ def test_import_page_title_in_english(court, make_user, client_for):
     resp = c.get(reverse("core:import_start", args=["members"]))
     assert resp.status_code == 200
     assert resp.context["page_title"] == "Import Party member"
+
+
+def test_every_register_description_has_english():
+    from tianping.core.registers import all_registers
+
+    with translation.override("en"):
+        untranslated = {kind: str(reg.description) for kind, reg in all_registers().items()
+                        if CJK.search(str(reg.description))}
+    assert untranslated == {}
+
+
+@pytest.mark.django_db
+def test_import_page_description_and_template_name_in_english(court, make_user, client_for):
+    from urllib.parse import unquote
+
+    c = client_for(make_user(court, "party_office"))
+    c.cookies["django_language"] = "en"
+    html = c.get(reverse("core:import_start", args=["members"])).content.decode()
+    assert "Party member roster: rows are matched by ID number" in html and "党员名册：" not in html
+    resp = c.get(reverse("core:import_template", args=["members"]))
+    assert resp.status_code == 200
+    assert unquote(resp["Content-Disposition"]).endswith("Party member import template.xlsx")
+    c.cookies["django_language"] = "zh-hans"
+    resp = c.get(reverse("core:import_template", args=["members"]))
+    assert unquote(resp["Content-Disposition"]).endswith("党员导入模板.xlsx")

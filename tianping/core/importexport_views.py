@@ -171,7 +171,7 @@ def import_template(request: HttpRequest, kind: str) -> Any:
     from tianping.core.importexport import write_template
 
     reg = _register_for(request, kind)
-    return _download(write_template(reg), f"{reg.title}导入模板.xlsx")
+    return _download(write_template(reg), _("%(title)s导入模板.xlsx") % {"title": reg.title})
 
 
 def _job_for(request: HttpRequest, kind: str, job_id: str) -> Any:
@@ -236,4 +236,4 @@ def import_report(request: HttpRequest, kind: str, job_id: str) -> Any:
     if job.result is None:
         raise Http404
     stem = Path(job.state["filename"]).stem
-    return _download(job_error_report(job), f"{stem}-错误报告.xlsx")
+    return _download(job_error_report(job), _("%(name)s-错误报告.xlsx") % {"name": stem})

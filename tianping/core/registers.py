@@ -137,7 +137,7 @@ class Register:
     bulk: bool = True
     export_queryset: Callable[[Any, Any], Any] | None = None
     export_options: list[ExportOption] = field(default_factory=list[Any])
-    description: str = ""
+    description: str | Promise = ""  # shown on the import page; gettext_lazy so English mode reads English
 
     def headers(self) -> list[str]:
         return [c.header for c in self.columns]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from tianping.core.actions import Action, add_service_errors, available_actions, create_once, run_action
 from tianping.core.audit import audit_record
@@ -444,7 +444,8 @@ def figures_view(request):
         "tooltip": {"trigger": "axis"}, "legend": {"top": 0},
         "grid": {"left": 40, "right": 40, "top": 36, "bottom": 24},
         "xAxis": {"type": "category", "data": [m["label"] for m in months]},
-        "yAxis": [{"type": "value", "name": _("件")}, {"type": "value", "name": "%", "max": 100}],
+        "yAxis": [{"type": "value", "name": pgettext("count of disputes", "件")},
+                  {"type": "value", "name": "%", "max": 100}],
         "series": [{"type": "bar", "name": str(STAGES[s]), "data": [m["figures"][s] for m in months]}
                    for s in ("received", "diverted", "succeeded", "filed")] + [
             {"type": "line", "yAxisIndex": 1, "name": _("调解成功率"),

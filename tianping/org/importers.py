@@ -127,7 +127,7 @@ register(Register(
     kind="courts", title=gettext_lazy("法院"), model=Court, court_scoped=False, natural_key=("code",),
     bulk=False, write=_write(services.courts_import, scoped=False),
     extra={"list_url_name": "org:court_list"},  # 上级法院代字 may name a court created a few rows earlier
-    description="法院名录：按法院代字识别，已有的法院会被更新。",
+    description=gettext_lazy("法院名录：按法院代字识别，已有的法院会被更新。"),
     columns=[
         Column("法院名称", "name", required=True, example="薛城区人民法院", width=22),
         Column("法院代字", "code", required=True, text=True, example="鲁0403",
@@ -144,7 +144,7 @@ register(Register(
     kind="departments", title=gettext_lazy("部门"), model=Department, natural_key=("name",),
     write=_write(services.departments_import),
     extra={"list_url_name": "org:department_list"},
-    description="本院部门：按部门名称识别，已有的部门会更新类型。",
+    description=gettext_lazy("本院部门：按部门名称识别，已有的部门会更新类型。"),
     columns=[
         Column("部门名称", "name", required=True, example="民事审判庭", width=20),
         Column("部门类型", "type", required=True, choices=["审判业务庭", "人民法庭", "执行局", "综合部门"],
@@ -156,7 +156,7 @@ register(Register(
 register(Register(
     kind="people", title=gettext_lazy("人员"), model=Person, natural_key=("id_number",),
     write=_write(services.people_import), extra={"list_url_name": "org:person_list"},
-    description="人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。",
+    description=gettext_lazy("人员名册：按身份证号识别，已有的人员会被更新；部门按名称在本院查找。"),
     columns=[
         Column("姓名", "name", required=True, example="张伟"),
         Column("性别", "gender", required=True, choices=["男", "女"], export=lambda p: p.get_gender_display(),

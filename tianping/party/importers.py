@@ -63,7 +63,7 @@ def save_branch(ctx, values: dict) -> str:
 register(Register(
     kind="branches", title=gettext_lazy("党组织"), model=PartyOrganisation, natural_key=("name",),
     save_row=save_branch, bulk=False, extra={"list_url_name": "party:organisation_list"},
-    description="党组织：按组织名称识别；上级组织须已存在或位于本文件前面的行；组建部门为本院部门名称，多个用、分隔。",
+    description=gettext_lazy("党组织：按组织名称识别；上级组织须已存在或位于本文件前面的行；组建部门为本院部门名称，多个用、分隔。"),
     columns=[
         Column("组织名称", "name", required=True, parse=parse_text, example="沙沟法庭党支部", width=22),
         Column("组织类型", "kind", required=True, parse=_parse_kind, choices=list(KIND_BY_LABEL),
@@ -101,7 +101,7 @@ def _current_base(m):
 register(Register(
     kind="members", title=gettext_lazy("党员"), model=PartyMember, natural_key=("id_number",),
     save_row=save_member, extra={"list_url_name": "party:member_list"},
-    description="党员名册：按身份证号识别（须已在人员名册中）；日期须与政治面貌相符、先后有序。",
+    description=gettext_lazy("党员名册：按身份证号识别（须已在人员名册中）；日期须与政治面貌相符、先后有序。"),
     columns=[
         Column("身份证号", "id_number", required=True, text=True, parse=parse_id_number, width=22,
                export=lambda m: m.person.id_number, example="370403198503070016"),
@@ -218,7 +218,7 @@ register(Register(
     kind="dues", title=gettext_lazy("党费收缴表"), model=PartyMember, natural_key=("person", "month"),
     import_perm="party.import_duespayment",
     save_row=save_dues_row, extra={"list_url_name": "party:dues_sheet"},
-    description="某月党费收缴表：导出后填写实交金额再导入，即登记交纳。工资基数、比例、应交金额仅供核对。",
+    description=gettext_lazy("某月党费收缴表：导出后填写实交金额再导入，即登记交纳。工资基数、比例、应交金额仅供核对。"),
     columns=[
         Column("姓名", "person", required=True, resolve=resolve_person, parse=parse_text,
                export=lambda r: r.member.person.label, example="张伟(0312)", help="重名时写 姓名(工号)。"),

@@ -178,7 +178,7 @@ register(Register(
     kind="meetings", title=gettext_lazy("会议活动"), model=Meeting, natural_key=("organisation", "meeting_type", "date", "start_time"),
     save_row=save_meeting_row, export_queryset=_export_queryset,
     extra={"list_url_name": "partylife:meeting_list"},
-    description="三会一课等会议活动及出勤：按 组织名称+会议类型+日期+开始时间 识别，已有的会议会被更新（出勤修改记为更正）。",
+    description=gettext_lazy("三会一课等会议活动及出勤：按 组织名称+会议类型+日期+开始时间 识别，已有的会议会被更新（出勤修改记为更正）。"),
     columns=[
         Column("组织名称", "organisation", required=True, resolve=resolve_organisation, width=20,
                export=lambda m: m.organisation.name, example="沙沟人民法庭党支部"),

@@ -79,8 +79,8 @@ register(Register(
     kind="cases", title=gettext_lazy("案件"), model=Case, natural_key=("number",),
     save_row=save_case_row, prepare_row=prepare_case_row, export_queryset=_export_queryset,
     export_options=[ExportOption("year", "立案年度，如 2016", _filter_year)],
-    description="审判系统导出的案件：按案号识别，已有的案件会被更新；承办人、合议庭成员按姓名在本院查找，"
-                "同名时写成 姓名(工号)。",
+    description=gettext_lazy("审判系统导出的案件：按案号识别，已有的案件会被更新；承办人、合议庭成员按姓名在本院查找，"
+                "同名时写成 姓名(工号)。"),
     columns=[
         Column("案号", "number", required=True, text=True, parse=_parse_number, width=26,
                example="(2016)鲁0403民初1234号",

@@ -115,6 +115,23 @@ def test_one_length_message_in_model_validation(court):
     assert exc.value.message_dict["name"] == ["最多 60 个字（现为 61 个），请删减。"]
 
 
+def test_one_length_message_in_imported_cells():
+    """An over-long spreadsheet cell says the same words as a form (validators.LENGTH_MESSAGE), in English too."""
+    from django.utils import translation
+
+    from tianping.core.importexport import MAX_CELL_TEXT, parse_text
+    from tianping.core.validators import LENGTH_MESSAGE
+
+    with translation.override("zh-hans"), pytest.raises(ValueError) as exc:
+        parse_text("x" * (MAX_CELL_TEXT + 1))
+    assert str(exc.value) == f"最多 {MAX_CELL_TEXT} 个字（现为 {MAX_CELL_TEXT + 1} 个），请删减。"
+    with translation.override("en"):
+        with pytest.raises(ValueError) as exc:
+            parse_text("x" * (MAX_CELL_TEXT + 1))
+        english = str(LENGTH_MESSAGE) % {"limit_value": MAX_CELL_TEXT, "show_value": MAX_CELL_TEXT + 1}
+    assert str(exc.value) == english and "个字" not in english
+
+
 # --- dropdowns that tell namesakes apart ---------------------------------------------------------------------
 
 @pytest.fixture
