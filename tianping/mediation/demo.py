@@ -261,6 +261,8 @@ def _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, 
             services.dispute_withdraw(dispute=d, actor=centre, withdrawn_on=triaged, reason="申请人决定暂不起诉")
             return
         case = ctx.data["mediation_pools"].civil(triaged, today)
+        if case is None and ctx.data["mediation_pools"].civil_by_day:
+            return  # the filing desk has not registered it yet (numbers stay in filing order)
         services.dispute_triage(dispute=d, actor=centre, route=Route.FILING, reason="当事人不同意调解，直接立案",
                                 triaged_on=case.filed_on if case else triaged, filed_case=case)
         return
@@ -317,6 +319,8 @@ def _walk_dispute(ctx, d, cause, consent, centre, registered, today, mediators, 
         special = ctx.data["mediation_pools"].special(nxt, min(today, end + timedelta(days=30)))
         if special is not None:  # the 民特 case the filing desk registered that day
             nxt = special[0]
+        elif ctx.data["mediation_pools"].special_by_day:
+            return  # not docketed yet: agreed, waiting
         services.confirmation_apply(dispute=d, actor=centre, applied_on=nxt, number=special[1] if special else "",
                                     applicant_ids=list(d.parties.values_list("pk", flat=True)))
         ruled = nxt + timedelta(days=rng.randint(2, 12))
@@ -345,6 +349,8 @@ def _transfer(ctx, d, actor, filed_on, today, judges, deps, rng):
     if case is not None:  # the 民初 case the filing desk registered that day: numbers stay in filing order
         services.filing_transfer(dispute=d, actor=actor, filed_on=case.filed_on, case=case)
         return
+    if ctx.data["mediation_pools"].civil_by_day:
+        return  # not filed yet (the last days): a new number now would come before earlier filings' numbers
     services.filing_transfer(dispute=d, actor=actor, filed_on=filed_on, department=deps["民事审判第一庭"],
                              judge=rng.choice(judges) if judges else None)
 
@@ -424,13 +430,15 @@ def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict
                                          terms="一、被申请人于三十日内支付申请人人民币30000元；\n二、双方再无其他争议。",
                                          performance_deadline=on + timedelta(days=30))
 
-    def _apply(ctx, d, centre, day):
+    def _apply(ctx, d, centre, day, last):
         # a 民特 case the filing desk registered that day, or on a day before (after the agreement took effect)
         pools, special = ctx.data.get("mediation_pools"), None
         back = day
         while pools is not None and special is None and back >= d.agreement_effective_on:
             special = pools.special(back, back)
             back -= timedelta(days=1)
+        if pools is not None and special is None:
+            special = pools.special(day, last)  # or in the days after, up to `last`
         services.confirmation_apply(dispute=d, actor=centre, applied_on=special[0] if special else day,
                                     number=special[1] if special else "",
                                     applicant_ids=list(d.parties.values_list("pk", flat=True)))
@@ -440,11 +448,11 @@ def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict
 
     def applied(d):
         d = agree(mediate(d, 24), 10)
-        _apply(ctx, d, centre, today - timedelta(days=2))
+        _apply(ctx, d, centre, today - timedelta(days=2), today)
 
     def rejected(d):
         d = agree(mediate(d, 40), 25)
-        _apply(ctx, d, centre, today - timedelta(days=20))
+        _apply(ctx, d, centre, today - timedelta(days=20), today - timedelta(days=15))
         clerks = ctx.data.get("mediation_clerks") or [None]
         services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED,
                                    ruled_on=today - timedelta(days=15),
