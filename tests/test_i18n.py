@@ -177,6 +177,8 @@ def _translations_by_msgid() -> dict[str, dict[str, tuple]]:
                 if e["msgid"] and not e["obsolete"] and not e["fuzzy"]:
                     # pgettext("context", msgid) is a message of its own (gettext keys it "context\x04msgid")
                     key = f"{e['msgctxt']}\x04{e['msgid']}" if e.get("msgctxt") else e["msgid"]
+                    if e.get("msgid_plural"):
+                        key += " (plural)"  # "%(n)s 人" with ngettext and with gettext are two messages
                     found.setdefault(key, {})[app] = tuple(sorted(e["msgstr"].items()))
     return found
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -153,7 +154,9 @@ EVENT_LABELS: dict[str, str | _StrPromise] = {
 }
 
 # Events whose code carries a value: (pattern, label with %(x)s filled from the match or a lookup).
-_ACTIONS = {"created": _("新建"), "updated": _("修改"), "deleted": _("删除")}
+# context "audit event": the prefix of an event's label ("Changed: …"), not the 修改 of a button
+_ACTIONS = {"created": pgettext_lazy("audit event", "新建"), "updated": pgettext_lazy("audit event", "修改"),
+            "deleted": pgettext_lazy("audit event", "删除")}
 
 
 def _party_step(m: re.Match) -> str | None:

@@ -92,7 +92,7 @@ register(Register(
     kind="honours", title=gettext_lazy("表彰奖励"), model=Honour, natural_key=("name", "awarded_on", "holder"),
     save_row=save_honour_row, prepare_row=prepare_honour_row, export_queryset=_honour_export,
     extra={"list_url_name": "honours:honour_list"},
-    description="表彰奖励：按 荣誉名称+授予日期+获得者 识别，已有的记录会更新级别、授予机关和证书编号。",
+    description=gettext_lazy("表彰奖励：按 荣誉名称+授予日期+获得者 识别，已有的记录会更新级别、授予机关和证书编号。"),
     columns=[
         Column("荣誉名称", "name", required=True, example="优秀共产党员", width=22),
         Column("级别", "level", required=True, example="院级"),
@@ -148,8 +148,8 @@ register(Register(
     natural_key=("name", "person", "start"),
     save_row=save_post_row, export_queryset=_posts_export,
     extra={"list_url_name": "honours:post_list"},
-    description="党员先锋岗及在岗党员：一行一名党员；按 岗位名称 识别岗位（新岗位自动建立），"
-                "按 岗位名称+党员+开始日期 识别在岗记录（可更新结束日期和承诺）。",
+    description=gettext_lazy("党员先锋岗及在岗党员：一行一名党员；按 岗位名称 识别岗位（新岗位自动建立），"
+                "按 岗位名称+党员+开始日期 识别在岗记录（可更新结束日期和承诺）。"),
     columns=[
         Column("岗位名称", "name", required=True, parse=parse_text, example="立案窗口党员先锋岗", width=22,
                export=lambda h: h.post.name),

@@ -44,7 +44,7 @@ register(Register(
     kind="judge_letters", title=gettext_lazy("法官寄语"), model=JudgeLetter, natural_key=("case",),
     import_permission=lambda user: False, export_queryset=_letters_export,
     export_options=[ExportOption("year", "发放年度，如 2016", _filter_year("issued_on"))],
-    description="随案发放的法官寄语（只导出；寄语随立案自动生成，不导入）。",
+    description=gettext_lazy("随案发放的法官寄语（只导出；寄语随立案自动生成，不导入）。"),
     columns=[
         Column("案号", "case", text=True, width=26, export=lambda le: le.case.number),
         Column("立案日期", "filed_on", export=lambda le: le.case.filed_on),
@@ -82,7 +82,7 @@ register(Register(
     kind="family_pledges", title=gettext_lazy("家庭助廉承诺书"), model=FamilyPledge, natural_key=("person", "year"),
     save_row=save_pledge_row, prepare_row=prepare_pledge_row, export_queryset=_pledge_export,
     export_options=[ExportOption("year", "签订年度，如 2016", _filter_year("signed_on"))],
-    description="每位干警每年一份家庭助廉承诺书：按 姓名 + 签订年度 识别，已有的会被更新；姓名同名时写成 姓名(工号)。",
+    description=gettext_lazy("每位干警每年一份家庭助廉承诺书：按 姓名 + 签订年度 识别，已有的会被更新；姓名同名时写成 姓名(工号)。"),
     columns=[
         Column("姓名", "person", required=True, resolve=resolve_person, export=lambda p: p.person.label,
                example="张伟", help="本院干警姓名；同名时写成 张伟(0312)。"),
@@ -112,7 +112,7 @@ register(Register(
     kind="interference_records", title=gettext_lazy("三个规定记录"), model=InterferenceRecord,
     save_row=save_record_row, export_queryset=_records_export,
     export_options=[ExportOption("year", "记录年度，如 2016", _filter_year("recorded_on"))],
-    description="领导干部干预、内部人员过问、不当接触交往的记录；与已有记录完全相同的行不会重复导入。",
+    description=gettext_lazy("领导干部干预、内部人员过问、不当接触交往的记录；与已有记录完全相同的行不会重复导入。"),
     columns=[
         Column("记录人", "recorder", required=True, resolve=resolve_person, export=lambda r: r.recorder.label,
                example="张伟"),

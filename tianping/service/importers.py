@@ -117,8 +117,8 @@ register(Register(
     prepare_row=_revisit_prepare,
     save_row=lambda ctx, values: _services().revisit_import_row(actor=ctx.user, court=ctx.court, values=values),
     export_queryset=_revisit_export, export_options=[YEAR("revisited_on")],
-    description="每行一名被回访人：按 案号 + 被回访人 + 回访日期 识别，已有的记录会被更新；评价为不满意或非常不满意的"
-                "自动生成一项整改任务。回访人按姓名在本院查找，同名时写成 姓名(工号)。",
+    description=gettext_lazy("每行一名被回访人：按 案号 + 被回访人 + 回访日期 识别，已有的记录会被更新；评价为不满意或非常不满意的"
+                "自动生成一项整改任务。回访人按姓名在本院查找，同名时写成 姓名(工号)。"),
     columns=[
         Column("案号", "case", required=True, text=True, parse=parse_text, resolve=resolve_case, width=26,
                export=lambda r: r.case.number, example="(2026)鲁0403民初1234号"),
@@ -158,7 +158,7 @@ register(Register(
     prepare_row=_circuit_prepare,
     save_row=lambda ctx, values: _services().circuit_import_row(actor=ctx.user, court=ctx.court, values=values),
     export_queryset=_circuit_export, export_options=[YEAR("held_on")],
-    description="每行一次巡回开庭、巡回调解或就地宣判；地点不在本院地点清单中的会加入清单。",
+    description=gettext_lazy("每行一次巡回开庭、巡回调解或就地宣判；地点不在本院地点清单中的会加入清单。"),
     columns=[
         Column("日期", "held_on", required=True, parse=parse_date, example="2026-05-20"),
         Column("形式", "form", required=True, parse=parse_choice(CircuitForm), choices=_labels(CircuitForm),
@@ -214,7 +214,7 @@ register(Register(
     natural_key=("held_on", "title"),
     save_row=lambda ctx, values: _services().outreach_import_row(actor=ctx.user, court=ctx.court, values=values),
     export_queryset=_outreach_export, export_options=[YEAR("held_on")],
-    description="每行一次活动；参加人员按积分规则“参加法官六进、法制宣传活动”计分。",
+    description=gettext_lazy("每行一次活动；参加人员按积分规则“参加法官六进、法制宣传活动”计分。"),
     columns=[
         Column("日期", "held_on", required=True, parse=parse_date, example="2026-05-20"),
         Column("活动名称", "title", required=True, parse=parse_text, example="“送法进校园”法治讲座", width=24),
@@ -271,7 +271,7 @@ register(Register(
     natural_key=("partner", "paired", "visited_on"),
     save_row=lambda ctx, values: _services().visit_import_row(actor=ctx.user, court=ctx.court, values=values),
     export_queryset=_visit_export, export_options=[YEAR("visited_on")],
-    description="每行一次走访；联系点与结对支部或领导的结对关系尚未登记的，从走访日期起登记。",
+    description=gettext_lazy("每行一次走访；联系点与结对支部或领导的结对关系尚未登记的，从走访日期起登记。"),
     columns=[
         Column("日期", "visited_on", required=True, parse=parse_date, example="2026-05-20"),
         Column("联系点", "partner", required=True, parse=parse_text, export=lambda v: v.partnership.partner,
