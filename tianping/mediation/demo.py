@@ -430,15 +430,25 @@ def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict
                                          terms="一、被申请人于三十日内支付申请人人民币30000元；\n二、双方再无其他争议。",
                                          performance_deadline=on + timedelta(days=30))
 
-    def _apply(ctx, d, centre, day, last):
-        # a 民特 case the filing desk registered that day, or on a day before (after the agreement took effect)
-        pools, special = ctx.data.get("mediation_pools"), None
+    def reserve(day: date, earliest: date, last: date):
+        # the 民特 case the filing desk registered for the application: that day, a day before (not before the
+        # agreement took effect) or after (up to `last`); taken now, before the walked disputes use the days
+        pools = ctx.data.get("mediation_pools")
+        if pools is None:
+            return None
         back = day
-        while pools is not None and special is None and back >= d.agreement_effective_on:
-            special = pools.special(back, back)
+        while back >= earliest:
+            hit = pools.special(back, back)
+            if hit is not None:
+                return hit
             back -= timedelta(days=1)
-        if pools is not None and special is None:
-            special = pools.special(day, last)  # or in the days after, up to `last`
+        return pools.special(day, last)
+
+    reserved = {"applied": reserve(today - timedelta(days=2), today - timedelta(days=10), today),
+                "rejected": reserve(today - timedelta(days=20), today - timedelta(days=25), today - timedelta(days=15))}
+
+    def _apply(ctx, d, centre, day, last, which):
+        special = reserved[which]
         services.confirmation_apply(dispute=d, actor=centre, applied_on=special[0] if special else day,
                                     number=special[1] if special else "",
                                     applicant_ids=list(d.parties.values_list("pk", flat=True)))
@@ -448,11 +458,11 @@ def _showcase(ctx, court, centre, today, mediator) -> list[tuple[date, str, dict
 
     def applied(d):
         d = agree(mediate(d, 24), 10)
-        _apply(ctx, d, centre, today - timedelta(days=2), today)
+        _apply(ctx, d, centre, today - timedelta(days=2), today, "applied")
 
     def rejected(d):
         d = agree(mediate(d, 40), 25)
-        _apply(ctx, d, centre, today - timedelta(days=20), today - timedelta(days=15))
+        _apply(ctx, d, centre, today - timedelta(days=20), today - timedelta(days=15), "rejected")
         clerks = ctx.data.get("mediation_clerks") or [None]
         services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.REJECTED,
                                    ruled_on=today - timedelta(days=15),
