@@ -33,12 +33,12 @@ class CourtUser(HttpUser):
         self.client.verify = False  # the load run's nginx has a self-signed certificate
         page = self.client.get("/accounts/login/", name="login form")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
-        done = self.client.post("/accounts/login/", name="login", allow_redirects=True,
-                                data={"username": self.username, "password": PASSWORD,
-                                      "csrfmiddlewaretoken": token.group(1) if token else ""},
-                                headers={"Referer": self.host + "/accounts/login/"})
-        if "/accounts/login/" in done.url:
-            done.failure(f"{self.username} could not sign in")
+        with self.client.post("/accounts/login/", name="login", allow_redirects=True, catch_response=True,
+                              data={"username": self.username, "password": PASSWORD,
+                                    "csrfmiddlewaretoken": token.group(1) if token else ""},
+                              headers={"Referer": self.host + "/accounts/login/"}) as done:
+            if done.status_code != 200 or "/accounts/login/" in done.url:
+                done.failure(f"{self.username} could not sign in (HTTP {done.status_code})")
 
     def open(self, path: str, name: str, *, expect: str = "") -> str:
         with self.client.get(path, name=name, catch_response=True) as response:

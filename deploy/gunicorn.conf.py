@@ -24,3 +24,6 @@ accesslog = "-"  # journald (journalctl -u tianping-web)
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%({x-request-id}o)s"'
 proc_name = "tianping-web"
+# gunicorn's control socket ($HOME/.gunicorn) is not needed (systemctl reload sends HUP) and the home directory is
+# read-only under the unit's ProtectSystem=strict
+control_socket_disable = True
