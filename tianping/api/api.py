@@ -62,9 +62,12 @@ def token_info(request: HttpRequest) -> dict[str, Any]:
 
 
 def _routers() -> None:
-    from tianping.api import cases
+    from tianping.api import cases, figures, meetings, people
 
     api.add_router("/cases", cases.router)
+    api.add_router("/figures", figures.router)
+    api.add_router("", people.router)
+    api.add_router("/meetings", meetings.router)
 
 
 _routers()

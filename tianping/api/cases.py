@@ -47,11 +47,11 @@ class CaseList(Schema):
 
 
 class CaseFilters(Schema):
-    year: int | None = Field(None, ge=1990, le=2999, description="立案年度，如 2016")
-    department: str | None = Field(None, max_length=100, description="承办部门名称")
-    judge: str | None = Field(None, max_length=60, description="承办人姓名，同名时写成 张伟(0312)")
-    state: str | None = Field(None, pattern="^(pending|closed)$", description="pending 未结 / closed 已结")
-    updated_since: datetime | None = Field(None, description="只列出此时间之后新增或更新的案件（ISO 8601）")
+    year: int = Field(None, ge=1990, le=2999, description="立案年度，如 2016")  # type: ignore[assignment]
+    department: str = Field(None, max_length=100, description="承办部门名称")  # type: ignore[assignment]
+    judge: str = Field(None, max_length=60, description="承办人姓名，同名时写成 张伟(0312)")  # type: ignore[assignment]
+    state: str = Field(None, pattern="^(pending|closed)$", description="pending 未结 / closed 已结")  # type: ignore[assignment]
+    updated_since: datetime = Field(None, description="只列出此时间之后新增或更新的案件（ISO 8601）")  # type: ignore[assignment]
     offset: int = Field(0, ge=0, le=10_000_000)
     limit: int = Field(100, ge=1, le=1000)
 

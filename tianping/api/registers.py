@@ -82,9 +82,10 @@ def record_out(kind: str) -> type[Schema]:
     return create_model(f"{kind.title()}RecordOut", __base__=_Out, **fields)
 
 
-def record_values(kind: str, obj: Any) -> dict[str, Any]:
-    """The record as the export writes it (by the register's columns), keyed by field name."""
-    reg = get_register(kind)
+def record_values(kind: str, obj: Any, reg: Register | None = None) -> dict[str, Any]:
+    """The record as the export writes it (by the register's columns), keyed by field name. `reg`: the register
+    as one user may export it (`tianping.core.scope.register_for_user`: personal columns masked)."""
+    reg = reg or get_register(kind)
     out: dict[str, Any] = {}
     for col in reg.columns:
         _in, typ, _extra = _types(reg, col)

@@ -38,6 +38,10 @@ def token_endpoint(view: Any) -> Any:
             return error_response(request, 413, _("请求体太大（%(n)d 字节，上限 %(max)d 字节）：请分批发送，每批最多 1000 件。")
                                   % {"n": length, "max": MAX_BODY_BYTES})
         response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allow = response.get("Allow", "")
+            response = error_response(request, 405, _("不支持这个请求方法，可用：%(allow)s。") % {"allow": allow},
+                                      headers={"Allow": allow})
         token = getattr(request, "api_token", None)
         if token is not None and not getattr(request, "api_quiet", False):
             from tianping.api.scopes import principal_for

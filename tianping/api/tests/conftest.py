@@ -51,3 +51,7 @@ class ApiClient:
 @pytest.fixture
 def api_client():
     return ApiClient
+
+
+# a branch with members and committee, and meetings (partylife's own fixtures)
+from tianping.partylife.tests.conftest import life, make_meeting  # noqa: E402,F401

@@ -30,6 +30,16 @@ ENDPOINTS: dict[str, tuple] = {
     "api:v1:cases_push": ("POST", lambda c: "/api/v1/cases/push", _case_body, Scope.PUSH_CASES),
     "api:v1:cases_list": ("GET", lambda c: "/api/v1/cases/", None, Scope.READ_CASES),
     "api:v1:cases_get": ("GET", lambda c: f"/api/v1/cases/(2016){c.code}民初1号", None, Scope.READ_CASES),
+    "api:v1:figures_trials": ("GET", lambda c: "/api/v1/figures/trials?year=2016", None, Scope.READ_FIGURES),
+    "api:v1:figures_compliance": ("GET", lambda c: "/api/v1/figures/compliance?year=2016", None, Scope.READ_FIGURES),
+    "api:v1:figures_mediation": ("GET", lambda c: "/api/v1/figures/mediation", None, Scope.READ_FIGURES),
+    "api:v1:people_list": ("GET", lambda c: "/api/v1/people", None, Scope.READ_PEOPLE),
+    "api:v1:members_list": ("GET", lambda c: "/api/v1/members", None, Scope.READ_PEOPLE),
+    "api:v1:meetings_list": ("GET", lambda c: "/api/v1/meetings/", None, Scope.READ_MEETINGS),
+    "api:v1:meetings_get": ("GET", lambda c: "/api/v1/meetings/999999", None, Scope.READ_MEETINGS),
+    "api:v1:meetings_attendance": ("POST", lambda c: "/api/v1/meetings/999999/attendance",
+                                   lambda c: {"entries": [{"staff_number": "0001", "status": "present"}]},
+                                   Scope.RECORD_ATTENDANCE),
 }
 # each scope: a role that may use it (its pages allow it) and one that may not
 ROLES = {
@@ -89,6 +99,10 @@ def _raw_token(court, account, role, scopes, *, revoked=False) -> str:
 @pytest.mark.parametrize("name", sorted(ENDPOINTS))
 def test_endpoint_answers_by_token_scope_and_role(name, court, integration_account, api_client):
     from django.test import Client
+
+    from tianping.party.tests.factories import OrganisationFactory
+
+    OrganisationFactory(court=court)  # the party office records the meetings of the court's organisations
 
     method, url_of, body_of, scope = ENDPOINTS[name]
     url, body = url_of(court), (body_of(court) if body_of else None)
