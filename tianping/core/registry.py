@@ -51,6 +51,9 @@ demo = Registry("demo")                  # fn(ctx) -> None, in order
 branch_panels = Registry("branch_panels")  # fn(organisation, user) -> [{"title", "figures"}] on a branch's page
 # study hours earned outside meetings: fn(court_id, year, person_ids|None) -> {person_id: (label, Decimal)}
 study_sources = Registry("study_sources")
+# rows and buttons other apps add to a trials case's page: fn(case, user) -> list[dict] with label, text, url,
+# testid and kind ("row" or "action") — e.g. mediation's confirmation dispute and entrusted mediations
+case_panels = Registry("case_panels")
 # role code -> fn(user) -> set of person ids the role reaches (e.g. a branch secretary's branch members)
 person_scopes: dict[str, Callable[[Any], set[int]]] = {}
 

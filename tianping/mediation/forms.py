@@ -195,9 +195,13 @@ class ConfirmationApplyForm(StyledForm):
     applied_on = forms.DateField(label=_("申请日期"), initial=_today, widget=forms.DateInput, validators=PAST)
     applicants = forms.ModelMultipleChoiceField(label=_("共同申请的当事人"), queryset=DisputeParty.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple)
+    judge = PersonChoiceField(label=_("审查法官"), queryset=Person.objects.none(), required=False,
+                              help_text=_("民特案件的承办人；留空则由司法确认室法官审查"))
 
     def __init__(self, *args, dispute=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["judge"].queryset = Person.objects.filter(court_id=dispute.court_id, is_quota_judge=True,
+                                                              left_on__isnull=True).order_by("name")
         qs = dispute.parties.all()
         self.fields["applicants"].queryset = qs
         self.fields["applicants"].initial = list(qs)

@@ -24,3 +24,23 @@ def home_panels(user) -> list[dict]:
     out.append({"label": _("调解成功率"), "value": f"{f['success_rate']}%" if f["success_rate"] is not None else "—",
                 "url": list_url(base, "concluded") if linked else None})
     return [{"title": _("诉调对接（%(y)s 年）") % {"y": start.year}, "figures": out}]
+
+
+@registry.case_panels.register(order=50)
+def case_panels(case, user) -> list[dict]:
+    """On a trials case's page: the dispute whose judicial confirmation the case is (民特), linked for those
+    who may read the dispute."""
+    from django.core.exceptions import ObjectDoesNotExist
+    from django.urls import reverse
+
+    from tianping.core.policy import can
+
+    out: list[dict] = []
+    try:
+        d = case.confirmation_dispute
+    except ObjectDoesNotExist:
+        d = None
+    if d is not None:
+        out.append({"label": _("司法确认的调解协议"), "text": f"{d.number} · {d.cause}", "testid": "confirmation-dispute",
+                    "url": reverse("mediation:dispute_detail", args=[d.pk]) if can(user, "view", d) else None})
+    return out

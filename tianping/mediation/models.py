@@ -210,6 +210,9 @@ class Dispute(CourtScopedModel):
     confirmation_applied_on = models.DateField(_("申请司法确认日期"), null=True, blank=True,
                                                validators=[validate_not_future])
     confirmation_number = models.CharField(_("司法确认案号"), max_length=40, blank=True)
+    confirmation_case = models.OneToOneField("trials.Case", verbose_name=_("司法确认案件"), null=True, blank=True,
+                                             on_delete=models.PROTECT, related_name="confirmation_dispute",
+                                             help_text=_("申请司法确认时在审判系统中立的民特案件"))
     ruling = models.CharField(_("确认裁定"), max_length=20, choices=Ruling.choices, blank=True)
     ruling_on = models.DateField(_("裁定日期"), null=True, blank=True, validators=[validate_not_future])
     ruling_reason = models.TextField(_("裁定理由"), blank=True)

@@ -335,12 +335,14 @@ def performance_record(*, dispute: Dispute, actor: User, performed_on: date) -> 
 
 @transaction.atomic
 def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, applicant_ids: list[int],
-                       number: str = "") -> Dispute:
+                       judge: Person | None = None, number: str = "") -> Dispute:
     """The parties jointly apply for judicial confirmation (司法确认) within 30 days of the agreement taking
-    effect; the application is docketed under the next 民特 number, or under `number`, the 民特 case the
-    filing desk already registered for it in the trial system (this court's, filed on `applied_on`, not
-    used by another dispute), so the court's 民特 numbers stay in filing order."""
-    from tianping.trials.services import case_number_allocate
+    effect. The application is a 民特 case in trials: with `number`, the 民特 case the filing desk already
+    registered for it (this court's, filed on `applied_on`, not used by another dispute), so the court's 民特
+    numbers stay in filing order; otherwise one filed here (trials.services.case_register: the next 民特 number,
+    the parties — all of them 申请人, as the application is joint —, the cause 申请司法确认调解协议, the filing
+    date and the judge who will rule: `judge`, or else the confirmation room's judge, see `confirmation_judge`).
+    The dispute and the case point at each other."""
 
     d = _locked(dispute)
     _refuse_unless(d, {Status.AGREED}, _("申请司法确认（须为已达成调解协议、尚未履行完毕的纠纷）"))
@@ -360,24 +362,99 @@ def confirmation_apply(*, dispute: Dispute, actor: User, applied_on: date, appli
     if missing:
         raise ValidationError(_("司法确认须由双方当事人共同申请；以下当事人未参加申请：%(n)s。")
                               % {"n": "、".join(missing)}, code="joint")
-    d.confirmation_applied_on = applied_on
+    if judge is not None and judge.court_id != d.court_id:
+        raise ValidationError({"judge": _("审查法官必须是本院人员。")})
     if number:
         from tianping.trials.models import Case
 
-        if (not Case.objects.filter(court_id=d.court_id, number=number, type_code=CONFIRMATION_TYPE_CODE,
-                                    filed_on=applied_on).exists()
-                or Dispute.objects.filter(court_id=d.court_id, confirmation_number=number).exclude(pk=d.pk).exists()):
+        found = Case.objects.filter(court_id=d.court_id, number=number, type_code=CONFIRMATION_TYPE_CODE,
+                                    filed_on=applied_on).first()
+        if (found is None or Dispute.objects.filter(court_id=d.court_id, confirmation_number=number)
+                .exclude(pk=d.pk).exists()):
             raise ValidationError(_("案号 %(c)s 不能使用：须为本院 %(d)s 立案、尚未用于其他纠纷的民特案件。")
                                   % {"c": number, "d": applied_on}, code="number")
-        d.confirmation_number = number
+        case = found
     else:
-        d.confirmation_number = case_number_allocate(court=d.court, year=applied_on.year,
-                                                     type_code=CONFIRMATION_TYPE_CODE, actor=actor)
+        case = confirmation_case_file(dispute=d, actor=actor, filed_on=applied_on,
+                                      judge=judge or confirmation_judge(d.court))
+    d.confirmation_applied_on = applied_on
+    d.confirmation_number, d.confirmation_case = case.number, case
     d.status = Status.CONFIRMATION_APPLIED
-    _save(d, ["confirmation_applied_on", "confirmation_number", "status"])
+    _save(d, ["confirmation_applied_on", "confirmation_number", "confirmation_case", "status"])
     audit_record(actor=actor, event="dispute.confirmation_applied", target=d, before={"status": Status.AGREED},
                  after={"status": d.status, "confirmation_number": d.confirmation_number})
     return d
+
+
+CONFIRMATION_CAUSE = "申请司法确认调解协议"  # 民事案件案由规定: 特别程序案件 · 申请司法确认调解协议
+
+
+def confirmation_judge(court: Court) -> Person | None:
+    """The judge who rules on confirmation applications by default: the person of the court's first account in
+    the 司法确认室 (CentreStaff.can_confirm) that is linked to a person; None if there is none (the case is
+    then filed without a 承办人 and gets the ruling judge when ruled)."""
+    from tianping.mediation.models import CentreStaff
+
+    staff = (CentreStaff.objects.filter(court=court, can_confirm=True, user__person__isnull=False)
+             .select_related("user__person").order_by("pk").first())
+    return staff.user.person if staff is not None else None
+
+
+def _case_parties(d: Dispute, role_map: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        {"role": role_map[p.role], "kind": p.get_kind_display(), "name": p.name, "id_number": p.id_number,
+         "credit_code": p.credit_code, "representative": p.representative, "phone": p.phone,
+         "address": p.address, "agent": p.agent_name, "agent_phone": p.agent_phone}
+        for p in d.parties.all()
+    ]
+
+
+def confirmation_case_file(*, dispute: Dispute, actor: Any, filed_on: date, judge: Person | None,
+                           number: str = "") -> Any:
+    """File the 民特 case of a confirmation application in trials. With `number` (a dispute that got its 民特
+    number before the case existed: `manage.py confirmation_cases`) the case keeps that number, which was
+    already allocated; otherwise the allocator gives the next one."""
+    from tianping.trials.models import Case, Procedure
+    from tianping.trials.services import case_register, case_save
+
+    parties = _case_parties(dispute, {PartyRole.APPLICANT: "申请人", PartyRole.RESPONDENT: "申请人",
+                                      PartyRole.THIRD: "第三人"})
+    note = _("司法确认申请，调解协议来自纠纷 %(n)s") % {"n": dispute.number}
+    if not number:
+        return case_register(court=dispute.court, type_code=CONFIRMATION_TYPE_CODE, filed_on=filed_on,
+                             cause=CONFIRMATION_CAUSE, actor=actor, judge=judge, procedure=Procedure.SPECIAL,
+                             parties=parties, source_note=note)
+    case = Case(court=dispute.court, number=number, filed_on=filed_on, cause=CONFIRMATION_CAUSE, judge=judge,
+                procedure=Procedure.SPECIAL, parties=parties, source_note=note)
+    return case_save(actor=actor, case=case)
+
+
+@transaction.atomic
+def confirmation_cases_backfill(*, court: Court | None = None, actor: Any = None) -> list[Dispute]:
+    """Disputes that got a 民特 number before confirmation applications became trials cases: file each one's
+    case under the number it already has (judge: the one who ruled, else the confirmation room's), closed by
+    the ruling if there was one. Idempotent: a dispute that has its case is left alone."""
+    from tianping.trials.models import Outcome
+    from tianping.trials.services import case_close
+
+    todo = (Dispute.objects.select_for_update().filter(confirmation_case__isnull=True)
+            .exclude(confirmation_number="").select_related("court", "ruled_by__person").order_by("pk"))
+    if court is not None:
+        todo = todo.filter(court=court)
+    done = []
+    for d in todo:
+        assert d.confirmation_applied_on is not None  # a 民特 number is given with the application
+        ruler = getattr(d.ruled_by, "person", None) if d.ruled_by_id else None
+        case = confirmation_case_file(dispute=d, actor=actor, filed_on=d.confirmation_applied_on,
+                                      judge=ruler or confirmation_judge(d.court), number=d.confirmation_number)
+        if d.ruling and d.ruling_on:
+            case_close(case=case, actor=actor, closed_on=d.ruling_on,
+                       outcome=Outcome.CONFIRMED if d.ruling == Ruling.CONFIRMED else Outcome.REJECTED)
+        d.confirmation_case = case
+        _save(d, ["confirmation_case"])
+        audit_record(actor=actor, event="dispute.confirmation_case_filed", target=d, after={"case": case.number})
+        done.append(d)
+    return done
 
 
 @transaction.atomic
@@ -401,9 +478,28 @@ def confirmation_rule(*, dispute: Dispute, actor: Any, ruling: str, ruled_on: da
     d.status = Status.CONFIRMED if ruling == Ruling.CONFIRMED else Status.REJECTED
     d.closed_on = ruled_on
     _save(d, ["ruling", "ruling_on", "ruling_reason", "ruled_by", "ruling_clerk", "status", "closed_on"])
+    if d.confirmation_case_id:
+        _confirmation_case_close(d, actor=actor, ruled_on=ruled_on, ruling=ruling)
     audit_record(actor=actor, event="dispute.ruled", target=d, before={"status": Status.CONFIRMATION_APPLIED},
                  after={"status": d.status, "ruling_on": ruled_on})
     return d
+
+
+def _confirmation_case_close(d: Dispute, *, actor: Any, ruled_on: date, ruling: str) -> None:
+    """The ruling closes the 民特 case (确认有效 / 驳回申请 as its outcome); the judge who ruled becomes its
+    承办人 when they are someone else than the judge the case was filed for."""
+    from tianping.trials.models import Case, Outcome
+    from tianping.trials.services import case_close
+
+    assert d.confirmation_case_id is not None  # checked by the caller
+    case = Case.objects.get(pk=d.confirmation_case_id)
+    if case.closed_on is not None:  # the trial system already recorded its closing (an imported 民特 case)
+        return
+    person = getattr(actor, "person", None)
+    ruler = person if person is not None and person.court_id == case.court_id else None
+    case_close(case=case, actor=actor, closed_on=ruled_on, judge=ruler,
+               outcome=Outcome.CONFIRMED if ruling == Ruling.CONFIRMED else Outcome.REJECTED,
+               note=_("司法确认裁定（纠纷 %(n)s）") % {"n": d.number})
 
 
 @transaction.atomic
@@ -476,12 +572,7 @@ def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Dep
     if filed_on < start:
         raise ValidationError({"filed_on": _("立案日期不能早于 %(d)s。") % {"d": start}})
     role_map: dict[str, str] = {PartyRole.APPLICANT: "原告", PartyRole.RESPONDENT: "被告", PartyRole.THIRD: "第三人"}
-    parties = [
-        {"role": role_map[p.role], "kind": p.get_kind_display(), "name": p.name, "id_number": p.id_number,
-         "credit_code": p.credit_code, "representative": p.representative, "phone": p.phone,
-         "address": p.address, "agent": p.agent_name, "agent_phone": p.agent_phone}
-        for p in d.parties.all()
-    ]
+    parties = _case_parties(d, role_map)
     materials = list(d.materials.values_list("title", flat=True))
     note = _("诉前调解转立案：%(n)s") % {"n": d.number}
     if materials:

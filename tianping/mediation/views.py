@@ -183,7 +183,8 @@ ACTIONS: dict[str, Action] = {
     "confirm_apply": _action(gettext_lazy("申请司法确认"), forms.ConfirmationApplyForm, "handle", {Status.AGREED},
                              lambda r, d, f: services.confirmation_apply(
                                  dispute=d, actor=r.user, applied_on=f.cleaned_data["applied_on"],
-                                 applicant_ids=[p.pk for p in f.cleaned_data["applicants"]]),
+                                 applicant_ids=[p.pk for p in f.cleaned_data["applicants"]],
+                                 judge=f.cleaned_data.get("judge")),
                              with_dispute=True),
     "rule": _action(gettext_lazy("司法确认裁定"), forms.RulingForm, "confirm", {Status.CONFIRMATION_APPLIED},
                     lambda r, d, f: services.confirmation_rule(dispute=d, actor=r.user, **f.cleaned_data),
@@ -197,7 +198,8 @@ ACTIONS: dict[str, Action] = {
 
 def _dispute(request, pk):
     return get_visible_or_404(Dispute.objects.select_related("mediator", "studio", "studio__judge", "court",
-                                                            "intake_department", "filed_case"), request.user, pk=pk)
+                                                            "intake_department", "filed_case", "confirmation_case"),
+                              request.user, pk=pk)
 
 
 def _detail_context(request, d: Dispute, material_form=None) -> dict:
@@ -223,7 +225,15 @@ def _detail_context(request, d: Dispute, material_form=None) -> dict:
         "documents": [(k, documents.KINDS[k]) for k in docs],
         "material_form": material_form or forms.MaterialForm(), "page_title": d.number,
         "agreement_states": AGREEMENT_STATES,
+        "confirmation_case_url": _case_url(request.user, d.confirmation_case),
         "breadcrumbs": _crumbs((d.number, None))}
+
+
+def _case_url(user, case) -> str | None:
+    """The trials page of a case linked to the dispute, for those who may read it."""
+    if case is None or not can(user, "view", case):
+        return None
+    return reverse("trials:case_detail", args=[case.pk])
 
 
 @object_permission(Dispute, "view")

@@ -195,6 +195,8 @@ class Outcome(models.TextChoices):
     DISMISSAL = "dismissal", _("驳回起诉")
     TRANSFER = "transfer", _("移送")
     TERMINATION = "termination", _("终结")
+    CONFIRMED = "confirmed", _("确认有效")  # 民特: a mediation agreement confirmed (司法确认)
+    REJECTED = "rejected", _("驳回申请")  # 民特: the application for judicial confirmation rejected
     OTHER = "other", _("其他")
 
 

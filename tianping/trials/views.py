@@ -473,10 +473,15 @@ case_list = permission_required("trials.view_case")(CaseListView.as_view())
 
 @object_permission(Case, "view")
 def case_detail(request, pk: int):
+    from tianping.core.registry import case_panels
+
     case = get_visible_or_404(Case.objects.select_related("judge", "department", "court"), request.user, pk=pk)
     rule = statutory_limit(case.type_code, case.procedure, case.filed_on) if case.filed_on else None
+    extra = [item for fn in case_panels for item in fn(case, request.user)]
     return render(request, "trials/case_detail.html", {
         "case": case, "panel": list(case.panel.all()), "page_title": case.number, "limit_rule": rule,
+        "extra_rows": [i for i in extra if i.get("kind", "row") == "row"],
+        "extra_actions": [i for i in extra if i.get("kind") == "action"],
         "breadcrumbs": [(_("案件"), reverse("trials:case_list")), (case.number, None)]})
 
 
