@@ -414,6 +414,7 @@ def confirmation_case_file(*, dispute: Dispute, actor: Any, filed_on: date, judg
     """File the 民特 case of a confirmation application in trials. With `number` (a dispute that got its 民特
     number before the case existed: `manage.py confirmation_cases`) the case keeps that number, which was
     already allocated; otherwise the allocator gives the next one."""
+    from tianping.trials.hooks import case_filed
     from tianping.trials.models import Case, Procedure
     from tianping.trials.services import case_register, case_save
 
@@ -426,7 +427,9 @@ def confirmation_case_file(*, dispute: Dispute, actor: Any, filed_on: date, judg
                              parties=parties, source_note=note)
     case = Case(court=dispute.court, number=number, filed_on=filed_on, cause=CONFIRMATION_CAUSE, judge=judge,
                 procedure=Procedure.SPECIAL, parties=parties, source_note=note)
-    return case_save(actor=actor, case=case)
+    case = case_save(actor=actor, case=case)
+    case_filed(case=case, actor=actor)  # what every filed case gets (the 法官寄语 letter …), as case_register does
+    return case
 
 
 @transaction.atomic
