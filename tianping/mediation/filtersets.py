@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.forms import StyledFilterSet
-from tianping.mediation.models import Dispute, Mediator, Room, Source, Status, Studio
+from tianping.mediation.models import Dispute, Kind, Mediator, Room, Source, Status, Studio
 from tianping.mediation.selectors import STAGES, stage_q
 
 
@@ -18,6 +18,7 @@ class DisputeFilterSet(StyledFilterSet):
                                   widget=forms.TextInput(attrs={"placeholder": _("编号、当事人或案由")}))
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
+    kind = django_filters.ChoiceFilter(label=_("调解类型"), choices=Kind.choices)
     stage = django_filters.ChoiceFilter(label=_("统计口径"), choices=list(STAGES.items()), method="filter_stage")
     room = django_filters.ChoiceFilter(label=_("调解室"), choices=[*Room.choices, ("none", _("未分流调解"))],
                                        method="filter_room")
@@ -34,7 +35,7 @@ class DisputeFilterSet(StyledFilterSet):
 
     class Meta:
         model = Dispute
-        fields = ["q", "status", "source", "stage", "room", "mediator", "studio", "month", "registered_from",
+        fields = ["q", "status", "source", "kind", "stage", "room", "mediator", "studio", "month", "registered_from",
                   "registered_to", "overdue"]
 
     def __init__(self, *args, user=None, **kwargs):

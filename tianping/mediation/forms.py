@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
@@ -10,8 +11,11 @@ from tianping.core.actions import OnceFormMixin
 from tianping.core.forms import PersonChoiceField, style_form
 from tianping.core.validators import AmountValidator, CountValidator, validate_days, validate_not_future
 from tianping.mediation.models import (
+    MEDIATION_PERIOD_DAYS,
+    CaseOutcome,
     Dispute,
     DisputeParty,
+    Kind,
     Mediator,
     PartyKind,
     PartyRole,
@@ -185,6 +189,30 @@ class AgreementForm(StyledForm):
     amount = forms.DecimalField(label=_("协议金额（元）"), required=False, min_value=Decimal("0"), decimal_places=2)
     performance_deadline = forms.DateField(label=_("履行期限"), required=False, widget=forms.DateInput)
     terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    case_outcome = forms.ChoiceField(label=_("案件结案方式"), choices=[("", "—"), *CaseOutcome.choices],
+                                     required=False, help_text=_("委托调解达成协议后，案件以调解结案或撤诉结案"))
+
+    def __init__(self, *args, dispute=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if dispute is None or dispute.kind != Kind.ENTRUSTED:  # only an entrusted mediation closes a case
+            self.fields["case_outcome"].widget = forms.HiddenInput()
+
+
+class EntrustForm(StyledForm):
+    """诉中委托调解: the judge of a filed case entrusts mediation to a mediator or a studio, with a deadline."""
+
+    entrusted_on = forms.DateField(label=_("委托日期"), initial=_today, widget=forms.DateInput, validators=PAST)
+    deadline_on = forms.DateField(label=_("调解期限届满日"), widget=forms.DateInput)
+    room = forms.ChoiceField(label=_("委托给"), choices=Room.choices)
+    mediator = forms.ModelChoiceField(label=_("调解员"), queryset=Mediator.objects.none(), required=False)
+    studio = forms.ModelChoiceField(label=_("法官工作室"), queryset=Studio.objects.none(), required=False)
+    reason = forms.CharField(label=_("委托说明"), max_length=200, required=False)
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline_on"].initial = timezone.localdate() + timedelta(days=MEDIATION_PERIOD_DAYS)
+        self.fields["mediator"].queryset = Mediator.objects.filter(court_id=case.court_id, active=True)
+        self.fields["studio"].queryset = Studio.objects.filter(court_id=case.court_id, active=True)
 
 
 class PerformanceForm(StyledForm):

@@ -28,8 +28,8 @@ def home_panels(user) -> list[dict]:
 
 @registry.case_panels.register(order=50)
 def case_panels(case, user) -> list[dict]:
-    """On a trials case's page: the dispute whose judicial confirmation the case is (民特), linked for those
-    who may read the dispute."""
+    """On a trials case's page: the dispute whose judicial confirmation the case is (民特) and the mediations
+    entrusted during litigation (linked for those who may read them), and the judge's 委托调解 button."""
     from django.core.exceptions import ObjectDoesNotExist
     from django.urls import reverse
 
@@ -43,4 +43,15 @@ def case_panels(case, user) -> list[dict]:
     if d is not None:
         out.append({"label": _("司法确认的调解协议"), "text": f"{d.number} · {d.cause}", "testid": "confirmation-dispute",
                     "url": reverse("mediation:dispute_detail", args=[d.pk]) if can(user, "view", d) else None})
+    for m in case.entrusted_mediations.select_related("mediator", "studio").order_by("pk"):
+        text = f"{m.handler_label} · {m.registered_on:%Y-%m-%d}—{m.deadline_on:%Y-%m-%d} · {m.get_status_display()}"
+        if m.case_outcome:
+            text += f"（{m.get_case_outcome_display()} {m.closed_on:%Y-%m-%d}）"
+        elif m.ended_on:
+            text += f"（{_('退回承办法官')} {m.ended_on:%Y-%m-%d}）"
+        out.append({"label": _("委托调解"), "text": text, "testid": "entrusted-mediation",
+                    "url": reverse("mediation:dispute_detail", args=[m.pk]) if can(user, "view", m) else None})
+    if can(user, "entrust", case):
+        out.append({"kind": "action", "text": _("委托调解"), "testid": "entrust",
+                    "url": reverse("mediation:case_entrust", args=[case.pk])})
     return out

@@ -115,6 +115,21 @@ class Source(models.TextChoices):
     REFERRED = "referred", _("相关部门移送")
 
 
+class Kind(models.TextChoices):
+    """Before a case is filed (诉前调解, a dispute registered at the centre) or during litigation (诉中委托调解:
+    the judge of a filed case entrusts mediation to a mediator or studio)."""
+
+    PRE_LITIGATION = "pre", _("诉前调解")
+    ENTRUSTED = "entrusted", _("诉中委托调解")
+
+
+class CaseOutcome(models.TextChoices):
+    """How an agreement reached in an entrusted mediation closes the litigation case."""
+
+    MEDIATION = "mediation", _("调解结案")
+    WITHDRAWAL = "withdrawal", _("撤诉")
+
+
 class Status(models.TextChoices):
     REGISTERED = "registered", _("已登记")
     ASSIGNED = "assigned", _("已分流待调解")
@@ -127,11 +142,12 @@ class Status(models.TextChoices):
     FAILED = "failed", _("调解不成")
     WITHDRAWN = "withdrawn", _("撤回")
     FILED = "filed", _("已转立案")
+    CASE_CLOSED = "case_closed", _("协议已回写案件")
 
 
-TERMINAL = {Status.PERFORMED, Status.CONFIRMED, Status.FILED}
+TERMINAL = {Status.PERFORMED, Status.CONFIRMED, Status.FILED, Status.CASE_CLOSED}
 AGREEMENT_STATES = {Status.AGREED, Status.PERFORMED, Status.CONFIRMATION_APPLIED, Status.CONFIRMED,
-                    Status.REJECTED}
+                    Status.REJECTED, Status.CASE_CLOSED}
 
 
 class Room(models.TextChoices):
@@ -162,7 +178,8 @@ class DisputeQuerySet(CourtScopedQuerySet):
             return base.filter(court_id=user.court_id)
         cond = Q(mediator__user_id=user.pk)
         if user.person_id:
-            cond |= Q(studio__judge_id=user.person_id)
+            # a studio's judge: the studio's disputes; a case's judge: the mediations they entrusted
+            cond |= Q(studio__judge_id=user.person_id) | Q(litigation_case__judge_id=user.person_id)
         return base.filter(cond)
 
     def overdue(self, today: date):
@@ -174,6 +191,13 @@ class Dispute(CourtScopedModel):
     """A dispute registered at the centre (诉前调解案件), numbered (2017)鲁0403民诉前调12号."""
 
     number = models.CharField(_("编号"), max_length=40)
+    kind = models.CharField(_("调解类型"), max_length=20, choices=Kind.choices, default=Kind.PRE_LITIGATION,
+                            db_index=True)
+    litigation_case = models.ForeignKey("trials.Case", verbose_name=_("委托调解的案件"), null=True, blank=True,
+                                        on_delete=models.PROTECT, related_name="entrusted_mediations",
+                                        help_text=_("诉中委托调解：委托调解的已立案案件"))
+    case_outcome = models.CharField(_("案件结案方式"), max_length=20, choices=CaseOutcome.choices, blank=True,
+                                    help_text=_("诉中委托调解达成协议后案件的结案方式"))
     status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.REGISTERED,
                               db_index=True)
     source = models.CharField(_("来源"), max_length=20, choices=Source.choices, default=Source.APPLICATION)
@@ -277,6 +301,8 @@ class Dispute(CourtScopedModel):
             errors["mediator"] = _("调解员必须属于本院名册。")
         if self.studio and self.studio.court_id != self.court_id:
             errors["studio"] = _("法官工作室必须属于本院。")
+        if self.kind == Kind.ENTRUSTED and not self.litigation_case_id:
+            errors["litigation_case"] = _("诉中委托调解须指明委托调解的案件。")
         if self.intake_department and self.intake_department.court_id != self.court_id:
             errors["intake_department"] = _("登记地点必须是本院的部门或人民法庭。")
         if errors:

@@ -93,6 +93,34 @@ def assigned_to_user(user, dispute) -> bool:
                 and dispute.studio.judge_id == user.person_id)
 
 
+_ENTRUSTING_CACHE = "_tianping_entrusting_judge"
+
+
+@rules.predicate
+def entrusted_mediation(user) -> bool:
+    """The account's person is the judge of a case whose mediation was entrusted (诉中委托调解): they follow
+    those mediations (DisputeQuerySet.scoped_to reaches exactly them)."""
+    cached = getattr(user, _ENTRUSTING_CACHE, None)
+    if cached is None:
+        from tianping.mediation.models import Dispute
+
+        person_id = getattr(user, "person_id", None)
+        cached = bool(person_id) and Dispute.objects.filter(litigation_case__judge_id=person_id).exists()
+        setattr(user, _ENTRUSTING_CACHE, cached)
+    return cached
+
+
+@rules.predicate
+def judges_open_case(user, case) -> bool:
+    """The account's person is the 承办人 of the open case (诉中委托调解 is the handling judge's decision).
+    Model level (no case): the account is linked to a person, so it may handle cases at all."""
+    person_id = getattr(user, "person_id", None)
+    if case is None:
+        return bool(person_id)
+    return bool(person_id) and case.judge_id == person_id and case.closed_on is None \
+        and case.court_id == getattr(user, "court_id", None)
+
+
 def _role_set(user) -> set[str]:
     from tianping.core.roles import user_roles
 
@@ -120,7 +148,7 @@ def _declare_all() -> None:
     )
 
     # --- disputes -------------------------------------------------------------------------------------
-    declare(Dispute, "view", CENTRE_PEOPLE & in_scope("view"))
+    declare(Dispute, "view", (CENTRE_PEOPLE | entrusted_mediation) & in_scope("view"))
     declare(Dispute, "add", at_intake_desk)                    # 登记 (intake)
     declare(Dispute, "triage", DESK)                           # 指导分流, 更换调解员
     declare(Dispute, "handle", HANDLER)                        # the mediator's or studio's actions, materials
@@ -130,6 +158,11 @@ def _declare_all() -> None:
     declare(Dispute, "delete", never)    # never deleted: a withdrawal or failure is recorded instead
     declare(Dispute, "import", never)    # registered through the intake form only (numbers, guards)
     declare(Dispute, "export", has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.CENTRE) | assigned_to_user)
+
+    # 诉中委托调解: the judge of an open case entrusts it to a mediator or studio (from the case's page)
+    from tianping.trials.models import Case
+
+    declare(Case, "entrust", judges_open_case)
 
     # --- the roster -----------------------------------------------------------------------------------
     for model in (Mediator, Studio):

@@ -1,7 +1,8 @@
 """Reads of the dispute-resolution centre: the centre's figures (who may do what: mediation/policy.py).
 
-Figures (all over the disputes a user may see, registered in the chosen period; by room, mediator,
-studio and month of registration — each figure has a `stage` that the list's filter reproduces):
+Figures (all over the disputes a user may see, registered in the chosen period; by kind (诉前调解 /
+诉中委托调解, an entrusted mediation counting from the date it was entrusted), room, mediator, studio and month of
+registration — each figure has a `stage` that the list's filter reproduces):
 - received 收案: disputes registered;
 - diverted 分流调解: triaged to pre-litigation mediation;
 - concluded 调解结束: diverted and mediation ended (agreement reached, failed or withdrawn after triage);
@@ -26,7 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tianping.mediation.models import Dispute, Room, Route, Ruling, Status
+from tianping.mediation.models import Dispute, Kind, Room, Route, Ruling, Status
 
 STAGES = OrderedDict([
     ("received", gettext_lazy("收案")),
@@ -85,7 +86,7 @@ def _rate(num: int, den: int) -> Decimal | None:
     return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-_FIELDS = ("route", "agreement_on", "ended_on", "ruling", "status", "accepted_on", "triaged_on", "room",
+_FIELDS = ("kind", "route", "agreement_on", "ended_on", "ruling", "status", "accepted_on", "triaged_on", "room",
            "mediator_id", "mediator__name", "studio_id", "studio__name", "registered_on")
 
 
@@ -146,7 +147,7 @@ def list_url(params: dict[str, Any], stage: str | None = None) -> str:
     return reverse("mediation:dispute_list") + ("?" + urlencode(query) if query else "")
 
 
-DIMENSIONS = ("room", "studio", "mediator", "month")
+DIMENSIONS = ("kind", "room", "studio", "mediator", "month")
 
 
 def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
@@ -161,11 +162,14 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
         labels[("room", value)] = (str(label), {"room": value})
     tallies["room"][""] = _Tally()
     labels[("room", "")] = (_("未分流调解"), {"room": "none"})
+    for value, label in Kind.choices:  # 诉前调解 and 诉中委托调解, each its own row
+        tallies["kind"][value] = _Tally()
+        labels[("kind", value)] = (str(label), {"kind": value})
     for r in _rows(qs):
         stages = _stages_of(r)
         total.add(r, stages)
         day = r["registered_on"]
-        keys = {"room": r["room"], "month": f"{day.year}-{day.month:02d}"}
+        keys = {"kind": r["kind"], "room": r["room"], "month": f"{day.year}-{day.month:02d}"}
         if r["mediator_id"]:
             keys["mediator"] = r["mediator_id"]
             if ("mediator", r["mediator_id"]) not in labels:
@@ -189,7 +193,7 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
             p = {**base_params, **params}
             rows.append({"label": label, "figures": tally.result(),
                          "links": {stage: list_url(p, stage) for stage in STAGES}})
-        if dim != "room":
+        if dim not in ("room", "kind"):
             rows.sort(key=lambda row: row["label"])
         out[dim] = rows
     return total.result(), out

@@ -26,12 +26,14 @@ from tianping.mediation.models import (
     AGREEMENT_STATES,
     CONFIRMATION_WINDOW_DAYS,
     MEDIATION_PERIOD_DAYS,
+    CaseOutcome,
     DeadlineExtension,
     Dispute,
     DisputeParty,
     ExtensionConsent,
     InsuranceHead,
     InsuranceLimit,
+    Kind,
     Material,
     MediationSession,
     Mediator,
@@ -41,6 +43,7 @@ from tianping.mediation.models import (
     Room,
     Route,
     Ruling,
+    Source,
     Status,
     Studio,
     TrafficCalculation,
@@ -227,7 +230,8 @@ def mediation_accept(*, dispute: Dispute, actor: User, accepted_on: date) -> Dis
     if accepted_on < d.triaged_on:
         raise ValidationError({"accepted_on": _("受理日期不能早于分流日期 %(d)s。") % {"d": d.triaged_on}})
     d.accepted_on = accepted_on
-    d.deadline_on = accepted_on + timedelta(days=MEDIATION_PERIOD_DAYS)
+    if d.kind != Kind.ENTRUSTED:  # an entrusted mediation keeps the deadline the judge set
+        d.deadline_on = accepted_on + timedelta(days=MEDIATION_PERIOD_DAYS)
     d.status = Status.MEDIATING
     _save(d, ["accepted_on", "deadline_on", "status"])
     audit_record(actor=actor, event="dispute.accepted", target=d, before={"status": Status.ASSIGNED},
@@ -290,8 +294,13 @@ def deadline_extend(*, dispute: Dispute, actor: User, days: int, reason: str, gr
 
 @transaction.atomic
 def agreement_record(*, dispute: Dispute, actor: User, agreed_on: date, terms: str, amount: Decimal | None = None,
-                     performance_deadline: date | None = None, effective_on: date | None = None) -> Dispute:
-    """The parties reach a mediation agreement (调解协议); it takes effect when signed unless stated."""
+                     performance_deadline: date | None = None, effective_on: date | None = None,
+                     case_outcome: str = "") -> Dispute:
+    """The parties reach a mediation agreement (调解协议); it takes effect when signed unless stated.
+
+    In an entrusted mediation (诉中委托调解) the agreement is written back to the litigation case: the case is
+    closed on the agreement date by mediation (调解结案) or withdrawal (撤诉) — `case_outcome` — through
+    trials.services.case_close, and the mediation ends (协议已回写案件)."""
     d = _locked(dispute)
     _refuse_unless(d, {Status.MEDIATING}, _("记录调解协议（须在调解中）"))
     assert d.accepted_on is not None  # set in the states allowed above
@@ -308,13 +317,98 @@ def agreement_record(*, dispute: Dispute, actor: User, agreed_on: date, terms: s
         raise ValidationError({"agreement_effective_on": _("协议生效日期不能早于协议达成日期。")})
     if performance_deadline and performance_deadline < agreed_on:
         raise ValidationError({"performance_deadline": _("履行期限不能早于协议达成日期。")})
+    entrusted = d.kind == Kind.ENTRUSTED
+    if entrusted and case_outcome not in CaseOutcome.values:
+        raise ValidationError({"case_outcome": _("委托调解达成协议后，请选择案件的结案方式：调解结案或撤诉。")})
     d.agreement_on, d.agreement_effective_on, d.agreement_terms = agreed_on, effective_on, terms.strip()
     d.agreement_amount, d.performance_deadline = amount, performance_deadline
     d.status = Status.AGREED
-    _save(d, ["agreement_on", "agreement_effective_on", "agreement_terms", "agreement_amount",
-              "performance_deadline", "status"])
+    fields = ["agreement_on", "agreement_effective_on", "agreement_terms", "agreement_amount",
+              "performance_deadline", "status"]
+    if entrusted:
+        d.status, d.case_outcome, d.closed_on = Status.CASE_CLOSED, case_outcome, agreed_on
+        fields += ["case_outcome", "closed_on"]
+    _save(d, fields)
     audit_record(actor=actor, event="dispute.agreed", target=d, before={"status": Status.MEDIATING},
-                 after={"status": d.status, "agreement_on": agreed_on, "amount": amount})
+                 after={"status": d.status, "agreement_on": agreed_on, "amount": amount,
+                        "case_outcome": d.case_outcome})
+    if entrusted:
+        _entrusted_case_close(d, actor=actor)
+    return d
+
+
+def _entrusted_case_close(d: Dispute, *, actor: Any) -> None:
+    from tianping.trials.models import Case, Outcome
+    from tianping.trials.services import case_close
+
+    assert d.litigation_case_id is not None and d.agreement_on is not None  # an entrusted mediation, agreed
+    outcome = Outcome.MEDIATION if d.case_outcome == CaseOutcome.MEDIATION else Outcome.WITHDRAWAL
+    try:
+        case_close(case=Case.objects.get(pk=d.litigation_case_id), actor=actor, closed_on=d.agreement_on,
+                   outcome=outcome, note=_("委托调解达成协议（%(n)s）") % {"n": d.number})
+    except ValidationError as exc:
+        raise ValidationError({"agreement_on": exc.messages}) from exc
+
+
+@transaction.atomic
+def mediation_entrust(*, case: Any, actor: User, entrusted_on: date, deadline_on: date, room: str,
+                      mediator: Mediator | None = None, studio: Studio | None = None, reason: str = "") -> Dispute:
+    """The judge of a filed case entrusts mediation (诉中委托调解) to a mediator of the roster or a judge's
+    studio, with a deadline. The mediation is a dispute of kind 诉中委托调解, numbered after the case
+    (“<案号>委托调解”, “…委托调解2” for a second one), already assigned: the mediator accepts it, records sessions
+    and the outcome as in pre-litigation mediation. An agreement closes the case (agreement_record), a failure
+    or a withdrawal hands it back to the judge (the case stays open).
+
+    Race handled: two entrustments of one case at once (a double click, judge and clerk together) — the case row
+    is locked and open mediations of the case are counted under the lock, so the second is refused."""
+    from tianping.trials.models import Case
+
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    if locked.closed_on is not None:
+        raise ValidationError(_("案件 %(n)s 已于 %(d)s 结案，不能委托调解。") % {"n": locked.number, "d": locked.closed_on})
+    previous = list(Dispute.objects.filter(litigation_case=locked).values_list("status", flat=True))
+    if any(st in (Status.ASSIGNED, Status.MEDIATING) for st in previous):
+        raise ValidationError(_("案件 %(n)s 已有正在进行的委托调解，请待其结束后再委托。") % {"n": locked.number})
+    if entrusted_on < locked.filed_on:
+        raise ValidationError({"entrusted_on": _("委托日期不能早于立案日期 %(d)s。") % {"d": locked.filed_on}})
+    if deadline_on <= entrusted_on:
+        raise ValidationError({"deadline_on": _("调解期限须晚于委托日期 %(d)s。") % {"d": entrusted_on}})
+    if room == Room.PEOPLES:
+        if mediator is None or not mediator.active:
+            raise ValidationError({"mediator": _("委托人民调解室调解须选择在册的调解员。")})
+        studio = None
+    elif room == Room.STUDIO:
+        if studio is None or not studio.active:
+            raise ValidationError({"studio": _("委托法官工作室调解须选择启用的工作室。")})
+        mediator = None
+    else:
+        raise ValidationError({"room": _("请选择人民调解室或法官工作室。")})
+    n = len(previous) + 1
+    number = f"{locked.number}委托调解" + (str(n) if n > 1 else "")
+    text = (reason or "").strip()
+    d = Dispute(court=locked.court, number=number, kind=Kind.ENTRUSTED, litigation_case=locked,
+                source=Source.ENTRUSTED, cause=locked.cause or _("诉中委托调解"),
+                summary=text or _("案件 %(n)s 诉中委托调解") % {"n": locked.number},
+                consent_to_mediation=True, registered_on=entrusted_on, registered_by=actor,
+                route=Route.MEDIATION, triage_reason=text or _("承办法官委托调解"), triaged_on=entrusted_on,
+                room=room, mediator=mediator, studio=studio, status=Status.ASSIGNED, deadline_on=deadline_on)
+    d.full_clean()
+    d.save()
+    # the parties as the case records them (checked when the case was filed): copied, not typed again
+    roles = {"原告": PartyRole.APPLICANT, "申请人": PartyRole.APPLICANT, "上诉人": PartyRole.APPLICANT,
+             "被告": PartyRole.RESPONDENT, "被申请人": PartyRole.RESPONDENT, "被上诉人": PartyRole.RESPONDENT}
+    DisputeParty.objects.bulk_create([
+        DisputeParty(dispute=d, role=roles.get(str(p.get("role", "")), PartyRole.THIRD),
+                     kind=PartyKind.ORGANISATION if p.get("credit_code") else PartyKind.PERSON,
+                     name=str(p.get("name", ""))[:100], id_number=str(p.get("id_number") or "")[:18],
+                     credit_code=str(p.get("credit_code") or "")[:18], phone=str(p.get("phone") or "")[:20],
+                     address=str(p.get("address") or "")[:200], agent_name=str(p.get("agent") or "")[:60],
+                     sort_order=i)
+        for i, p in enumerate(locked.parties or [], start=1) if isinstance(p, dict) and p.get("name")])
+    audit_record(actor=actor, event="dispute.entrusted", target=d,
+                 after={"case": locked.number, "handler": d.handler_label, "deadline_on": deadline_on})
+    audit_record(actor=actor, event="case.mediation_entrusted", target=locked,
+                 after={"mediation": d.number, "handler": d.handler_label, "deadline_on": deadline_on})
     return d
 
 
@@ -522,7 +616,16 @@ def mediation_fail(*, dispute: Dispute, actor: User, ended_on: date, reason: str
     _save(d, ["ended_on", "end_kind", "end_reason", "status", "closed_on"])
     audit_record(actor=actor, event="dispute.failed", target=d, before={"status": before},
                  after={"status": d.status, "reason": d.end_reason})
+    _entrusted_return(d, actor=actor)
     return d
+
+
+def _entrusted_return(d: Dispute, *, actor: Any) -> None:
+    """An entrusted mediation that ended without agreement goes back to the case's judge (the case stays
+    open); the case's history says so."""
+    if d.kind == Kind.ENTRUSTED and d.litigation_case is not None:
+        audit_record(actor=actor, event="case.mediation_returned", target=d.litigation_case,
+                     after={"mediation": d.number, "status": d.status, "reason": d.end_reason})
 
 
 @transaction.atomic
@@ -539,6 +642,7 @@ def dispute_withdraw(*, dispute: Dispute, actor: User, withdrawn_on: date, reaso
     _save(d, ["ended_on", "end_kind", "end_reason", "status", "closed_on"])
     audit_record(actor=actor, event="dispute.withdrawn", target=d, before={"status": before},
                  after={"status": d.status, "reason": d.end_reason})
+    _entrusted_return(d, actor=actor)
     return d
 
 
@@ -562,6 +666,9 @@ def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Dep
                      judge: Person | None = None, case: Case | None = None) -> Dispute:
     from tianping.trials.services import case_register, case_save
 
+    if d.kind == Kind.ENTRUSTED:
+        raise ValidationError(_("纠纷 %(n)s 是已立案案件的委托调解，调解不成的由承办法官继续审理，不能转立案。")
+                              % {"n": d.number}, code="entrusted")
     if d.status in AGREEMENT_STATES - {Status.REJECTED}:
         raise ValidationError(
             _("纠纷 %(n)s 已达成调解协议（当前状态“%(s)s”），不能转立案；协议未履行的，可申请司法确认后申请强制执行。")

@@ -16,6 +16,7 @@ urlpatterns = [
     path("statistics/", views.statistics_list, name="statistics"),
     path("calculator/", views.standalone_calculator, name="standalone_calculator"),
     path("calculator/<int:calc_id>/", views.saved_calculation, name="saved_calculation"),
+    path("entrust/<int:case_id>/", views.case_entrust, name="case_entrust"),
     path("<int:pk>/", views.dispute_detail, name="dispute_detail"),
     path("<int:pk>/materials/", views.material_add, name="material_add"),
     path("<int:pk>/materials/<int:material_id>/", views.material_download, name="material_download"),

@@ -5,7 +5,7 @@ outside the user's scope answers 404. Writes go through tianping.mediation.servi
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -44,6 +44,10 @@ from tianping.mediation.selectors import (
     saved_calculations,
 )
 from tianping.mediation.tables import DisputeTable, MediatorTable
+from tianping.trials.models import Case
+
+if TYPE_CHECKING:
+    from tianping.org.models import User
 
 
 def _crumbs(*extra):
@@ -170,7 +174,8 @@ ACTIONS: dict[str, Action] = {
                           granted_on=f.cleaned_data["granted_on"], consents=f.consents()),
                       with_dispute=True),
     "agreement": _action(gettext_lazy("达成协议"), forms.AgreementForm, "handle", {Status.MEDIATING},
-                         lambda r, d, f: services.agreement_record(dispute=d, actor=r.user, **f.cleaned_data)),
+                         lambda r, d, f: services.agreement_record(dispute=d, actor=r.user, **f.cleaned_data),
+                         with_dispute=True),
     "fail": _action(gettext_lazy("调解不成"), forms.EndForm, "handle", {Status.ASSIGNED, Status.MEDIATING},
                     lambda r, d, f: services.mediation_fail(dispute=d, actor=r.user, **f.cleaned_data)),
     "withdraw": _action(gettext_lazy("撤回"), forms.EndForm, "handle",
@@ -446,7 +451,7 @@ def figures_view(request):
     scope, linked = figures_scope(request.user)
     qs = scope.filter(registered_on__gte=start, registered_on__lte=end)
     base = {"registered_from": start.isoformat(), "registered_to": end.isoformat()}
-    dims = [("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
+    dims = [("kind", _("按调解类型")), ("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
     total, by_dim = figure_tables(qs, base)
     tables = [(key, label, by_dim[key]) for key, label in dims]
     months = by_dim["month"]
@@ -562,3 +567,25 @@ def statistics_list(request):
         "can_export": can(user, "export", ProvinceStatistic),
         "limits": InsuranceLimit.objects.all(),
         "breadcrumbs": _crumbs((_("统计数据与交强险限额"), None))})
+
+
+# --- 诉中委托调解: entrusted from a trials case's page ------------------------------------------------------
+
+ENTRUST_ACTIONS: dict[str, Action] = {
+    "entrust": Action(label=gettext_lazy("委托调解"), form_class=forms.EntrustForm, permission="entrust",
+                      call=lambda r, case, f: services.mediation_entrust(case=case, actor=cast("User", r.user),
+                                                                         **f.cleaned_data),
+                      form_kwargs=lambda case: {"case": case}),
+}
+
+
+@object_permission(Case, "entrust", url_kwarg="case_id")
+def case_entrust(request, case_id: int):
+    """The judge of a filed case entrusts mediation (诉中委托调解); back to the case's page when done."""
+    case = checked_object(request)
+    case_url = reverse("trials:case_detail", args=[case.pk])
+    return run_action(request, ENTRUST_ACTIONS, "entrust", obj=case, template="mediation/entrust_form.html",
+                      success_url=case_url,
+                      context={"case": case, "case_url": case_url, "page_title": f"{_('委托调解')} · {case.number}",
+                               "breadcrumbs": [(_("案件"), reverse("trials:case_list")), (case.number, case_url),
+                                               (_("委托调解"), None)]})

@@ -128,3 +128,25 @@ def reference_data(db):
     import_module("tianping.trials.migrations.0005_load_annex_type_codes").load(apps, None)
     import_module("tianping.trials.migrations.0007_load_time_limits").load(apps, None)
     import_module("tianping.mediation.migrations.0002_insurance_limits").load(apps, None)
+
+
+@pytest.fixture
+def judge(court, make_user):
+    """A judge (承办人) of the court's trial divisions, with an account."""
+    from tianping.org.tests.factories import PersonFactory
+
+    return make_user(court, Role.MEMBER, person=PersonFactory(court=court, name="承办法官丙", is_quota_judge=True),
+                     username="judge_c")
+
+
+@pytest.fixture
+def filed_case(court, judge):
+    """filed_case(filed_on=...) -> an open 民初 case of `judge` with two parties, filed through trials."""
+    from tianping.trials.services import case_register
+
+    def _make(filed_on=date(2024, 3, 4)):
+        return case_register(court=court, type_code="民初", filed_on=filed_on, cause="买卖合同纠纷", actor=judge,
+                             judge=judge.person, procedure="summary",
+                             parties=[{"role": "原告", "name": "原告甲"}, {"role": "被告", "name": "被告乙"}])
+
+    return _make

@@ -137,3 +137,52 @@ def test_mediator_cannot_open_someone_elses_dispute(reference_data, login, centr
     assert d.number not in page.content()
     r = page.goto(f"/mediation/{d.pk}/")
     assert r.status == 404
+
+
+def test_judge_entrusts_a_filed_case_and_the_agreement_closes_it(reference_data, login, judge, mediator,
+                                                                 filed_case, shot, browser_context, live_server):
+    """诉中委托调解: the judge entrusts from the case's page, the mediator records an agreement, the case shows
+    closed by mediation."""
+    from datetime import timedelta
+
+    today = date.today()
+    case = filed_case(filed_on=today - timedelta(days=min(10, today.timetuple().tm_yday - 1)))
+    page = login("judge_c")
+    page.goto(f"/trials/cases/{case.pk}/")
+    page.get_by_test_id("entrust").click()
+    page.get_by_test_id("action-form").wait_for()
+    page.select_option("#id_room", "peoples")
+    page.select_option("#id_mediator", label=mediator.name)
+    page.fill("#id_reason", "买卖合同货款争议，适宜调解")
+    shot(page, "entrust")
+    page.get_by_test_id("submit").click()
+    page.get_by_test_id("entrusted-mediation").wait_for()
+    assert "调解员甲" in page.get_by_test_id("entrusted-mediation").inner_text()
+
+    # the mediator on their own computer (own cookies)
+    from conftest import TEST_PASSWORD
+
+    med = browser_context.browser.new_context(base_url=live_server.url, locale="zh-CN").new_page()
+    med.goto("/accounts/login/")
+    med.fill("#id_username", "med_a")
+    med.fill("#id_password", TEST_PASSWORD)
+    med.click("[data-testid=login-submit]")
+    med.wait_for_load_state("networkidle")
+    med.goto("/mediation/")
+    med.get_by_role("link", name=f"{case.number}委托调解").click()
+    med.get_by_test_id("dispute-status").wait_for()
+    _action(med, "accept")
+    _submit(med)
+    _action(med, "agreement")
+    med.fill("#id_terms", "被告于十日内支付货款人民币20000元，原告放弃其余诉讼请求。")
+    med.select_option("#id_case_outcome", "mediation")
+    _submit(med)
+    assert med.get_by_test_id("dispute-status").inner_text() == "协议已回写案件"
+
+    page.goto(f"/trials/cases/{case.pk}/")
+    info = page.get_by_test_id("case-info").inner_text()
+    assert "调解" in info and today.isoformat() in info
+    assert "调解结案" in page.get_by_test_id("entrusted-mediation").inner_text()
+    shot(page, "entrusted-case")
+    case.refresh_from_db()
+    assert (case.outcome, case.closed_on) == ("mediation", today)
