@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('mediation', '0008_confirmation_cases'),
-        ('trials', '0006_confirmation_cases'),
+        ('trials', '0008_confirmation_cases'),
     ]
 
     operations = [

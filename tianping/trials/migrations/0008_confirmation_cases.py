@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('trials', '0005_load_annex_type_codes'),
+        ('trials', '0007_load_time_limits'),
     ]
 
     operations = [
