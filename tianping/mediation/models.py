@@ -196,7 +196,7 @@ class Dispute(CourtScopedModel):
     litigation_case = models.ForeignKey("trials.Case", verbose_name=_("委托调解的案件"), null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="entrusted_mediations",
                                         help_text=_("诉中委托调解：委托调解的已立案案件"))
-    case_outcome = models.CharField(_("案件结案方式"), max_length=20, choices=CaseOutcome.choices, blank=True,
+    case_outcome = models.CharField(_("案件结案方式"), max_length=20, choices=CaseOutcome.choices, blank=True, default="",
                                     help_text=_("诉中委托调解达成协议后案件的结案方式"))
     status = models.CharField(_("状态"), max_length=30, choices=Status.choices, default=Status.REGISTERED,
                               db_index=True)

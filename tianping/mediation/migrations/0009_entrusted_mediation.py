@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='dispute',
             name='case_outcome',
-            field=models.CharField(blank=True, choices=[('mediation', '调解结案'), ('withdrawal', '撤诉')], help_text='诉中委托调解达成协议后案件的结案方式', max_length=20, verbose_name='案件结案方式'),
+            field=models.CharField(blank=True, default='', choices=[('mediation', '调解结案'), ('withdrawal', '撤诉')], help_text='诉中委托调解达成协议后案件的结案方式', max_length=20, verbose_name='案件结案方式'),
         ),
         migrations.AddField(
             model_name='dispute',
