@@ -941,6 +941,7 @@ class PointsLedgerView(FilteredListView):
         filterset = ctx.get("filter")
         qs = filterset.qs if filterset is not None and filterset.is_valid() else self.get_queryset()
         ctx["points_total"] = qs.aggregate(s=Sum("points"))["s"] or Decimal("0")
+        ctx["can_rank"] = allowed(self.request.user, "party.view_figures")  # the ranking's own permission
         return ctx
 
 

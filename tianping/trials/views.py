@@ -249,6 +249,13 @@ def table_rows(rows: list[dict], period: sel.Period, links: bool, counts_petitio
              "cells": [cell_html(cell(r, k, period, links, counts_petitions)) for k in keys]} for r in rows]
 
 
+def _render_overview(request, ctx: dict):
+    """The 三比 page; a period whose headline figures are all zero or "—" says so (data-testid empty-period,
+    which the demo tour checks on every default page)."""
+    ctx["period_empty"] = all(str(c.get("text", "")) in ("", "0", "—", "0.00", "0.0") for c in ctx.get("headline", []))
+    return render(request, "trials/overview.html", ctx)
+
+
 def _headline(row, period, links, cp) -> list[dict]:
     out = []
     for k in HEADLINE:
@@ -344,7 +351,7 @@ def overview(request):
     if mode == "branch":
         ctx.update(_branch_context(user, court, period, cp))
         add_extra_figures(ctx, court, period, user, ctx.pop("roster_ids"))
-        return render(request, "trials/overview.html", ctx)
+        return _render_overview(request, ctx)
     if mode == "own":
         extra = sel.scope_q(judge=user.person_id)
         (row,) = sel.metrics(court, period, "court", refresh=False, extra_q=extra, counts_petitions=cp)
@@ -354,7 +361,7 @@ def overview(request):
         trend = sel.monthly_trend(court, period, extra_q=extra)
         ctx["charts"] = [("chart-trend", trend_chart(_("本人逐月结案趋势"), trend))]
         add_extra_figures(ctx, court, period, user, [user.person_id])
-        return render(request, "trials/overview.html", ctx)
+        return _render_overview(request, ctx)
 
     links = can_list_court_cases(user)
     cube = sel.cube_counts([court.pk], period)  # the one grouped query behind every table of the page
@@ -406,7 +413,7 @@ def overview(request):
     ctx["thresholds"] = {k: fmt("closure_rate", float(getattr(settings_, k))) for k in (
         "expert_min_within_limit_rate", "expert_max_reversal_rate", "mediator_min_mediation_withdrawal_rate")}
     add_extra_figures(ctx, court, period, user)
-    return render(request, "trials/overview.html", ctx)
+    return _render_overview(request, ctx)
 
 
 def _branch_context(user, court, period: sel.Period, cp: bool) -> dict:
