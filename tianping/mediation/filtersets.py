@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from tianping.core.forms import StyledFilterSet
-from tianping.mediation.models import Dispute, Kind, Mediator, Room, Source, Status, Studio
+from tianping.mediation.models import Dispute, Kind, Mediator, Room, SiteKind, Source, Status, Studio
 from tianping.mediation.selectors import STAGES, stage_q
 
 
@@ -19,6 +19,7 @@ class DisputeFilterSet(StyledFilterSet):
     status = django_filters.ChoiceFilter(label=_("状态"), choices=Status.choices)
     source = django_filters.ChoiceFilter(label=_("来源"), choices=Source.choices)
     kind = django_filters.ChoiceFilter(label=_("调解类型"), choices=Kind.choices)
+    site = django_filters.ChoiceFilter(label=_("登记地点"), choices=[], method="filter_site")
     stage = django_filters.ChoiceFilter(label=_("统计口径"), choices=list(STAGES.items()), method="filter_stage")
     room = django_filters.ChoiceFilter(label=_("调解室"), choices=[*Room.choices, ("none", _("未分流调解"))],
                                        method="filter_room")
@@ -35,7 +36,7 @@ class DisputeFilterSet(StyledFilterSet):
 
     class Meta:
         model = Dispute
-        fields = ["q", "status", "source", "kind", "stage", "room", "mediator", "studio", "month", "registered_from",
+        fields = ["q", "status", "source", "kind", "site", "stage", "room", "mediator", "studio", "month", "registered_from",
                   "registered_to", "overdue"]
 
     def __init__(self, *args, user=None, **kwargs):
@@ -43,6 +44,16 @@ class DisputeFilterSet(StyledFilterSet):
         court_id = getattr(user, "court_id", None)
         self.filters["mediator"].queryset = Mediator.objects.filter(court_id=court_id)
         self.filters["studio"].queryset = Studio.objects.filter(court_id=court_id)
+        from tianping.org.models import Department, DepartmentType
+
+        tribunals = Department.objects.filter(court_id=court_id, type=DepartmentType.TRIBUNAL).order_by("name")
+        self.filters["site"].extra["choices"] = [(str(SiteKind.CENTRE), _("诉讼服务中心")),
+                                                 *[(str(d.pk), d.name) for d in tribunals]]
+
+    def filter_site(self, queryset, name, value):
+        from tianping.mediation.selectors import site_q
+
+        return queryset.filter(site_q(value))
 
     def search(self, queryset, name, value):
         value = value.strip()

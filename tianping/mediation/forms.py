@@ -23,6 +23,7 @@ from tianping.mediation.models import (
     Room,
     Route,
     Ruling,
+    Site,
     Studio,
     TrafficCalculation,
 )
@@ -55,12 +56,16 @@ class DisputeForm(OnceFormMixin, forms.ModelForm):
                   "consent_to_mediation"]
         widgets = {"registered_on": forms.DateInput, "summary": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, court=None, **kwargs):
+    def __init__(self, *args, court=None, station=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["registered_on"].initial = _today()
         self.fields["intake_department"].queryset = Department.objects.filter(
             court=court, type=DepartmentType.TRIBUNAL, active=True)
         self.fields["intake_department"].empty_label = _("诉讼服务中心")
+        if station is not None:  # a station's desk registers at its own station only
+            self.fields["intake_department"].queryset = Department.objects.filter(pk=station)
+            self.fields["intake_department"].empty_label = None
+            self.fields["intake_department"].initial = station
         style_form(self)
 
     def clean_materials_text(self):
@@ -284,11 +289,12 @@ class MaterialForm(StyledForm):
 class MediatorForm(forms.ModelForm):
     class Meta:
         model = Mediator
-        fields = ["name", "kind", "organisation", "speciality", "phone", "user", "active"]
+        fields = ["name", "kind", "organisation", "speciality", "phone", "user", "site", "active"]
 
     def __init__(self, *args, court=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.court = court
+        self.fields["site"].queryset = Site.objects.filter(court=court, active=True)
         self.fields["user"].queryset = User.objects.filter(court=court, role_grants__role=Role.MEDIATOR).distinct()
         style_form(self)
 
@@ -296,11 +302,12 @@ class MediatorForm(forms.ModelForm):
 class StudioForm(forms.ModelForm):
     class Meta:
         model = Studio
-        fields = ["name", "judge", "speciality", "is_traffic", "active"]
+        fields = ["name", "judge", "speciality", "is_traffic", "site", "active"]
 
     def __init__(self, *args, court=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.court = court
+        self.fields["site"].queryset = Site.objects.filter(court=court, active=True)
         self.fields["judge"].queryset = Person.objects.filter(court=court, is_quota_judge=True, left_on__isnull=True)
         style_form(self)
 

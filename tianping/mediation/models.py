@@ -51,6 +51,8 @@ class Mediator(CourtScopedModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="mediator_entries")
     active = models.BooleanField(_("在册"), default=True)
+    site = models.ForeignKey("Site", verbose_name=_("所在地点"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="mediators", help_text=_("空白为诉讼服务中心"))
 
     class Meta:
         verbose_name = _("调解员")
@@ -75,6 +77,8 @@ class Studio(CourtScopedModel):
     is_traffic = models.BooleanField(_("道路交通事故工作室"), default=False,
                                      help_text=_("可使用交通事故损害赔偿计算器"))
     active = models.BooleanField(_("启用"), default=True)
+    site = models.ForeignKey("Site", verbose_name=_("所在地点"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="studios", help_text=_("空白为诉讼服务中心"))
 
     class Meta:
         verbose_name = _("法官工作室")
@@ -89,6 +93,51 @@ class Studio(CourtScopedModel):
         return self.name
 
 
+class SiteKind(models.TextChoices):
+    CENTRE = "centre", _("诉讼服务中心")
+    STATION = "station", _("人民法庭服务站")
+
+
+class Site(CourtScopedModel):
+    """A place where disputes are registered and mediated: the court's litigation service centre (诉讼服务中心,
+    no department) or the service station of one of its people's tribunals (人民法庭服务站, tied to the
+    tribunal's department). A dispute's site is its 登记地点 (Dispute.intake_department: empty = the centre);
+    intake staff (CentreStaff.site), mediators and studios belong to a site."""
+
+    name = models.CharField(_("名称"), max_length=60)
+    kind = models.CharField(_("类型"), max_length=20, choices=SiteKind.choices, default=SiteKind.STATION)
+    department = models.OneToOneField("org.Department", verbose_name=_("所属人民法庭"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="mediation_site",
+                                      help_text=_("服务站所在的人民法庭；诉讼服务中心留空"))
+    rooms = models.CharField(_("调解室"), max_length=200, blank=True,
+                             help_text=_("该地点的调解室、工作室名称，以顿号分隔"))
+    active = models.BooleanField(_("启用"), default=True)
+
+    class Meta:
+        verbose_name = _("诉调对接地点")
+        verbose_name_plural = _("诉调对接地点")
+        ordering = ["court", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["court"], condition=Q(department__isnull=True),
+                                    name="site_one_centre_per_court",
+                                    violation_error_message=_("本院已有诉讼服务中心。")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def room_list(self) -> list[str]:
+        return [r.strip() for r in self.rooms.replace(",", "、").split("、") if r.strip()]
+
+    def clean(self) -> None:
+        super().clean()
+        if self.department is not None and self.department.court_id != self.court_id:
+            raise ValidationError({"department": _("服务站必须设在本院的人民法庭。")})
+        if (self.kind == SiteKind.STATION) != bool(self.department_id):
+            raise ValidationError({"department": _("人民法庭服务站须选择所在法庭；诉讼服务中心不选法庭。")})
+
+
 class CentreStaff(CourtScopedModel):
     """An account working at the centre's desks: intake and triage (登记、指导分流) and/or the judicial
     confirmation room (司法确认室). Holders of the `mediator` role with this entry see every dispute of the
@@ -98,6 +147,8 @@ class CentreStaff(CourtScopedModel):
                                 related_name="centre_staff")
     can_intake = models.BooleanField(_("登记与分流"), default=True)
     can_confirm = models.BooleanField(_("司法确认"), default=False)
+    site = models.ForeignKey(Site, verbose_name=_("工作地点"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="staff", help_text=_("人民法庭服务站的工作人员只处理本站登记的纠纷；空白为诉讼服务中心"))
 
     class Meta:
         verbose_name = _("诉调对接中心工作人员")
@@ -165,6 +216,17 @@ class Ruling(models.TextChoices):
     REJECTED = "rejected", _("驳回申请")
 
 
+def station_of(user) -> int | None:
+    """The department id of the tribunal service station the account's intake desk works at (CentreStaff.site),
+    None for the centre's staff (and anyone else); cached on the user object."""
+    cached = getattr(user, "_tianping_station", False)
+    if cached is False:
+        cached = (CentreStaff.objects.filter(user_id=user.pk, site__department__isnull=False)
+                  .values_list("site__department_id", flat=True).first()) if user.pk else None
+        user._tianping_station = cached
+    return cached
+
+
 class DisputeQuerySet(CourtScopedQuerySet):
     def scoped_to(self, user, action: str = "view"):
         """院领导, 审管办 and the centre's desk (Role.CENTRE) reach every dispute of the court; a mediator the
@@ -174,7 +236,13 @@ class DisputeQuerySet(CourtScopedQuerySet):
         from tianping.core.roles import Role, has_role
 
         base = super().scoped_to(user, action)
-        if has_role(user, Role.LEADER, Role.TRIAL_OFFICE, Role.CENTRE):
+        if has_role(user, Role.LEADER, Role.TRIAL_OFFICE):
+            return base.filter(court_id=user.court_id)
+        if has_role(user, Role.CENTRE):
+            # a tribunal service station's staff: the disputes registered at their station only
+            station = station_of(user)
+            if station is not None:
+                return base.filter(court_id=user.court_id, intake_department_id=station)
             return base.filter(court_id=user.court_id)
         cond = Q(mediator__user_id=user.pk)
         if user.person_id:

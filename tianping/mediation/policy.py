@@ -121,6 +121,14 @@ def judges_open_case(user, case) -> bool:
         and case.court_id == getattr(user, "court_id", None)
 
 
+@rules.predicate
+def station_secretary(user) -> bool:
+    """A tribunal's secretary (支部书记 of a people's tribunal with a service station): its station's figures."""
+    from tianping.mediation.selectors import secretary_station
+
+    return secretary_station(user) is not None
+
+
 def _role_set(user) -> set[str]:
     from tianping.core.roles import user_roles
 
@@ -144,6 +152,7 @@ def _declare_all() -> None:
         InsuranceLimit,
         Mediator,
         ProvinceStatistic,
+        Site,
         Studio,
     )
 
@@ -171,6 +180,10 @@ def _declare_all() -> None:
         declare(model, "change", DESK)
         declare(model, "delete", never)  # retired by clearing 在册/启用: the disputes keep their handler
 
+    declare(Site, "view", CENTRE_PEOPLE)
+    for action in ("add", "change", "delete"):
+        declare(Site, action, never)  # the centre and one station per tribunal: services.sites_ensure
+
     declare(CentreStaff, "view", has_role(Role.LEADER, Role.CENTRE))
     for action in ("add", "change", "delete"):
         declare(CentreStaff, action, never)  # set up with the account (Django admin), not from these pages
@@ -188,7 +201,7 @@ def _declare_all() -> None:
 
     # --- pages ----------------------------------------------------------------------------------------
     # the figures count disputes: the higher court gets the courts below, without links (figures only)
-    declare("mediation.view_figures", CENTRE_PEOPLE | has_role(Role.HIGHER_COURT))
+    declare("mediation.view_figures", CENTRE_PEOPLE | has_role(Role.HIGHER_COURT) | station_secretary)
     # the figures link to the lists behind them only for those who may read disputes
     declare("mediation.view_figure_lists", CENTRE_PEOPLE)
     # the traffic studio's calculator on its own page (a lawyer or party asking "how much?" before any dispute

@@ -27,7 +27,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tianping.mediation.models import Dispute, Kind, Room, Route, Ruling, Status
+from tianping.mediation.models import Dispute, Kind, Room, Route, Ruling, SiteKind, Status
 
 STAGES = OrderedDict([
     ("received", gettext_lazy("收案")),
@@ -37,6 +37,13 @@ STAGES = OrderedDict([
     ("confirmed", gettext_lazy("司法确认")),
     ("filed", gettext_lazy("转立案")),
 ])
+
+
+def site_q(value: str) -> Q:
+    """Disputes registered at a site: "centre" or a tribunal's department id (the list's `site` filter)."""
+    if value == SiteKind.CENTRE:
+        return Q(intake_department__isnull=True)
+    return Q(intake_department_id=int(value)) if str(value).isdigit() else Q(pk__in=[])
 
 
 def stage_q(stage: str) -> Q:
@@ -67,6 +74,19 @@ def can_intake(user: Any) -> bool:
     return allowed(user, "mediation.import_provincestatistic")
 
 
+def secretary_station(user: Any) -> int | None:
+    """The department id of the tribunal whose service station's figures the account reads: a branch secretary
+    (支部书记) of a people's tribunal that has a station (Site) — the tribunal's secretary."""
+    from tianping.core.roles import Role, has_role
+    from tianping.mediation.models import Site
+
+    person = getattr(user, "person", None) if getattr(user, "person_id", None) else None
+    if person is None or not person.department_id or not has_role(user, Role.BRANCH_SECRETARY):
+        return None
+    return person.department_id if Site.objects.filter(department_id=person.department_id, active=True).exists() \
+        else None
+
+
 def figures_scope(user: Any) -> tuple[QuerySet[Dispute], bool]:
     """The disputes a user's figures count, and whether the figures may link to the lists. A higher
     court counts the disputes of the courts below but gets no links (figures only, no party data)."""
@@ -75,6 +95,9 @@ def figures_scope(user: Any) -> tuple[QuerySet[Dispute], bool]:
 
     if allowed(user, "mediation.view_figure_lists"):
         return Dispute.objects.visible_to(user), True
+    station = secretary_station(user)
+    if station is not None:  # a tribunal's secretary: their station's figures, without the lists
+        return Dispute.objects.filter(court_id=user.court_id, intake_department_id=station), False
     return Dispute.objects.filter(court_id__in=readable_court_ids(user) or []), False
 
 
@@ -86,7 +109,8 @@ def _rate(num: int, den: int) -> Decimal | None:
     return (Decimal(num) * 100 / Decimal(den)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-_FIELDS = ("kind", "route", "agreement_on", "ended_on", "ruling", "status", "accepted_on", "triaged_on", "room",
+_FIELDS = ("intake_department_id", "intake_department__name",
+           "kind", "route", "agreement_on", "ended_on", "ruling", "status", "accepted_on", "triaged_on", "room",
            "mediator_id", "mediator__name", "studio_id", "studio__name", "registered_on")
 
 
@@ -147,7 +171,7 @@ def list_url(params: dict[str, Any], stage: str | None = None) -> str:
     return reverse("mediation:dispute_list") + ("?" + urlencode(query) if query else "")
 
 
-DIMENSIONS = ("kind", "room", "studio", "mediator", "month")
+DIMENSIONS = ("site", "kind", "room", "studio", "mediator", "month")
 
 
 def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
@@ -169,7 +193,10 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
         stages = _stages_of(r)
         total.add(r, stages)
         day = r["registered_on"]
-        keys = {"kind": r["kind"], "room": r["room"], "month": f"{day.year}-{day.month:02d}"}
+        site = r["intake_department_id"] or str(SiteKind.CENTRE)
+        if ("site", site) not in labels:
+            labels[("site", site)] = (r["intake_department__name"] or _("诉讼服务中心"), {"site": site})
+        keys = {"site": site, "kind": r["kind"], "room": r["room"], "month": f"{day.year}-{day.month:02d}"}
         if r["mediator_id"]:
             keys["mediator"] = r["mediator_id"]
             if ("mediator", r["mediator_id"]) not in labels:
@@ -193,10 +220,36 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
             p = {**base_params, **params}
             rows.append({"label": label, "figures": tally.result(),
                          "links": {stage: list_url(p, stage) for stage in STAGES}})
-        if dim not in ("room", "kind"):
+        if dim == "site":  # the centre first, then the stations
+            rows.sort(key=lambda row: (row["links"]["received"].find("site=centre") < 0, row["label"]))
+        elif dim not in ("room", "kind"):
             rows.sort(key=lambda row: row["label"])
         out[dim] = rows
     return total.result(), out
+
+
+def site_roster(court_id: Any) -> list[dict[str, Any]]:
+    """The court's sites (the centre first, then the tribunal stations) with their intake staff, rooms,
+    mediators and studios — a handful of queries whatever the size of the roster."""
+    from tianping.mediation.models import CentreStaff, Mediator, Site, Studio
+
+    sites = list(Site.objects.filter(court_id=court_id, active=True).order_by("kind", "name"))
+    if not sites:
+        return []
+    centre = next((s.pk for s in sites if s.department_id is None), None)
+    out: dict[Any, dict[str, Any]] = {s.pk: {"name": s.name, "rooms": s.room_list, "staff": [], "mediators": [],
+                                             "studios": []} for s in sites}
+    rows: Any
+    for key, rows in (
+        ("staff", CentreStaff.objects.filter(court_id=court_id).values_list("site_id", "user__username")),
+        ("mediators", Mediator.objects.filter(court_id=court_id, active=True).values_list("site_id", "name")),
+        ("studios", Studio.objects.filter(court_id=court_id, active=True).values_list("site_id", "name")),
+    ):
+        for site_id, name in rows:
+            target = out.get(site_id or centre)
+            if target is not None:
+                target[key].append(name)
+    return list(out.values())
 
 
 def period_default(today: date) -> tuple[date, date]:

@@ -712,6 +712,29 @@ def _filing_transfer(d: Dispute, *, actor: User, filed_on: date, department: Dep
 
 
 @transaction.atomic
+def sites_ensure(*, court: Court, actor: Any = None) -> list[Any]:
+    """The court's sites: its litigation service centre and a service station for each active people's tribunal
+    (人民法庭服务站), created when missing (idempotent; run by the demo and after a tribunal is added)."""
+    from tianping.mediation.models import Site, SiteKind
+    from tianping.org.models import Department, DepartmentType
+
+    created = []
+    if not Site.objects.filter(court=court, department__isnull=True).exists():
+        created.append(Site(court=court, name=_("诉讼服务中心"), kind=SiteKind.CENTRE,
+                            rooms="指导分流室、人民调解室、法官工作室、司法确认室"))
+    have = set(Site.objects.filter(court=court, department__isnull=False).values_list("department_id", flat=True))
+    for dept in Department.objects.filter(court=court, type=DepartmentType.TRIBUNAL, active=True).order_by("pk"):
+        if dept.pk not in have:
+            created.append(Site(court=court, name=_("%(t)s服务站") % {"t": dept.name}, kind=SiteKind.STATION,
+                                department=dept, rooms="人民调解室"))
+    for site in created:
+        site.full_clean()
+        site.save()
+        audit_record(actor=actor, event="site.created", target=site, after={"name": site.name})
+    return created
+
+
+@transaction.atomic
 def mediator_save(*, actor: User, mediator: Mediator) -> Mediator:
     created = mediator.pk is None
     mediator.full_clean()

@@ -23,7 +23,7 @@ from tianping.core.audit import audit_record
 from tianping.core.policy import allowed, can, checked_object, object_permission, permission_required, require
 from tianping.core.scope import get_visible_or_404
 from tianping.core.views import FilteredListView
-from tianping.mediation import documents, forms, services
+from tianping.mediation import documents, forms, selectors, services
 from tianping.mediation.filtersets import DisputeFilterSet, MediatorFilterSet
 from tianping.mediation.models import (
     AGREEMENT_STATES,
@@ -34,6 +34,7 @@ from tianping.mediation.models import (
     ProvinceStatistic,
     Status,
     Studio,
+    station_of,
 )
 from tianping.mediation.selectors import (
     STAGES,
@@ -98,7 +99,7 @@ def dispute_create(request):
     """登记. The form carries a one-time token: a re-posted or double-clicked form registers one dispute (and
     uses up one 民诉前调 number), and a second simultaneous post is sent to the first one's record."""
     court = request.user.court
-    form = forms.DisputeForm(request.POST or None, court=court)
+    form = forms.DisputeForm(request.POST or None, court=court, station=station_of(request.user))
     parties = forms.party_formset(request.POST or None)
     if request.method == "POST" and form.is_valid() & parties.is_valid():
         rows = [f.cleaned_data for f in parties.forms if f.has_changed() and f.cleaned_data]
@@ -451,7 +452,8 @@ def figures_view(request):
     scope, linked = figures_scope(request.user)
     qs = scope.filter(registered_on__gte=start, registered_on__lte=end)
     base = {"registered_from": start.isoformat(), "registered_to": end.isoformat()}
-    dims = [("kind", _("按调解类型")), ("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
+    dims = [("site", _("按登记地点")), ("kind", _("按调解类型")),
+            ("room", _("按调解室")), ("studio", _("按法官工作室")), ("mediator", _("按调解员")), ("month", _("按月份"))]
     total, by_dim = figure_tables(qs, base)
     tables = [(key, label, by_dim[key]) for key, label in dims]
     months = by_dim["month"]
@@ -491,7 +493,8 @@ class MediatorListView(FilteredListView):
         user = self.request.user
         if can(user, "add", Mediator):
             ctx["create_url_name"] = "mediation:mediator_create"
-        ctx["studios"] = Studio.objects.visible_to(user).select_related("judge")
+        ctx["studios"] = Studio.objects.visible_to(user).select_related("judge", "site")
+        ctx["sites"] = selectors.site_roster(user.court_id)
         ctx["can_add_studio"] = can(user, "add", Studio)
         ctx["can_edit"] = can(user, "change", Studio)
         ctx["template_extra"] = True
