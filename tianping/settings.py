@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "tianping.service",
     "tianping.honours",
     "tianping.api",
+    "tianping.annual",
 ]
 
 MIDDLEWARE = [

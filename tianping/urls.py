@@ -22,6 +22,7 @@ urlpatterns = [
     path("service/", include("tianping.service.urls")),
     path("honours/", include("tianping.honours.urls")),
     path("api/", include("tianping.api.urls")),
+    path("annual/", include("tianping.annual.urls")),
 ]
 
 # Chinese error pages with a way back (the menu when signed in); FriendlyErrorsMiddleware uses the same pages

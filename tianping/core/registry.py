@@ -1,8 +1,8 @@
 """Registries the apps plug into, so that `tianping.core` names no domain app.
 
 Each app registers from the modules that `CoreConfig.ready()` discovers (`autodiscover_modules`): its `policy`,
-`menu`, `home` (home-page panels), `todo` (to-do items), `timeline` (a person's record), `importers` (registers)
-and `scopes` (who a role reaches). The demo generators (`demo`) are discovered by `seed_demo` only.
+`menu`, `home` (home-page panels), `todo` (to-do items), `timeline` (a person's record), `importers` (registers),
+`scopes` (who a role reaches) and `report` (the annual report's figures). The demo generators (`demo`) are discovered by `seed_demo` only.
 
     from tianping.core.registry import home_panels
 
@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-DISCOVERED_MODULES = ("policy", "scopes", "menu", "home", "todo", "timeline", "importers")
+DISCOVERED_MODULES = ("policy", "scopes", "menu", "home", "todo", "timeline", "importers", "report")
 
 
 @dataclass
@@ -54,6 +54,20 @@ study_sources = Registry("study_sources")
 # rows and buttons other apps add to a trials case's page: fn(case, user) -> list[dict] with label, text, url,
 # testid and kind ("row" or "action") — e.g. mediation's confirmation dispute and entrusted mediations
 case_panels = Registry("case_panels")
+# fn(court, year) -> {key: ReportFigure}: the annual report's figures, each app those from its own records,
+# by the same definitions as its pages (tianping/annual)
+report_figures = Registry("report_figures")
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """One figure of the annual report: its value (a count; a rate as a fraction rounded to 4 places; None
+    where the denominator is 0) and the address of the list of the records it counts."""
+
+    value: int | float | None
+    url: str = ""
+
+
 # role code -> fn(user) -> set of person ids the role reaches (e.g. a branch secretary's branch members)
 person_scopes: dict[str, Callable[[Any], set[int]]] = {}
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
+from tianping.core.documents import set_cjk_font
 from tianping.core.validators import id_birth_date
 from tianping.mediation.models import Dispute, DisputeParty, PartyKind, Room, Ruling, Source, Status
 
@@ -254,20 +255,7 @@ def render_pdf(doc: Document) -> bytes:
     return HTML(string=render_html(doc), url_fetcher=_refuse_fetch).write_pdf()
 
 
-def _font(run, size=None, bold=False, name="Noto Serif CJK SC"):
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run.font.name = name
-    rpr = run._element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = rpr.makeelement(qn("w:rFonts"), {})
-        rpr.append(fonts)
-    fonts.set(qn("w:eastAsia"), name)
-    if size:
-        run.font.size = Pt(size)
-    run.bold = bold
+_font = set_cjk_font  # the .docx runs' CJK font (tianping/core/documents.py)
 
 
 def render_docx(doc: Document) -> bytes:

@@ -30,6 +30,15 @@ class PersonFilterSet(StyledFilterSet):
     def filter_in_service(self, queryset, name, value):
         return queryset.filter(left_on__isnull=value)
 
+    def filter_queryset(self, queryset):
+        """Besides the visible filters, `?ids=1,2,3` narrows to the people behind a figure (the annual report's
+        recruits and leaders link here)."""
+        queryset = super().filter_queryset(queryset)
+        raw = self.data.get("ids") if self.data else None
+        if raw:
+            queryset = queryset.filter(pk__in=[int(v) for v in raw.split(",") if v.strip().isdigit()])
+        return queryset
+
 
 class DepartmentFilterSet(StyledFilterSet):
     q = django_filters.CharFilter(label=_("关键词"), field_name="name", lookup_expr="contains")

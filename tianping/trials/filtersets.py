@@ -41,7 +41,8 @@ class CaseFilterSet(StyledFilterSet):
     party = django_filters.ChoiceFilter(label=_("承办人党员身份"), method=_noop,
                                         choices=[("1", _("党员")), ("0", _("非党员"))])
     leadership = django_filters.ChoiceFilter(label=_("院领导承办"), method=_noop,
-                                             choices=[("1", _("院领导")), ("0", _("其他人员"))])
+                                             choices=[("1", _("院领导")), ("0", _("其他人员")),
+                                                      ("panel", _("院领导承办或参与合议"))])
     participant = django_filters.ModelChoiceFilter(label=_("承办或参与合议"), method=_noop,
                                                    queryset=Person.objects.none())
     limit = django_filters.ChoiceFilter(label=_("审限"), method="by_limit", choices=list(DEADLINE_LABELS.items()))
@@ -95,7 +96,7 @@ class CaseFilterSet(StyledFilterSet):
         return drilldown_queryset(
             queryset, period, cd.get("set") or "", court=self.court, branch=cd.get("branch"),
             party=None if party in (None, "") else party == "1",
-            leadership=None if leadership in (None, "") else leadership == "1",
+            leadership=None if leadership in (None, "") else "panel" if leadership == "panel" else leadership == "1",
             participant=cd["participant"].pk if cd.get("participant") else None)
 
 

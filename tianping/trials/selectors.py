@@ -251,7 +251,8 @@ def branch_departments(court: Court) -> dict[int, dict[str, Any]]:
 
 def scope_q(*, department: Any = None, branch: Any = None, judge: Any = None, party: Any = None,
             leadership: Any = None, court: Court | None = None, participant: Any = None) -> Q:
-    """The filter of one scope. `party`/`leadership` are True/False; `branch` is a branch id (needs court)."""
+    """The filter of one scope. `party`/`leadership` are True/False (`leadership="panel"`: a leader handled or
+    sat on the case, as the annual report's leadership_cases counts); `branch` is a branch id (needs court)."""
     q = Q()
     if department:
         q &= Q(department_id=int(department))
@@ -264,7 +265,9 @@ def scope_q(*, department: Any = None, branch: Any = None, judge: Any = None, pa
         q &= Q(judge_id=int(participant)) | Q(panel__id=int(participant))
     if party is not None:
         q &= Q(judge_party=bool(party))
-    if leadership is not None:
+    if leadership == "panel":
+        q &= Q(judge__is_leadership=True) | Q(panel__is_leadership=True)
+    elif leadership is not None:
         q &= Q(judge__is_leadership=True) if leadership else (Q(judge__isnull=True) | Q(judge__is_leadership=False))
     return q
 
@@ -584,7 +587,7 @@ def drilldown_queryset(qs: QuerySet[Case], period: Period, set_name: str, **scop
         qs = qs.filter(q)
     if set_name:
         qs = qs.filter(set_q(set_name, period))
-    if scope.get("participant"):
+    if scope.get("participant") or scope.get("leadership") == "panel":
         qs = qs.distinct()
     return qs
 
