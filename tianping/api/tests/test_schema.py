@@ -26,6 +26,21 @@ schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE])
 EXCLUDED_CHECKS = ("positive_data_acceptance", "negative_data_rejection")
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """The WSGI app is called directly (not through Django's test client), so its request signals would close
+    the database connection the test's transaction runs on (PostgreSQL: "the connection is closed"). The test
+    client disconnects them the same way."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.fixture
 def api_tokens(db, court, make_user):
     """{role: secret}: the trial office (cases, figures, people) and the party office (meetings, attendance)."""
