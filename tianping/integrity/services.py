@@ -273,7 +273,7 @@ def monthly_report_file(*, actor: User, person: Person, month: date, filed_on: d
     Race handled: a double submit; the unique (person, month) constraint is checked on the locked person."""
     from tianping.org.models import Person as PersonModel
 
-    PersonModel.objects.select_for_update().filter(pk=person.pk).first()
+    PersonModel.objects.select_for_update(of=("self",)).filter(pk=person.pk).first()
     filed_on = filed_on or timezone.localdate()
     month = month_start(month)
     if month > month_start(filed_on):

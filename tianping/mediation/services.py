@@ -534,7 +534,7 @@ def confirmation_cases_backfill(*, court: Court | None = None, actor: Any = None
     from tianping.trials.models import Outcome
     from tianping.trials.services import case_close
 
-    todo = (Dispute.objects.select_for_update().filter(confirmation_case__isnull=True)
+    todo = (Dispute.objects.select_for_update(of=("self",)).filter(confirmation_case__isnull=True)
             .exclude(confirmation_number="").select_related("court", "ruled_by__person").order_by("pk"))
     if court is not None:
         todo = todo.filter(court=court)
