@@ -40,6 +40,8 @@ def test_doctor_says_each_check_in_one_line_and_fails_until_worker_and_backup_ex
                                                                                    monkeypatch):
     monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE")  # conftest's, for Playwright (check --deploy warns about it)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # a clean clone (CI) has no var/audit_key: check --deploy would rightly report the missing audit key
+    settings.TIANPING_AUDIT_KEY = "1:" + "k" * 48
     for key, value in SECURE.items():
         setattr(settings, key, value)
     with pytest.raises(CommandError, match="2 项检查未通过：后台任务进程、备份"):
