@@ -20,7 +20,7 @@ def reference_data(db):
 
     from django.apps import apps
 
-    for name in ("0002_case_types_and_limits", "0004_case_number_rules", "0005_load_annex_type_codes"):
+    for name in ("0005_load_annex_type_codes", "0007_load_time_limits"):
         loader = getattr(import_module(f"tianping.trials.migrations.{name}"), "load", None)
         if loader is not None:
             loader(apps, None)
