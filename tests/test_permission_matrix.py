@@ -362,6 +362,12 @@ def demo_court(django_db_setup, django_db_blocker, tmp_path_factory):
             from tianping.accounts.security_policy import get_policy
 
             get_policy()  # the policy row exists before the first request (else each request would create it)
+            from tianping.accounts.models import SecurityPolicy
+
+            # the clients log in once for the whole module, which takes longer than the 30-minute idle timeout
+            # on a slow machine: a client then met the idle logout instead of the answer the policy gives
+            # (tianping/accounts/tests cover the timeouts themselves)
+            SecurityPolicy.objects.filter(pk=1).update(idle_timeout_minutes=240, session_max_hours=24)
             from tianping.org.models import User
 
             users = {u.username: u for u in User.objects.filter(username__in=DEMO_USERS)}
