@@ -19,7 +19,12 @@
       if (el._chart || !window.echarts) return;
       var src = document.getElementById(el.dataset.echarts);
       if (!src) return;
-      el._chart = echarts.init(el); el._chart.setOption(JSON.parse(src.textContent));
+      el._chart = echarts.init(el, el.dataset.echartsTheme || null); el._chart.setOption(JSON.parse(src.textContent));
+      // a point that carries the address of its records ({"value": 12, "url": "/trials/cases/?…"}) opens it
+      el._chart.on("click", function (p) {
+        var url = p && p.data && p.data.url;
+        if (typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/") { window.location.href = url; }
+      });
       window.addEventListener("resize", function () { el._chart.resize(); });
     });
   }

@@ -4,6 +4,8 @@
   and 政治部/机关党委 (PARTY_OFFICE). The links lead to lists each of them may or may not open, by those
   lists' own rules.
 - The report's text (the template with placeholders): PARTY_OFFICE.
+- The dashboards (the court dashboard with its to-dos by owner, the branch scorecards and their .xlsx, the big
+  screen of the command room): the same readers as the report.
 """
 
 from __future__ import annotations
@@ -18,3 +20,4 @@ OFFICE = has_role(Role.PARTY_OFFICE)
 declare("annual.view_report", READERS)
 declare(ReportTemplate, "view", READERS & in_scope("view"))
 declare(ReportTemplate, "change", OFFICE & in_scope("view"))
+declare("annual.view_dashboard", READERS)

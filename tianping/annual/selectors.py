@@ -22,7 +22,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tianping.core.registry import ReportFigure, report_figures
+from tianping.core.registry import (
+    BranchColumn,
+    MonthlySeries,
+    ReportFigure,
+    branch_figures,
+    monthly_figures,
+    report_figures,
+)
 
 KEYS: tuple[str, ...] = (
     "cases_closed", "party_member_closed_share", "acceptance_rate", "leadership_cases",
@@ -225,3 +232,263 @@ def default_year(today: Any) -> int:
 
 def no_provider_note() -> str:
     return _("“—”表示尚无记录来源或分母为零。")
+
+
+# --- the dashboards: the court dashboard, the branch scorecards, the big screen ------------------------------
+MONTHS = tuple(range(1, 13))
+# The dashboards are read often (the big screen polls, leaders open them at will) and their figures cost a
+# second or so to gather from every app; they are kept this long per court and year (the page says when they
+# were gathered). The annual report itself always computes afresh.
+CACHE_SECONDS = 300
+
+
+def cached(key: str, fn: Any) -> Any:
+    from django.core.cache import cache
+
+    value = cache.get(key)
+    if value is None:
+        value = fn()
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def compute_cached(court: Any, year: int) -> dict[str, ReportFigure]:
+    return cached(f"annual:figures:{court.pk}:{year}", lambda: compute(court, year))  # type: ignore[no-any-return]
+
+
+def change(key: str, this: Any, last: Any) -> dict[str, Any]:
+    """This year against last: {"text", "direction": up|down|flat|""}. Counts: the difference and the percentage;
+    rates: the difference in percentage points."""
+    if this is None or last is None:
+        return {"text": "—", "direction": ""}
+    diff = this - last
+    direction = "up" if diff > 0 else "down" if diff < 0 else "flat"
+    if key in RATE_KEYS:
+        return {"text": _("%(d)+.2f 个百分点") % {"d": diff * 100}, "direction": direction}
+    pct = f"（{diff / last * 100:+.1f}%）" if last else ""
+    if isinstance(diff, float):
+        return {"text": f"{diff:+,.2f}{pct}", "direction": direction}
+    return {"text": f"{diff:+,}{pct}", "direction": direction}
+
+
+def compare(court: Any, year: int) -> list[dict[str, Any]]:
+    """The report's figures (KEYS) for the year and the year before, each with its link and the change."""
+    this, last = compute_cached(court, year), compute_cached(court, year - 1)
+    rows = []
+    for key in KEYS:
+        a, b = this.get(key), last.get(key)
+        va, vb = (a.value if a else None), (b.value if b else None)
+        rows.append({"key": key, "label": LABELS[key], "value": va, "last_value": vb,
+                     "text": fmt(key, va), "url": a.url if a else "",
+                     "last_text": fmt(key, vb), "last_url": b.url if b else "",
+                     "change": change(key, va, vb), "provided": a is not None})
+    return rows
+
+
+def monthly(court: Any, year: int, today: Any) -> dict[str, MonthlySeries]:
+    """Every app's monthly series of the year (months after `today`'s, in the current year, are None)."""
+    out: dict[str, MonthlySeries] = {}
+    gathered = cached(f"annual:months:{court.pk}:{year}",
+                      lambda: [s for provider in monthly_figures for s in provider(court, year)])
+    for series in gathered:
+        values = list(series.values)
+        if year == today.year:
+            values = [v if m <= today.month else None for m, v in zip(MONTHS, values, strict=True)]
+        elif year > today.year:
+            values = [None] * 12
+        out[series.key] = MonthlySeries(series.key, series.label, values, list(series.urls))
+    return out
+
+
+def trend_charts(court: Any, year: int, today: Any, *, dark: bool = False) -> list[tuple[str, dict[str, Any]]]:
+    """ECharts options, one chart per monthly series: the year against the year before, month by month; each
+    point carries the address of its records (static/tianping/app.js opens it on a click)."""
+    this, last = monthly(court, year, today), monthly(court, year - 1, today)
+    months = [_("%(m)d月") % {"m": m} for m in MONTHS]
+    text = "#e6f1ff" if dark else "#333"
+    charts = []
+    for key, series in this.items():
+        before = last.get(key)
+
+        def points(s: MonthlySeries | None) -> list[Any]:
+            if s is None:
+                return [None] * 12
+            urls = s.urls or [""] * 12
+            return [{"value": v, "url": u} if v is not None else None for v, u in zip(s.values, urls, strict=True)]
+
+        charts.append((f"trend-{key}", {
+            "backgroundColor": "transparent",
+            "title": {"text": str(series.label), "left": "center", "textStyle": {"fontSize": 14, "color": text}},
+            "tooltip": {"trigger": "axis"},
+            "legend": {"bottom": 0, "textStyle": {"color": text}},
+            "grid": {"left": 40, "right": 20, "top": 40, "bottom": 40, "containLabel": True},
+            "xAxis": {"type": "category", "data": months, "axisLabel": {"color": text}},
+            "yAxis": {"type": "value", "minInterval": 1, "axisLabel": {"color": text}},
+            "series": [
+                {"name": _("%(y)d年") % {"y": year - 1}, "type": "line", "data": points(before),
+                 "lineStyle": {"type": "dashed"}, "itemStyle": {"color": "#90a4ae"}},
+                {"name": _("%(y)d年") % {"y": year}, "type": "line", "data": points(series),
+                 "itemStyle": {"color": "#ffb300" if dark else "#c62828"}},
+            ],
+        }))
+    return charts
+
+
+def branch_rosters(court: Any, day: Any) -> tuple[list[Any], dict[int, list[int]]]:
+    """The court's party branches (党支部: active, or with members on `day`) in their order, and {branch id: the
+    people on its roster on `day`, its 党小组 included} (one query for all)."""
+    from django.db.models import Q
+
+    from tianping.party.models import BranchMembership, OrgKind, PartyOrganisation
+
+    orgs = list(PartyOrganisation.objects.filter(court=court).only("pk", "name", "kind", "parent_id", "active",
+                                                                    "sort_order"))
+    parent = {o.pk: o.parent_id for o in orgs}
+    kind = {o.pk: o.kind for o in orgs}
+    rosters: dict[int, set[int]] = {o.pk: set() for o in orgs if o.kind == OrgKind.BRANCH}
+    for org_id, person_id in (BranchMembership.objects.filter(court=court, start__lte=day)
+                              .filter(Q(end__isnull=True) | Q(end__gte=day))
+                              .values_list("organisation_id", "member__person_id")):
+        target = parent.get(org_id) if kind.get(org_id) == OrgKind.GROUP else org_id
+        if target in rosters:
+            rosters[target].add(person_id)
+    branches = sorted((o for o in orgs if o.kind == OrgKind.BRANCH and (o.active or rosters[o.pk])),
+                      key=lambda o: (o.sort_order, o.name))
+    return branches, {o.pk: sorted(rosters[o.pk]) for o in branches}
+
+
+def scorecard_columns() -> list[BranchColumn]:
+    return [c for provider in branch_figures for c in provider.columns]
+
+
+def reference_day(year: int, today: Any) -> Any:
+    from datetime import date
+
+    return min(today, date(year, 12, 31))
+
+
+def scorecards(court: Any, year: int, today: Any) -> dict[str, Any]:
+    """The branch scorecards (支部建设比拼): one row per branch, the members on its roster and every app's
+    columns (`core.registry.branch_figures`), each cell a figure with its link."""
+    from django.urls import reverse
+
+    day = reference_day(year, today)
+    columns = scorecard_columns()
+    branches, rosters, values = cached(f"annual:branches:{court.pk}:{year}:{day}",
+                                       lambda: _branch_values(court, year, day))
+    rows = []
+    for b in branches:
+        cells = []
+        for col in columns:
+            fig = values[b.pk].get(col.key)
+            value = fig.value if fig else None
+            cells.append({"key": col.key, "value": value, "text": cell_text(col.kind, value),
+                          "url": fig.url if fig else ""})
+        rows.append({"branch": b, "id": b.pk, "name": b.name, "members": len(rosters[b.pk]),
+                     "url": reverse("party:organisation_detail", args=[b.pk]), "cells": cells})
+    return {"year": year, "day": day, "columns": columns, "rows": rows}
+
+
+def _branch_values(court: Any, year: int, day: Any) -> tuple[list[Any], dict[int, list[int]],
+                                                              dict[int, dict[str, ReportFigure]]]:
+    branches, rosters = branch_rosters(court, day)
+    values: dict[int, dict[str, ReportFigure]] = {b.pk: {} for b in branches}
+    for provider in branch_figures:
+        for bid, figs in provider.compute(court, year, rosters).items():
+            if bid in values:
+                values[bid].update(figs)
+    return branches, rosters, values
+
+
+def cell_text(kind: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return f"{value * 100:.1f}%"
+    if kind == "number":
+        return f"{value:,.1f}"
+    return f"{value:,}"
+
+
+def sort_rows(rows: list[dict[str, Any]], key: str, descending: bool) -> list[dict[str, Any]]:
+    """Rows by a column (or "name", "members"); an empty cell last whichever the direction."""
+    def value(r: dict[str, Any]) -> Any:
+        if key == "name":
+            return r["name"]
+        if key == "members":
+            return r["members"]
+        return next((c["value"] for c in r["cells"] if c["key"] == key), None)
+
+    present = [r for r in rows if value(r) is not None]
+    missing = [r for r in rows if value(r) is None]
+    return sorted(present, key=value, reverse=descending) + missing
+
+
+def scorecard_table(card: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The scorecards as a plain table (header, rows) for the .xlsx: rates as percentages with one decimal."""
+    header = [str(_("党支部")), str(_("党员人数")), *[str(c.label) for c in card["columns"]]]
+    out = []
+    for r in card["rows"]:
+        row: list[Any] = [r["name"], r["members"]]
+        for col, cell in zip(card["columns"], r["cells"], strict=True):
+            v = cell["value"]
+            row.append(None if v is None else round(v * 100, 1) if col.kind == "rate" else v)
+        out.append(row)
+    return header, out
+
+
+# --- to-dos by owner ------------------------------------------------------------------------------------------
+def todo_owners(court: Any) -> list[dict[str, Any]]:
+    from django.utils.translation import get_language
+
+    return cached(f"annual:todo:{court.pk}:{get_language()}", lambda: _todo_owners(court))  # type: ignore[no-any-return]
+
+
+def _todo_owners(court: Any) -> list[dict[str, Any]]:
+    """The court's open to-dos (every app's `core.registry.todo`) grouped by who must act, named by post — the
+    role and the branch they lead or their department — never by a person's name. One owner row per post;
+    an item two accounts of one post both see counts once."""
+    from django.contrib.auth import get_user_model
+
+    from tianping.core.roles import ADMIN_ROLES, Role
+    from tianping.core.views import collect_todo
+    from tianping.party.selectors import branches_led_by
+
+    labels = dict(Role.choices)
+    users = (get_user_model().objects.filter(court=court, is_active=True).select_related("person__department")
+             .prefetch_related("role_grants").order_by("pk"))
+    owners: dict[str, dict[str, Any]] = {}
+    for user in users:
+        roles = sorted({g.role for g in user.role_grants.all()} - set(ADMIN_ROLES))
+        if not roles:
+            continue
+        where = ""
+        if Role.BRANCH_SECRETARY in roles:
+            where = "、".join(branches_led_by(user).values_list("name", flat=True))
+        elif user.person is not None and user.person.department is not None:
+            where = user.person.department.name
+        name = "、".join(str(labels.get(r, r)) for r in roles) + (f"（{where}）" if where else "")
+        entry = owners.setdefault(name, {"owner": name, "users": [], "items": {}})
+        entry["users"].append(user.pk)
+        for item in collect_todo(user):
+            entry["items"].setdefault((str(item["label"]), item["url"]), item)
+    out = []
+    for name, entry in owners.items():
+        items = list(entry["items"].values())
+        if not items:
+            continue
+        key = "-".join(str(pk) for pk in entry["users"])
+        kinds: dict[str, int] = {}
+        for i in items:
+            kinds[str(i["kind"])] = kinds.get(str(i["kind"]), 0) + 1
+        out.append({"owner": name, "key": key, "total": len(items),
+                    "danger": sum(1 for i in items if i["level"] == "danger"),
+                    "warning": sum(1 for i in items if i["level"] == "warning"),
+                    "kinds": sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])), "items": items})
+    return sorted(out, key=lambda o: (-o["danger"], -o["total"], o["owner"]))
+
+
+def dashboard(court: Any, year: int, today: Any) -> dict[str, Any]:
+    """Everything the court dashboard shows (院党建工作看板)."""
+    return {"year": year, "figures": compare(court, year), "charts": trend_charts(court, year, today),
+            "owners": todo_owners(court)}

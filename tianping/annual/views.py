@@ -22,9 +22,10 @@ from tianping.core.policy import can, permission_required
 FIRST_YEAR = 2000
 
 
-def _year(request) -> int:
-    """?year=YYYY, or the last complete year; a bad value gives the default and a message (never a 500)."""
-    default = sel.default_year(timezone.localdate())
+def _year(request, default: int | None = None) -> int:
+    """?year=YYYY, or the default (the report: the last complete year); a bad value gives the default and a
+    message (never a 500)."""
+    default = sel.default_year(timezone.localdate()) if default is None else default
     raw = request.GET.get("year")
     if raw in (None, ""):
         return default
@@ -102,3 +103,88 @@ def template_edit(request):
         "form": form, "placeholders": sel.known_placeholders(), "labels": sel.LABELS,
         "page_title": _("编辑报告模板"),
         "breadcrumbs": [(_("年度党建工作报告"), reverse("annual:report")), (_("编辑报告模板"), None)]})
+
+
+# --- the dashboards -------------------------------------------------------------------------------------------
+def _years() -> list[int]:
+    return list(range(timezone.localdate().year, FIRST_YEAR + 13, -1))
+
+
+@permission_required("annual.view_dashboard")
+def dashboard(request):
+    """院党建工作看板: the report's figures this year against last, the monthly trends, the to-dos by owner."""
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    data = sel.dashboard(request.user.court, year, today)
+    return render(request, "annual/dashboard.html", {
+        **data, "years": _years(), "last_year": year - 1, "note": sel.no_provider_note(),
+        "page_title": _("院党建工作看板"), "breadcrumbs": [(_("院党建工作看板"), None)]})
+
+
+@permission_required("annual.view_dashboard")
+def dashboard_todo(request, key: str):
+    """The to-dos of one owner of the dashboard (the items behind its counts)."""
+    from django.http import Http404
+
+    owner = next((o for o in sel.todo_owners(request.user.court) if o["key"] == key), None)
+    if owner is None:
+        raise Http404
+    level = request.GET.get("level", "")
+    far = timezone.localdate().replace(year=9999)
+    items = sorted((i for i in owner["items"] if not level or i["level"] == level),
+                   key=lambda i: (i.get("due") or far, str(i["label"])))
+    return render(request, "annual/dashboard_todo.html", {
+        "owner": owner, "items": items, "page_title": _("待办事项：%(o)s") % {"o": owner["owner"]},
+        "breadcrumbs": [(_("院党建工作看板"), reverse("annual:dashboard")), (owner["owner"], None)]})
+
+
+SORT_KEYS = ("name", "members")
+
+
+@permission_required("annual.view_dashboard")
+def scorecards(request):
+    """支部建设比拼: one row per branch, every app's columns side by side; sortable; `?export=xlsx`."""
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    card = sel.scorecards(request.user.court, year, today)
+    keys = {c.key for c in card["columns"]} | set(SORT_KEYS)
+    sort = request.GET.get("sort") if request.GET.get("sort") in keys else ""
+    descending = request.GET.get("dir", "desc") != "asc"
+    if sort:
+        card["rows"] = sel.sort_rows(card["rows"], sort, descending)
+    if request.GET.get("export") == "xlsx":
+        from tianping.core.registers import export_table_xlsx
+
+        header, rows = sel.scorecard_table(card)
+        data = export_table_xlsx(_("支部建设比拼%(y)d") % {"y": year}, header, rows)
+        audit_record(actor=request.user, event="export", court_id=request.user.court_id,
+                     message=f"branch_scorecards {year}")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = f"attachment; filename*=UTF-8''branch-scorecards-{year}.xlsx"
+        return response
+    return render(request, "annual/scorecards.html", {
+        **card, "sort": sort, "descending": descending, "years": _years(),
+        "head": [("name", _("党支部")), ("members", _("党员人数")), *[(c.key, c.label) for c in card["columns"]]],
+        "page_title": _("支部建设比拼"), "breadcrumbs": [(_("支部建设比拼"), None)]})
+
+
+BIG_SCREEN_REFRESH_SECONDS = 300
+
+
+@permission_required("annual.view_dashboard")
+def big_screen(request):
+    """The command room's big screen (1920×1080, dark): figures only — the year's figures against last year, the
+    trends and the branches' scorecards; it reloads its content every few minutes (htmx), keeping the last
+    content on screen while the network is down."""
+    today = timezone.localdate()
+    year = _year(request, today.year)
+    court = request.user.court
+    figures = [f for f in sel.compare(court, year) if f["provided"]]
+    card = sel.scorecards(court, year, today)
+    ctx = {"court": court, "year": year, "figures": figures, "card": card,
+           "charts": sel.trend_charts(court, year, today, dark=True), "today": today,
+           "refresh": BIG_SCREEN_REFRESH_SECONDS}
+    template = "annual/big_screen_content.html" if request.headers.get("HX-Request") else "annual/big_screen.html"
+    response = render(request, template, ctx)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -2,7 +2,8 @@
 
 Each app registers from the modules that `CoreConfig.ready()` discovers (`autodiscover_modules`): its `policy`,
 `menu`, `home` (home-page panels), `todo` (to-do items), `timeline` (a person's record), `importers` (registers),
-`scopes` (who a role reaches) and `report` (the annual report's figures). The demo generators (`demo`) are discovered by `seed_demo` only.
+`scopes` (who a role reaches), `report` (the annual report's figures) and `dashboard` (the dashboards' monthly
+series and branch scorecard columns). The demo generators (`demo`) are discovered by `seed_demo` only.
 
     from tianping.core.registry import home_panels
 
@@ -16,7 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-DISCOVERED_MODULES = ("policy", "scopes", "menu", "home", "todo", "timeline", "importers", "report")
+DISCOVERED_MODULES = ("policy", "scopes", "menu", "home", "todo", "timeline", "importers", "report", "dashboard")
 
 
 @dataclass
@@ -57,6 +58,10 @@ case_panels = Registry("case_panels")
 # fn(court, year) -> {key: ReportFigure}: the annual report's figures, each app those from its own records,
 # by the same definitions as its pages (tianping/annual)
 report_figures = Registry("report_figures")
+# fn(court, year) -> list[MonthlySeries]: a figure per calendar month of the year, for the dashboards' trends
+monthly_figures = Registry("monthly_figures")
+# BranchFigures objects: columns of the branch scorecards (支部建设比拼), each app those of its own records
+branch_figures = Registry("branch_figures")
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,38 @@ class ReportFigure:
 
     value: int | float | None
     url: str = ""
+
+
+@dataclass(frozen=True)
+class MonthlySeries:
+    """One figure month by month (12 values, January first; None for a month not yet begun), each month with
+    the address of its records ("" where there is no list)."""
+
+    key: str
+    label: Any
+    values: list[int | float | None]
+    urls: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class BranchColumn:
+    """A column of the branch scorecards: its key, its heading and how its values read (count, rate as a
+    fraction, number with decimals)."""
+
+    key: str
+    label: Any
+    kind: str = "count"  # count | rate | number
+
+
+@dataclass(frozen=True)
+class BranchFigures:
+    """An app's columns of the branch scorecards. `compute(court, year, rosters)` answers
+    {branch id: {column key: ReportFigure}}; `rosters` is {branch id: ids of the people on its roster (with its
+    党小组) on the reference day (31 December, or today in the current year)}."""
+
+    name: str
+    columns: tuple[BranchColumn, ...]
+    compute: Callable[[Any, int, dict[int, list[int]]], dict[int, dict[str, ReportFigure]]]
 
 
 # role code -> fn(user) -> set of person ids the role reaches (e.g. a branch secretary's branch members)
