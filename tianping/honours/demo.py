@@ -3,6 +3,8 @@
 about 150 person-times of honours in the last three years (several collective) and a few a year before; one
 selection finished with its count and one in 公示, both walked through the real services (nominations, a
 secret ballot, the count); the venues with bookings; a year of the column's articles; one lobby screen.
+The seed's years (2014–2016) get about 52 individual honours each, so that the annual report of 2016 counts
+150+ in three years as the seed does (their own random generator: the other years stay as they are).
 Synthetic (Faker zh_CN via ctx), deterministic, idempotent; big tables through bulk_create."""
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ VENUES = [("党建文化长廊", VenueKind.CORRIDOR, "审判楼一楼", None, "�
           ("党廉信息港", VenueKind.INFO_PORT, "审判楼二楼", 30, "电子阅览、廉政教育片播放、网上党建专栏阅读。"),
           ("党员活动室", VenueKind.ROOM, "综合楼三楼", 60, "三会一课、主题党日、入党宣誓。"),
           ("廉政文化角", VenueKind.CORNER, "诉讼服务中心", None, "廉政书籍与格言警句。")]
+SEED_YEARS = (2014, 2015, 2016)  # the seed's "近 3 年" (tianping/annual reproduces its figures)
+SEED_YEAR_HONOURS = 52  # individual honours a seed year (150+ in the three)
 ARTICLE_TITLES = {
     ArticleCategory.NEWS: ["{b}开展主题党日活动", "{b}召开组织生活会", "院党组专题学习党的创新理论", "{b}结对帮扶困难群众"],
     ArticleCategory.STUDY: ["学习《中国共产党章程》第{n}讲", "理论学习：坚持以人民为中心的司法理念（{n}）",
@@ -189,6 +193,7 @@ def seed(ctx) -> None:
             else:
                 h.holder_kind = HolderKind.COURT
             honours.append(h)
+    honours = _seed_year_honours(court, staff, judges, levels, spans, today) + honours
     cert = _picture(ctx, "荣誉证书", "演示扫描件")
     if cert is not None:
         honours[-1].certificate, honours[-1].certificate_type = cert, "image/png"
@@ -257,6 +262,36 @@ def seed(ctx) -> None:
     alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
     LobbyScreen.objects.create(court=court, name="诉讼服务中心大厅", created_by=office,
                                token="".join(rng.choice(alphabet) for _ in range(43)))
+
+
+def _seed_year_honours(court, staff, judges, levels, spans, today: date) -> list[Honour]:
+    """Individual honours of the seed's years up to SEED_YEAR_HONOURS a year (the loop above gives the
+    years before the last ten a few), to people in post on the day; drawn by a random generator of their
+    own. Not for a year of the last three (those have the loop's own)."""
+    import random
+
+    rng = random.Random(SEED_YEARS[-1])
+    out: list[Honour] = []
+    for year in SEED_YEARS:
+        if year >= today.year - 2:
+            continue
+        have = 8 if year >= max(2014, today.year - 9) else 0
+        for n in range(SEED_YEAR_HONOURS - have):
+            level = rng.choice(levels)
+            name = rng.choice(INDIVIDUAL[level])
+            day = date(year, 1, 15) + timedelta(days=rng.randint(0, 339))
+            in_post = [p for p in staff if p.hired_on is None or p.hired_on <= day]
+            if name in ("办案能手", "调解能手"):
+                pool = [p for p in judges if p in in_post and _member_on(spans, p.pk, day)] \
+                    if rng.random() < 0.92 else [p for p in judges if p in in_post]
+                name = f"{year}年度{name}"
+            else:
+                pool = in_post
+            person = rng.choice(pool or in_post or staff)
+            out.append(Honour(court=court, name=name, level=level, issuer=ISSUERS[level], awarded_on=day,
+                              holder_kind=HolderKind.PERSON, person=person, source=HonourSource.MANUAL,
+                              certificate_number=f"XC-{year}-S{n + 1:03d}"))
+    return out
 
 
 def _selection(ctx, court, office, spans, members_now, *, year: int, finished: bool) -> None:

@@ -3,6 +3,11 @@
 the four tribunals (and a few of 民一庭) at the court's places, 17 publicity events with the participants'
 points, 双包双联 pairings with 34 visits, and complaints in every state.
 
+The seed's year (2016, SEED_YEAR) is made the same way by the same functions — its own random generator and
+Faker, so the current year's records do not change — with the seed's figures: 350 cases and 738 people
+revisited (about 99 % satisfied), 126 circuit trials, 17 publicity events and 34 visits of pairings that ran
+2014–2018. The annual report (tianping/annual) reads them back for 2016.
+
 Synthetic (Faker zh_CN through ctx), deterministic (ctx's random), idempotent (skipped when the court has a
 sample). Samples are drawn with the real drawing (`selectors.draw`) from the recorded criteria and seed, so the
 sample page's reproducibility check holds on the demo. Big tables go in through bulk inserts."""
@@ -67,6 +72,10 @@ MATTERS = [("了解村民矛盾纠纷排查情况", "就宅基地纠纷提供法
            ("走访困难群众", "帮助申请司法救助"), ("法律需求调研", "")]
 
 
+SEED_YEAR = 2016  # the year the seed describes (tianping/annual reproduces its figures)
+SEED_REVISITED_PEOPLE = 738
+
+
 def demo_start(today: date) -> date:
     """The demo's year: the current calendar year once half of it has passed (the service page shows the
     year's figures), else the twelve months up to today."""
@@ -107,11 +116,44 @@ def seed(ctx: Any) -> None:
     _outreach(ctx, court, deps, by_dep, start, today, party_office)
     _partnerships(ctx, court, people, by_dep, start, today, party_office)
     _complaints(ctx, court, people, today, party_office)
+    if date(SEED_YEAR, 12, 31) < start:
+        _seed_year(ctx, court, deps, people, places, trial_office, party_office, callers)
 
 
-def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, callers: list[Person]) -> None:
+def _seed_year(ctx: Any, court: Any, deps: dict[str, Any], people: list[Person],
+               places: dict[str, list[CircuitPlace]], trial_office: Any, party_office: Any,
+               callers: list[Person]) -> None:
+    """SEED_YEAR's records by the same generators, with a random generator and a Faker of their own (the
+    current year's records stay as they are) and the staff already in post on its first day."""
+    import random
+    from types import SimpleNamespace
+
+    from faker import Faker
+
+    faker = Faker("zh_CN")
+    faker.seed_instance(SEED_YEAR)
+    sub = SimpleNamespace(rng=random.Random(SEED_YEAR), faker=faker, data=ctx.data)
+    start, end = date(SEED_YEAR, 1, 1), date(SEED_YEAR, 12, 31)
+    then = [p for p in people if p.hired_on is None or p.hired_on <= start]
+    by_dep: dict[int, list[Person]] = {}
+    for p in then:
+        if p.department_id:
+            by_dep.setdefault(p.department_id, []).append(p)
+    judges_of = {d: [p for p in ps if p.is_quota_judge] for d, ps in by_dep.items()}
+    ids = {p.pk for p in then}
+    _revisits(sub, court, start, end, trial_office, [p for p in callers if p.pk in ids] or then[:4],
+              people_total=SEED_REVISITED_PEOPLE)
+    _circuit(sub, court, deps, judges_of, places, start, end, trial_office)
+    _outreach(sub, court, deps, by_dep, start, end, party_office)
+    _partnerships(sub, court, then, by_dep, start, end, party_office, term=(date(SEED_YEAR - 2, 3, 1),
+                                                                           date(SEED_YEAR + 2, 12, 31)))
+
+
+def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, callers: list[Person], *,
+              people_total: int | None = None) -> None:
     """One sample a month of the cases closed in the month before (about 350 cases in all), 1–3 people
-    each; assignments and revisits go in through bulk_insert, the few follow-ups after."""
+    each (`people_total`: exactly that many people in all); assignments and revisits go in through
+    bulk_insert, the few follow-ups after."""
     from tianping.trials.models import Case
 
     rng, faker = ctx.rng, ctx.faker
@@ -148,14 +190,15 @@ def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, caller
     rows: list[dict[str, Any]] = []
     contacted = 0
     relations = ["plaintiff", "defendant", "third"]
+    counts = _people_per_case(rng, sum(len(ids) for _s, ids in drawn), people_total) if people_total else []
     for sample, ids in drawn:
         last_day = min(sample.drawn_on + timedelta(days=25), today)
         for cid in ids:
-            if sample.drawn_on > today - timedelta(days=3) and rng.random() < 0.2:
+            if not counts and sample.drawn_on > today - timedelta(days=3) and rng.random() < 0.2:
                 continue  # this month's calls are not all made yet
             a_id, caller_id = assignments[(sample.pk, cid)]
             names: set[str] = set()
-            for k in range(rng.choice([1, 2, 2, 2, 3, 3])):
+            for k in range(counts.pop() if counts else rng.choice([1, 2, 2, 2, 3, 3])):
                 r = rng.random()
                 rating = 5 if r < 0.62 else 4 if r < 0.9 else 3 if r < 0.994 else None
                 contacted += 1
@@ -176,7 +219,8 @@ def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, caller
                     "version": 1, "created_at": now, "updated_at": now})
     bulk_insert(Revisit, rows)
     follow_ups = []
-    for r in (Revisit.objects.filter(court=court, rating__in=[1, 2]).select_related("case").order_by("pk")):
+    for r in (Revisit.objects.filter(court=court, rating__in=[1, 2], follow_up__isnull=True).select_related("case")
+              .order_by("pk")):
         due = r.revisited_on + timedelta(days=15)
         done = due < today - timedelta(days=5) or rng.random() < 0.5
         follow_ups.append(FollowUp(
@@ -186,6 +230,18 @@ def _revisits(ctx: Any, court: Any, start: date, today: date, actor: Any, caller
             closed_on=min(r.revisited_on + timedelta(days=rng.randint(3, 14)), today) if done else None,
             closed_by=actor if done else None))
     FollowUp.objects.bulk_create(follow_ups)
+
+
+def _people_per_case(rng: Any, cases: int, total: int) -> list[int]:
+    """1–3 people for each of `cases` cases, mostly 2, adding up to `total` (when 1–3 each can)."""
+    counts = [rng.choice([1, 2, 2, 2, 3, 3]) for _c in range(cases)]
+    while sum(counts) != total:
+        step = 1 if sum(counts) < total else -1
+        fits = [i for i, n in enumerate(counts) if 1 <= n + step <= 3]
+        if not fits:
+            break
+        counts[rng.choice(fits)] += step
+    return counts
 
 
 def _places(court: Any) -> dict[str, list[CircuitPlace]]:
@@ -272,7 +328,9 @@ def _outreach(ctx: Any, court: Any, deps: dict[str, Any], by_dep: dict[int, list
 
 
 def _partnerships(ctx: Any, court: Any, people: list[Person], by_dep: dict[int, list[Person]], start: date,
-                  today: date, actor: Any) -> None:
+                  today: date, actor: Any, term: tuple[date, date | None] | None = None) -> None:
+    """The pairings (from two years ago, open-ended; or over `term`) and 34 visits between `start` and
+    `today`."""
     from tianping.party.models import PartyOrganisation
     from tianping.party.selectors import branch_roster_on
 
@@ -284,8 +342,9 @@ def _partnerships(ctx: Any, court: Any, people: list[Person], by_dep: dict[int, 
         leader = None if branch is not None else (leaders[i % len(leaders)] if leaders else None)
         if branch is None and leader is None:
             continue
+        begin, end = term or (date(today.year - 2, 3, 1), None)
         pairs.append(Partnership.objects.create(court=court, partner=partner, partner_kind=kind, branch=branch,
-                                                leader=leader, start=date(today.year - 2, 3, 1)))
+                                                leader=leader, start=begin, end=end))
     if not pairs:
         return
     visits = []
