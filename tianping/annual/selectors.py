@@ -316,12 +316,18 @@ def trend_charts(court: Any, year: int, today: Any, *, dark: bool = False) -> li
             urls = s.urls or [""] * 12
             return [{"value": v, "url": u} if v is not None else None for v, u in zip(s.values, urls, strict=True)]
 
+        title: dict[str, Any] = {"text": str(series.label), "left": "center",
+                                 "textStyle": {"fontSize": 14, "color": text}}
+        if year == today.year:  # the month under way is counted up to today
+            title["subtext"] = _("%(m)d月统计至%(d)d日") % {"m": today.month, "d": today.day}
+            title["subtextStyle"] = {"color": "#90a4ae", "fontSize": 11}
         charts.append((f"trend-{key}", {
             "backgroundColor": "transparent",
-            "title": {"text": str(series.label), "left": "center", "textStyle": {"fontSize": 14, "color": text}},
+            "title": title,
             "tooltip": {"trigger": "axis"},
             "legend": {"bottom": 0, "textStyle": {"color": text}},
-            "grid": {"left": 40, "right": 20, "top": 40, "bottom": 40, "containLabel": True},
+            "grid": {"left": 10, "right": 20, "top": 52 if year == today.year else 40, "bottom": 30,
+                     "containLabel": True},
             "xAxis": {"type": "category", "data": months, "axisLabel": {"color": text}},
             "yAxis": {"type": "value", "minInterval": 1, "axisLabel": {"color": text}},
             "series": [
@@ -462,6 +468,8 @@ def _todo_owners(court: Any) -> list[dict[str, Any]]:
         roles = sorted({g.role for g in user.role_grants.all()} - set(ADMIN_ROLES))
         if not roles:
             continue
+        if len(roles) > 1 and Role.MEMBER in roles:  # 党员/干警 says nothing beside a post
+            roles.remove(Role.MEMBER)
         where = ""
         if Role.BRANCH_SECRETARY in roles:
             where = "、".join(branches_led_by(user).values_list("name", flat=True))
@@ -488,7 +496,3 @@ def _todo_owners(court: Any) -> list[dict[str, Any]]:
     return sorted(out, key=lambda o: (-o["danger"], -o["total"], o["owner"]))
 
 
-def dashboard(court: Any, year: int, today: Any) -> dict[str, Any]:
-    """Everything the court dashboard shows (院党建工作看板)."""
-    return {"year": year, "figures": compare(court, year), "charts": trend_charts(court, year, today),
-            "owners": todo_owners(court)}

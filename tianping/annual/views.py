@@ -115,10 +115,17 @@ def dashboard(request):
     """院党建工作看板: the report's figures this year against last, the monthly trends, the to-dos by owner."""
     today = timezone.localdate()
     year = _year(request, today.year)
-    data = sel.dashboard(request.user.court, year, today)
+    court = request.user.court
+    data = {"year": year, "figures": sel.compare(court, year), "charts": sel.trend_charts(court, year, today)}
     return render(request, "annual/dashboard.html", {
         **data, "years": _years(), "last_year": year - 1, "note": sel.no_provider_note(),
         "page_title": _("院党建工作看板"), "breadcrumbs": [(_("院党建工作看板"), None)]})
+
+
+@permission_required("annual.view_dashboard")
+def dashboard_todos(request):
+    """The dashboard's to-dos by owner (loaded by the page after its figures: every account's to-dos are asked)."""
+    return render(request, "annual/includes/todo_owners.html", {"owners": sel.todo_owners(request.user.court)})
 
 
 @permission_required("annual.view_dashboard")

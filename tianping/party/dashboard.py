@@ -1,5 +1,5 @@
 """The dashboards' party-membership figures (tianping/annual): each branch's dues (实交 ÷ 应交 of the year, as the
-党费年度汇总 counts them) and points per person on its roster (the 积分 ledger)."""
+党费年度汇总 counts them; in the current year the months whose due day has passed) and points per person on its roster (the 积分 ledger)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,10 @@ def branch_party(court: Any, year: int, rosters: dict[int, list[int]]) -> dict[i
     due: dict[int, Decimal] = defaultdict(Decimal)
     paid: dict[int, Decimal] = defaultdict(Decimal)
     if year <= today.year:
-        for r in dues_year(court.pk, year, until=today if year == today.year else None):
+        # the current year up to the last month whose due day has passed (as the arrears list counts)
+        from tianping.party.views import arrears_until
+
+        for r in dues_year(court.pk, year, until=arrears_until(today) if year == today.year else None):
             due[r.branch.pk] += r.due
             paid[r.branch.pk] += r.paid
     everyone = sorted({pid for ids in rosters.values() for pid in ids})
