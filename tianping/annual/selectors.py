@@ -247,9 +247,18 @@ def cached(key: str, fn: Any) -> Any:
 
     value = cache.get(key)
     if value is None:
+        from django.utils import timezone
+
         value = fn()
-        cache.set(key, value, CACHE_SECONDS)
+        cache.set_many({key: value, f"{key}:at": timezone.now()}, CACHE_SECONDS)
     return value
+
+
+def figures_gathered_at(court: Any, year: int) -> Any:
+    """When the dashboards' figures of the court's year were gathered (None: not kept)."""
+    from django.core.cache import cache
+
+    return cache.get(f"annual:figures:{court.pk}:{year}:at")
 
 
 def compute_cached(court: Any, year: int) -> dict[str, ReportFigure]:

@@ -119,6 +119,7 @@ def dashboard(request):
     data = {"year": year, "figures": sel.compare(court, year), "charts": sel.trend_charts(court, year, today)}
     return render(request, "annual/dashboard.html", {
         **data, "years": _years(), "last_year": year - 1, "note": sel.no_provider_note(),
+        "gathered": sel.figures_gathered_at(court, year), "cache_minutes": sel.CACHE_SECONDS // 60,
         "page_title": _("院党建工作看板"), "breadcrumbs": [(_("院党建工作看板"), None)]})
 
 

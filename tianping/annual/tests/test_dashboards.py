@@ -70,7 +70,7 @@ def test_the_dashboard_page_shows_each_figure_with_its_link(casebook, make_user,
     url = figures["cases_closed"].url.replace("&", "&amp;")
     assert f'data-testid="this-cases_closed"><a href="{url}">6</a>' in html
     assert 'data-testid="last-cases_closed"><a href="' in html and ">1</a>" in html
-    assert 'data-echarts="trend-cases_closed"' in html
+    assert 'data-echarts="trend-cases_closed"' in html and 'data-testid="gathered"' in html
     assert client_for(make_user(casebook["court"], "member")).get("/annual/dashboard/").status_code == 403
 
 
