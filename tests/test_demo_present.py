@@ -135,6 +135,10 @@ def test_demo_is_plausible_and_current(demo):
     assert (seed["revisited_cases"], seed["revisited_people"]) == (350, 738), seed
     assert 0.985 <= seed["revisit_satisfaction_rate"] < 1, seed
     assert (seed["circuit_trials"], seed["outreach_events"], seed["partner_visits"]) == (126, 17, 34), seed
+    from tianping.honours.models import PioneerPost
+
+    assert seed["able_handlers_party_share"] >= 0.9, seed
+    assert seed["pioneer_posts"] == PioneerPost.objects.filter(court=demo).count() >= 4, seed
 
 def test_default_periods_have_figures_and_higher_court_drills_into_one_court(demo):
     from tianping.org.models import Court, Person, User

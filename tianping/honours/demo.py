@@ -3,8 +3,9 @@
 about 150 person-times of honours in the last three years (several collective) and a few a year before; one
 selection finished with its count and one in 公示, both walked through the real services (nominations, a
 secret ballot, the count); the venues with bookings; a year of the column's articles; one lobby screen.
-The seed's years (2014–2016) get about 52 individual honours each, so that the annual report of 2016 counts
-150+ in three years as the seed does (their own random generator: the other years stay as they are).
+The seed's years (2014–2016) get 52 individual honours each (of the 能手 90 % and more party members) and each
+post a holder from 2014 to 2017, so that the annual report of 2016 gives the seed's figures (150+ honours in
+three years; their own random generators: the other years stay as they are).
 Synthetic (Faker zh_CN via ctx), deterministic, idempotent; big tables through bulk_create."""
 
 from __future__ import annotations
@@ -212,6 +213,8 @@ def seed(ctx) -> None:
     # --- selections through the services: one finished, one in 公示 ----------------------------------------
     _selection(ctx, court, office, spans, members_now, year=today.year - 1, finished=True)
     _selection(ctx, court, office, spans, members_now, year=today.year, finished=False)
+    # after the selections, whose candidates are the posts' holders of today
+    PostHolder.objects.bulk_create(_seed_year_holders(court, staff, spans, today))
 
     # --- venues and bookings ---------------------------------------------------------------------------------
     venues = [Venue.objects.create(court=court, name=n, kind=k, location=loc, capacity=cap, description=desc,
@@ -276,14 +279,15 @@ def _seed_year_honours(court, staff, judges, levels, spans, today: date) -> list
         if year >= today.year - 2:
             continue
         have = 8 if year >= max(2014, today.year - 9) else 0
+        experts = 0
         for n in range(SEED_YEAR_HONOURS - have):
             level = rng.choice(levels)
             name = rng.choice(INDIVIDUAL[level])
             day = date(year, 1, 15) + timedelta(days=rng.randint(0, 339))
             in_post = [p for p in staff if p.hired_on is None or p.hired_on <= day]
             if name in ("办案能手", "调解能手"):
-                pool = [p for p in judges if p in in_post and _member_on(spans, p.pk, day)] \
-                    if rng.random() < 0.92 else [p for p in judges if p in in_post]
+                experts += 1  # the seed: 90 % and more of them party members (every tenth may not be)
+                pool = [p for p in judges if p in in_post and (experts % 10 == 0 or _member_on(spans, p.pk, day))]
                 name = f"{year}年度{name}"
             else:
                 pool = in_post
@@ -291,6 +295,25 @@ def _seed_year_honours(court, staff, judges, levels, spans, today: date) -> list
             out.append(Honour(court=court, name=name, level=level, issuer=ISSUERS[level], awarded_on=day,
                               holder_kind=HolderKind.PERSON, person=person, source=HonourSource.MANUAL,
                               certificate_number=f"XC-{year}-S{n + 1:03d}"))
+    return out
+
+
+def _seed_year_holders(court, staff, spans, today: date) -> list[PostHolder]:
+    """Each post's holder over the seed's last year (a term from March two years before to February after),
+    a party member of the post's department on the first day; their own random generator."""
+    import random
+
+    rng = random.Random(SEED_YEARS[-1] + 1)
+    start, end = date(SEED_YEARS[0], 3, 1), date(SEED_YEARS[-1] + 1, 2, 28)
+    if end >= date(today.year - 4, 3, 1):  # the loop above's terms begin then
+        return []
+    out = []
+    for post in PioneerPost.objects.filter(court=court).order_by("pk"):
+        pool = [p for p in staff if p.department_id == post.department_id and _member_on(spans, p.pk, start)
+                and (p.hired_on is None or p.hired_on <= start)]
+        if pool:
+            out.append(PostHolder(post=post, person=rng.choice(pool), start=start, end=end,
+                                  pledge=rng.choice(["热情服务、规范办事", "服务群众零距离", "办案质效争第一"])))
     return out
 
 
