@@ -9,7 +9,7 @@ urlpatterns = [
     path("template/", views.template_edit, name="template"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("dashboard/todos/", views.dashboard_todos, name="dashboard_todos"),
-    path("dashboard/todo/<str:key>/", views.dashboard_todo, name="dashboard_todo"),
+    path("dashboard/todo/", views.dashboard_todo, name="dashboard_todo"),
     path("scorecards/", views.scorecards, name="scorecards"),
     path("screen/", views.big_screen, name="big_screen"),
 ]

@@ -120,6 +120,7 @@ def dashboard(request):
     return render(request, "annual/dashboard.html", {
         **data, "years": _years(), "last_year": year - 1, "note": sel.no_provider_note(),
         "gathered": sel.figures_gathered_at(court, year), "cache_minutes": sel.CACHE_SECONDS // 60,
+        "period_empty": not any(f["value"] for f in data["figures"]),
         "page_title": _("院党建工作看板"), "breadcrumbs": [(_("院党建工作看板"), None)]})
 
 
@@ -130,13 +131,16 @@ def dashboard_todos(request):
 
 
 @permission_required("annual.view_dashboard")
-def dashboard_todo(request, key: str):
-    """The to-dos of one owner of the dashboard (the items behind its counts)."""
-    from django.http import Http404
+def dashboard_todo(request):
+    """The to-dos of one owner of the dashboard (`?owner=KEY`: the items behind its counts). An owner with
+    nothing left to do (or none named) leads back to the dashboard."""
+    from django.contrib import messages
 
+    key = request.GET.get("owner", "")
     owner = next((o for o in sel.todo_owners(request.user.court) if o["key"] == key), None)
     if owner is None:
-        raise Http404
+        messages.info(request, _("该岗位目前没有待办事项。"))
+        return redirect("annual:dashboard")
     level = request.GET.get("level", "")
     far = timezone.localdate().replace(year=9999)
     items = sorted((i for i in owner["items"] if not level or i["level"] == level),
@@ -171,7 +175,7 @@ def scorecards(request):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''branch-scorecards-{year}.xlsx"
         return response
     return render(request, "annual/scorecards.html", {
-        **card, "sort": sort, "descending": descending, "years": _years(),
+        **card, "period_empty": not any(c["value"] for r in card["rows"] for c in r["cells"]), "sort": sort, "descending": descending, "years": _years(),
         "head": [("name", _("党支部")), ("members", _("党员人数")), *[(c.key, c.label) for c in card["columns"]]],
         "page_title": _("支部建设比拼"), "breadcrumbs": [(_("支部建设比拼"), None)]})
 

@@ -71,6 +71,8 @@ def test_the_dashboard_page_shows_each_figure_with_its_link(casebook, make_user,
     assert f'data-testid="this-cases_closed"><a href="{url}">6</a>' in html
     assert 'data-testid="last-cases_closed"><a href="' in html and ">1</a>" in html
     assert 'data-echarts="trend-cases_closed"' in html and 'data-testid="gathered"' in html
+    assert 'data-testid="empty-period"' not in html
+    assert 'data-testid="empty-period"' in office.get("/annual/dashboard/?year=2013").content.decode()
     assert client_for(make_user(casebook["court"], "member")).get("/annual/dashboard/").status_code == 403
 
 
@@ -180,7 +182,8 @@ def test_no_personal_data_on_the_dashboard_or_the_big_screen(casebook, make_user
     assert 'data-testid="todo-' in html  # … the dashboard counts it under the post that owns it
     assert "/annual/dashboard/todos/" in office.get("/annual/dashboard/").content.decode()
     key = next(o["key"] for o in sel.todo_owners(court) if any("欧阳晓明" in str(i["label"]) for i in o["items"]))
-    assert "欧阳晓明" in office.get(f"/annual/dashboard/todo/{key}/").content.decode()
+    assert "欧阳晓明" in office.get(f"/annual/dashboard/todo/?owner={key}").content.decode()
+    assert office.get("/annual/dashboard/todo/?owner=0")["Location"] == "/annual/dashboard/"
 
 
 def test_the_big_screen_polls_for_fresh_content(casebook, make_user, client_for):
