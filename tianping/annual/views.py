@@ -175,7 +175,8 @@ def scorecards(request):
         response["Content-Disposition"] = f"attachment; filename*=UTF-8''branch-scorecards-{year}.xlsx"
         return response
     return render(request, "annual/scorecards.html", {
-        **card, "period_empty": not any(c["value"] for r in card["rows"] for c in r["cells"]), "sort": sort, "descending": descending, "years": _years(),
+        **card, "period_empty": not any(c["value"] for r in card["rows"] for c in r["cells"]),
+        "sort": sort, "descending": descending, "years": _years(),
         "head": [("name", _("党支部")), ("members", _("党员人数")), *[(c.key, c.label) for c in card["columns"]]],
         "page_title": _("支部建设比拼"), "breadcrumbs": [(_("支部建设比拼"), None)]})
 
