@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
     name = "tianping.api"
     label = "api"
     verbose_name = _("数据接口")
+
+    def ready(self) -> None:
+        from tianping.api import checks  # noqa: F401 - registers the deploy check on the demo token
