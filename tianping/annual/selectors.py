@@ -94,11 +94,15 @@ def unknown_placeholders(text: str) -> list[str]:
     return sorted({m for m in PLACEHOLDER.findall(text) if m not in known_placeholders()})
 
 
-def compute(court: Any, year: int) -> dict[str, ReportFigure]:
+def compute(court: Any, year: int, keys: frozenset[str] | None = None) -> dict[str, ReportFigure]:
     """Every figure the installed apps provide for the court's year (KEYS, plus the per-year keys some
-    providers add for the three-year tables)."""
+    providers add for the three-year tables). With `keys`, the providers that declare (core.registry.provides)
+    none of them are skipped."""
     out: dict[str, ReportFigure] = {}
     for provider in report_figures:
+        declared = getattr(provider, "report_keys", None)
+        if keys is not None and declared is not None and not declared & keys:
+            continue
         out.update(provider(court, year))
     return out
 
@@ -188,13 +192,15 @@ THREE_YEAR_COLUMNS: tuple[tuple[str, Any], ...] = (
     ("honours_person_times_year", gettext_lazy("受表彰人次")),
 )
 
+THREE_YEAR_KEYS = frozenset(k for k, _label in THREE_YEAR_COLUMNS)
+
 
 def three_years(court: Any, year: int, figures: dict[str, ReportFigure]) -> list[dict[str, Any]]:
     """Rows for the year and the two before it (the seed's "近 3 年"): the columns above, each a figure with
     its link (None where no app provides it)."""
     rows = []
     for y in (year - 2, year - 1, year):
-        figs = figures if y == year else compute(court, y)
+        figs = figures if y == year else compute(court, y, THREE_YEAR_KEYS)
         cells = []
         for key, _label in THREE_YEAR_COLUMNS:
             fig = figs.get(key)

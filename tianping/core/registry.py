@@ -58,6 +58,18 @@ case_panels = Registry("case_panels")
 # fn(court, year) -> {key: ReportFigure}: the annual report's figures, each app those from its own records,
 # by the same definitions as its pages (tianping/annual)
 report_figures = Registry("report_figures")
+
+
+def provides(*keys: str) -> Callable[[Any], Any]:
+    """Declare the report keys a `report_figures` provider returns, so that a caller needing only some keys
+    (the annual report's three-year table) skips the providers of the others. Undeclared providers always run."""
+    def mark(fn: Any) -> Any:
+        fn.report_keys = frozenset(keys)
+        return fn
+
+    return mark
+
+
 # fn(court, year) -> list[MonthlySeries]: a figure per calendar month of the year, for the dashboards' trends
 monthly_figures = Registry("monthly_figures")
 # BranchFigures objects: columns of the branch scorecards (支部建设比拼), each app those of its own records

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from tianping.core.registry import ReportFigure, report_figures
+from tianping.core.registry import ReportFigure, provides, report_figures
 
 
 @report_figures.register(order=15)
+@provides("judge_letters")
 def integrity_figures(court: Any, year: int) -> dict[str, ReportFigure]:
     """judge_letters: 法官寄语 issued in the year (issued_on), as the desk and the letter list (`?year=`) count."""
     from tianping.integrity.models import JudgeLetter

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tianping.core.registry import ReportFigure, report_figures
+from tianping.core.registry import ReportFigure, provides, report_figures
 
 
 @report_figures.register(order=40)
+@provides("disputes_diverted")
 def mediation_figures(court: Any, year: int) -> dict[str, ReportFigure]:
     """disputes_diverted: disputes registered in the year and diverted to pre-litigation mediation."""
     from tianping.mediation.models import Dispute

@@ -7,10 +7,11 @@ from typing import Any
 
 from django.urls import reverse
 
-from tianping.core.registry import ReportFigure, report_figures
+from tianping.core.registry import ReportFigure, provides, report_figures
 
 
 @report_figures.register(order=20)
+@provides("integrity_lectures_court", "integrity_lectures_branch")
 def lecture_figures(court: Any, year: int) -> dict[str, ReportFigure]:
     """integrity_lectures_court / _branch: 廉政大讲堂 sessions held in the year, organised at court level (the
     party group or the organ party committee) and by the branches."""

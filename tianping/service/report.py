@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from tianping.core.registry import ReportFigure, report_figures
+from tianping.core.registry import ReportFigure, provides, report_figures
 
 
 def revisit_figures(court: Any, year: int) -> dict[str, int | float | None]:
@@ -33,6 +33,8 @@ def revisit_figures(court: Any, year: int) -> dict[str, int | float | None]:
 
 
 @report_figures.register(order=30)
+@provides("revisited_cases", "revisited_people", "revisit_satisfaction_rate", "circuit_trials", "outreach_events",
+          "partner_visits")
 def service_figures(court: Any, year: int) -> dict[str, ReportFigure]:
     """revisited_cases, revisited_people, revisit_satisfaction_rate (revisit_figures above); circuit_trials,
     outreach_events and partner_visits: the records dated in the year (each list's `?year=`)."""

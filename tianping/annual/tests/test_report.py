@@ -157,3 +157,20 @@ def test_the_page_is_the_party_offices_and_leaders(casebook, make_user, client_f
     assert office.get("/annual/?year=abc").status_code == 200  # a bad year: the default and a message
     response = office.get("/annual/report.json?year=2016")
     assert json.loads(response.content)["leadership_cases"] == 3
+
+
+def test_the_three_year_table_asks_only_the_providers_of_its_columns(court):
+    """The table's earlier years run the providers of its columns (trials, staff, honours) and skip those that
+    declare other keys only (lectures, letters, service, disputes): the report page no longer computes every
+    figure three times."""
+    from tianping.core.registry import report_figures
+
+    declared = {p.__module__: p.report_keys for p in report_figures if getattr(p, "report_keys", None)}
+    assert {"tianping.partylife.report", "tianping.service.report", "tianping.integrity.report",
+            "tianping.mediation.report"} <= set(declared)
+    assert not any(keys & sel.THREE_YEAR_KEYS for keys in declared.values())
+    figures = sel.compute(court, 2015, sel.THREE_YEAR_KEYS)
+    assert sel.THREE_YEAR_KEYS <= set(figures)
+    assert "integrity_lectures_court" not in figures and "judge_letters" not in figures
+    rows = sel.three_years(court, 2016, sel.compute(court, 2016))
+    assert [r["year"] for r in rows] == [2014, 2015, 2016]
