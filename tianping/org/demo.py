@@ -97,6 +97,45 @@ def make_person(ctx, court, department, post, *, staff_number: str, leadership=F
     return person
 
 
+SEED_RECRUITS_FIRST, SEED_RECRUITS_LAST, SEED_RECRUITS = date(2014, 1, 1), date(2016, 12, 31), 14
+FIRST_POSTING_YEARS = 2  # 新进人员下法庭: a recruit's years at a tribunal before their own department
+
+
+def recruits_to_tribunals(court, deps) -> None:
+    """The seed's "近3年，新招录的14名人员全部充实到法庭": exactly 14 people joined in 2014–2016, every one first
+    posted to a 人民法庭. Young tribunal staff (not chiefs) are dated into those years until there are 14; a
+    recruit of another department first spends two years at a tribunal (a department history row), then moves
+    to their own. No random draw: the shared generator, and so every later app's data, is not advanced."""
+    tribunals = [d for d in deps.values() if d.type == DepartmentType.TRIBUNAL]
+    if not tribunals:
+        return
+    window = {"hired_on__gte": SEED_RECRUITS_FIRST, "hired_on__lte": SEED_RECRUITS_LAST}
+    recruits = list(Person.objects.filter(court=court, **window).order_by("staff_number"))
+    if len(recruits) < SEED_RECRUITS:
+        young = (Person.objects.filter(court=court, department__in=tribunals, left_on__isnull=True)
+                 .exclude(post__in=[Post.CHIEF_JUDGE, Post.DEPUTY_CHIEF_JUDGE]).exclude(pk__in=[p.pk for p in recruits])
+                 .order_by("-birth_date", "staff_number"))[:SEED_RECRUITS - len(recruits)]
+        for i, p in enumerate(young):
+            p.hired_on = date(2014 + i % 3, 3 + (i * 4) % 9, 1)
+            p.save(update_fields=["hired_on"])
+            DepartmentAssignment.objects.filter(person=p).update(start=p.hired_on)
+            recruits.append(p)
+    for i, p in enumerate(recruits):
+        first = DepartmentAssignment.objects.filter(person=p).select_related("department").order_by("start", "pk").first()
+        if first is None or first.department.type == DepartmentType.TRIBUNAL:
+            continue
+        tribunal = tribunals[i % len(tribunals)]
+        moved = date(p.hired_on.year + FIRST_POSTING_YEARS, p.hired_on.month, 1)
+        if first.end is not None and first.end < moved:  # left (or moved on) within two years: all at the tribunal
+            first.department = tribunal
+            first.save(update_fields=["department"])
+            continue
+        DepartmentAssignment.objects.create(court=court, person=p, department=tribunal, start=p.hired_on,
+                                            end=moved - timedelta(days=1))
+        first.start = moved
+        first.save(update_fields=["start"])
+
+
 def seed(ctx) -> None:
     high, _ = Court.objects.get_or_create(code="鲁", defaults={"name": "山东省高级人民法院", "level": CourtLevel.HIGH})
     mid, _ = Court.objects.get_or_create(code="鲁04", defaults={
@@ -155,6 +194,7 @@ def seed(ctx) -> None:
             DepartmentAssignment.objects.create(court=court, person=mover, department=deps["沙沟人民法庭"], start=moved)
             mover.department = deps["沙沟人民法庭"]
             mover.save(update_fields=["department"])
+        recruits_to_tribunals(court, deps)
 
     picks = {
         "president": Person.objects.filter(court=court, post=Post.PRESIDENT).first(),

@@ -2,9 +2,10 @@
 
 Every branch holds its 三会一课, themed days, annual life meeting, review and talks; the two 执行局 party
 groups meet monthly; the court holds the Monday roll call (周一例会点名) and the Friday party-group meeting
-(周五党组会) every week; the integrity lecture hall has 12 court-wide and 52 branch sessions in 2015–2016, as
-in the seed, and a steady few a year since. A few duties are deliberately skipped so the compliance matrix shows red, some meetings of the
-coming weeks are planned, and one past meeting still waits to be recorded.
+(周五党组会) every week; the integrity lecture hall ran its campaign in 2015–2016 and has the seed's 12
+court-wide and 52 branch sessions in 2016 (the seed's year), and a steady few a year since. A few duties are
+deliberately skipped so the compliance matrix shows red, some meetings of the coming weeks are planned, and one
+past meeting still waits to be recorded.
 
 Deterministic (ctx.rng) and idempotent (nothing is added when the court already has meetings). Rows are
 bulk-created for speed; the points ledger is written through party.services.points_award for the most
@@ -25,6 +26,10 @@ from tianping.partylife.models import Attendance, Campaign, FollowUpTask, Meetin
 LEAVE_REASONS = ["外出开庭", "出差", "病假", "参加上级法院培训", "执行外出", "事假", "巡回审判"]
 COURT_KINDS = {"party_group", "organ_committee"}
 SEED_LECTURE_YEARS = (2015, 2016)
+# the seed's year of the lecture hall: 12 court-wide and 52 branch sessions in it (the annual report's
+# integrity_lectures_court / _branch); the sessions the campaign spread gives it are topped up to these
+SEED_LECTURE_YEAR, SEED_LECTURES_COURT, SEED_LECTURES_BRANCH = 2016, 12, 52
+SEED_LECTURE_RNG = 20160712  # the top-up's own random generator: the shared one (ctx.rng) stays untouched
 
 TOPICS = {
     "general_meeting": ["学习党章和党的纪律规定", "讨论接收预备党员", "传达上级党组织会议精神", "评议支部工作", "研究党员发展计划",
@@ -355,6 +360,40 @@ class _Builder:
                 self.add(b, "themed_day", day + timedelta(days=7 * (bi % 2)), time(15, 0), time(17, 0),
                          place=f"{b.name.replace('党支部', '')}会议室", planned=True)
         self.save()
+        if SEED_LECTURE_YEAR in years and SEED_LECTURE_YEAR < today.year:
+            self.seed_year_lectures(organ, branches)
+
+    def seed_year_lectures(self, organ, branches) -> None:
+        """Top the seed's year up to its 12 court-wide and 52 branch lecture-hall sessions. Added after the rest
+        is saved, with a random generator of their own, so every other meeting and every later app's data stay
+        as they were (the shared generator is not advanced)."""
+        import random
+
+        year = SEED_LECTURE_YEAR
+        kinds = {o.pk: o.kind for o in [organ, *branches] if o is not None}
+        held = defaultdict(int)
+        for m in Meeting.objects.filter(court=self.court, meeting_type__code="integrity_lecture", date__year=year):
+            held["court" if kinds.get(m.organisation_id) in COURT_KINDS else "branch"] += 1
+        shared = self.rng
+        self.rng = random.Random(SEED_LECTURE_RNG)
+        self.meetings, self.att, self.speakers, self.tasks = [], [], [], []
+        try:
+            court_more = max(0, SEED_LECTURES_COURT - held["court"]) if organ is not None else 0
+            for k in range(court_more):
+                day = _weekday_on_or_after(date(year, 2 + k * 10 // court_more, 26), 3)
+                sp = self.pick_speaker(self.r.in_service(day), day)
+                self.add(organ, "integrity_lecture", day, time(15, 0), time(17, 0), place="审判楼报告厅",
+                         speakers=[{"person_id": sp}] if sp else [])
+            branch_more = max(0, SEED_LECTURES_BRANCH - held["branch"]) if branches else 0
+            for k in range(branch_more):
+                b = branches[(k + 3) % len(branches)]
+                day = date(year, 1 + (k * 11 // branch_more) % 12, 3 + self.rng.randint(0, 24))
+                sp = self.pick_speaker(self.r.roster(b.pk, day), day)
+                self.add(b, "integrity_lecture", day, time(16, 0), time(17, 0),
+                         place=f"{b.name.replace('党支部', '')}会议室", speakers=[{"person_id": sp}] if sp else [])
+            self.save(points=False)
+        finally:
+            self.rng = shared
 
     def campaigns(self, years) -> dict[int, Campaign]:
         rows = [("党的群众路线教育实践活动", date(2014, 1, 1), date(2014, 9, 30), "为民务实清廉，照镜子、正衣冠、洗洗澡、治治病"),
@@ -370,7 +409,7 @@ class _Builder:
             out[start.year] = c
         return out
 
-    def save(self) -> None:
+    def save(self, *, points: bool = True) -> None:
         Meeting.objects.bulk_create(self.meetings, batch_size=500)
         attendance, speakers, tasks = [], [], []
         for m, rows, sps, tks in zip(self.meetings, self.att, self.speakers, self.tasks, strict=True):
@@ -393,7 +432,8 @@ class _Builder:
         bulk_insert(Attendance, attendance)  # the largest table of the demo after the cases
         MeetingSpeaker.objects.bulk_create(speakers, batch_size=500)
         FollowUpTask.objects.bulk_create(tasks, batch_size=500)
-        self.recent_points()
+        if points:
+            self.recent_points()
 
     def recent_points(self) -> None:
         """The ledger through the party service, for branch meetings of the last 30 days."""
