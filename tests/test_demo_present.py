@@ -135,6 +135,7 @@ def test_demo_is_plausible_and_current(demo):
     assert (seed["revisited_cases"], seed["revisited_people"]) == (350, 738), seed
     assert 0.985 <= seed["revisit_satisfaction_rate"] < 1, seed
     assert (seed["circuit_trials"], seed["outreach_events"], seed["partner_visits"]) == (126, 17, 34), seed
+    assert 1300 <= seed["disputes_diverted"] < 1400, seed  # 分流案件1300余件 (issue 17)
     from tianping.honours.models import PioneerPost
 
     assert seed["able_handlers_party_share"] >= 0.9, seed

@@ -44,11 +44,12 @@ class DisputeFilterSet(StyledFilterSet):
         court_id = getattr(user, "court_id", None)
         self.filters["mediator"].queryset = Mediator.objects.filter(court_id=court_id)
         self.filters["studio"].queryset = Studio.objects.filter(court_id=court_id)
-        from tianping.org.models import Department, DepartmentType
+        from tianping.mediation.models import Site
 
-        tribunals = Department.objects.filter(court_id=court_id, type=DepartmentType.TRIBUNAL).order_by("name")
+        stations = (Site.objects.filter(court_id=court_id, department__isnull=False)
+                    .order_by("department__name").values_list("department_id", "department__name"))
         self.filters["site"].extra["choices"] = [(str(SiteKind.CENTRE), _("诉讼服务中心")),
-                                                 *[(str(d.pk), d.name) for d in tribunals]]
+                                                 *[(str(pk), name) for pk, name in stations]]
 
     def filter_site(self, queryset, name, value):
         from tianping.mediation.selectors import site_q

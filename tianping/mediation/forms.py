@@ -60,7 +60,7 @@ class DisputeForm(OnceFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["registered_on"].initial = _today()
         self.fields["intake_department"].queryset = Department.objects.filter(
-            court=court, type=DepartmentType.TRIBUNAL, active=True)
+            court=court, mediation_site__active=True)  # the tribunals with a service station
         self.fields["intake_department"].empty_label = _("诉讼服务中心")
         if station is not None:  # a station's desk registers at its own station only
             self.fields["intake_department"].queryset = Department.objects.filter(pk=station)

@@ -1,9 +1,10 @@
 """Registers of the dispute-resolution centre.
 
-- `disputes` (export only: `manage.py export_data disputes FILE --court CODE [--status S] [--stage S]
-  [--from DATE] [--to DATE]`, and 导出 on the list page). Disputes are registered through the intake form
-  only, so every number comes from the sequence and every transition passes its guards; importing them
-  would bypass both.
+- `disputes`: export (`manage.py export_data disputes FILE --court CODE [--status S] [--stage S] [--from DATE]
+  [--to DATE]`, and 导出 on the list page) and import of a court's earlier dispute ledger: the export's columns
+  plus 登记地点 (blank = the centre), matched by 编号 (re-importing updates), all or nothing; a state that does
+  not fit its dates is a row error (services.dispute_import_row). New disputes are still registered through
+  the intake form, whose numbers continue after the imported ones.
 - `traffic_statistics`: the provinces' yearly statistics for the traffic studio's calculator
   (import and export; natural key province + year).
 """
@@ -16,7 +17,15 @@ from functools import lru_cache
 from django.db.models import Prefetch
 from django.utils.translation import get_language, gettext_lazy
 
-from tianping.core.importexport import parse_bool, parse_decimal, parse_int, parse_text
+from tianping.core.importexport import (
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_decimal,
+    parse_int,
+    parse_text,
+    split_names,
+)
 from tianping.core.registers import Column, ExportOption, Register, register
 from tianping.mediation.models import (
     Dispute,
@@ -55,7 +64,7 @@ def _export_queryset(user, court):
     qs = Dispute.objects.all() if user is None else Dispute.objects.visible_to(user)
     if court is not None:
         qs = qs.filter(court=court)
-    return (qs.select_related("mediator", "studio", "filed_case")
+    return (qs.select_related("mediator", "studio", "filed_case", "intake_department")
             .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.only("name", "role", "dispute_id")))
             .order_by("registered_on", "id"))
 
@@ -86,9 +95,22 @@ def _date(op):
     return apply
 
 
+def _save_dispute_row(ctx, values: dict) -> str:
+    """登记地点, 调解员或工作室 and 立案案号 are names the service looks up, so an unknown name is reported together
+    with the row's other problems (a state that does not fit its dates)."""
+    return _services().dispute_import_row(actor=ctx.user, court=ctx.court, values=dict(values))
+
+
+def _site_export(d) -> str:
+    return d.intake_department.name if d.intake_department_id else ""
+
+
 register(Register(
     kind="disputes", title=gettext_lazy("诉前调解案件"), model=Dispute, natural_key=("number",),
-    export_queryset=_export_queryset,
+    save_row=_save_dispute_row,
+    description=gettext_lazy("本院以前的纠纷台账：按编号识别，已有的纠纷会被更新；登记地点留空为诉讼服务中心。"
+                             "状态须与日期相符（如直接立案的纠纷不能有协议达成日期，结果日期不能早于登记日期）；"
+                             "状态为已登记的行只需编号、状态、案由、来源、申请人、被申请人、登记日期和分流方式。"),
     export_options=[
         ExportOption("status", "状态，如 调解中", _status),
         ExportOption("stage", "统计口径：received/diverted/concluded/succeeded/confirmed/filed", _stage),
@@ -96,25 +118,34 @@ register(Register(
         ExportOption("to", "登记日期至，如 2024-12-31", _date("lte")),
     ],
     columns=[
-        Column("编号", "number", text=True, width=26),
-        Column("状态", "status", export=_label(Status, "status")),
-        Column("案由", "cause", width=18),
-        Column("来源", "source", export=_label(Source, "source")),
-        Column("申请人", "applicants", export=_names(PartyRole.APPLICANT), width=20),
-        Column("被申请人", "respondents", export=_names(PartyRole.RESPONDENT), width=20),
-        Column("标的额", "amount"),
-        Column("登记日期", "registered_on"),
-        Column("分流方式", "route", export=_label(Route, "route")),
-        Column("调解员或工作室", "handler", export=lambda d: d.handler_label, width=20),
-        Column("受理调解日期", "accepted_on"),
-        Column("调解期限届满日", "deadline_on"),
-        Column("协议达成日期", "agreement_on"),
-        Column("协议金额", "agreement_amount"),
-        Column("司法确认案号", "confirmation_number", text=True, width=26),
-        Column("确认裁定", "ruling", export=_label(Ruling, "ruling")),
+        Column("编号", "number", text=True, width=26, required=True, parse=parse_text,
+               example="(2015)鲁0403民诉前调12号"),
+        Column("状态", "status", export=_label(Status, "status"), required=True, parse=parse_choice(Status),
+               example="已登记"),
+        Column("案由", "cause", width=18, required=True, parse=parse_text, example="民间借贷纠纷"),
+        Column("来源", "source", export=_label(Source, "source"), required=True, parse=parse_choice(Source),
+               example="当事人申请"),
+        Column("申请人", "applicants", export=_names(PartyRole.APPLICANT), width=20, required=True,
+               parse=split_names, example="张三", help="多人用顿号“、”分隔。"),
+        Column("被申请人", "respondents", export=_names(PartyRole.RESPONDENT), width=20, required=True,
+               parse=split_names, example="李四"),
+        Column("标的额", "amount", parse=parse_decimal, example="20000"),
+        Column("登记日期", "registered_on", required=True, parse=parse_date, example="2015-03-02"),
+        Column("登记地点", "site", export=_site_export, parse=parse_text, example="",
+               help="留空为诉讼服务中心；人民法庭服务站填法庭名称，如 沙沟人民法庭。"),
+        Column("分流方式", "route", export=_label(Route, "route"), parse=parse_choice(Route), example="",
+               help="已登记（未分流）的纠纷留空。"),
+        Column("调解员或工作室", "handler", export=lambda d: d.handler_label, width=20, parse=parse_text,
+               example=""),
+        Column("受理调解日期", "accepted_on", parse=parse_date),
+        Column("调解期限届满日", "deadline_on", parse=parse_date, help="留空时为受理之日起 30 日。"),
+        Column("协议达成日期", "agreement_on", parse=parse_date),
+        Column("协议金额", "agreement_amount", parse=parse_decimal),
+        Column("司法确认案号", "confirmation_number", text=True, width=26, parse=parse_text),
+        Column("确认裁定", "ruling", export=_label(Ruling, "ruling"), parse=parse_choice(Ruling)),
         Column("立案案号", "filed_case", export=lambda d: d.filed_case.number if d.filed_case_id else "",
-               text=True, width=26),
-        Column("结果日期", "closed_on"),
+               text=True, width=26, parse=parse_text),
+        Column("结果日期", "closed_on", parse=parse_date, help="结束的日期：履行、裁定、调解不成、撤回或转立案之日。"),
     ],
 ))
 

@@ -343,6 +343,12 @@ class Dispute(CourtScopedModel):
         return self.number
 
     @property
+    def site_label(self) -> str:
+        """登记地点: the tribunal's station or the centre."""
+        dept = self.intake_department if self.intake_department_id else None
+        return dept.name if dept is not None else str(_("诉讼服务中心"))
+
+    @property
     def handler_label(self) -> str:
         """调解员或工作室."""
         if self.studio_id:
@@ -373,6 +379,9 @@ class Dispute(CourtScopedModel):
             errors["litigation_case"] = _("诉中委托调解须指明委托调解的案件。")
         if self.intake_department and self.intake_department.court_id != self.court_id:
             errors["intake_department"] = _("登记地点必须是本院的部门或人民法庭。")
+        elif self.intake_department_id and not Site.objects.filter(department_id=self.intake_department_id).exists():
+            # every dispute is registered at a site: the centre (empty) or a tribunal's service station
+            errors["intake_department"] = _("该部门没有诉讼服务站，请选择设有服务站的人民法庭，或留空（诉讼服务中心）。")
         if errors:
             raise ValidationError(errors)
 

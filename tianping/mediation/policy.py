@@ -165,7 +165,7 @@ def _declare_all() -> None:
     declare(Dispute, "transfer", DESK)                         # 转立案
     declare(Dispute, "change", never)    # a registered dispute changes only through its actions
     declare(Dispute, "delete", never)    # never deleted: a withdrawal or failure is recorded instead
-    declare(Dispute, "import", never)    # registered through the intake form only (numbers, guards)
+    declare(Dispute, "import", at_intake_desk)  # the court's earlier ledger (services.dispute_import_row)
     declare(Dispute, "export", has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.CENTRE) | assigned_to_user)
 
     # 诉中委托调解: the judge of an open case entrusts it to a mediator or studio (from the case's page)

@@ -119,8 +119,15 @@ def dispute_register(*, court: Court, actor: User, registered_on: date, cause: s
     The number comes from trials.services.case_number_allocate, which locks the (court, year, type) sequence
     row: concurrent registrations wait for each other, so a number is never issued twice; a registration
     that fails validation rolls back with its allocation, so no committed number is ever reused."""
+    from tianping.mediation.models import Site, station_of
     from tianping.trials.services import case_number_allocate
 
+    station = station_of(actor)
+    if station is not None and (intake_department is None or intake_department.pk != station):
+        # a tribunal station's desk registers at its own station only (the form offers nothing else)
+        raise ValidationError({"intake_department": _("服务站工作人员只能在本站登记纠纷。")})
+    if intake_department is not None and not Site.objects.filter(department=intake_department, active=True).exists():
+        raise ValidationError({"intake_department": _("该部门没有启用的诉讼服务站，请选择设有服务站的人民法庭，或留空（诉讼服务中心）。")})
     party_objs = _parties_clean(parties)
     dispute = Dispute(court=court, number="-", cause=cause, summary=summary, source=source, amount=amount,
                       consent_to_mediation=consent_to_mediation, intake_department=intake_department,
@@ -383,6 +390,11 @@ def mediation_entrust(*, case: Any, actor: User, entrusted_on: date, deadline_on
         mediator = None
     else:
         raise ValidationError({"room": _("请选择人民调解室或法官工作室。")})
+    from tianping.mediation.models import Site
+
+    # registered at the station of the tribunal that handles the case (the centre for the court's divisions)
+    site_department = locked.department if locked.department_id and Site.objects.filter(
+        department_id=locked.department_id, active=True).exists() else None
     n = len(previous) + 1
     number = f"{locked.number}委托调解" + (str(n) if n > 1 else "")
     text = (reason or "").strip()
@@ -390,7 +402,7 @@ def mediation_entrust(*, case: Any, actor: User, entrusted_on: date, deadline_on
                 source=Source.ENTRUSTED, cause=locked.cause or _("诉中委托调解"),
                 summary=text or _("案件 %(n)s 诉中委托调解") % {"n": locked.number},
                 consent_to_mediation=True, registered_on=entrusted_on, registered_by=actor,
-                route=Route.MEDIATION, triage_reason=text or _("承办法官委托调解"), triaged_on=entrusted_on,
+                intake_department=site_department, route=Route.MEDIATION, triage_reason=text or _("承办法官委托调解"), triaged_on=entrusted_on,
                 room=room, mediator=mediator, studio=studio, status=Status.ASSIGNED, deadline_on=deadline_on)
     d.full_clean()
     d.save()
@@ -938,3 +950,223 @@ def statistics_import(*, actor: Any, created: list[ProvinceStatistic], updated: 
         for stat, old in updated:
             audit_record(actor=actor, event="statistic.updated", target=stat, before=old,
                          after={f: getattr(stat, f) for f in old})
+
+
+# --- the `disputes` register's import (tianping/mediation/importers.py) -------------------------------------
+
+# the fields a row of the ledger sets (the import's columns; parties and the site are handled apart)
+IMPORT_FIELDS = ("status", "cause", "source", "amount", "registered_on", "route", "mediator", "studio", "room",
+                 "accepted_on", "deadline_on", "agreement_on", "agreement_amount", "confirmation_number", "ruling",
+                 "filed_case", "closed_on", "intake_department")
+# fields derived from the state and its dates (set only when the state implies them)
+_DERIVED = ("triaged_on", "agreement_effective_on", "performed_on", "confirmation_applied_on", "ruling_on",
+            "ended_on", "end_kind", "filed_on")
+_ORG_SUFFIXES = ("公司", "委员会", "中心", "厂", "店", "银行", "合作社", "协会", "局", "所", "院", "学校", "集团")
+_AFTER_TRIAGE = {Status.ASSIGNED, Status.MEDIATING, *AGREEMENT_STATES}
+_CLOSED = {Status.PERFORMED, Status.CONFIRMED, Status.REJECTED, Status.FAILED, Status.WITHDRAWN, Status.FILED,
+           Status.CASE_CLOSED}
+
+
+def _ledger_consistency(d: Dispute) -> dict[str, str]:
+    """What in a ledger row does not fit its state (状态) and dates, by field (the import names the column)."""
+    errors: dict[str, str] = {}
+    st = d.status
+    label = Status(st).label if st in Status.values else st
+
+    def given(field: str) -> bool:
+        if field == "handler":
+            return bool(d.mediator_id or d.studio_id)
+        return getattr(d, field + "_id" if field == "filed_case" else field) not in (None, "")
+
+    for field in ("accepted_on", "deadline_on", "agreement_on", "closed_on"):
+        value = getattr(d, field)
+        if value is not None and d.registered_on and value < d.registered_on:
+            errors[field] = _("日期 %(v)s 早于登记日期 %(r)s，请核对。") % {"v": value, "r": d.registered_on}
+    if st == Status.REGISTERED:
+        for field in ("route", "handler", "accepted_on", "agreement_on", "ruling", "filed_case", "closed_on"):
+            if given(field) and field not in errors:
+                errors[field] = _("状态为“已登记”的纠纷尚未分流，此列应留空。")
+        return errors
+    if d.route == Route.FILING:
+        for field in ("agreement_on", "accepted_on", "handler", "ruling"):
+            if given(field) and field not in errors:
+                errors[field] = _("分流方式为直接立案的纠纷未经调解，此列应留空。")
+        if st != Status.FILED:
+            errors.setdefault("status", _("分流方式为直接立案的纠纷，状态应为“已转立案”（现为“%(s)s”）。") % {"s": label})
+    if st in _AFTER_TRIAGE and d.route != Route.MEDIATION:
+        errors.setdefault("route", _("状态为“%(s)s”的纠纷已分流调解，分流方式应为“诉前调解”。") % {"s": label})
+    if st in _AFTER_TRIAGE and not (d.mediator_id or d.studio_id):
+        errors.setdefault("handler", _("状态为“%(s)s”的纠纷须填写调解员或工作室。") % {"s": label})
+    if st in AGREEMENT_STATES and st != Status.AGREED and not d.accepted_on:
+        errors.setdefault("accepted_on", _("状态为“%(s)s”的纠纷须填写受理调解日期。") % {"s": label})
+    if st == Status.MEDIATING and not d.accepted_on:
+        errors.setdefault("accepted_on", _("调解中的纠纷须填写受理调解日期。"))
+    if st in AGREEMENT_STATES and not d.agreement_on:
+        errors.setdefault("agreement_on", _("状态为“%(s)s”的纠纷须填写协议达成日期。") % {"s": label})
+    if d.agreement_on and st not in AGREEMENT_STATES and not (st == Status.FILED and d.ruling == Ruling.REJECTED):
+        errors.setdefault("agreement_on", _("状态为“%(s)s”的纠纷没有达成协议，协议达成日期应留空。") % {"s": label})
+    expected_ruling = {str(Status.CONFIRMED): Ruling.CONFIRMED, str(Status.REJECTED): Ruling.REJECTED}.get(str(st))
+    if d.ruling and d.ruling != expected_ruling and not (st == Status.FILED and d.ruling == Ruling.REJECTED):
+        errors.setdefault("ruling", _("确认裁定与状态“%(s)s”不符。") % {"s": label})
+    if st in _CLOSED and not d.closed_on:
+        errors.setdefault("closed_on", _("状态为“%(s)s”的纠纷须填写结果日期。") % {"s": label})
+    if st not in _CLOSED and d.closed_on:
+        errors.setdefault("closed_on", _("状态为“%(s)s”的纠纷尚未结束，结果日期应留空。") % {"s": label})
+    if d.closed_on and d.agreement_on and d.closed_on < d.agreement_on:
+        errors.setdefault("closed_on", _("结果日期不能早于协议达成日期 %(d)s。") % {"d": d.agreement_on})
+    if d.agreement_on and d.accepted_on and d.agreement_on < d.accepted_on:
+        errors.setdefault("agreement_on", _("协议达成日期不能早于受理调解日期 %(d)s。") % {"d": d.accepted_on})
+    if st == Status.CASE_CLOSED and d.kind != Kind.ENTRUSTED:
+        errors.setdefault("status", _("“协议已回写案件”只用于诉中委托调解，台账中的诉前调解纠纷不能使用。"))
+    return errors
+
+
+def _derive(d: Dispute) -> None:
+    """The dates a state implies, from the ledger's columns (as the services would have recorded them)."""
+    st = d.status
+    if st == Status.REGISTERED:
+        d.triaged_on = None
+        return
+    if d.route and not d.triaged_on:
+        d.triaged_on = d.filed_on if d.route == Route.FILING and d.filed_on else d.registered_on
+    if d.mediator_id or d.studio_id:
+        d.room = Room.STUDIO if d.studio_id else Room.PEOPLES
+    if d.accepted_on and not d.deadline_on:
+        d.deadline_on = d.accepted_on + timedelta(days=MEDIATION_PERIOD_DAYS)
+    if d.agreement_on and not d.agreement_effective_on:
+        d.agreement_effective_on = d.agreement_on
+    if st == Status.PERFORMED:
+        d.performed_on = d.closed_on
+    if st in (Status.CONFIRMED, Status.REJECTED):
+        d.ruling = Ruling.CONFIRMED if st == Status.CONFIRMED else Ruling.REJECTED
+        d.ruling_on = d.closed_on
+    if st in (Status.CONFIRMATION_APPLIED, Status.CONFIRMED, Status.REJECTED) and not d.confirmation_applied_on:
+        d.confirmation_applied_on = d.agreement_on
+    if st in (Status.FAILED, Status.WITHDRAWN):
+        d.ended_on, d.end_kind = d.closed_on, st
+    if st == Status.FILED:
+        d.filed_on = d.closed_on
+        if d.route == Route.FILING:
+            d.triaged_on = d.closed_on
+
+
+def _ledger_site(court: Court, name: str) -> Any:
+    """The site a ledger names: blank or 诉讼服务中心 the centre; a station by its own or its tribunal's name."""
+    from django.db.models import Q
+
+    from tianping.mediation.models import Site
+
+    if not name:
+        return Site.objects.filter(court=court, department__isnull=True).first() or Site(court=court)
+    return Site.objects.filter(Q(name=name) | Q(department__name=name), court=court).first()
+
+
+def _party_kind(name: str) -> str:
+    return PartyKind.ORGANISATION if name.endswith(_ORG_SUFFIXES) else PartyKind.PERSON
+
+
+@transaction.atomic
+def dispute_import_row(*, actor: Any, court: Court, values: dict[str, Any]) -> str:
+    """One row of the `disputes` register (a court's earlier dispute ledger): create the dispute with this 编号
+    or update the one the court has. Only the columns present in the file are set (a row of state 已登记 needs
+    编号, 状态, 案由, 来源, 申请人, 被申请人, 登记日期 and 分流方式); a state that does not fit its dates is refused
+    (ValidationError by field, which the import reports under the column with the Excel row). Parties come with
+    their names only (the ledger has no ID numbers); an imported 民诉前调 number moves the court's sequence on,
+    so the intake desk's next number follows it. Audited per row (inside an import they join its one entry).
+
+    Race handled: a desk acting on the same dispute while the ledger is imported — the row is locked
+    (select_for_update) before it is read and compared."""
+    from tianping.mediation.models import Site, station_of
+
+    number = values["number"]
+    found = Dispute.objects.select_for_update(of=("self",)).filter(court=court, number=number).first()
+    created = found is None
+    d = found if found is not None else Dispute(court=court, number=number, summary="", registered_by=actor)
+    old = {f: getattr(d, f + "_id" if f in ("mediator", "studio", "filed_case", "intake_department") else f)
+           for f in (*IMPORT_FIELDS, *_DERIVED)}
+    unknown: dict[str, str] = {}  # names the court does not have, reported with the state's problems
+    if "site" in values:  # 登记地点: blank = the centre
+        site = _ledger_site(court, values["site"] or "")
+        if site is None:
+            names = sorted({*Site.objects.filter(court=court).values_list("name", flat=True),
+                            *Site.objects.filter(court=court, department__isnull=False)
+                            .values_list("department__name", flat=True)})
+            unknown["site"] = _("本院没有名为“%(n)s”的诉调对接地点，可填：%(all)s；留空为诉讼服务中心。") % {
+                "n": values["site"][:30], "all": "、".join(names)}
+        else:
+            d.intake_department = site.department
+    station = station_of(actor) if actor is not None else None
+    if station is not None and d.intake_department_id != station:
+        raise ValidationError({"site": _("服务站工作人员只能导入本站登记的纠纷。")})
+    if "handler" in values:
+        name = values["handler"] or ""
+        studio = Studio.objects.filter(court=court, name=name).first() if name else None
+        mediator = Mediator.objects.filter(court=court, name=name).first() if name and studio is None else None
+        if name and studio is None and mediator is None:
+            unknown["handler"] = _("本院名册中没有名为“%(n)s”的调解员或法官工作室，请先在名册中添加，或核对名称。") % {
+                "n": name[:30]}
+        d.mediator, d.studio = mediator, studio
+        if not name:
+            d.room = ""
+    if "filed_case" in values:
+        from tianping.trials.models import Case
+
+        text = values["filed_case"] or ""
+        d.filed_case = Case.objects.filter(court=court, number=text).first() if text else None
+        if text and d.filed_case is None:
+            unknown["filed_case"] = _("本院没有案号为“%(n)s”的案件：请先导入案件，或留空。") % {"n": text[:40]}
+    for field in ("status", "cause", "source", "amount", "registered_on", "route", "accepted_on", "deadline_on",
+                  "agreement_on", "agreement_amount", "confirmation_number", "ruling", "closed_on"):
+        if field in values:
+            v = values[field]
+            setattr(d, field, "" if v is None and field in ("route", "ruling", "confirmation_number") else v)
+    if created and not d.summary:
+        d.summary = _("（导入的纠纷台账）%(c)s") % {"c": d.cause}
+    _derive(d)
+    errors = {**_ledger_consistency(d), **unknown}
+    if errors:
+        raise ValidationError(errors)
+    d.full_clean()
+    applicants = [n for n in values.get("applicants") or [] if n]
+    respondents = [n for n in values.get("respondents") or [] if n]
+    wanted = [(PartyRole.APPLICANT, n) for n in applicants] + [(PartyRole.RESPONDENT, n) for n in respondents]
+    have = [] if created else sorted(d.parties.exclude(role=PartyRole.THIRD).values_list("role", "name"))
+    parties_changed = ("applicants" in values or "respondents" in values) and sorted(wanted) != have
+    if parties_changed and not created and d.extensions.exists():
+        raise ValidationError({"applicants": _("该纠纷有当事人同意延长调解期限的记录，不能通过导入更改当事人。")})
+    new = {f: getattr(d, f + "_id" if f in ("mediator", "studio", "filed_case", "intake_department") else f)
+           for f in (*IMPORT_FIELDS, *_DERIVED)}
+    changes = {f: (old[f], new[f]) for f in new if old[f] != new[f]}
+    if not created and not changes and not parties_changed:
+        return "unchanged"
+    if not created:
+        d.version += 1
+    d.save()
+    if parties_changed:
+        d.parties.exclude(role=PartyRole.THIRD).delete()
+        DisputeParty.objects.bulk_create([DisputeParty(dispute=d, role=role, name=name[:100], kind=_party_kind(name),
+                                                       sort_order=i) for i, (role, name) in enumerate(wanted, 1)])
+    _sequence_follow(court=court, number=number)
+    audit_record(actor=actor, event="dispute.imported" if created else "dispute.import_updated", target=d,
+                 before=None if created else {k: str(v[0]) for k, v in changes.items()},
+                 after={"number": number} if created else {k: str(v[1]) for k, v in changes.items()})
+    return "created" if created else "updated"
+
+
+def _sequence_follow(*, court: Court, number: str) -> None:
+    """An imported 民诉前调 number of this court counts as issued: the year's sequence continues after it."""
+    from tianping.trials.casenumbers import parse_case_number
+    from tianping.trials.models import CaseSequence
+
+    try:
+        parsed = parse_case_number(number, type_codes=[DISPUTE_TYPE_CODE])
+    except ValueError:
+        return  # an old-form or entrusted (…委托调解) number: no sequence to follow
+    if parsed.old_form or parsed.court_code != court.code or parsed.type_code != DISPUTE_TYPE_CODE:
+        return
+    CaseSequence.objects.get_or_create(court=court, year=parsed.year, tribunal_code="", type_code=DISPUTE_TYPE_CODE)
+    seq = CaseSequence.objects.select_for_update().get(court=court, year=parsed.year, tribunal_code="",
+                                                      type_code=DISPUTE_TYPE_CODE)
+    if seq.last < parsed.seq:
+        seq.last = parsed.seq
+        seq.save(update_fields=["last"])

@@ -16,11 +16,12 @@ class DisputeTable(tables.Table):
     status = tables.Column(attrs={"td": {"class": "text-nowrap"}})
     parties = tables.Column(verbose_name=gettext_lazy("当事人"), accessor="pk", orderable=False)
     handler = tables.Column(verbose_name=gettext_lazy("调解员或工作室"), accessor="handler_label", orderable=False)
+    site = tables.Column(verbose_name=gettext_lazy("登记地点"), accessor="site_label", orderable=False)
 
     class Meta:
         model = Dispute
-        fields = ["number", "registered_on", "cause", "parties", "source", "status", "handler", "deadline_on",
-                  "closed_on"]
+        fields = ["number", "registered_on", "site", "cause", "parties", "source", "status", "handler",
+                  "deadline_on", "closed_on"]
         order_by = ("-registered_on",)
         attrs = {"class": "table table-sm table-hover", "data-testid": "dispute-table"}
 

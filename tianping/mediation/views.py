@@ -74,7 +74,7 @@ class DisputeListView(FilteredListView):
 
     def get_queryset(self):
         return (Dispute.objects.visible_to(self.request.user)
-                .select_related("mediator", "studio", "court", "filed_case")
+                .select_related("mediator", "studio", "court", "filed_case", "intake_department")
                 .prefetch_related(Prefetch("parties", queryset=DisputeParty.objects.only("name", "role", "dispute_id"))))
 
     def get_table_kwargs(self):

@@ -84,3 +84,33 @@ def test_a_tribunal_secretary_reads_their_station_figures(court, sites, tribunal
     client.force_login(secretary)
     assert client.get(reverse("mediation:figures")).status_code == 200
     assert client.get(reverse("mediation:dispute_list")).status_code == 403  # figures only, no lists
+
+
+def test_every_dispute_is_registered_at_a_site(court, sites, tribunals, station_desk, centre, make_dispute):
+    from django.core.exceptions import ValidationError
+
+    from tianping.org.models import Department, DepartmentType
+
+    office = Department.objects.create(court=court, name="办公室", type=DepartmentType.ADMIN)
+    with pytest.raises(ValidationError) as exc:  # no station at the office
+        make_dispute(intake_department=office)
+    assert "服务站" in str(exc.value)
+    with pytest.raises(ValidationError) as exc:  # a station's desk registers at its own station only
+        make_dispute(actor=station_desk, intake_department=tribunals[1])
+    assert "本站" in str(exc.value)
+    mine = make_dispute(actor=station_desk, intake_department=tribunals[0])
+    assert mine.site_label == "常庄法庭"
+    assert make_dispute().site_label == "诉讼服务中心"
+
+
+def test_an_entrusted_tribunal_case_is_mediated_at_its_station(court, sites, tribunals, judge, mediator):
+    from datetime import date
+
+    from tianping.trials.services import case_register
+
+    case = case_register(court=court, type_code="民初", filed_on=date(2024, 3, 4), cause="买卖合同纠纷", actor=judge,
+                         judge=judge.person, procedure="summary", department=tribunals[1],
+                         parties=[{"role": "原告", "name": "原告甲"}, {"role": "被告", "name": "被告乙"}])
+    m = services.mediation_entrust(case=case, actor=judge, entrusted_on=date(2024, 3, 5),
+                                   deadline_on=date(2024, 3, 20), room="peoples", mediator=mediator)
+    assert m.intake_department == tribunals[1]
