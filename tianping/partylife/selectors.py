@@ -189,14 +189,13 @@ def oath_pending(court_id: int, org_ids: Iterable[int], today: date) -> dict[int
     if not org_ids:
         return {}
     since = today - timedelta(days=OATH_LOOKBACK_DAYS)
-    rows = (BranchMembership.objects.filter(court_id=court_id, organisation_id__in=org_ids, start__lte=today,
+    rows = list(BranchMembership.objects.filter(court_id=court_id, organisation_id__in=org_ids, start__lte=today,
                                             member__admitted_on__gte=since, member__admitted_on__lte=today)
             .filter(Q(end__isnull=True) | Q(end__gte=today))
             .exclude(member__status__in=[MemberStatus.TRANSFERRED_OUT, MemberStatus.CANCELLED,
                                          MemberStatus.STOPPED])
             .values_list("organisation_id", "organisation__kind", "organisation__parent_id", "member__person_id",
                          "member__admitted_on"))
-    rows = list(rows)
     sworn: dict[int, list[date]] = defaultdict(list)
     for pid, day in (Attendance.objects.filter(meeting__court_id=court_id, meeting__meeting_type__code=OATH_TYPE,
                                                meeting__status=MeetingStatus.HELD, meeting__date__gte=since,
@@ -205,7 +204,7 @@ def oath_pending(court_id: int, org_ids: Iterable[int], today: date) -> dict[int
         sworn[pid].append(day)
     out: dict[int, set[int]] = defaultdict(set)
     for org_id, kind, parent_id, pid, admitted in rows:
-        if any(day >= admitted for day in sworn.get(pid, [])):
+        if admitted is None or any(day >= admitted for day in sworn.get(pid, [])):
             continue
         target = parent_id if kind == "group" and parent_id in org_ids else org_id
         out[target].add(pid)
