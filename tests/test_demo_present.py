@@ -136,6 +136,8 @@ def test_demo_is_plausible_and_current(demo):
     assert 0.985 <= seed["revisit_satisfaction_rate"] < 1, seed
     assert (seed["circuit_trials"], seed["outreach_events"], seed["partner_visits"]) == (126, 17, 34), seed
     assert 1300 <= seed["disputes_diverted"] < 1400, seed  # 分流案件1300余件 (issue 17)
+    assert (seed["integrity_lectures_court"], seed["integrity_lectures_branch"]) == (12, 52), seed
+    assert (seed["recruits_3y"], seed["recruits_to_tribunals_3y"]) == (14, 14), seed
     from tianping.honours.models import PioneerPost
 
     assert seed["able_handlers_party_share"] >= 0.9, seed
