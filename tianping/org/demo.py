@@ -112,7 +112,8 @@ def recruits_to_tribunals(court, deps) -> None:
     window = {"hired_on__gte": SEED_RECRUITS_FIRST, "hired_on__lte": SEED_RECRUITS_LAST}
     recruits = list(Person.objects.filter(court=court, **window).order_by("staff_number"))
     if len(recruits) < SEED_RECRUITS:
-        young = (Person.objects.filter(court=court, department__in=tribunals, left_on__isnull=True)
+        young = (Person.objects.filter(court=court, department__in=tribunals, left_on__isnull=True,
+                                       birth_date__lte=date(1992, 12, 31))  # 21 or older when hired
                  .exclude(post__in=[Post.CHIEF_JUDGE, Post.DEPUTY_CHIEF_JUDGE]).exclude(pk__in=[p.pk for p in recruits])
                  .order_by("-birth_date", "staff_number"))[:SEED_RECRUITS - len(recruits)]
         for i, p in enumerate(young):
