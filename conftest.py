@@ -73,9 +73,55 @@ def client_for(client):
     return _client
 
 
+# --- the demo court --------------------------------------------------------------------------------
+# Loading the whole demo (2014 to today, about 100,000 cases) takes 30 s on SQLite and a minute on PostgreSQL, so
+# a run loads it once: `_shared_demo` seeds it inside a transaction that stays open until the end of the run and
+# is then rolled back. Every test that asks for `demo` (or builds on `_shared_demo`, like the permission matrix's
+# module fixture) nests its own transaction in it and rolls back what it wrote, as any TestCase does.
+# `pytest_collection_modifyitems` runs these tests last, after every other test (which must not see the demo),
+# and refuses a transactional test that asks for it: a live server on another connection could not see
+# uncommitted rows. Such a test asks for `demo_committed` instead (it seeds inside the test; the flush after a
+# transactional test empties the database again).
+SHARED_DEMO_FIXTURES = {"demo", "_shared_demo", "demo_court"}
+
+
+@pytest.fixture(scope="session")
+def _shared_demo(django_db_setup, django_db_blocker):
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            call_command("seed_demo", verbosity=0)
+            # PostgreSQL checks deferred foreign keys when a test ends (TestCase's SET CONSTRAINTS ALL
+            # IMMEDIATE), and a check fired inside a test's savepoint is undone with it: without checking the
+            # demo's own rows here, out of any savepoint, every test would check all of them again (seconds each)
+            connection.check_constraints()
+            if connection.vendor == "postgresql":
+                # the planner's statistics: autovacuum never sees rows of an open transaction, so without
+                # this every query plans for empty tables (nested loops over 100,000 cases); ANALYZE inside
+                # the transaction counts its own rows
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo(db, django_db_blocker):
-    """The demo court loaded by seed_demo (org part and whatever other apps add)."""
+def demo(_shared_demo, db):
+    """The demo court loaded by seed_demo (org part and whatever other apps add), shared by the run."""
+    from tianping.org.models import Court
+
+    return Court.objects.get(code="鲁0403")
+
+
+@pytest.fixture
+def demo_committed(transactional_db):
+    """The demo court for a transactional (live-server) test: seeded inside the test, committed."""
     from django.core.management import call_command
 
     call_command("seed_demo", verbosity=0)
@@ -147,7 +193,14 @@ def pytest_collection_modifyitems(config, items):
     """Transactional tests (live_server, transactional_db, transaction=True) end with a flush that would also
     wipe the reference data written by data migrations (case types, points rules, meeting types …), so every
     later transactional test would run against empty reference tables. Serialized rollback restores the
-    post-migration contents before each such test."""
+    post-migration contents before each such test.
+
+    Tests on the shared demo court (`demo`, see above) go last, in their collected order."""
+    shared, others = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        (shared if names & SHARED_DEMO_FIXTURES else others).append(item)
+    items[:] = others + shared
     for item in items:
         names = getattr(item, "fixturenames", ())
         marker = item.get_closest_marker("django_db")
@@ -157,3 +210,6 @@ def pytest_collection_modifyitems(config, items):
             kwargs = dict(marker.kwargs) if marker is not None else {}
             kwargs.update(transaction=True, serialized_rollback=True)
             item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+            if item in shared:
+                raise pytest.UsageError(f"{item.nodeid}: a transactional test cannot use the shared demo court "
+                                        "(uncommitted); ask for `demo_committed`")

@@ -11,7 +11,7 @@ declaration and the policy the test computes, for each account, the answer the p
 - otherwise the page works: 200, a redirect elsewhere than the login page (success), 204 (htmx), 400 (the
   empty POST is refused as input, after the permission check) or 405 (the method is not served).
 
-The object ids are real objects of the demo court (seed_demo, loaded once for the module): for each object URL
+The object ids are real objects of the demo court (seed_demo, loaded once for the run: conftest.py): for each object URL
 one object the narrowest account sees and one outside a court-wide or the narrow account's scope. A refused
 request (login redirect, 403, 404) must write nothing but its access.denied audit entry.
 
@@ -349,16 +349,15 @@ def _measure_files(users) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_court(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo inside a transaction that is rolled back after the module; each test nests in it."""
-    from django.core.management import call_command
+def demo_court(_shared_demo, django_db_blocker, tmp_path_factory):
+    """The run's shared demo court (conftest.py), with this module's logins, files and policy in a savepoint
+    that is rolled back after the module; each test nests in it."""
     from django.test import override_settings
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("seed_demo", verbosity=0)
             from tianping.accounts.security_policy import get_policy
 
             get_policy()  # the policy row exists before the first request (else each request would create it)

@@ -98,7 +98,7 @@ def test_english_only_error_detection():
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_screenshots(browser_context, demo):
+def test_screenshots(browser_context, demo_committed):
     OUT.mkdir(parents=True, exist_ok=True)
     browser_context.set_default_timeout(60000)  # the whole demo court on a shared machine
     gallery: list[tuple[str, str, str]] = []  # (file, title, who)

@@ -38,16 +38,15 @@ BTN = re.compile(r'\bclass="[^"]*\bbtn\b')
 
 
 @pytest.fixture(scope="module")
-def tour(django_db_setup, django_db_blocker, tmp_path_factory):
-    """seed_demo inside a transaction rolled back after the module; one client per demo account."""
-    from django.core.management import call_command
+def tour(_shared_demo, django_db_blocker, tmp_path_factory):
+    """The run's shared demo court (conftest.py), in a savepoint rolled back after the module; the demo's
+    accounts."""
     from django.test import override_settings
 
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            call_command("seed_demo", verbosity=0)
             from tianping.org.models import User
 
             users = [u for u in User.objects.filter(is_active=True, role_grants__isnull=False).distinct().order_by("username")
