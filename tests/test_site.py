@@ -115,21 +115,12 @@ def test_manage_py_check_is_clean():
     assert "no issues" in done.stdout
 
 
-def test_production_settings_pass_the_deploy_check():
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST"))}
-    env.update(DEBUG="0", SECRET_KEY="x" * 20 + "Aa1!" * 10 + "y" * 20, ALLOWED_HOSTS="court.example",
-               TIANPING_DATA_DIR="/tmp/tp-settings-test", TIANPING_AUDIT_KEY="1:" + "a" * 40)
-    done = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stdout + done.stderr
-
-
 # --- the demo court ------------------------------------------------------------------------------
 @pytest.mark.django_db
 @pytest.mark.slow
-def test_seed_demo_twice_adds_nothing_and_every_menu_page_renders(demo):
-    """Every app's demo.py together: a second run creates, changes and deletes nothing; then every page in
-    every demo account's menu answers 200 (the first run is the shared demo court of conftest.py)."""
+def test_seed_demo_twice_adds_nothing(demo):
+    """Every app's demo.py together: a second run creates, changes and deletes nothing (the first run is the
+    shared demo court of conftest.py). Every page of every demo account's menu: tests/test_tour.py."""
     from django.apps import apps
     from django.conf import settings
     from django.core.management import call_command
@@ -145,16 +136,7 @@ def test_seed_demo_twice_adds_nothing_and_every_menu_page_renders(demo):
     second = counts()
     changed = {k: (first[k], second[k]) for k in first if first[k] != second[k]}
     assert not changed, f"seed_demo is not idempotent: {changed}"
-    broken = []
+    # the README's demo accounts sign in with the demo password
     for username in ("party_office", "president", "secretary_shagou", "judge_demo", "trial_office",
                      "mediator_demo", "zaozhuang", "admin", "security", "auditor"):
-        client = Client()
-        assert client.login(username=username, password=settings.TIANPING_DEMO_PASSWORD), username
-        home = client.get("/")
-        assert home.status_code == 200, f"{username}: home answers {home.status_code}"
-        aside = home.content.decode().split("<aside", 1)[-1].split("</aside>", 1)[0]
-        for href in re.findall(r'class="nav-link[^"]*" href="([^"]+)"', aside):
-            response = client.get(href, follow=True)  # a menu item may redirect (e.g. 我的党员档案 → own profile)
-            if response.status_code != 200:
-                broken.append(f"{username} {href}: {response.status_code}")
-    assert not broken, f"menu pages that do not render: {broken}"
+        assert Client().login(username=username, password=settings.TIANPING_DEMO_PASSWORD), username
