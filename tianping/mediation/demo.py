@@ -29,8 +29,11 @@ from tianping.mediation import calculator, services
 from tianping.mediation.models import (
     MEDIATION_PERIOD_DAYS,
     CentreStaff,
+    Committee,
+    CommitteeKind,
     Dispute,
     DisputeParty,
+    GuidanceKind,
     Material,
     MediationSession,
     Mediator,
@@ -169,6 +172,7 @@ def seed(ctx) -> None:
         mediators.append(services.mediator_save(actor=centre, mediator=m))
     mediator_demo_entry = mediators[0]
     traffic_committee = mediators[6]
+    committees = _committees(ctx, court, centre, mediators, stations)
 
     judge_person = ctx.data["people"].get("judge")
     other_judge = (Person.objects.filter(court=court, department=deps["民事审判第二庭"], post=Post.JUDGE)
@@ -205,6 +209,17 @@ def seed(ctx) -> None:
 
         plans.append((registered, cause, {"consent": consent}, walk))
     plans.extend(_showcase(ctx, court, centre, today, mediator_demo_entry))
+    # agreements of the people's mediation committees brought for judicial confirmation (指导人民调解)
+    for k in range(8):
+        agreed = start + timedelta(days=10 + k * 20)
+        committee = committees[k % len(committees)]
+
+        def confirm(d, agreed=agreed):
+            _committee_confirmation(ctx, d, centre, agreed, today)
+
+        plans.append((agreed + timedelta(days=rng.randint(1, 5)), "相邻关系纠纷" if k % 2 else "婚姻家庭纠纷",
+                      {"committee": committee, "agreed_on": agreed}, confirm))
+    _guidance(ctx, court, centre, committees, traffic, start, today)
     # one registered today, waiting for triage; one assigned to mediator_demo, not yet accepted
     plans.append((today, "相邻关系纠纷", {}, None))
 
@@ -232,8 +247,15 @@ def seed(ctx) -> None:
             walk(d)
 
 
-def _register(ctx, court, actor, registered, cause, *, consent=True, source=None):
+def _register(ctx, court, actor, registered, cause, *, consent=True, source=None, committee=None, agreed_on=None):
     rng = ctx.rng
+    if committee is not None:  # a committee's agreement, registered with the agreement reached
+        parties = [_person_party(ctx, PartyRole.APPLICANT, registered), _person_party(ctx, PartyRole.RESPONDENT, registered)]
+        amount = Decimal(rng.randint(20, 300) * 100)
+        return services.committee_agreement_register(
+            court=court, actor=actor, committee=committee, registered_on=registered, cause=cause, agreed_on=agreed_on,
+            terms=f"一、被申请人于三十日内向申请人支付人民币{amount}元；\n二、双方再无其他争议。", parties=parties,
+            amount=amount, agreement_amount=amount)
     if cause == "机动车交通事故责任纠纷":
         parties = [_person_party(ctx, PartyRole.APPLICANT, registered), _person_party(ctx, PartyRole.RESPONDENT, registered),
                    _org_party(ctx, PartyRole.RESPONDENT, rng.choice(INSURERS))]
@@ -664,3 +686,67 @@ def _history_row(ctx, court, centre, number, registered, tribunals, people_media
     if rng.random() < 0.85:
         transfer(end + timedelta(days=rng.randint(1, 5)))
     return row, people, held
+
+
+COMMITTEES = [
+    # name, kind, area, station (tribunal) or None for the centre
+    ("薛城区人民调解委员会", CommitteeKind.STREET, "薛城区", None),
+    ("常庄街道人民调解委员会", CommitteeKind.STREET, "常庄街道", None),
+    ("沙沟镇人民调解委员会", CommitteeKind.STREET, "沙沟镇", "沙沟人民法庭"),
+    ("沙沟镇周营村人民调解委员会", CommitteeKind.VILLAGE, "沙沟镇", "沙沟人民法庭"),
+    ("陶庄镇夏庄村人民调解委员会", CommitteeKind.VILLAGE, "陶庄镇", "陶庄人民法庭"),
+    ("薛城区道路交通事故纠纷人民调解委员会", CommitteeKind.INDUSTRY, "道路交通事故", None),
+    ("薛城区医疗纠纷人民调解委员会", CommitteeKind.INDUSTRY, "医疗纠纷", None),
+]
+
+
+def _committees(ctx, court, centre, mediators, stations) -> list:
+    """The district's people's mediation committees; the roster's mediators of a committee (or the committee
+    itself, as an organisation entry) are linked to it."""
+    out = []
+    for name, kind, area, tribunal in COMMITTEES:
+        c = services.committee_save(actor=centre, committee=Committee(
+            court=court, name=name, kind=kind, area=area, director=ctx.faker.name(),
+            phone=f"138{ctx.rng.randint(10000000, 99999999)}", site=stations.get(tribunal) if tribunal else None))
+        out.append(c)
+        for m in mediators:
+            if m.organisation == name or m.name == name:
+                m.committee = c
+                services.mediator_save(actor=centre, mediator=m)
+    return out
+
+
+def _committee_confirmation(ctx, d, centre, agreed, today) -> None:
+    """The parties of a committee's agreement apply for confirmation (the 民特 case the filing desk registered)
+    and the court rules."""
+    pools = ctx.data["mediation_pools"]
+    applied = d.registered_on
+    special = pools.special(applied, min(today, agreed + timedelta(days=29)))
+    if special is None and pools.special_by_day:
+        return  # not docketed: the agreement waits
+    services.confirmation_apply(dispute=d, actor=centre, applied_on=special[0] if special else applied,
+                                number=special[1] if special else "",
+                                applicant_ids=list(d.parties.values_list("pk", flat=True)))
+    ruled = (special[0] if special else applied) + timedelta(days=ctx.rng.randint(2, 10))
+    if ruled <= today:
+        clerks = ctx.data.get("mediation_clerks") or [None]
+        services.confirmation_rule(dispute=d, actor=centre, ruling=Ruling.CONFIRMED, ruled_on=ruled, clerk=clerks[0])
+
+
+def _guidance(ctx, court, centre, committees, traffic, start, today) -> None:
+    """The studio's and stations' guidance of the committees: a visit a month and a training a quarter."""
+    judge = traffic.judge.name
+    day = start
+    k = 0
+    while day <= today - timedelta(days=3):
+        c = committees[k % len(committees)]
+        services.guidance_record(court=court, actor=centre, kind=GuidanceKind.VISIT, held_on=day, committees=[c],
+                                 studio=traffic, led_by=judge, topic="调解卷宗评查与疑难纠纷会商",
+                                 participants=ctx.rng.randint(4, 12), notes="现场指导调解员规范制作调解协议。")
+        if k % 3 == 0:
+            services.guidance_record(court=court, actor=centre, kind=GuidanceKind.TRAINING,
+                                     held_on=day + timedelta(days=2), committees=committees, studio=traffic,
+                                     led_by=judge, topic="人民调解协议司法确认程序培训",
+                                     participants=ctx.rng.randint(30, 60))
+        day += timedelta(days=30)
+        k += 1

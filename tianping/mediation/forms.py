@@ -13,8 +13,10 @@ from tianping.core.validators import AmountValidator, CountValidator, validate_d
 from tianping.mediation.models import (
     MEDIATION_PERIOD_DAYS,
     CaseOutcome,
+    Committee,
     Dispute,
     DisputeParty,
+    GuidanceActivity,
     Kind,
     Mediator,
     PartyKind,
@@ -24,6 +26,7 @@ from tianping.mediation.models import (
     Route,
     Ruling,
     Site,
+    Source,
     Studio,
     TrafficCalculation,
 )
@@ -62,6 +65,8 @@ class DisputeForm(OnceFormMixin, forms.ModelForm):
         self.fields["intake_department"].queryset = Department.objects.filter(
             court=court, mediation_site__active=True)  # the tribunals with a service station
         self.fields["intake_department"].empty_label = _("诉讼服务中心")
+        # a committee's agreement is registered on its own page (CommitteeAgreementForm), with the committee
+        self.fields["source"].choices = [c for c in self.fields["source"].choices if c[0] != Source.COMMITTEE]
         if station is not None:  # a station's desk registers at its own station only
             self.fields["intake_department"].queryset = Department.objects.filter(pk=station)
             self.fields["intake_department"].empty_label = None
@@ -477,3 +482,52 @@ class AttachCalculationForm(StyledForm):
         self.fields["calculation"].label_from_instance = lambda c: _("%(t)s 损失合计 %(s)s 元（%(d)s）") % {
             "t": c.title or _("未命名"), "s": c.total, "d": timezone.localtime(c.created_at).strftime("%Y-%m-%d %H:%M")}
 
+
+
+class CommitteeForm(forms.ModelForm):
+    class Meta:
+        model = Committee
+        fields = ["name", "kind", "area", "director", "phone", "site", "active"]
+
+    def __init__(self, *args, court=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.court = court
+        self.fields["site"].queryset = Site.objects.filter(court=court, active=True)
+        style_form(self)
+
+
+class GuidanceForm(forms.ModelForm):
+    """A guidance visit or a training (指导人民调解)."""
+
+    class Meta:
+        model = GuidanceActivity
+        fields = ["kind", "held_on", "committees", "studio", "led_by", "topic", "participants", "notes"]
+        widgets = {"held_on": forms.DateInput, "notes": forms.Textarea(attrs={"rows": 3}),
+                   "committees": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, court=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].initial = _today()
+        self.fields["committees"].queryset = Committee.objects.filter(court=court, active=True)
+        self.fields["studio"].queryset = Studio.objects.filter(court=court, active=True)
+        style_form(self)
+
+
+class CommitteeAgreementForm(OnceFormMixin, forms.Form):
+    """A committee's agreement brought for judicial confirmation: the dispute is registered with it."""
+
+    committee = forms.ModelChoiceField(label=_("人民调解委员会"), queryset=Committee.objects.none())
+    registered_on = forms.DateField(label=_("登记日期"), widget=forms.DateInput, validators=PAST)
+    cause = forms.CharField(label=_("案由"), max_length=60)
+    amount = forms.DecimalField(label=_("标的额（元）"), required=False, max_digits=14, decimal_places=2,
+                                min_value=Decimal("0"))
+    agreed_on = forms.DateField(label=_("协议达成日期"), widget=forms.DateInput, validators=PAST)
+    terms = forms.CharField(label=_("协议内容"), widget=forms.Textarea(attrs={"rows": 3}))
+    agreement_amount = forms.DecimalField(label=_("协议金额（元）"), required=False, max_digits=14, decimal_places=2,
+                                          min_value=Decimal("0"))
+
+    def __init__(self, *args, court=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["registered_on"].initial = _today()
+        self.fields["committee"].queryset = Committee.objects.filter(court=court, active=True)
+        style_form(self)

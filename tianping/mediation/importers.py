@@ -28,6 +28,8 @@ from tianping.core.importexport import (
 )
 from tianping.core.registers import Column, ExportOption, Register, register
 from tianping.mediation.models import (
+    Committee,
+    CommitteeKind,
     Dispute,
     DisputeParty,
     PartyRole,
@@ -167,5 +169,42 @@ register(Register(
         Column("住院伙食补助标准（元/日）", "hospital_food_daily", parse=parse_decimal, example="100"),
         Column("演示数据", "is_demo", parse=parse_bool, example="否"),
         Column("来源说明", "note", parse=parse_text, example="山东省统计局"),
+    ],
+))
+
+
+def _resolve_site(ctx, text):
+    """指导地点: a station by its name or its tribunal's; blank or 诉讼服务中心 is the centre (no station)."""
+    from tianping.mediation.models import Site
+
+    name = parse_text(text)
+    if name in ("", "诉讼服务中心"):
+        return None
+    site = Site.objects.filter(court=ctx.court, department__isnull=False).filter(name=name).first() or \
+        Site.objects.filter(court=ctx.court, department__name=name).first()
+    if site is None:
+        raise ValueError(f"本院没有名为“{name[:30]}”的人民法庭服务站；留空为诉讼服务中心。")
+    return site
+
+
+register(Register(
+    kind="committees", title=gettext_lazy("人民调解委员会"), model=Committee, natural_key=("name",),
+    write=lambda ctx, created, updated, fields: _services().committees_import(
+        actor=ctx.user, created=created, updated=updated, fields=fields),
+    export_queryset=lambda user, court: (Committee.objects.visible_to(user) if user is not None
+                                         else Committee.objects.all()).filter(
+        **({"court": court} if court is not None else {})).select_related("site").order_by("kind", "name"),
+    description=gettext_lazy("辖区内的村（居）、镇（街道）和行业性专业性人民调解委员会：按名称识别，已有的会被更新。"),
+    columns=[
+        Column("名称", "name", required=True, parse=parse_text, example="常庄街道人民调解委员会", width=26),
+        Column("类型", "kind", required=True, parse=parse_choice(CommitteeKind),
+               export=_label(CommitteeKind, "kind"), example="镇（街道）人民调解委员会", width=24),
+        Column("所在镇街或行业", "area", parse=parse_text, example="常庄街道"),
+        Column("主任", "director", parse=parse_text, example="王某"),
+        Column("联系电话", "phone", parse=parse_text, text=True, example="13912345678"),
+        Column("指导地点", "site", parse=parse_text, resolve=_resolve_site,
+               export=lambda c: c.site.name if c.site_id else "", example="",
+               help="负责指导的人民法庭服务站；留空为诉讼服务中心。"),
+        Column("在册", "active", parse=parse_bool, example="是"),
     ],
 ))

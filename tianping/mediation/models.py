@@ -53,6 +53,8 @@ class Mediator(CourtScopedModel):
     active = models.BooleanField(_("在册"), default=True)
     site = models.ForeignKey("Site", verbose_name=_("所在地点"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="mediators", help_text=_("空白为诉讼服务中心"))
+    committee = models.ForeignKey("Committee", verbose_name=_("人民调解委员会"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="mediators")
 
     class Meta:
         verbose_name = _("调解员")
@@ -138,6 +140,68 @@ class Site(CourtScopedModel):
             raise ValidationError({"department": _("人民法庭服务站须选择所在法庭；诉讼服务中心不选法庭。")})
 
 
+class CommitteeKind(models.TextChoices):
+    VILLAGE = "village", _("村（居）人民调解委员会")
+    STREET = "street", _("镇（街道）人民调解委员会")
+    INDUSTRY = "industry", _("行业性专业性人民调解委员会")
+
+
+class Committee(CourtScopedModel):
+    """A people's mediation committee (人民调解委员会) of the court's district — a village's or residents'
+    committee, a township's or street's, or an industry's (traffic accidents, medical disputes …). The court
+    guides it (指导人民调解: visits and trainings by its studios and stations) and confirms the agreements it
+    reaches (司法确认). Its mediators are entries of the roster (Mediator.committee)."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=20, choices=CommitteeKind.choices)
+    area = models.CharField(_("所在镇街或行业"), max_length=60, blank=True)
+    director = models.CharField(_("主任"), max_length=40, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    site = models.ForeignKey("Site", verbose_name=_("指导地点"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="committees", help_text=_("负责指导的人民法庭服务站；空白为诉讼服务中心"))
+    active = models.BooleanField(_("在册"), default=True)
+
+    class Meta:
+        verbose_name = _("人民调解委员会")
+        verbose_name_plural = _("人民调解委员会")
+        ordering = ["court", "kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["court", "name"], name="committee_unique_name_per_court",
+                                    violation_error_message=_("本院已登记同名人民调解委员会。")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuidanceKind(models.TextChoices):
+    VISIT = "visit", _("指导走访")
+    TRAINING = "training", _("业务培训")
+
+
+class GuidanceActivity(CourtScopedModel):
+    """The court's guidance of people's mediation (指导人民调解): a studio judge's or station's visit to a
+    committee (case consultation, reviewing its files) or a training of committees' mediators."""
+
+    kind = models.CharField(_("类型"), max_length=20, choices=GuidanceKind.choices)
+    held_on = models.DateField(_("日期"), validators=[validate_not_future])
+    committees = models.ManyToManyField(Committee, verbose_name=_("人民调解委员会"), related_name="guidance")
+    studio = models.ForeignKey(Studio, verbose_name=_("法官工作室"), null=True, blank=True, on_delete=models.PROTECT,
+                               related_name="guidance")
+    led_by = models.CharField(_("指导法官"), max_length=60)
+    topic = models.CharField(_("主题"), max_length=200)
+    participants = models.PositiveSmallIntegerField(_("参加人数"), default=0)
+    notes = models.TextField(_("情况"), blank=True)
+
+    class Meta:
+        verbose_name = _("指导人民调解活动")
+        verbose_name_plural = _("指导人民调解活动")
+        ordering = ["court", "-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.get_kind_display()} {self.topic}"
+
+
 class CentreStaff(CourtScopedModel):
     """An account working at the centre's desks: intake and triage (登记、指导分流) and/or the judicial
     confirmation room (司法确认室). Holders of the `mediator` role with this entry see every dispute of the
@@ -164,6 +228,7 @@ class Source(models.TextChoices):
     ENTRUSTED = "entrusted", _("委托调解")
     INVITED = "invited", _("特邀调解")
     REFERRED = "referred", _("相关部门移送")
+    COMMITTEE = "committee", _("人民调解委员会调解")
 
 
 class Kind(models.TextChoices):
@@ -275,6 +340,9 @@ class Dispute(CourtScopedModel):
     intake_department = models.ForeignKey("org.Department", verbose_name=_("登记地点"), null=True, blank=True,
                                           on_delete=models.PROTECT, related_name="+",
                                           help_text=_("空白表示诉讼服务中心；人民法庭服务站选所在法庭"))
+    committee = models.ForeignKey(Committee, verbose_name=_("人民调解委员会"), null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="disputes",
+                                  help_text=_("人民调解委员会调解达成协议、申请司法确认的纠纷"))
     consent_to_mediation = models.BooleanField(_("同意调解"), default=False)
     registered_on = models.DateField(_("登记日期"), db_index=True, validators=[validate_not_future])
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
@@ -375,6 +443,11 @@ class Dispute(CourtScopedModel):
             errors["mediator"] = _("调解员必须属于本院名册。")
         if self.studio and self.studio.court_id != self.court_id:
             errors["studio"] = _("法官工作室必须属于本院。")
+        committee = self.committee if self.committee_id else None
+        if committee is not None and committee.court_id != self.court_id:
+            errors["committee"] = _("人民调解委员会必须是本院登记的。")
+        if self.source == Source.COMMITTEE and not self.committee_id:
+            errors["committee"] = _("来源为人民调解委员会调解的纠纷须选择调解委员会。")
         if self.kind == Kind.ENTRUSTED and not self.litigation_case_id:
             errors["litigation_case"] = _("诉中委托调解须指明委托调解的案件。")
         if self.intake_department and self.intake_department.court_id != self.court_id:

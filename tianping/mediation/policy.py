@@ -148,7 +148,9 @@ CENTRE_PEOPLE = has_role(Role.LEADER, Role.TRIAL_OFFICE, Role.CENTRE, Role.MEDIA
 def _declare_all() -> None:
     from tianping.mediation.models import (
         CentreStaff,
+        Committee,
         Dispute,
+        GuidanceActivity,
         InsuranceLimit,
         Mediator,
         ProvinceStatistic,
@@ -179,6 +181,18 @@ def _declare_all() -> None:
         declare(model, "add", at_intake_desk)
         declare(model, "change", DESK)
         declare(model, "delete", never)  # retired by clearing 在册/启用: the disputes keep their handler
+
+    # --- guidance of people's mediation: the committees' register, visits and trainings ----------------------
+    declare(Committee, "view", CENTRE_PEOPLE)
+    declare(Committee, "add", at_intake_desk)
+    declare(Committee, "change", DESK)
+    declare(Committee, "delete", never)  # retired by clearing 在册: its mediators and disputes keep it
+    declare(Committee, "import", at_intake_desk)
+    declare(Committee, "export", CENTRE_PEOPLE)
+    declare(GuidanceActivity, "view", CENTRE_PEOPLE)
+    declare(GuidanceActivity, "add", at_intake_desk | is_studio_judge)  # the desk or a studio's judge records it
+    for action in ("change", "delete"):
+        declare(GuidanceActivity, action, never)  # a record of what happened
 
     declare(Site, "view", CENTRE_PEOPLE)
     for action in ("add", "change", "delete"):

@@ -27,10 +27,12 @@ from tianping.mediation.models import (
     CONFIRMATION_WINDOW_DAYS,
     MEDIATION_PERIOD_DAYS,
     CaseOutcome,
+    Committee,
     DeadlineExtension,
     Dispute,
     DisputeParty,
     ExtensionConsent,
+    GuidanceActivity,
     InsuranceHead,
     InsuranceLimit,
     Kind,
@@ -112,8 +114,8 @@ def _parties_clean(parties: list[dict[str, Any]]) -> list[DisputeParty]:
 @transaction.atomic
 def dispute_register(*, court: Court, actor: User, registered_on: date, cause: str, summary: str, source: str,
                      parties: list[dict[str, Any]], amount: Decimal | None = None, consent_to_mediation: bool = False,
-                     intake_department: Department | None = None, materials: list[dict[str, Any]] | None = None
-                     ) -> Dispute:
+                     intake_department: Department | None = None, materials: list[dict[str, Any]] | None = None,
+                     committee: Committee | None = None) -> Dispute:
     """Intake (登记): validate the parties, give the dispute the next 民诉前调 number of the court and year.
 
     The number comes from trials.services.case_number_allocate, which locks the (court, year, type) sequence
@@ -131,7 +133,7 @@ def dispute_register(*, court: Court, actor: User, registered_on: date, cause: s
     party_objs = _parties_clean(parties)
     dispute = Dispute(court=court, number="-", cause=cause, summary=summary, source=source, amount=amount,
                       consent_to_mediation=consent_to_mediation, intake_department=intake_department,
-                      registered_on=registered_on, registered_by=actor)
+                      registered_on=registered_on, registered_by=actor, committee=committee)
     dispute.full_clean(exclude=["number"])
     dispute.number = case_number_allocate(court=court, year=registered_on.year, type_code=DISPUTE_TYPE_CODE,
                                           actor=actor)
@@ -1170,3 +1172,81 @@ def _sequence_follow(*, court: Court, number: str) -> None:
     if seq.last < parsed.seq:
         seq.last = parsed.seq
         seq.save(update_fields=["last"])
+
+
+# --- guidance of people's mediation (指导人民调解) ---------------------------------------------------------
+
+
+@transaction.atomic
+def committee_save(*, actor: Any, committee: Committee) -> Committee:
+    """Add or edit a people's mediation committee of the register."""
+    created = committee.pk is None
+    committee.full_clean()
+    committee.save()
+    audit_record(actor=actor, event="committee.created" if created else "committee.updated", target=committee,
+                 after={"name": committee.name, "kind": committee.kind, "active": committee.active})
+    return committee
+
+
+def committees_import(*, actor: Any, created: list[Committee], updated: list[tuple[Committee, dict[str, Any]]],
+                      fields: list[str]) -> None:
+    """A checked batch of the `committees` register (tianping.mediation.importers); one audit fact per row."""
+    Committee.objects.bulk_create(created)
+    if updated:
+        Committee.objects.bulk_update([c for c, _old in updated], fields)
+    for c in created:
+        audit_record(actor=actor, event="committee.created", target=c, after={"name": c.name})
+    for c, old in updated:
+        audit_record(actor=actor, event="committee.updated", target=c, before={k: str(v) for k, v in old.items()},
+                     after={f: str(getattr(c, f)) for f in old})
+
+
+@transaction.atomic
+def guidance_record(*, court: Court, actor: Any, kind: str, held_on: date, committees: list[Committee], led_by: str,
+                    topic: str, participants: int = 0, studio: Studio | None = None, notes: str = ""
+                    ) -> GuidanceActivity:
+    """A guidance visit to a committee or a training of committees' mediators (指导走访 / 业务培训)."""
+    if not committees:
+        raise ValidationError({"committees": _("请选择至少一个人民调解委员会。")})
+    if any(c.court_id != court.pk for c in committees):
+        raise ValidationError({"committees": _("只能选择本院登记的人民调解委员会。")})
+    if studio is not None and studio.court_id != court.pk:
+        raise ValidationError({"studio": _("法官工作室必须属于本院。")})
+    a = GuidanceActivity(court=court, kind=kind, held_on=held_on, studio=studio, led_by=led_by.strip(),
+                         topic=topic.strip(), participants=participants or 0, notes=notes.strip())
+    a.full_clean()
+    a.save()
+    a.committees.set(committees)
+    audit_record(actor=actor, event="guidance.recorded", target=a,
+                 after={"kind": kind, "held_on": held_on, "committees": [c.name for c in committees]})
+    return a
+
+
+@transaction.atomic
+def committee_agreement_register(*, court: Court, actor: Any, committee: Committee, registered_on: date, cause: str,
+                                 agreed_on: date, terms: str, parties: list[dict[str, Any]],
+                                 amount: Decimal | None = None, agreement_amount: Decimal | None = None,
+                                 summary: str = "") -> Dispute:
+    """A dispute a people's mediation committee settled, brought to the court for judicial confirmation: registered
+    (民诉前调 number, source 人民调解委员会调解, the committee) with the committee's agreement already reached, so
+    the parties apply for confirmation (confirmation_apply) and the court rules as on the centre's own agreements.
+    Not diverted by the court (no triage), so it does not count among the centre's diverted disputes."""
+    if committee.court_id != court.pk or not committee.active:
+        raise ValidationError({"committee": _("请选择本院在册的人民调解委员会。")})
+    if agreed_on > registered_on:
+        raise ValidationError({"agreed_on": _("协议达成日期不能晚于登记日期 %(d)s。") % {"d": registered_on}})
+    if registered_on - agreed_on > timedelta(days=CONFIRMATION_WINDOW_DAYS):
+        raise ValidationError({"agreed_on": _("调解协议生效已超过 %(n)d 日，不能再申请司法确认。") % {
+            "n": CONFIRMATION_WINDOW_DAYS}})
+    if not terms.strip():
+        raise ValidationError({"terms": _("请填写调解协议内容。")})
+    d = dispute_register(court=court, actor=actor, registered_on=registered_on, cause=cause,
+                         summary=summary or _("%(c)s调解达成协议，当事人申请司法确认。") % {"c": committee.name},
+                         source=Source.COMMITTEE, parties=parties, amount=amount, consent_to_mediation=True,
+                         committee=committee)
+    d.agreement_on = d.agreement_effective_on = agreed_on
+    d.agreement_terms, d.agreement_amount, d.status = terms.strip(), agreement_amount, Status.AGREED
+    _save(d, ["agreement_on", "agreement_effective_on", "agreement_terms", "agreement_amount", "status"])
+    audit_record(actor=actor, event="dispute.committee_agreement", target=d,
+                 after={"committee": committee.name, "agreed_on": agreed_on})
+    return d

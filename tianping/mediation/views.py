@@ -27,11 +27,14 @@ from tianping.mediation import documents, forms, selectors, services
 from tianping.mediation.filtersets import DisputeFilterSet, MediatorFilterSet
 from tianping.mediation.models import (
     AGREEMENT_STATES,
+    Committee,
     Dispute,
     DisputeParty,
+    GuidanceActivity,
     InsuranceLimit,
     Mediator,
     ProvinceStatistic,
+    Ruling,
     Status,
     Studio,
     station_of,
@@ -592,3 +595,111 @@ def case_entrust(request, case_id: int):
                       context={"case": case, "case_url": case_url, "page_title": f"{_('委托调解')} · {case.number}",
                                "breadcrumbs": [(_("案件"), reverse("trials:case_list")), (case.number, case_url),
                                                (_("委托调解"), None)]})
+
+
+# --- guidance of people's mediation (指导人民调解) --------------------------------------------------------
+
+
+@permission_required("mediation.view_committee")
+def committee_list(request):
+    """The committees of the district with their mediators, the disputes they settled that the court confirmed,
+    and the court's guidance visits and trainings; .xlsx export of the register."""
+    user = request.user
+    committees = (Committee.objects.visible_to(user).select_related("site")
+                  .annotate(brought=Count("disputes"),
+                            confirmed=Count("disputes", filter=Q(disputes__ruling=Ruling.CONFIRMED)))
+                  .prefetch_related(Prefetch("mediators", queryset=Mediator.objects.filter(active=True)
+                                             .only("name", "committee_id")))
+                  .order_by("kind", "name"))
+    if request.GET.get("export") == "xlsx":
+        require(user, "export", Committee)
+        from tianping.core.registers import export_xlsx, get_register
+
+        data = export_xlsx(get_register("committees"), committees)
+        audit_record(actor=user, event="export", message="committees")
+        response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response["Content-Disposition"] = "attachment; filename*=UTF-8''committees.xlsx"
+        return response
+    guidance = (GuidanceActivity.objects.visible_to(user).select_related("studio")
+                .prefetch_related(Prefetch("committees", queryset=Committee.objects.only("name")))[:30])
+    return render(request, "mediation/committee_list.html", {
+        "committees": committees, "guidance": guidance, "page_title": _("人民调解委员会"),
+        "can_add": can(user, "add", Committee), "can_edit": can(user, "change", Committee),
+        "can_import": can(user, "import", Committee), "can_export": can(user, "export", Committee),
+        "can_guide": can(user, "add", GuidanceActivity), "can_register": can(user, "add", Dispute),
+        "breadcrumbs": _crumbs((_("人民调解委员会"), None))})
+
+
+def _committee_form(request, instance, title):
+    form = forms.CommitteeForm(request.POST or None, instance=instance, court=request.user.court)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.committee_save(actor=request.user, committee=form.instance)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            return redirect("mediation:committee_list")
+    return render(request, "mediation/simple_form.html", {
+        "form": form, "page_title": title, "back": reverse("mediation:committee_list"),
+        "breadcrumbs": [(_("人民调解委员会"), reverse("mediation:committee_list")), (title, None)]})
+
+
+@permission_required("mediation.add_committee")
+def committee_create(request):
+    return _committee_form(request, None, _("新增人民调解委员会"))
+
+
+@object_permission(Committee, "change")
+def committee_edit(request, pk: int):
+    return _committee_form(request, checked_object(request), _("编辑人民调解委员会"))
+
+
+@permission_required("mediation.add_guidanceactivity")
+def guidance_create(request):
+    """Record a guidance visit or a training."""
+    form = forms.GuidanceForm(request.POST or None, court=request.user.court)
+    if request.method == "POST" and form.is_valid():
+        c = form.cleaned_data
+        try:
+            services.guidance_record(court=request.user.court, actor=request.user, kind=c["kind"],
+                                     held_on=c["held_on"], committees=list(c["committees"]), studio=c["studio"],
+                                     led_by=c["led_by"], topic=c["topic"], participants=c["participants"] or 0,
+                                     notes=c["notes"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已记录。"))
+            return redirect("mediation:committee_list")
+    title = _("记录指导活动")
+    return render(request, "mediation/simple_form.html", {
+        "form": form, "page_title": title, "back": reverse("mediation:committee_list"),
+        "breadcrumbs": [(_("人民调解委员会"), reverse("mediation:committee_list")), (title, None)]})
+
+
+@permission_required("mediation.add_dispute")
+def committee_agreement(request):
+    """A committee's agreement brought for judicial confirmation: registered with the agreement reached; the
+    parties then apply for confirmation from the dispute's page."""
+    court = request.user.court
+    form = forms.CommitteeAgreementForm(request.POST or None, court=court)
+    parties = forms.party_formset(request.POST or None)
+    if request.method == "POST" and form.is_valid() & parties.is_valid():
+        rows = [f.cleaned_data for f in parties.forms if f.has_changed() and f.cleaned_data]
+        c = form.cleaned_data
+
+        def register():
+            d = services.committee_agreement_register(
+                court=court, actor=request.user, committee=c["committee"], registered_on=c["registered_on"],
+                cause=c["cause"], agreed_on=c["agreed_on"], terms=c["terms"], parties=rows, amount=c["amount"],
+                agreement_amount=c["agreement_amount"])
+            messages.success(request, _("已登记，编号 %(n)s。") % {"n": d.number})
+            return d
+
+        try:
+            return create_once(request, form, register, lambda d: reverse("mediation:dispute_detail", args=[d.pk]))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+    title = _("登记人民调解协议（申请司法确认）")
+    return render(request, "mediation/dispute_form.html", {
+        "form": form, "parties": parties, "page_title": title,
+        "breadcrumbs": [(_("人民调解委员会"), reverse("mediation:committee_list")), (title, None)]})
