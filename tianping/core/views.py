@@ -193,6 +193,11 @@ class FilteredListView(ExportMixin, SingleTableMixin, FilterView):  # type: igno
     import_kind: str | None = None
     breadcrumbs: list[Any] = []
 
+    def paginate_queryset(self, queryset: Any, page_size: int) -> Any:
+        """The table paginates (django-tables2, `paginate_by` rows a page); the ListView's own paginator would
+        count the filtered rows a second time (a COUNT over every matching row of a large register)."""
+        return None, None, queryset, False
+
     def _export_queryset(self) -> Any:
         filterset = self.get_filterset(self.get_filterset_class())
         return filterset.qs if filterset.is_bound and filterset.is_valid() else self.get_queryset()
