@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tianping.core.audit import audit_batch, audit_record
+from tianping.core.bulk import bulk_insert, bulk_insert_objects
 from tianping.org.models import ADMIN_ROLES, Court, Department, DepartmentAssignment, Person, User, UserRole
 
 PERSON_FIELDS = ["name", "gender", "birth_date", "id_number", "phone", "staff_number", "department", "post",
@@ -144,17 +145,18 @@ def people_import(*, actor: Any, court: Court, created: list[Person], updated: l
     import's one entry (`audit_batch`), alone they make one entry for the batch."""
     today = date.today()  # noqa: DTZ011 - a calendar date
     with audit_batch(actor=actor, event="person.imported", court_id=court.pk):
-        Person.objects.bulk_create(created, batch_size=500)
+        # past bulk_create's per-value compilation (rows already full_clean()ed); ids found again by 身份证号
+        bulk_insert_objects(created, scope={"court_id": court.pk}, key="id_number")
         if updated:
             Person.objects.bulk_update([p for p, _old in updated], fields, batch_size=200)
-        # Plain ids rather than objects: building 100,000 of these is a measurable part of a large import.
-        new = [DepartmentAssignment(court_id=p.court_id, person_id=p.pk, department_id=p.department_id,
-                                    start=p.hired_on or today) for p in created if p.department_id]
+        # The history rows as plain values in one prepared INSERT per batch (core.bulk): building 100,000
+        # model objects and compiling each value through the field classes was a fifth of a large import.
+        new = [{"court_id": p.court_id, "person_id": p.pk, "department_id": p.department_id, "start": p.hired_on or today,
+                "end": None} for p in created if p.department_id]
         moved = [p for p, old in updated if "department" in old]
         if moved:
             DepartmentAssignment.objects.filter(person__in=moved, end__isnull=True).update(end=today)
-            new += [DepartmentAssignment(court_id=p.court_id, person_id=p.pk, department_id=p.department_id,
-                                         start=today) for p in moved if p.department_id]
-        if new:
-            DepartmentAssignment.objects.bulk_create(new, batch_size=500)
+            new += [{"court_id": p.court_id, "person_id": p.pk, "department_id": p.department_id, "start": today,
+                     "end": None} for p in moved if p.department_id]
+        bulk_insert(DepartmentAssignment, new)
         _import_audit(actor, ("person.created", "person.updated"), created, updated)

@@ -17,8 +17,10 @@ from typing import Any
 
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
+
+from tianping.core.bulk import bulk_insert as bulk_insert  # the demo generators import it from here
 
 FIRST_YEAR = 2014  # the demo court's first year of figures; the last is the current year
 
@@ -27,47 +29,6 @@ def demo_years(today: Any = None) -> list[int]:
     """2014 … the current year (from timezone.localdate(), never a fixed year)."""
     today = today or timezone.localdate()
     return list(range(FIRST_YEAR, today.year + 1))
-
-
-def bulk_insert(model: Any, rows: list[dict[str, Any]], *, batch_size: int = 5000) -> int:
-    """INSERT `rows` (dicts of field attname -> value) with one prepared statement per batch: for the
-    demo's 100,000 cases bulk_create spends most of its time compiling every value of every row through
-    the field classes; here only the constant columns go through them (defaults, auto_now timestamps), the
-    per-row values must already be what the column stores (str, int, bool, date, Decimal, None).
-    Returns the number of rows. For demo generators only: no signals, no full_clean, no ids returned."""
-    if not rows:
-        return 0
-    now = timezone.now()
-    given = list(rows[0])
-    fields = {f.attname: f for f in model._meta.concrete_fields}
-    constants = {}
-    for name, f in fields.items():
-        if name in given or f.primary_key:
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            value = now
-        elif f.has_default():
-            value = f.get_default()
-        else:
-            value = None
-        constants[name] = f.get_db_prep_save(value, connection)
-    json_cols = {n for n in given if fields[n].get_internal_type() == "JSONField"}
-    columns = given + list(constants)
-    qn = connection.ops.quote_name
-    # identifiers come from the model's meta (quoted), values are parameters
-    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in columns)}) "  # noqa: S608
-           f"VALUES ({', '.join(['%s'] * len(columns))})")
-    tail = tuple(constants.values())
-    with connection.cursor() as cur:
-        for i in range(0, len(rows), batch_size):
-            batch = rows[i:i + batch_size]
-            if json_cols:
-                params = [tuple(fields[c].get_db_prep_save(r[c], connection) if c in json_cols else r[c]
-                                for c in given) + tail for r in batch]
-            else:
-                params = [tuple(r[c] for c in given) + tail for r in batch]
-            cur.executemany(sql, params)
-    return len(rows)
 
 
 @dataclass
