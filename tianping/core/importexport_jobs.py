@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import socket
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,15 +96,33 @@ class ImportJob:
 
     @property
     def stalled(self) -> bool:
-        """Running but silent for STALL_SECONDS: the worker died (its transaction rolled back, nothing was
-        written). Progress is saved at least after every batch of rows, a few seconds apart."""
+        """Running, but the process running it has gone (killed, crashed, the machine restarted): its
+        transaction rolled back, nothing was written. Known at once when that process ran on this host (its
+        pid is recorded and no longer exists); otherwise after STALL_SECONDS of silence (progress is saved at
+        least after every batch of rows, a few seconds apart)."""
         if self.status != STATUS_RUNNING:
             return False
+        if self.worker_gone:
+            return True
         try:
             quiet = time.time() - (self.folder / "state.json").stat().st_mtime
         except OSError:
             return False
         return quiet > STALL_SECONDS
+
+    @property
+    def worker_gone(self) -> bool:
+        """The process recorded as running this job ran on this host and no longer exists (or is a zombie)."""
+        worker = self.state.get("worker") or {}
+        pid = worker.get("pid")
+        if not isinstance(pid, int) or worker.get("host") != socket.gethostname():
+            return False
+        return not _process_alive(pid)
+
+    @property
+    def failed(self) -> bool:
+        """An unexpected error, or the process running the job died: nothing was written (one transaction)."""
+        return self.status == STATUS_FAILED or self.stalled
 
     @property
     def finished(self) -> bool:
@@ -118,6 +137,20 @@ class ImportJob:
     def update(self, **changes: Any) -> None:
         self.state.update(changes)
         self.save()
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # someone else's process
+    try:  # a killed child its parent has not reaped yet still has a pid: state Z
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rsplit(")", 1)[-1].split()[0] != "Z"
 
 
 def job_create(*, kind: str, user: Any, court: Any, upload: Any) -> ImportJob:
@@ -161,7 +194,7 @@ def job_run(job_id: str, mode: str) -> None:
     user = User.objects.filter(pk=job.state.get("user_id")).first() if job.state.get("user_id") else None
     court = Court.objects.filter(pk=job.state.get("court_id")).first() if reg.court_scoped else None
     job.update(status=STATUS_RUNNING, mode=mode, started_at=timezone.now().isoformat(),
-               progress={"done": 0, "total": 0})
+               progress={"done": 0, "total": 0}, worker={"host": socket.gethostname(), "pid": os.getpid()})
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
