@@ -134,26 +134,78 @@ def _stages_of(r: dict[str, Any]) -> list[str]:
 class _Tally:
     def __init__(self) -> None:
         self.counts = dict.fromkeys(STAGES, 0)
-        self.days: list[int] = []
+        self.day_sum = 0
+        self.day_n = 0
 
     def add(self, r: dict[str, Any], stages: list[str]) -> None:
         for s in stages:
             self.counts[s] += 1
         if "concluded" in stages:
-            end = r["agreement_on"] or r["ended_on"]
-            self.days.append((end - (r["accepted_on"] or r["triaged_on"])).days)
+            self.day_sum += _days(r)
+            self.day_n += 1
+
+    def add_many(self, stages: tuple[str, ...], n: int, day_sum: int) -> None:
+        """`n` disputes with the same figures (`day_sum`: their mediation days, when they concluded)."""
+        for s in stages:
+            self.counts[s] += n
+        if "concluded" in stages:
+            self.day_sum += day_sum
+            self.day_n += n
 
     def result(self) -> dict[str, Any]:
         out: dict[str, Any] = dict(self.counts)
         out["success_rate"] = _rate(out["succeeded"], out["concluded"])
-        out["average_days"] = ((Decimal(sum(self.days)) / len(self.days)).quantize(Decimal("0.1"),
-                                                                                   rounding=ROUND_HALF_UP)
-                               if self.days else None)
+        out["average_days"] = ((Decimal(self.day_sum) / self.day_n).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+                               if self.day_n else None)
         return out
+
+
+def _days(r: dict[str, Any]) -> int:
+    end = r["agreement_on"] or r["ended_on"]
+    return int((end - (r["accepted_on"] or r["triaged_on"])).days)
 
 
 def _rows(qs: QuerySet[Dispute]) -> Any:
     return qs.order_by().values(*_FIELDS).iterator(chunk_size=5000)
+
+
+def _groups(qs: QuerySet[Dispute]) -> Any:
+    """The disputes grouped in the database by their place in every dimension and by what their figures depend
+    on, with the number of disputes and the sum of their mediation days (end − acceptance or triage): ten years
+    of 2,600 disputes a year come back as a few thousand rows instead of 26,000."""
+    from django.db.models import BooleanField, Count, DurationField, ExpressionWrapper, F, Sum
+    from django.db.models.functions import Coalesce, ExtractMonth, ExtractYear
+
+    span = ExpressionWrapper(Coalesce(F("agreement_on"), F("ended_on")) - Coalesce(F("accepted_on"), F("triaged_on")),
+                             output_field=DurationField())
+    return (qs.order_by()
+            .annotate(reg_year=ExtractYear("registered_on"), reg_month=ExtractMonth("registered_on"),
+                      agreed=ExpressionWrapper(Q(agreement_on__isnull=False), output_field=BooleanField()),
+                      ended=ExpressionWrapper(Q(ended_on__isnull=False), output_field=BooleanField()))
+            .values("intake_department_id", "kind", "room", "mediator_id", "studio_id", "route", "ruling", "status",
+                    "reg_year", "reg_month", "agreed", "ended")
+            .annotate(n=Count("id"), span=Sum(span)))
+
+
+def _names(groups: list[dict[str, Any]]) -> dict[tuple[str, Any], str]:
+    """The names of the tribunals (sites), mediators and studios the groups name, in one query: grouping on the
+    ids alone keeps the database's grouping narrow (on names it sorts on disk)."""
+    from django.db.models import CharField, Value
+
+    from tianping.mediation.models import Mediator, Studio
+    from tianping.org.models import Department
+
+    parts = []
+    for kind, model, key in (("site", Department, "intake_department_id"), ("mediator", Mediator, "mediator_id"),
+                             ("studio", Studio, "studio_id")):
+        ids = {g[key] for g in groups if g[key]}
+        if ids:
+            parts.append(model.objects.filter(pk__in=ids).order_by()
+                         .annotate(what=Value(kind, output_field=CharField())).values_list("what", "pk", "name"))
+    if not parts:
+        return {}
+    rows = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
+    return {(what, pk): name for what, pk, name in rows}
 
 
 def figures(qs: QuerySet[Dispute]) -> dict[str, Any]:
@@ -189,29 +241,34 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
     for value, label in Kind.choices:  # 诉前调解 and 诉中委托调解, each its own row
         tallies["kind"][value] = _Tally()
         labels[("kind", value)] = (str(label), {"kind": value})
-    for r in _rows(qs):
-        stages = _stages_of(r)
-        total.add(r, stages)
-        day = r["registered_on"]
-        site = r["intake_department_id"] or str(SiteKind.CENTRE)
+    # grouped in the database (_groups): one tally per group and dimension instead of one per dispute
+    groups = list(_groups(qs))
+    names = _names(groups)
+    for g in groups:
+        stages = tuple(_stages_of({**g, "agreement_on": g["agreed"], "ended_on": g["ended"]}))
+        n, day_sum = g["n"], (g["span"].days if g["span"] is not None else 0)
+        site = g["intake_department_id"] or str(SiteKind.CENTRE)
         if ("site", site) not in labels:
-            labels[("site", site)] = (r["intake_department__name"] or _("诉讼服务中心"), {"site": site})
-        keys = {"site": site, "kind": r["kind"], "room": r["room"], "month": f"{day.year}-{day.month:02d}"}
-        if r["mediator_id"]:
-            keys["mediator"] = r["mediator_id"]
-            if ("mediator", r["mediator_id"]) not in labels:
-                labels[("mediator", r["mediator_id"])] = (r["mediator__name"], {"mediator": r["mediator_id"]})
-        if r["studio_id"]:
-            keys["studio"] = r["studio_id"]
-            if ("studio", r["studio_id"]) not in labels:
-                labels[("studio", r["studio_id"])] = (r["studio__name"], {"studio": r["studio_id"]})
-        if ("month", keys["month"]) not in labels:
-            labels[("month", keys["month"])] = (keys["month"], {"month": keys["month"]})
-        for dim, key in keys.items():
-            tally = tallies[dim].get(key)
+            labels[("site", site)] = (names.get(("site", g["intake_department_id"])) or _("诉讼服务中心"), {"site": site})
+        month = f"{g['reg_year']}-{g['reg_month']:02d}"
+        mediator, studio = g["mediator_id"], g["studio_id"]
+        if mediator and ("mediator", mediator) not in labels:
+            labels[("mediator", mediator)] = (names[("mediator", mediator)], {"mediator": mediator})
+        if studio and ("studio", studio) not in labels:
+            labels[("studio", studio)] = (names[("studio", studio)], {"studio": studio})
+        total.add_many(stages, n, day_sum)
+        if ("month", month) not in labels:
+            labels[("month", month)] = (month, {"month": month})
+        keys: dict[str, Any] = {"site": site, "kind": g["kind"], "room": g["room"], "month": month}
+        if mediator:
+            keys["mediator"] = mediator
+        if studio:
+            keys["studio"] = studio
+        for dim, k in keys.items():
+            tally = tallies[dim].get(k)
             if tally is None:
-                tally = tallies[dim][key] = _Tally()
-            tally.add(r, stages)
+                tally = tallies[dim][k] = _Tally()
+            tally.add_many(stages, n, day_sum)
     out: dict[str, list[dict[str, Any]]] = {}
     for dim in DIMENSIONS:
         rows = []
