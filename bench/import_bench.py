@@ -163,7 +163,8 @@ def run_child(mode: str, path: Path, timeout: int) -> dict:
             if time.monotonic() > deadline:
                 proc.kill()
                 pid, status, usage = os.wait4(proc.pid, 0)
-                return {"timeout": True, "seconds": float(timeout), "rss_mb": usage.ru_maxrss / 1024}
+                return {"timeout": True, "seconds": float(timeout), "rss_mb": usage.ru_maxrss / 1024,
+                        "cpu": usage.ru_utime + usage.ru_stime}  # the whole subprocess's, up to the timeout
             time.sleep(0.2)
         out = proc.stdout.read().decode()
         err = proc.stderr.read().decode()
