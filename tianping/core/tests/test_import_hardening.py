@@ -178,7 +178,7 @@ def test_the_preview_page_shows_the_sample(court, departments, make_user, client
 
 @pytest.mark.parametrize("kind,allowed_role,refused_role", [
     ("people", "PARTY_OFFICE", "TRIAL_OFFICE"), ("cases", "TRIAL_OFFICE", "PARTY_OFFICE"),
-    ("dues", "PARTY_OFFICE", "MEMBER"), ("disputes", None, "CENTRE"),
+    ("dues", "PARTY_OFFICE", "MEMBER"), ("disputes", "CENTRE", "MEDIATOR"),
 ])
 def test_who_may_import_is_the_policys_answer(court, make_user, kind, allowed_role, refused_role):
     from tianping.core.policy import DECLARED, allowed, perm_name
