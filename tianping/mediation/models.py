@@ -309,10 +309,15 @@ class DisputeQuerySet(CourtScopedQuerySet):
             if station is not None:
                 return base.filter(court_id=user.court_id, intake_department_id=station)
             return base.filter(court_id=user.court_id)
-        cond = Q(mediator__user_id=user.pk)
+        # by the ids of the account's roster entries, studios and cases (subqueries, no joins: the OR of three
+        # joined conditions made the database read every dispute of the court for a mediator's own list)
+        cond = Q(mediator_id__in=Mediator.objects.filter(user_id=user.pk).values("pk"))
         if user.person_id:
             # a studio's judge: the studio's disputes; a case's judge: the mediations they entrusted
-            cond |= Q(studio__judge_id=user.person_id) | Q(litigation_case__judge_id=user.person_id)
+            from tianping.trials.models import Case
+
+            cond |= Q(studio_id__in=Studio.objects.filter(judge_id=user.person_id).values("pk"))
+            cond |= Q(litigation_case_id__in=Case.objects.filter(judge_id=user.person_id).values("pk"))
         return base.filter(cond)
 
     def overdue(self, today: date):
