@@ -349,12 +349,10 @@ def _measure_files(users) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_court(_shared_demo, django_db_blocker, tmp_path_factory):
+def demo_court(_shared_demo, django_db_blocker):
     """The run's shared demo court (conftest.py), with this module's logins, files and policy in a savepoint
     that is rolled back after the module; each test nests in it."""
-    from django.test import override_settings
-
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:

@@ -38,12 +38,10 @@ BTN = re.compile(r'\bclass="[^"]*\bbtn\b')
 
 
 @pytest.fixture(scope="module")
-def tour(_shared_demo, django_db_blocker, tmp_path_factory):
+def tour(_shared_demo, django_db_blocker):
     """The run's shared demo court (conftest.py), in a savepoint rolled back after the module; the demo's
     accounts."""
-    from django.test import override_settings
-
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+    with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
