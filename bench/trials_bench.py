@@ -166,7 +166,7 @@ PROVINCE_SQL = """
 INSERT INTO trials_case (created_at, updated_at, court_id, number, year, court_code, type_code, seq, first_instance,
   cause, procedure, filed_on, closed_on, department_id, judge_id, outcome, deadline, deadline_given, extension_days,
   excluded_days, appealed, appeal_result, retrial_petition, enforcement_applied, enforcement_recovered, parties,
-  source_note, limit_end, days_taken, version, judge_party_closed)
+  source_note, limit_end, days_taken, version, judge_party_closed, tribunal_code)
 SELECT now(), now(), c.court_id, format('(%%s)%%s%%s%%s号', extract(year FROM x.filed)::int, c.code, x.t, x.g),
   extract(year FROM x.filed)::int, c.code, x.t, x.g, x.t LIKE '%%初', '', x.proc, x.filed, x.closed,
   j.department_id, j.person_id, CASE WHEN x.closed IS NULL THEN '' ELSE x.outcome END, x.deadline, false, 0, x.excl,
@@ -175,7 +175,8 @@ SELECT now(), now(), c.court_id, format('(%%s)%%s%%s%%s号', extract(year FROM x
   '[]'::jsonb, 'bench', x.deadline + x.excl,
   CASE WHEN x.closed IS NULL THEN NULL ELSE x.closed - x.filed - x.excl END, 1,
   x.closed IS NOT NULL AND EXISTS (SELECT 1 FROM trials_membershipspan m WHERE m.person_id = j.person_id
-    AND m.start <= x.closed AND (m."end" IS NULL OR m."end" >= x.closed))
+    AND m.start <= x.closed AND (m."end" IS NULL OR m."end" >= x.closed)),
+  ''
 FROM (
   SELECT y.*, CASE WHEN y.closed0 > DATE '2016-12-31' AND y.r7 < 0.02 THEN NULL ELSE y.closed0 END AS closed,
     (y.filed + CASE WHEN y.t = '民初' AND y.proc = 'summary' THEN interval '3 months'
