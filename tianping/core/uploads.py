@@ -70,13 +70,19 @@ def upload_response(file: Any, *, content_type: str | None = None, as_attachment
     """The response that hands an uploaded file (a FieldFile under MEDIA_ROOT) to someone the view has already let
     through the policy. With TIANPING_X_ACCEL_REDIRECT set (production behind nginx, deploy/nginx-tianping.conf) the
     body is left to nginx: an empty response whose X-Accel-Redirect names the file under that internal location,
-    which nginx serves only to such responses; otherwise the file is streamed by Django."""
+    which nginx serves only to such responses; otherwise the file is streamed by Django. A file the row names but the
+    disk no longer holds (a restore without media, a hand-deleted file) answers 404, not a server error.
+    Every view that serves an upload goes through here."""
     if not file or not file.storage.exists(file.name):
         raise Http404
     filename = filename or file.name.rsplit("/", 1)[-1]
     prefix = str(getattr(settings, "TIANPING_X_ACCEL_REDIRECT", "") or "")
     if not prefix:
-        return FileResponse(file.open("rb"), content_type=content_type, as_attachment=as_attachment, filename=filename)
+        try:
+            handle = file.open("rb")
+        except FileNotFoundError:  # removed between the check and the open
+            raise Http404 from None
+        return FileResponse(handle, content_type=content_type, as_attachment=as_attachment, filename=filename)
     response = HttpResponse(content_type=content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream")
     response["X-Accel-Redirect"] = prefix.rstrip("/") + "/" + quote(file.name)
     disposition = content_disposition_header(as_attachment, filename)

@@ -10,7 +10,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from tianping.core.actions import add_service_errors, create_once
 from tianping.core.middleware import public
 from tianping.core.policy import allowed, can, object_permission, permission_required, require
+from tianping.core.uploads import upload_response
 from tianping.core.views import FilteredListView
 from tianping.honours import forms, selectors, services
 from tianping.honours.filtersets import ArticleFilterSet, HonourFilterSet, PostFilterSet
@@ -44,10 +46,11 @@ from tianping.honours.models import (
 from tianping.honours.tables import ArticleTable, HonourTable, PostTable
 
 
-def _file(field: Any, content_type: str, name: str) -> FileResponse:
-    response = FileResponse(field.open("rb"), content_type=content_type or "application/octet-stream",
-                            as_attachment=not content_type.startswith(("image/", "application/pdf")),
-                            filename=name)
+def _file(field: Any, content_type: str, name: str) -> HttpResponseBase:
+    """A certificate, a post's photo or a column attachment (404 when the disk no longer holds the file)."""
+    response = upload_response(field, content_type=content_type or "application/octet-stream",
+                               as_attachment=not content_type.startswith(("image/", "application/pdf")),
+                               filename=name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

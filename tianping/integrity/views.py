@@ -10,7 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from tianping.core.actions import add_service_errors, create_once
 from tianping.core.policy import allowed, can, object_permission, permission_required, require
 from tianping.core.scope import get_visible_or_404
+from tianping.core.uploads import upload_response
 from tianping.core.views import FilteredListView
 from tianping.integrity import forms as f
 from tianping.integrity import letters, selectors, services
@@ -309,7 +310,7 @@ def measure_file(request: HttpRequest, pk: int, file_id: int) -> Any:
     measure = get_visible_or_404(Measure.objects.all(), user, pk=pk)
     att = get_visible_or_404(MeasureAttachment.objects.filter(measure=measure), user, pk=file_id)
     services.discipline_read_audit(actor=user, measures=[measure], where=request.path)
-    return FileResponse(att.file.open("rb"), as_attachment=True, filename=att.name, content_type=att.content_type)
+    return upload_response(att.file, as_attachment=True, filename=att.name, content_type=att.content_type)
 
 
 @object_permission(FamilyPledge, "view")
@@ -318,8 +319,8 @@ def pledge_scan(request: HttpRequest, pk: int) -> Any:
     pledge = get_visible_or_404(FamilyPledge.objects.all(), request.user, pk=pk)
     if not pledge.scan:
         raise Http404
-    return FileResponse(pledge.scan.open("rb"), as_attachment=True,
-                        filename=f"承诺书-{pledge.year}-{pledge.person_id}.{pledge.scan.name.rsplit('.', 1)[-1]}")
+    return upload_response(pledge.scan, as_attachment=True,
+                           filename=f"承诺书-{pledge.year}-{pledge.person_id}.{pledge.scan.name.rsplit('.', 1)[-1]}")
 
 
 # --- family integrity ---------------------------------------------------------------------------------------

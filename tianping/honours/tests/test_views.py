@@ -60,3 +60,31 @@ def test_the_venue_page_refuses_a_double_booking_with_the_reason(setup, client_f
     body = r.content.decode()
     assert r.status_code == 200 and "已被预约" in body and 'value="主题党日"' in body
     assert venue.bookings.count() == 1
+
+
+def test_a_file_gone_from_disk_answers_404_not_a_server_error(setup, client_for, settings):
+    """A certificate, a post's photo and a column attachment whose file the disk no longer holds (a restore without
+    media): 404 from each view, with or without nginx in front; while the file is there, it is served."""
+    s = setup
+    png = b"\x89PNG\r\n\x1a\n0000"
+    honour = services.honour_record(actor=s["office"], court=s["court"], data={
+        "name": "优秀共产党员", "level": "court", "issuer": "机关党委", "awarded_on": timezone.localdate(),
+        "holder_kind": "person", "person": s["zw1"]}, certificate=SimpleUploadedFile("cert.png", png))
+    post = services.post_save(actor=s["office"], court=s["court"], data={"name": "立案窗口党员先锋岗", "window": "filing", "department": s["dep"]},
+                              photo=SimpleUploadedFile("post.png", png))
+    article = services.article_save(actor=s["office"], court=s["court"], data={
+        "title": "学习党章", "category": "study", "author": "李娜", "body": "正文"})
+    att = services.article_attach(actor=s["office"], article=article, upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    served = {f"/honours/{honour.pk}/certificate/": honour.certificate,
+              f"/honours/posts/{post.pk}/photo/": post.photo,
+              f"/honours/column/{article.pk}/attachments/{att.pk}/": att.file}
+    client = client_for(s["office"])
+    for url, field in served.items():
+        assert client.get(url).status_code == 200, url
+        field.storage.delete(field.name)
+        assert not field.storage.exists(field.name)
+        assert client.get(url).status_code == 404, url
+    settings.TIANPING_X_ACCEL_REDIRECT = "/_protected/media/"
+    for url in served:
+        r = client.get(url)
+        assert r.status_code == 404 and "X-Accel-Redirect" not in r, url
