@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -748,25 +748,29 @@ def sites_ensure(*, court: Court, actor: Any = None) -> list[Any]:
     return created
 
 
+_Entry = TypeVar("_Entry", Mediator, Studio, Committee)
+
+
+def _register_entry_save(*, actor: Any, entry: _Entry, event: str, fields: tuple[str, ...]) -> _Entry:
+    """Add or edit one entry of a register (the mediators' roster, the studios, the committees): checked, saved
+    and audited as `<event>.created` / `<event>.updated` with the named fields; the callers are atomic."""
+    created = entry.pk is None
+    entry.full_clean()
+    entry.save()
+    audit_record(actor=actor, event=f"{event}.created" if created else f"{event}.updated", target=entry,
+                 after={f: getattr(entry, f) for f in fields})
+    return entry
+
+
 @transaction.atomic
 def mediator_save(*, actor: User, mediator: Mediator) -> Mediator:
-    created = mediator.pk is None
-    mediator.full_clean()
-    mediator.save()
-    audit_record(actor=actor, event="mediator.created" if created else "mediator.updated", target=mediator,
-                 after={"name": mediator.name, "kind": mediator.kind, "active": mediator.active,
-                        "user": mediator.user})
-    return mediator
+    return _register_entry_save(actor=actor, entry=mediator, event="mediator",
+                                fields=("name", "kind", "active", "user"))
 
 
 @transaction.atomic
 def studio_save(*, actor: User, studio: Studio) -> Studio:
-    created = studio.pk is None
-    studio.full_clean()
-    studio.save()
-    audit_record(actor=actor, event="studio.created" if created else "studio.updated", target=studio,
-                 after={"name": studio.name, "judge": studio.judge, "active": studio.active})
-    return studio
+    return _register_entry_save(actor=actor, entry=studio, event="studio", fields=("name", "judge", "active"))
 
 
 # --- traffic-accident calculator ------------------------------------------------------------------
@@ -1180,12 +1184,7 @@ def _sequence_follow(*, court: Court, number: str) -> None:
 @transaction.atomic
 def committee_save(*, actor: Any, committee: Committee) -> Committee:
     """Add or edit a people's mediation committee of the register."""
-    created = committee.pk is None
-    committee.full_clean()
-    committee.save()
-    audit_record(actor=actor, event="committee.created" if created else "committee.updated", target=committee,
-                 after={"name": committee.name, "kind": committee.kind, "active": committee.active})
-    return committee
+    return _register_entry_save(actor=actor, entry=committee, event="committee", fields=("name", "kind", "active"))
 
 
 def committees_import(*, actor: Any, created: list[Committee], updated: list[tuple[Committee, dict[str, Any]]],

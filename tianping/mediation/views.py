@@ -515,7 +515,10 @@ class MediatorListView(FilteredListView):
 mediator_list = permission_required("mediation.view_mediator")(MediatorListView.as_view())
 
 
-def _roster_form(request, form_class, instance, save, title):
+def _roster_form(request, form_class, instance, save, title, *, list_url_name="mediation:mediator_list",
+                 list_title=None):
+    """The add / edit page of a register's entry (mediator, studio, committee): the form, the service's errors on
+    their fields, back to the register's list once saved."""
     form = form_class(request.POST or None, instance=instance, court=request.user.court)
     if request.method == "POST" and form.is_valid():
         try:
@@ -523,10 +526,10 @@ def _roster_form(request, form_class, instance, save, title):
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
-            return redirect("mediation:mediator_list")
+            return redirect(list_url_name)
     return render(request, "mediation/simple_form.html", {
-        "form": form, "page_title": title, "back": reverse("mediation:mediator_list"),
-        "breadcrumbs": [(_("调解员名册"), reverse("mediation:mediator_list")), (title, None)]})
+        "form": form, "page_title": title, "back": reverse(list_url_name),
+        "breadcrumbs": [(list_title or _("调解员名册"), reverse(list_url_name)), (title, None)]})
 
 
 @permission_required("mediation.add_mediator")
@@ -630,28 +633,20 @@ def committee_list(request):
         "breadcrumbs": _crumbs((_("人民调解委员会"), None))})
 
 
-def _committee_form(request, instance, title):
-    form = forms.CommitteeForm(request.POST or None, instance=instance, court=request.user.court)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.committee_save(actor=request.user, committee=form.instance)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            return redirect("mediation:committee_list")
-    return render(request, "mediation/simple_form.html", {
-        "form": form, "page_title": title, "back": reverse("mediation:committee_list"),
-        "breadcrumbs": [(_("人民调解委员会"), reverse("mediation:committee_list")), (title, None)]})
-
-
 @permission_required("mediation.add_committee")
 def committee_create(request):
-    return _committee_form(request, None, _("新增人民调解委员会"))
+    return _roster_form(request, forms.CommitteeForm, None,
+                        lambda c: services.committee_save(actor=request.user, committee=c),
+                        _("新增人民调解委员会"), list_url_name="mediation:committee_list",
+                        list_title=_("人民调解委员会"))
 
 
 @object_permission(Committee, "change")
 def committee_edit(request, pk: int):
-    return _committee_form(request, checked_object(request), _("编辑人民调解委员会"))
+    return _roster_form(request, forms.CommitteeForm, checked_object(request),
+                        lambda c: services.committee_save(actor=request.user, committee=c),
+                        _("编辑人民调解委员会"), list_url_name="mediation:committee_list",
+                        list_title=_("人民调解委员会"))
 
 
 @permission_required("mediation.add_guidanceactivity")
