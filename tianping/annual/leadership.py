@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from tianping.annual.choices import AssessmentStatus
 from tianping.annual.models import LeaderAssessment
