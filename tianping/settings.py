@@ -5,6 +5,8 @@ Environment variables (all optional in development, see README):
   SECRET_KEY         required when DEBUG=0; `make run` keeps a generated one in var/secret_key
   ALLOWED_HOSTS      comma separated (default localhost,127.0.0.1)
   DATABASE_URL       postgres://user@host:port/db or sqlite:///path (default SQLite under the data dir)
+  DATABASE_REPLICA_URL  optional: a PostgreSQL streaming replica that serves the figures (core/replica.py)
+  TIANPING_REPLICA_MAX_LAG  seconds the replica may lag and still serve figures (default 30)
   TIANPING_DATA_DIR  folder for the SQLite database, uploads and generated files (default ./var)
   PORT               port of `make run` (default 8000)
   TIANPING_REQUIRE_MFA  0/1 (default 1 in production, the demo sets 0)
@@ -193,6 +195,21 @@ SQLITE_OPTIONS = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A PostgreSQL streaming replica for the figures (tianping.core.replica, docs/deploy.md "只读副本"): optional.
+_replica_url = os.environ.get("DATABASE_REPLICA_URL", "")
+if _replica_url:
+    import dj_database_url
+
+    if not _replica_url.startswith(("postgres://", "postgresql://")) or not _db_url.startswith(("postgres://",
+                                                                                                  "postgresql://")):
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL={_replica_url!r}：只读副本只支持 PostgreSQL 流复制备库，且 DATABASE_URL 也须是 PostgreSQL"
+            "（postgres://用户@主机:端口/库名）。")
+    # tests: the replica alias reads the test database under the same name on the replica's server
+    DATABASES["replica"] = {**dj_database_url.parse(_replica_url, conn_max_age=60), "TEST": {"MIRROR": "default"}}
+DATABASE_ROUTERS = ["tianping.core.replica.ReplicaRouter"]
+# seconds the replica may be behind the primary and still serve figures; beyond it they come from the primary
+TIANPING_REPLICA_MAX_LAG = _env_int("TIANPING_REPLICA_MAX_LAG", 30, minimum=0, maximum=86400)
 
 # --- background tasks (django-tasks, database backend) ------------------------------------------
 TASKS = {

@@ -17,6 +17,7 @@ from pydantic import Field
 from tianping.api.auth import count, need
 from tianping.api.errors import ApiError, with_errors
 from tianping.core.policy import allowed
+from tianping.core.replica import read_replica
 
 router = Router(tags=["统计数字"])
 
@@ -77,7 +78,8 @@ def figures_trials(request: HttpRequest, q: Query[TrialQuery]) -> dict[str, Any]
     period = sel.year_period(q.year)
     if perm == "trials.view_court_figures":
         court = principal.court
-        rows = [{"court_code": court.code, **r} for r in sel.metrics_json(sel.metrics(court, period, q.by))]
+        with read_replica():  # the figures may come from the streaming replica (docs/deploy.md 只读副本)
+            rows = [{"court_code": court.code, **r} for r in sel.metrics_json(sel.metrics(court, period, q.by))]
     else:
         if q.by != "court":
             raise ApiError(400, _("上级法院的令牌只能按法院统计（by=court）。"), [{"field": "by", "message": _("只能是 court。")}])
@@ -88,8 +90,9 @@ def figures_trials(request: HttpRequest, q: Query[TrialQuery]) -> dict[str, Any]
         ids = [i for i in (readable_court_ids(principal) or []) if i != principal.court_id]
         for court in Court.objects.filter(pk__in=ids):
             membership_refresh(court=court, actor=principal)
-        rows = [{"scope": r["scope"], "court_code": r["code"], **{k: r[k] for k in FIGURE_KEYS}}
-                for r in sel.court_table(ids, period)]
+        with read_replica():
+            rows = [{"scope": r["scope"], "court_code": r["code"], **{k: r[k] for k in FIGURE_KEYS}}
+                    for r in sel.court_table(ids, period)]
     count(request, returned=len(rows))
     return {"year": q.year, "by": q.by, "rows": [{k: (_num(v) if k in FIGURE_KEYS else v) for k, v in r.items()}
                                                  for r in rows]}

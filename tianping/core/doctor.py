@@ -138,8 +138,20 @@ def check_backup(*, now: float | None = None) -> Finding:
     return Finding(True, "备份", f"最近的备份在 {hours:.1f} 小时前（{folder}）")
 
 
+def check_replica() -> Finding:
+    from tianping.core import replica
+
+    if not replica.configured():
+        return Finding(True, "只读副本", "未配置（DATABASE_REPLICA_URL 为空），统计数字从主库读取")
+    state = replica.probe()
+    if state.usable:
+        return Finding(True, "只读副本", f"{state.reason}，统计数字从副本读取")
+    return Finding(False, "只读副本", f"{state.reason}：统计数字暂由主库计算；检查备库服务和复制"
+                                      "（docs/deploy.md“只读副本”）")
+
+
 CHECKS: tuple[Callable[[], Finding], ...] = (check_deploy, check_database, check_worker, check_fonts, check_disk,
-                                             check_backup)
+                                             check_backup, check_replica)
 
 
 def run_all() -> list[Finding]:

@@ -280,13 +280,16 @@ def fast_plan(jit: bool = False) -> Iterator[None]:
     JIT: PostgreSQL compiles queries whose estimated cost is high; measured on these aggregations the
     compilation costs more than it saves (90 ms for one court's query, 2.5 s of 4.2 s for the province
     table), so it is off. work_mem: the province table groups ~600,000 rows; with the default 4 MB the
-    sort spills to disk, 64 MB lets PostgreSQL aggregate in memory."""
-    from django.db import connection
+    sort spills to disk, 64 MB lets PostgreSQL aggregate in memory. The settings go to the connection the
+    figures are read from (the streaming replica inside `core.replica.read_replica()`)."""
+    from django.db import connections, router
 
+    alias = router.db_for_read(Case)
+    connection = connections[alias]
     if connection.vendor != "postgresql":
         yield
         return
-    with transaction.atomic(), connection.cursor() as cur:
+    with transaction.atomic(using=alias), connection.cursor() as cur:
         if not jit:
             cur.execute("SET LOCAL jit = off")
         cur.execute("SET LOCAL work_mem = '64MB'")

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from tianping.core.actions import OnceFormMixin, add_service_errors, create_once
 from tianping.core.forms import PersonChoiceField, StyledModelForm, style_form
 from tianping.core.policy import allowed, can, object_permission, permission_required, require
+from tianping.core.replica import figures_from_replica
 from tianping.core.scope import get_visible_or_404, readable_court_ids
 from tianping.core.validators import validate_not_future
 from tianping.core.views import FilteredListView
@@ -494,6 +495,7 @@ def case_detail(request, pk: int):
 
 # -- higher court: figures of the courts below (supervision only) ----------------------------------------
 @permission_required("trials.view_courts")
+@figures_from_replica  # reads from the streaming replica when there is one (docs/deploy.md 只读副本)
 def courts(request):
     user = request.user
     ids = [i for i in (readable_court_ids(user) or []) if i != user.court_id]
@@ -518,6 +520,7 @@ def courts(request):
 
 
 @permission_required("trials.view_courts")
+@figures_from_replica  # reads from the streaming replica when there is one (docs/deploy.md 只读副本)
 def court_figures(request, court_id: int):
     """The higher court's drill-down into one supervised court: its figures by department and by month.
     Figures only — no case list, no judge, no party: a department is the smallest unit shown."""
