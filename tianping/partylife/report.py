@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from django.urls import reverse
@@ -15,9 +14,9 @@ from tianping.core.registry import ReportFigure, provides, report_figures
 def lecture_figures(court: Any, year: int) -> dict[str, ReportFigure]:
     """integrity_lectures_court / _branch: 廉政大讲堂 sessions held in the year, organised at court level (the
     party group or the organ party committee) and by the branches."""
-    from tianping.partylife.selectors import lecture_hall
+    from tianping.partylife.selectors import lecture_sessions
 
-    sessions = lecture_hall(court=court, year=year, today=date(year, 12, 31), people=None)["sessions"]
+    sessions = lecture_sessions(court, year)  # what the 廉政大讲堂 page counts (lecture_hall's "sessions")
     base = reverse("partylife:meeting_list")
     return {
         "integrity_lectures_court": ReportFigure(sessions["court"], f"{base}?ids={sessions['court_ids']}"),

@@ -62,6 +62,26 @@ class SpeakerRow:
     meeting_ids: list[int] = field(default_factory=list)
 
 
+def _lectures(court: Court) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(court=court, meeting_type__is_lecture=True).exclude(status=MeetingStatus.CANCELLED)
+
+
+LECTURE_COURT_KINDS = ("party_group", "organ_committee")
+
+
+def lecture_sessions(court: Court, year: int) -> dict[str, Any]:
+    """廉政大讲堂 sessions held in the year: {"court", "branch": counts, "court_ids", "branch_ids": "1,2,…"} —
+    organised at court level (the party group or the organ party committee) and by the others (branches).
+    One query (the annual report needs only these, not the rest of `lecture_hall`)."""
+    held_year = _lectures(court).filter(date__year=year, status=MeetingStatus.HELD)
+    court_ids: list[int] = []
+    branch_ids: list[int] = []
+    for pk, kind in held_year.values_list("pk", "organisation__kind"):
+        (court_ids if kind in LECTURE_COURT_KINDS else branch_ids).append(pk)
+    return {"court": len(court_ids), "branch": len(branch_ids),
+            "court_ids": ",".join(map(str, court_ids)), "branch_ids": ",".join(map(str, branch_ids))}
+
+
 def lecture_hall(*, court: Court, year: int, today: date, people: QuerySet[Person] | None = None
                  ) -> dict[str, Any]:
     """Who spoke at the 廉政大讲堂 this year and who has not yet ("from listener to speaker").
@@ -72,14 +92,8 @@ def lecture_hall(*, court: Court, year: int, today: date, people: QuerySet[Perso
     from tianping.org.models import Person
 
     ref = min(today, date(year, 12, 31))
-    lectures = Meeting.objects.filter(court=court, meeting_type__is_lecture=True).exclude(
-        status=MeetingStatus.CANCELLED)
-    held_year = lectures.filter(date__year=year, status=MeetingStatus.HELD)
-    court_kinds = {"party_group", "organ_committee"}
-    court_ids = list(held_year.filter(organisation__kind__in=court_kinds).values_list("pk", flat=True))
-    branch_ids = list(held_year.exclude(organisation__kind__in=court_kinds).values_list("pk", flat=True))
-    sessions = {"court": len(court_ids), "branch": len(branch_ids),
-                "court_ids": ",".join(map(str, court_ids)), "branch_ids": ",".join(map(str, branch_ids))}
+    lectures = _lectures(court)
+    sessions = lecture_sessions(court, year)
     talks = (MeetingSpeaker.objects.filter(meeting__in=lectures.filter(status=MeetingStatus.HELD, date__lte=ref),
                                            person__isnull=False)
              .values_list("person_id", "meeting_id", "meeting__date"))

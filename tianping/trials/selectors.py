@@ -486,6 +486,36 @@ def court_table(court_ids: list[int], period: Period) -> list[dict[str, Any]]:
     return rows
 
 
+CLOSED_SETS = ("closed", "party_closed", "first_closed", "appealed", "appealed_or_petitioned")
+
+
+def closed_counts(court: Court, period: Period) -> dict[str, Any]:
+    """The counts of CLOSED_SETS (by `set_q`, the excluded types left out as in `base_cases`) and `leadership`:
+    of the cases closed in the period, those a court leader handled or sat on (as `leadership_total`). One
+    aggregate over the cases closed in the period (the closing-date index): a court's closed figures —
+    cases_closed, party_member_closed_share, acceptance_rate — need none of the other sets `metrics` groups,
+    which read every case that touches the period."""
+    from tianping.org.models import Person
+
+    qs = with_party(Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end),
+                    period)
+    excluded = metric_types_excluded()
+    if excluded:
+        qs = qs.exclude(type_code__in=excluded)
+    through: Any = Case.panel.through
+    # aliases carry a prefix (an alias equal to a field name, appealed, would shadow the column)
+    aggs: dict[str, Any] = {f"n_{name}": Count("id", filter=set_q(name, period)) for name in CLOSED_SETS}
+    with fast_plan():
+        leaders = list(Person.objects.filter(is_leadership=True).values_list("pk", flat=True))
+        if leaders:  # IN (not EXISTS): PostgreSQL hashes the leaders' panels once instead of a probe per case
+            aggs["n_leadership"] = Count("id", filter=Q(judge_id__in=leaders) | Q(
+                pk__in=through.objects.filter(person_id__in=leaders).values("case_id")))
+        row = qs.order_by().aggregate(**aggs)
+    out = {k[2:]: v for k, v in row.items()}
+    out.setdefault("leadership", 0)
+    return out
+
+
 def monthly_trend(court: Court, period: Period, extra_q: Q | None = None) -> list[dict[str, Any]]:
     """Per calendar month of the period: closed, closed by party members, within limit, mediated+withdrawn.
     One grouped query (by year and month of closing); months without cases show zeros."""
