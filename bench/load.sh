@@ -78,7 +78,7 @@ for _ in $(seq 1 60); do curl -ksf "https://127.0.0.1:$PORT/accounts/login/" >/d
 curl -ksf "https://127.0.0.1:$PORT/accounts/login/" >/dev/null || { echo "the site did not come up"; tail -30 "$LOAD_DIR/logs/gunicorn.log"; exit 1; }
 
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)  ($(nproc) cores)"
-.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RAMP" -t "$DURATION" \
+PYTHONWARNINGS="ignore:Unverified HTTPS request" .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RAMP" -t "$DURATION" \
     --host "https://127.0.0.1:$PORT" --csv "$LOAD_DIR/load" --only-summary 2>&1 | tail -60
 echo "== load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 .venv/bin/python - "$LOAD_DIR/load_stats.csv" <<'EOF'
