@@ -445,3 +445,56 @@ class MembershipSpan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.start}–{self.end or ''}"
+
+
+class CaseRollup(models.Model):
+    """Monthly counts of one court's cases by (department, handling judge, the judge's party flag at closing),
+    from which the figures of month-aligned periods are summed without reading the cases (a province's table,
+    a court's 三比 page). Kept current by the case services (tianping.trials.rollups); `rebuild_rollups` after
+    bulk loads. Cases of types kept out of the figures (CaseType.counts_in_metrics) are not counted.
+
+    Event columns count by the month of filing (`filed`) or of closing (the rest but `pending`/`over12`);
+    `pending` and `over12` are the closed cases still open at the end of the month (a case contributes from its
+    filing month to the month before its closing month). Cases not closed at all are read from the case table
+    (one query on its open-case index). `department`/`judge` are ids, 0 for none (a unique key with NULLs
+    would not conflict, and the upsert relies on the conflict)."""
+
+    court = models.ForeignKey("org.Court", on_delete=models.CASCADE, related_name="+")
+    department = models.IntegerField(default=0)
+    judge = models.IntegerField(default=0)
+    judge_party = models.BooleanField(default=False)
+    month = models.IntegerField(help_text="yyyymm")
+    filed = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    closed_within = models.IntegerField(default=0)
+    mediated = models.IntegerField(default=0)
+    mediated_withdrawn = models.IntegerField(default=0)
+    first_closed = models.IntegerField(default=0)
+    appealed = models.IntegerField(default=0)
+    appealed_or_petitioned = models.IntegerField(default=0)
+    reversed = models.IntegerField(default=0)
+    enforcement = models.IntegerField(default=0)
+    days_sum = models.BigIntegerField(default=0)
+    applied_sum = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+    recovered_sum = models.DecimalField(max_digits=20, decimal_places=2, default=Decimal("0"))
+    pending = models.IntegerField(default=0)
+    over12 = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["court", "department", "judge", "judge_party", "month"],
+                                               name="caserollup_key")]
+        indexes = [models.Index(fields=["court", "month"], name="caserollup_court_month")]
+
+    def __str__(self) -> str:
+        return f"{self.court_id} {self.department} {self.judge} {self.month}"
+
+
+class RollupState(models.Model):
+    """A court whose CaseRollup rows are complete (built by rebuild_rollups, then kept current by the services).
+    The figures read the rollups only for such courts; others are computed from the cases."""
+
+    court = models.OneToOneField("org.Court", on_delete=models.CASCADE, related_name="+")
+    rebuilt_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.court_id} {self.rebuilt_at}"

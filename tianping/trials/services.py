@@ -14,6 +14,7 @@ from tianping.core.audit import audit_record
 from tianping.trials.casenumbers import format_case_number
 from tianping.trials.hooks import case_filed
 from tianping.trials.models import Case, CaseSequence, CaseType, TrialSettings
+from tianping.trials.rollups import case_changed, case_state
 from tianping.trials.typecodes import SPECIAL_TRIBUNALS
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ def case_register(*, court: Court, type_code: str, filed_on: date, cause: str, a
                 procedure=procedure, parties=list(parties or []), source_note=source_note)
     case.full_clean()
     case.save()
+    case_changed(None, case_state(case))
     audit_record(actor=actor, event="case.registered", target=case,
                  after={"number": case.number, "cause": cause, "filed_on": filed_on, "type_code": type_code,
                         "source_note": source_note})
@@ -90,12 +92,14 @@ def case_close(*, case: Case, actor: Any, closed_on: date, outcome: str, note: s
         raise ValidationError(_("案件 %(n)s 已于 %(d)s 结案，不能再次结案。") % {"n": locked.number, "d": locked.closed_on})
     if closed_on < locked.filed_on:
         raise ValidationError({"closed_on": _("结案日期不能早于立案日期 %(d)s。") % {"d": locked.filed_on}})
+    old = case_state(locked)
     locked.closed_on, locked.outcome = closed_on, outcome
     if judge is not None:  # the judge who decided it, when someone else than the one it was filed for
         locked.judge = judge
     locked.version += 1
     locked.full_clean()
     locked.save()
+    case_changed(old, case_state(locked))
     audit_record(actor=actor, event="case.closed", target=locked, before={"closed_on": None},
                  after={"closed_on": closed_on, "outcome": outcome, "judge": str(locked.judge or "")},
                  message=note)
@@ -114,14 +118,17 @@ def case_save(*, actor: User, case: Case, panel: Iterable[Person] | None = None,
     Race handled: two people editing the same case; the row is locked and its version compared."""
     created = case.pk is None
     before: dict[str, Any] = {}
+    old = None
     if not created:
         locked = Case.objects.select_for_update().get(pk=case.pk)
         if expected_version is not None and locked.version != expected_version:
             raise ValidationError(_("该案件已被他人修改，请刷新页面后重新编辑。"), code="stale")
         before = _snapshot(locked)
+        old = case_state(locked)
         case.version = locked.version + 1
     case.full_clean()
     case.save()
+    case_changed(old, case_state(case))
     if panel is not None:
         case.panel.set(panel)
     after = _snapshot(case)
@@ -135,8 +142,16 @@ def case_save(*, actor: User, case: Case, panel: Iterable[Person] | None = None,
 @transaction.atomic
 def case_type_save(*, actor: User, case_type: CaseType) -> CaseType:
     created = case_type.pk is None
+    was_counted = None if created else CaseType.objects.filter(pk=case_type.pk).values_list(
+        "counts_in_metrics", flat=True).first()
     case_type.full_clean()
     case_type.save()
+    if was_counted is not None and was_counted != case_type.counts_in_metrics:
+        # the rollups hold only the types that count: the courts' cases of this type move in or out
+        from tianping.trials.models import RollupState
+        from tianping.trials.rollups import rebuild_rollups
+
+        rebuild_rollups(list(RollupState.objects.values_list("court_id", flat=True)))
     audit_record(actor=actor, event="case_type.created" if created else "case_type.updated", target=case_type,
                  after={"code": case_type.code, "name": case_type.name, "active": case_type.active})
     return case_type
@@ -173,6 +188,7 @@ def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, da
 
     from tianping.org.models import Court
     from tianping.trials.models import MembershipSpan
+    from tianping.trials.rollups import court_has_rollups, rebuild_rollups
     from tianping.trials.selectors import membership_intervals
 
     if intervals is None:
@@ -197,6 +213,8 @@ def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, da
         for i in range(0, len(ids), 500):
             Case.objects.filter(court=court, judge_id__in=ids[i:i + 500], closed_on__isnull=False).update(
                 judge_party_closed=Exists(spans))
+        if court_has_rollups(court.pk):
+            rebuild_rollups([court.pk], judge_ids=ids)  # those people's flags moved their cases between rows
         audit_record(actor=actor, event="trials.membership_refreshed", court_id=court.pk,
                      message=f"{len(changed_people)} 人的党员期间已同步")
     return True
@@ -220,6 +238,7 @@ def case_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     found = Case.objects.filter(court=court, number=number).first()
     created = found is None
     case = found if found is not None else Case(court=court, number=number)
+    old_state = case_state(found)
     old = {f: getattr(case, f) for f in [*IMPORT_CASE_FIELDS, "deadline"]}
     old_panel = set() if created else set(case.panel.values_list("pk", flat=True))
     for f in IMPORT_CASE_FIELDS:
@@ -248,6 +267,7 @@ def case_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     if not created:
         case.version += 1
     case.save()
+    case_changed(old_state, case_state(case))
     if new_panel != old_panel:
         case.panel.set(panel)
     audit_record(actor=actor, event="case.created" if created else "case.updated", target=case,
@@ -256,3 +276,20 @@ def case_import_row(*, actor: Any, court: Any, values: dict[str, Any]) -> str:
     if created:
         case_filed(case=case, actor=actor)
     return "created" if created else "updated"
+
+
+@transaction.atomic
+def case_delete(*, actor: User, case: Case, reason: str) -> None:
+    """Remove a case entered in error (a data correction; no page offers it — trials/policy.py grants case
+    deletion to no one — it is for an administrator's shell and the figures' maintenance).
+
+    Race handled: an edit of the same case committing meanwhile; the row is locked, and the rollups lose
+    exactly the contribution of the state that is deleted."""
+    locked = Case.objects.select_for_update().get(pk=case.pk)
+    old = case_state(locked)
+    number = locked.number
+    locked.panel.clear()
+    locked.delete()
+    case_changed(old, None)
+    audit_record(actor=actor, event="case.deleted", court_id=old["court_id"] if old else None,
+                 before={"number": number}, message=reason)
