@@ -354,6 +354,21 @@ CUBE = ("department_id", "judge_id", "judge_party")
 def cube_counts(court_ids: list[int], period: Period, *, extra_q: Q | None = None) -> dict[Any, dict[str, Any]]:
     """One grouped query by (department, judge, party status): every scope of a court — court, department,
     branch, judge, party, leadership — is a sum over these groups (see `rollup`)."""
+    from tianping.trials import rollups
+
+    if len(court_ids) == 1 and rollups.ready(court_ids, period, extra_q):
+        # the monthly rollups, and the cases of the few judges they cannot split by party status
+        summed, mixed = rollups.cube(court_ids[0], period, metric_types_excluded())
+        if not mixed:
+            return summed
+        judges = Q(judge_id__in=[j for j in mixed if j])
+        if 0 in mixed:
+            judges |= Q(judge__isnull=True)
+        return {**summed, **_raw_cube(court_ids, period, judges)}
+    return _raw_cube(court_ids, period, extra_q)
+
+
+def _raw_cube(court_ids: list[int], period: Period, extra_q: Q | None) -> dict[Any, dict[str, Any]]:
     qs = with_party(base_cases(court_ids, period), period)
     if extra_q is not None:
         qs = qs.filter(extra_q)
@@ -473,11 +488,16 @@ def metrics_json(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def court_table(court_ids: list[int], period: Period) -> list[dict[str, Any]]:
-    """By-court figures for a higher court's supervision (never a public ranking): one grouped query.
-    Party share uses each court's MembershipSpan rows as they are (refresh per court beforehand)."""
+    """By-court figures for a higher court's supervision (never a public ranking): summed from the monthly
+    rollups (trials.rollups) when every court has them and the period is whole months, else one grouped query
+    over the cases. Party share uses each court's MembershipSpan rows as they are (refresh per court beforehand)."""
     from tianping.org.models import Court
+    from tianping.trials import rollups
 
-    counts = grouped_counts(court_ids, period, "court")
+    if rollups.ready(court_ids, period):
+        counts = rollups.court_counts(court_ids, period, metric_types_excluded())
+    else:
+        counts = grouped_counts(court_ids, period, "court")
     courts = {c.pk: c for c in Court.objects.filter(pk__in=court_ids)}
     rows = []
     for cid in sorted(courts, key=lambda i: courts[i].code):

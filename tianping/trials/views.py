@@ -541,7 +541,7 @@ def court_figures(request, court_id: int):
     keys = [k for k, _l, _g in COLUMNS]
     (row,) = sel.court_table([court.pk], period)
     names = dict(Department.objects.filter(court=court).values_list("pk", "name"))
-    counts = sel.grouped_counts([court.pk], period, "department")
+    counts = sel.rollup(sel.cube_counts([court.pk], period), "department")  # from the rollups where it can
     departments = []
     for dep_id, c in sorted(counts.items(), key=lambda kv: names.get(kv[0], "")):
         figures = sel.figures_from_counts(c, period)
