@@ -145,6 +145,7 @@ CHILD_KWARGS: dict[str, tuple[str, str, dict[str, Any]]] = {
     "attachment_id": ("honours.ArticleAttachment", "article", {}),
     "booking_id": ("honours.VenueBooking", "venue", {}),
     "objection_id": ("honours.Objection", "selection", {}),
+    "study_file_id": ("annual.LeadershipStudyAttachment", "study", {"file__gt": ""}),
 }
 # The object a page is about must meet this (a download needs its file).
 OBJECT_FILTERS: dict[str, dict[str, Any]] = {

@@ -1,23 +1,33 @@
-"""The annual party-building report page, its downloads and its text template."""
+"""The annual party-building report page, its downloads and its text template; the dashboards; the leadership's
+yearly self-assessment (五型五力) and its review, the leadership team's education summary; staff placement."""
 
 from __future__ import annotations
 
 import json
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tianping.annual import selectors as sel
-from tianping.annual.forms import ReportTemplateForm
-from tianping.annual.models import ReportTemplate
-from tianping.annual.services import report_template_save
+from tianping.annual.choices import EDITABLE
+from tianping.annual.forms import LeaderAssessmentForm, LeaderReviewForm, LeadershipStudyForm, ReportTemplateForm, StudyAttachmentForm
+from tianping.annual.models import LeaderAssessment, LeadershipStudy, LeadershipStudyAttachment, ReportTemplate
+from tianping.annual.services import (
+    leader_assessment_review,
+    leader_assessment_save,
+    leadership_study_attach,
+    leadership_study_save,
+    report_template_save,
+)
 from tianping.core.actions import add_service_errors
 from tianping.core.audit import audit_record
-from tianping.core.policy import can, permission_required
+from tianping.core.policy import allowed, can, checked_object, object_permission, permission_required
 
 FIRST_YEAR = 2000
 
@@ -201,3 +211,217 @@ def big_screen(request):
     response = render(request, template, ctx)
     response["Cache-Control"] = "no-store"
     return response
+
+
+# --- the leadership (五型五力) and its education ----------------------------------------------------------------
+LEADERSHIP_GROUPS = {
+    "leaders": _lazy("院领导"),
+    "not_submitted": _lazy("未提交"),
+    "awaiting_review": _lazy("待评议"),
+    "reviewed": _lazy("已评议"),
+}
+
+
+def _leadership_crumbs(*tail):
+    return [(_("五型五力自评与评议"), reverse("annual:leadership_list")), *tail]
+
+
+@permission_required("annual.view_leadership")
+def leadership_list(request):
+    """The year's leaders in post, each with their self-assessment's state and review grade (another leader's
+    draft reads "not submitted"); the counts link to the leaders behind them (`?group=`)."""
+    from tianping.annual.leadership import assessment_overview
+
+    user = request.user
+    today = timezone.localdate()
+    year = _year(request, today.year - 1)
+    over = assessment_overview(user.court, year, user)
+    group = request.GET.get("group", "")
+    group = group if group in LEADERSHIP_GROUPS and group != "leaders" else ""
+    rows = over["groups"][group] if group else over["rows"]
+    may_write = can(user, "add", LeaderAssessment)
+    may_review = allowed(user, "annual.review_leaderassessment")
+    for r in rows:
+        a = r["assessment"]
+        r["can_fill"] = bool(r["own"] and may_write and (a is None or a.status in EDITABLE) and year <= today.year)
+        r["can_review"] = bool(a is not None and may_review and can(user, "review", a))
+    counts = [{"key": k, "label": label, "count": over["counts"][k],
+               "url": f"?year={year}" + ("" if k == "leaders" else f"&group={k}")} for k, label in LEADERSHIP_GROUPS.items()]
+    return render(request, "annual/leadership_list.html", {
+        "year": year, "years": _years(), "rows": rows, "counts": counts, "group": group,
+        "group_label": LEADERSHIP_GROUPS.get(group, ""),
+        "can_study": allowed(user, "annual.view_leadershipstudy"),
+        "page_title": _("五型五力自评与评议"), "breadcrumbs": [(_("五型五力自评与评议"), None)]})
+
+
+@permission_required("annual.add_leaderassessment")
+def assessment_form(request, year: int):
+    """A leader's own self-assessment of a year: save a draft or submit it to the party group. A second window's
+    save is caught by the version the form was loaded with; on any refusal the form keeps what was typed."""
+    from django.contrib import messages
+
+    from tianping.annual.leadership import leader_in_post_during
+
+    user = request.user
+    person = user.person
+    if year > timezone.localdate().year or not leader_in_post_during(person, year):
+        messages.warning(request, _("您在 %(y)d 年不是在任院领导，无需填写该年度自评。") % {"y": year})
+        return redirect(reverse("annual:leadership_list"))
+    current = LeaderAssessment.objects.filter(person=person, year=year).first()
+    if current is not None and current.status not in EDITABLE:
+        messages.info(request, _("%(y)d 年度自评已提交（%(s)s），不能再修改。") % {"y": year, "s": current.get_status_display()})
+        return redirect("annual:assessment_detail", pk=current.pk)
+    initial = LeaderAssessmentForm.initial_for(current) or {"loaded_version": 0}
+    form = LeaderAssessmentForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            saved = leader_assessment_save(actor=user, person=person, year=year, items=form.items(),
+                                           summary=form.cleaned_data["summary"], submit=submit,
+                                           expected_version=form.cleaned_data.get("loaded_version"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已提交，等待党组评议。") if submit else _("草稿已保存，提交前只有您本人可见。"))
+            return redirect("annual:assessment_detail", pk=saved.pk)
+    return render(request, "annual/assessment_form.html", {
+        "form": form, "year": year, "assessment": current, "person": person,
+        "page_title": _("%(y)d 年度五型五力自评") % {"y": year},
+        "breadcrumbs": _leadership_crumbs((_("%(y)d 年度自评") % {"y": year}, None))})
+
+
+@object_permission(LeaderAssessment, "view")
+def assessment_detail(request, pk: int):
+    a = checked_object(request)
+    user = request.user
+    return render(request, "annual/assessment_detail.html", {
+        "a": a, "rows": a.item_rows(), "own": a.person_id == getattr(user, "person_id", None),
+        "can_change": can(user, "change", a), "can_review": can(user, "review", a),
+        "page_title": _("%(p)s %(y)d 年度五型五力自评") % {"p": a.person.name, "y": a.year},
+        "breadcrumbs": _leadership_crumbs((f"{a.person.name} {a.year}", None))})
+
+
+@object_permission(LeaderAssessment, "review")
+def assessment_review(request, pk: int):
+    """The party office records the party group's review (grade and comment) or returns the assessment with the
+    reason; a review crossing another (two party-office users) is caught by the version."""
+    from django.contrib import messages
+
+    a = checked_object(request)
+    form = LeaderReviewForm(request.POST or None, initial={"loaded_version": a.version})
+    if request.method == "POST" and form.is_valid():
+        decision = form.cleaned_data["decision"]
+        try:
+            leader_assessment_review(actor=request.user, assessment=a, decision=decision,
+                                     grade=form.cleaned_data.get("grade") or "",
+                                     comment=form.cleaned_data.get("comment") or "",
+                                     expected_version=form.cleaned_data.get("loaded_version"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已评议。") if decision == "review" else _("已退回本人修改。"))
+            return redirect(reverse("annual:leadership_list") + f"?year={a.year}")
+    return render(request, "annual/assessment_review.html", {
+        "a": a, "rows": a.item_rows(), "form": form,
+        "page_title": _("评议：%(p)s %(y)d 年度五型五力自评") % {"p": a.person.name, "y": a.year},
+        "breadcrumbs": _leadership_crumbs((f"{a.person.name} {a.year}", reverse("annual:assessment_detail", args=[a.pk])),
+                                          (_("评议"), None))})
+
+
+@permission_required("annual.view_leadershipstudy")
+def study_list(request):
+    """The leadership team's education summaries, year by year; the party office writes a year's."""
+    user = request.user
+    studies = list(LeadershipStudy.objects.visible_to(user).filter(court=user.court)
+                   .annotate(files=Count("attachments")).order_by("-year"))
+    written = {s.year for s in studies}
+    may_write = allowed(user, "annual.add_leadershipstudy")
+    if may_write and request.GET.get("write", "").isdigit():  # the "write a year's summary" picker
+        return redirect("annual:study_edit", year=int(request.GET["write"]))
+    return render(request, "annual/study_list.html", {
+        "studies": studies, "can_write": may_write,
+        "years_open": [y for y in _years() if y not in written] if may_write else [],
+        "page_title": _("领导班子学习教育总结"),
+        "breadcrumbs": _leadership_crumbs((_("领导班子学习教育总结"), None))})
+
+
+@permission_required("annual.add_leadershipstudy")
+def study_edit(request, year: int):
+    from django.contrib import messages
+
+    user = request.user
+    if not FIRST_YEAR <= year <= timezone.localdate().year:
+        messages.warning(request, _("不能填写 %(y)d 年度的学习教育总结。") % {"y": year})
+        return redirect("annual:study_list")
+    current = LeadershipStudy.objects.filter(court=user.court, year=year).first()
+    initial = ({"sessions": current.sessions, "hours": current.hours, "topics": current.topics,
+                "summary": current.summary, "loaded_version": current.version} if current else {"loaded_version": 0})
+    form = LeadershipStudyForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            study = leadership_study_save(actor=user, court=user.court, year=year, sessions=d["sessions"],
+                                          topics=d["topics"], hours=d["hours"], summary=d["summary"],
+                                          expected_version=d.get("loaded_version"))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存。"))
+            return redirect("annual:study_detail", pk=study.pk)
+    crumbs = [(_("领导班子学习教育总结"), reverse("annual:study_list")), (_("%(y)d 年度") % {"y": year}, None)]
+    return render(request, "annual/study_form.html", {
+        "form": form, "year": year, "study": current,
+        "page_title": _("%(y)d 年度领导班子学习教育总结") % {"y": year}, "breadcrumbs": _leadership_crumbs(*crumbs)})
+
+
+@object_permission(LeadershipStudy, "view", post="change")
+def study_detail(request, pk: int):
+    """A year's education summary with its attachments; the party office uploads more here."""
+    from django.contrib import messages
+
+    study = checked_object(request)
+    user = request.user
+    form = StudyAttachmentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            leadership_study_attach(actor=user, study=study, upload=form.cleaned_data["file"])
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已上传。"))
+            return redirect("annual:study_detail", pk=study.pk)
+    crumbs = [(_("领导班子学习教育总结"), reverse("annual:study_list")), (_("%(y)d 年度") % {"y": study.year}, None)]
+    return render(request, "annual/study_detail.html", {
+        "study": study, "attachments": list(study.attachments.order_by("pk")), "form": form,
+        "can_change": can(user, "change", study),
+        "page_title": _("%(y)d 年度领导班子学习教育总结") % {"y": study.year}, "breadcrumbs": _leadership_crumbs(*crumbs)})
+
+
+@object_permission(LeadershipStudy, "view")
+def study_file(request, pk: int, study_file_id: int):
+    from tianping.core.scope import get_visible_or_404
+    from tianping.core.uploads import upload_response
+
+    study = checked_object(request)
+    att = get_visible_or_404(LeadershipStudyAttachment.objects.filter(study=study), request.user, pk=study_file_id)
+    return upload_response(att.file, as_attachment=True, filename=att.name, content_type=att.content_type)
+
+
+# --- staff placement ------------------------------------------------------------------------------------------
+@permission_required("annual.view_placement")
+def placement(request):
+    """人员配置: the recruits of the year and the two before it by first department (the tribunals against the
+    rest), and the party members by department type on the year's last day (today in the current year); every
+    count links to the people behind it."""
+    from datetime import date
+
+    from tianping.annual.placement import members_by_department_type, recruit_placement
+
+    today = timezone.localdate()
+    year = _year(request)
+    court = request.user.court
+    day = today if year == today.year else date(year, 12, 31)
+    return render(request, "annual/placement.html", {
+        "year": year, "years": _years(), "recruits": recruit_placement(court, year),
+        "members": members_by_department_type(court, day), "first_year": year - 2,
+        "page_title": _("人员配置"), "breadcrumbs": [(_("人员配置"), None)]})
