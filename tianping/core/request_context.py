@@ -4,7 +4,10 @@ every service call. Set by RequestIdMiddleware; empty outside a request (command
 from __future__ import annotations
 
 import contextvars
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 _info: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("tianping_request", default=None)
 
@@ -19,3 +22,16 @@ def set_request_info(info: dict[str, Any] | None) -> contextvars.Token[dict[str,
 
 def reset_request_info(token: contextvars.Token[dict[str, Any] | None]) -> None:
     _info.reset(token)
+
+
+def once_per_request(key: str, fn: Callable[[], T]) -> T:
+    """`fn()`, computed once per request under `key` (a page that gathers the same thing for several years, such
+    as the dashboards' refresh of party membership, does it once); outside a request (commands, tasks) every call
+    computes afresh."""
+    info = _info.get()
+    if info is None:
+        return fn()
+    memo = info.setdefault("memo", {})
+    if key not in memo:
+        memo[key] = fn()
+    return memo[key]  # type: ignore[no-any-return]

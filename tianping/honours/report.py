@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
 from tianping.core.registry import ReportFigure, report_figures
@@ -33,10 +33,12 @@ def able_handlers(court: Any, year: int) -> tuple[int, int]:
     from tianping.honours.models import HolderKind, Honour
     from tianping.party.selectors import party_membership_intervals
 
-    rows = (Honour.objects.filter(expert_q(), court=court, holder_kind=HolderKind.PERSON, person__isnull=False,
-                                  awarded_on__gte=date(year, 1, 1), awarded_on__lte=date(year, 12, 31))
-            .values_list("person_id", "awarded_on"))
-    spans = party_membership_intervals(court)
+    rows = list(Honour.objects.filter(expert_q(), court=court, holder_kind=HolderKind.PERSON, person__isnull=False,
+                                       awarded_on__gte=date(year, 1, 1), awarded_on__lte=date(year, 12, 31))
+                .values_list("person_id", "awarded_on"))
+    if not rows:
+        return 0, 0
+    spans = party_membership_intervals(court, {pid for pid, _day in rows})  # of the people awarded only
     people: dict[int, bool] = {}
     for pid, day in rows:
         member = any(s <= day and (e is None or e >= day) for s, e in spans.get(pid, []))
@@ -49,7 +51,7 @@ def posts_held_on(court: Any, day: date) -> int:
     from tianping.honours.models import PioneerPost
 
     return (PioneerPost.objects.filter(court=court, holders__start__lte=day)
-            .filter(Q(holders__end__isnull=True) | Q(holders__end__gte=day)).distinct().count())
+            .filter(Q(holders__end__isnull=True) | Q(holders__end__gte=day)).values("pk").distinct().count())
 
 
 @report_figures.register(order=50)
@@ -59,10 +61,11 @@ def honours_figures(court: Any, year: int) -> dict[str, ReportFigure]:
     31 December)."""
     from tianping.honours.models import HolderKind, Honour
 
-    individual = Honour.objects.filter(court=court, holder_kind=HolderKind.PERSON)
     first, end = date(year - 2, 1, 1), date(year, 12, 31)
-    three = individual.filter(awarded_on__gte=first, awarded_on__lte=end).count()
-    this_year = individual.filter(awarded_on__gte=date(year, 1, 1), awarded_on__lte=end).count()
+    counts = (Honour.objects.filter(court=court, holder_kind=HolderKind.PERSON, awarded_on__gte=first,
+                                    awarded_on__lte=end)
+              .aggregate(three=Count("id"), this_year=Count("id", filter=Q(awarded_on__gte=date(year, 1, 1)))))
+    three, this_year = counts["three"], counts["this_year"]
     awarded, members = able_handlers(court, year)
     return {
         "honours_person_times_3y": ReportFigure(three, _url(

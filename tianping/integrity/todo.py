@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from tianping.core import registry
 from tianping.core.policy import allowed, can
+from tianping.core.request_context import once_per_request
 
 
 @registry.todo.register(order=70)
@@ -23,7 +24,9 @@ def todo_items(user: Any) -> list[dict[str, Any]]:
 
     items: list[dict[str, Any]] = []
     if can(user, "add", JudgeLetter):
-        n = selectors.cases_without_letter(user.court_id).count()
+        # one count for every account of the court in a request (the dashboard's to-dos by owner ask for all)
+        n = once_per_request(f"integrity.cases_without_letter:{user.court_id}",
+                             lambda: selectors.cases_without_letter(user.court_id).count())
         if n:
             items.append({"label": _("%(n)d 件已立案案件未发法官寄语") % {"n": n},
                           "url": reverse("integrity:letters_missing"), "due": None, "kind": _("法官寄语"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -54,12 +55,16 @@ def party_member_on(person: Person | int, day: date) -> bool:
     return start <= day and (end is None or day <= end)
 
 
-def party_membership_intervals(court: Court | int) -> dict[int, list[tuple[date, date | None]]]:
-    """person_id -> periods (first day, last day or None) of probationary or full membership, one query."""
+def party_membership_intervals(court: Court | int, person_ids: Iterable[int] | None = None
+                               ) -> dict[int, list[tuple[date, date | None]]]:
+    """person_id -> periods (first day, last day or None) of probationary or full membership, one query (of
+    those people only, with `person_ids`)."""
     court_id = court.pk if isinstance(court, Model) else court
     out: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
     rows = (PartyMember.objects.filter(court_id=court_id, admitted_on__isnull=False)
             .only("person_id", "admitted_on", "cancelled_on", "membership_ended_on"))
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
     for m in rows:
         interval = _membership_interval(m)
         if interval:

@@ -21,16 +21,19 @@ from tianping.core.registry import (
 
 @monthly_figures.register(order=10)
 def trial_months(court: Any, year: int) -> list[MonthlySeries]:
-    """Cases closed per month, and of them those a party member handled (on the closing day)."""
+    """Cases closed per month, and of them those a party member handled (on the closing day): the annual
+    report's cases_closed month by month (`closed_by_month`, the query the report's figures of the year read)."""
     from tianping.trials import selectors as sel
     from tianping.trials.views import case_list_url
 
-    trend = sel.monthly_trend(court, sel.year_period(year))
+    months = sel.closed_by_month(court, sel.year_period(year))
+    empty: dict[str, int] = {}
+    trend = [months.get((year, m), empty) for m in range(1, 13)]
     periods = [sel.Period(date(year, m, 1), date(year, m, calendar.monthrange(year, m)[1])) for m in range(1, 13)]
     return [
-        MonthlySeries("cases_closed", _("审结案件"), [r["closed"] for r in trend],
+        MonthlySeries("cases_closed", _("审结案件"), [r.get("closed", 0) for r in trend],
                       [case_list_url(p, "closed", {}) or "" for p in periods]),
-        MonthlySeries("party_closed", _("党员干警办结案件"), [r["party_closed"] for r in trend],
+        MonthlySeries("party_closed", _("党员干警办结案件"), [r.get("party_closed", 0) for r in trend],
                       [case_list_url(p, "party_closed", {}) or "" for p in periods]),
     ]
 

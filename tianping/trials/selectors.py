@@ -49,6 +49,7 @@ from django.db.models import Case as When_
 from django.db.models import When as WhenClause
 from django.utils.translation import gettext_lazy as _
 
+from tianping.core.request_context import once_per_request
 from tianping.trials.models import (
     AppealResult,
     Case,
@@ -213,8 +214,11 @@ def set_q(name: str, period: Period, *, counts_petitions: bool = False) -> Q:
 
 
 def metric_types_excluded() -> list[str]:
-    """Type codes kept out of the figures (e.g. 民诉前调: pre-litigation mediation is not a case)."""
-    return list(CaseType.objects.filter(counts_in_metrics=False).values_list("code", flat=True))
+    """Type codes kept out of the figures (e.g. 民诉前调: pre-litigation mediation is not a case). Read once per
+    request (a dashboard asks for every figure of two years)."""
+    codes = once_per_request("trials.metric_types_excluded", lambda: tuple(
+        CaseType.objects.filter(counts_in_metrics=False).values_list("code", flat=True)))
+    return list(codes)
 
 
 def base_cases(court_ids: list[int], period: Period, excluded: list[str] | None = None) -> QuerySet[Case]:
@@ -418,7 +422,8 @@ def grouped_counts(court_ids: list[int], period: Period, by: str, *, extra_q: Q 
 
 
 def court_settings(court: Court) -> TrialSettings:
-    return TrialSettings.for_court(court)
+    """The court's settings, read once per request (do not change the answer: it is shared)."""
+    return once_per_request(f"trials.court_settings:{court.pk}", lambda: TrialSettings.for_court(court))
 
 
 def metrics(court: Court, period: Period, by: str = "court", *, refresh: bool = True, extra_q: Q | None = None,
@@ -511,28 +516,51 @@ CLOSED_SETS = ("closed", "party_closed", "first_closed", "appealed", "appealed_o
 
 def closed_counts(court: Court, period: Period) -> dict[str, Any]:
     """The counts of CLOSED_SETS (by `set_q`, the excluded types left out as in `base_cases`) and `leadership`:
-    of the cases closed in the period, those a court leader handled or sat on (as `leadership_total`). One
-    aggregate over the cases closed in the period (the closing-date index): a court's closed figures —
-    cases_closed, party_member_closed_share, acceptance_rate — need none of the other sets `metrics` groups,
-    which read every case that touches the period."""
+    of the cases closed in the period, those a court leader handled or sat on (as `leadership_total`). A
+    court's closed figures — cases_closed, party_member_closed_share, acceptance_rate — need none of the other
+    sets `metrics` groups, which read every case that touches the period. The sum of `closed_by_month`."""
+    out: dict[str, Any] = {name: 0 for name in (*CLOSED_SETS, "leadership")}
+    for counts in closed_by_month(court, period).values():
+        for name, n in counts.items():
+            out[name] += n
+    return out
+
+
+def closed_by_month(court: Court, period: Period) -> dict[tuple[int, int], dict[str, int]]:
+    """{(year, month): the counts of `closed_counts` of the cases closed in that month of the period} (months
+    without cases absent): one grouped query over the closing-date index, once per request (the annual report's
+    figures and the dashboards' monthly series read the same one; treat the answer as read-only)."""
+    key = f"trials.closed_by_month:{court.pk}:{period.start}:{period.end}"
+    return once_per_request(key, lambda: _closed_by_month(court, period))
+
+
+def _closed_by_month(court: Court, period: Period) -> dict[tuple[int, int], dict[str, int]]:
+    from django.db.models.functions import ExtractMonth, ExtractYear
+
     from tianping.org.models import Person
 
-    qs = with_party(Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end),
-                    period)
+    # every case here closed by the period's end: `with_party` would read the stored judge_party_closed for each
+    qs = Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end).annotate(
+        judge_party=F("judge_party_closed"))
     excluded = metric_types_excluded()
     if excluded:
         qs = qs.exclude(type_code__in=excluded)
     through: Any = Case.panel.through
     # aliases carry a prefix (an alias equal to a field name, appealed, would shadow the column)
     aggs: dict[str, Any] = {f"n_{name}": Count("id", filter=set_q(name, period)) for name in CLOSED_SETS}
-    with fast_plan():
-        leaders = list(Person.objects.filter(is_leadership=True).values_list("pk", flat=True))
-        if leaders:  # IN (not EXISTS): PostgreSQL hashes the leaders' panels once instead of a probe per case
-            aggs["n_leadership"] = Count("id", filter=Q(judge_id__in=leaders) | Q(
-                pk__in=through.objects.filter(person_id__in=leaders).values("case_id")))
-        row = qs.order_by().aggregate(**aggs)
-    out = {k[2:]: v for k, v in row.items()}
-    out.setdefault("leadership", 0)
+    # (no fast_plan: one court's year is far below the cost at which PostgreSQL would compile it)
+    leaders = once_per_request("trials.leaders", lambda: list(
+        Person.objects.filter(is_leadership=True).values_list("pk", flat=True)))
+    if leaders:  # IN (not EXISTS): PostgreSQL hashes the leaders' panels once instead of a probe per case
+        aggs["n_leadership"] = Count("id", filter=Q(judge_id__in=leaders) | Q(
+            pk__in=through.objects.filter(person_id__in=leaders).values("case_id")))
+    rows: Any = (qs.order_by().annotate(y=ExtractYear("closed_on"), m=ExtractMonth("closed_on")).values("y", "m")
+                 .annotate(**aggs))
+    out: dict[tuple[int, int], dict[str, int]] = {}
+    for row in rows:
+        counts = {k[2:]: int(v) for k, v in row.items() if k.startswith("n_")}
+        counts.setdefault("leadership", 0)
+        out[(int(row["y"]), int(row["m"]))] = counts
     return out
 
 

@@ -151,3 +151,23 @@ def test_trial_metrics_command_json(casebook):
         call_command("trial_metrics", "--court", "鲁9999", "--start", "2016-01-01", "--end", "2016-12-31")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("trial_metrics", "--court", "鲁0403", "--start", "2016/01/01", "--end", "2016-12-31")
+
+
+def test_closed_counts_are_the_court_row_and_the_leadership_total(casebook):
+    """The annual report's trial figures read `closed_counts` (one aggregate of the cases closed in the year):
+    each of its sets equals the court row of `metrics`, its leadership count `leadership_total`."""
+    from tianping.trials.selectors import CLOSED_SETS, closed_by_month, closed_counts, monthly_trend
+
+    court = casebook["court"]
+    (row,) = metrics(court, Y2016, "court", refresh=False)
+    counts = closed_counts(court, Y2016)
+    assert {name: counts[name] for name in CLOSED_SETS} == {name: row["counts"].get(name, 0) for name in CLOSED_SETS}
+    assert counts["closed"] == row["closed"] > 0
+    assert counts["leadership"] == leadership_total(court, Y2016) > 0
+    # month by month (the dashboards' series) the same cases as the trials page's monthly trend
+    months = closed_by_month(court, Y2016)
+    trend = {(r["month"].year, r["month"].month): r for r in monthly_trend(court, Y2016)}
+    assert sum(m["closed"] for m in months.values()) == counts["closed"]
+    for key, r in trend.items():
+        assert (months.get(key, {}).get("closed", 0), months.get(key, {}).get("party_closed", 0)) == (
+            r["closed"], r["party_closed"]), key
