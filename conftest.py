@@ -5,8 +5,15 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+# No per-example time limit: CI runs the SQLite and PostgreSQL suites side by side on two shared cores, where
+# hypothesis's default 200 ms deadline fails correct code (DeadlineExceeded, then Flaky). Speed is the
+# benchmarks' business (bench/), never a unit test's.
+hypothesis_settings.register_profile("tianping", deadline=None)
+hypothesis_settings.load_profile("tianping")
 
 TEST_PASSWORD = "Test@Pass2016x"  # noqa: S105 - synthetic test accounts only
 

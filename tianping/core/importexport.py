@@ -109,6 +109,7 @@ from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from tianping.core.registers import Column, Register, _model_field, get_register
@@ -237,6 +238,20 @@ def parse_text(value: Any) -> str:
     Surrounding spaces (also full-width) are removed; empty → ""."""
     if value is None:
         return ""
+    return _clean_text(value) if type(value) is str else _parse_non_text(value)  # text cells: the common case
+
+
+def _clean_text(text: str) -> str:
+    # Invisible control characters come from copy-paste out of other systems; Excel cannot even store them.
+    text = _CONTROL_CHARS.sub("", text).strip().strip("\u3000").strip()
+    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
+        text = text[1:]  # our own formula-injection escape, coming back from an export
+    if len(text) > MAX_CELL_TEXT:
+        raise ValueError(length_message(MAX_CELL_TEXT, len(text)))
+    return text
+
+
+def _parse_non_text(value: Any) -> str:
     if isinstance(value, bool):
         return str(_("是")) if value else str(_("否"))
     if isinstance(value, (int, float)):
@@ -247,13 +262,7 @@ def parse_text(value: Any) -> str:
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(" ")
     if isinstance(value, date):
         return value.isoformat()
-    # Invisible control characters come from copy-paste out of other systems; Excel cannot even store them.
-    text = _CONTROL_CHARS.sub("", str(value)).strip().strip("\u3000").strip()
-    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@":
-        text = text[1:]  # our own formula-injection escape, coming back from an export
-    if len(text) > MAX_CELL_TEXT:
-        raise ValueError(length_message(MAX_CELL_TEXT, len(text)))
-    return text
+    return _clean_text(str(value))
 
 
 def parse_id_number(value: Any) -> str:
@@ -409,7 +418,7 @@ def court_filter(ctx: ImportContext, qs: Any) -> Any:
     return qs
 
 
-def resolve_by_name(ctx: ImportContext, queryset: Any, text: Any, *, label: str, name_field: str = "name",
+def resolve_by_name(ctx: ImportContext, queryset: Any, text: Any, *, label: str | Promise, name_field: str = "name",
                     cache_key: str | None = None) -> Any:
     """The one record of `queryset` (narrowed to ctx.court) whose `name_field` is `text`.
 

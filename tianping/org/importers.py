@@ -27,11 +27,14 @@ from tianping.org.models import Court, Department, Person
 register_court_model(Court)
 
 
+DEPARTMENT_LABEL = gettext_lazy("部门")  # translated only when a row names a department that is not there
+
+
 # --- resolvers other apps' registers use: (ctx, text) → record of the import's court ---------------------
 
 def resolve_department(ctx: ImportContext, name: Any):
     """A department of the import's court by its exact name (部门名称)."""
-    return resolve_by_name(ctx, Department.objects.all, name, label=str(_("部门")), cache_key="departments")
+    return resolve_by_name(ctx, Department.objects.all, name, label=DEPARTMENT_LABEL, cache_key="departments")
 
 
 def resolve_court(ctx: ImportContext, code: Any):
