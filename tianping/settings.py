@@ -313,6 +313,8 @@ if TIANPING_PUBLIC_URL and not (TIANPING_PUBLIC_URL.startswith(("http://", "http
 TIANPING_MEETING_ATTACHMENT_MAX_BYTES = _env_int("TIANPING_MEETING_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024,
                                                 minimum=1024)
 
+# Django's renderer with inputs, selects and options written in Python (same markup, a sixth of a list page's time)
+FORM_RENDERER = "tianping.core.renderers.FastWidgetRenderer"
 DJANGO_TABLES2_TEMPLATE = "core/table.html"  # bootstrap5 with htmx sort and page links
 DJANGO_TABLES2_TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 
