@@ -295,6 +295,17 @@ def rollup_rows(court_ids: list[int], period: Period, group: list[str]) -> list[
     return [{k[2:] if k.startswith("s_") else k: v for k, v in row.items()} for row in qs]
 
 
+def monthly_closed(court_id: int, period: Period) -> dict[tuple[int, int], dict[str, Any]]:
+    """{(year, month): closed, party_closed, closed_within, mediated_withdrawn} of one court (selectors'
+    monthly_trend)."""
+    rows = (CaseRollup.objects.filter(court_id=court_id, month__gte=ym(period.start), month__lte=ym(period.end))
+            .order_by().values("month").annotate(
+                s_closed=Sum("closed"), s_party_closed=Sum("closed", filter=Q(judge_party=True)),
+                s_closed_within=Sum("closed_within"), s_mediated_withdrawn=Sum("mediated_withdrawn")))
+    return {(r["month"] // 100, r["month"] % 100): {k[2:]: v or 0 for k, v in r.items() if k.startswith("s_")}
+            for r in rows}
+
+
 def open_counts(court_ids: list[int], period: Period, group: list[str], excluded: list[str]
                 ) -> list[dict[str, Any]]:
     """Cases never closed that were filed by the period's end: pending at its end, over 12 months, carried over

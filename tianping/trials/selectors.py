@@ -566,7 +566,23 @@ def _closed_by_month(court: Court, period: Period) -> dict[tuple[int, int], dict
 
 def monthly_trend(court: Court, period: Period, extra_q: Q | None = None) -> list[dict[str, Any]]:
     """Per calendar month of the period: closed, closed by party members, within limit, mediated+withdrawn.
-    One grouped query (by year and month of closing); months without cases show zeros."""
+    One grouped query (by year and month of closing) — over the monthly rollups when the court has them and
+    the period is whole months; months without cases show zeros."""
+    from tianping.trials import rollups
+
+    if rollups.ready([court.pk], period, extra_q):
+        by_month = rollups.monthly_closed(court.pk, period)
+    else:
+        by_month = _monthly_closed_raw(court, period, extra_q)
+    out = []
+    for month in months_between(period):
+        r = by_month.get((month.year, month.month), {})
+        out.append({"month": month, "closed": r.get("closed", 0), "party_closed": r.get("party_closed", 0),
+                    "closed_within": r.get("closed_within", 0), "mediated_withdrawn": r.get("mediated_withdrawn", 0)})
+    return out
+
+
+def _monthly_closed_raw(court: Court, period: Period, extra_q: Q | None) -> dict[tuple[int, int], dict[str, Any]]:
     from django.db.models.functions import ExtractMonth, ExtractYear
 
     qs: QuerySet[Case] = Case.objects.filter(court=court, closed_on__gte=period.start,
@@ -579,13 +595,7 @@ def monthly_trend(court: Court, period: Period, extra_q: Q | None = None) -> lis
             .annotate(closed=Count("id"), party_closed=Count("id", filter=Q(judge_party_closed=True)),
                       closed_within=Count("id", filter=within), mediated_withdrawn=Count("id", filter=mw)))
     with fast_plan():
-        by_month: dict[tuple[int, int], dict[str, Any]] = {(r["y"], r["m"]): dict(r) for r in rows}
-    out = []
-    for month in months_between(period):
-        r = by_month.get((month.year, month.month), {})
-        out.append({"month": month, "closed": r.get("closed", 0), "party_closed": r.get("party_closed", 0),
-                    "closed_within": r.get("closed_within", 0), "mediated_withdrawn": r.get("mediated_withdrawn", 0)})
-    return out
+        return {(r["y"], r["m"]): dict(r) for r in rows}
 
 
 def leadership_participation(court: Court, period: Period) -> list[dict[str, Any]]:

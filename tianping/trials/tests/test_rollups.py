@@ -55,6 +55,10 @@ def assert_same(court) -> None:
         by_court = sel.grouped_counts([court.pk], period, "court")
         assert _norm({court.pk: table[0]["counts"]} if table[0]["counts"] else {}) == _norm(by_court), period
         assert _norm(rollups.court_counts([court.pk], period, excluded)) == _norm(by_court)
+        raw_months = sel._monthly_closed_raw(court, period, None)
+        assert {k: v for k, v in rollups.monthly_closed(court.pk, period).items() if v["closed"]} == {
+            k: {n: v[n] for n in ("closed", "party_closed", "closed_within", "mediated_withdrawn")}
+            for k, v in raw_months.items()}, period
 
 
 def test_rollups_equal_the_raw_figures_through_every_write(casebook, make_user):
