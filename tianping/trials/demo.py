@@ -9,7 +9,8 @@ the range a basic court reports (appeal rate ~5%, 服判息诉率 ~96%, 调撤�
 (never divorce, maintenance, inheritance or injury). Nothing closes after today: a case whose closing date
 would lie in the future is still pending. Handling judges are the demo staff's quota judges in the case's
 department on the filing date; party members among them receive about 85% of the cases (the seed's
-headline), leaders handle or sit on ~230 cases a year. The other courts' rows carry no people (no judge,
+headline), leaders handle or sit on ~230 cases a year (2016's are then brought to the seed's 235 by
+`match_leadership_cases`, without a draw of the shared random generator). The other courts' rows carry no people (no judge,
 no panel, no parties): figures only. Written with `bulk_insert` so the demo stays fast; idempotent (skips
 what exists).
 """
@@ -122,6 +123,9 @@ def seed(ctx) -> None:
     if not Case.objects.filter(court=court, source_note=DEMO_NOTE).exists():
         ctx.data["cases"] = generate_cases(court, ctx.data["departments"], demo_years(today), ctx.rng,
                                            first_day=START, until=today)
+        for year, target in SEED_LEADERSHIP_CASES.items():
+            if year <= today.year:
+                match_leadership_cases(court, year, target)
     TrialSettings.objects.get_or_create(court=court, defaults={
         "expert_min_closed": 200, "expert_min_within_limit_rate": Decimal("0.97"),
         "expert_max_reversal_rate": Decimal("0.03"), "mediator_min_closed": 120,
@@ -136,6 +140,48 @@ def seed(ctx) -> None:
     from tianping.trials.rollups import rebuild_rollups
 
     rebuild_rollups([court, *ctx.data.get("other_courts", [])])
+
+
+# the seed's "院领导带头办理案件235件" (2016): the cases closed in the year that a leader handled or sat on
+SEED_LEADERSHIP_CASES = {2016: 235}
+
+
+def match_leadership_cases(court, year: int, target: int) -> int:
+    """Seat leaders on panels of the year's closed cases until `target` of them were handled or sat on by a court
+    leader (the annual report's leadership_cases). A case gains a leader in the last seat of its panel that is not
+    its handling judge — cases in filing order, leaders in post on the closing day in turn — so the panel's size,
+    the handling judge, the party flags and every other figure stay as they were, and no draw of the shared random
+    generator is made (the later generators' draws do not move). Only adds: a year already at or above the target
+    is left alone. Returns the number of cases changed."""
+    from django.db.models import Q
+
+    from tianping.org.models import Person
+    from tianping.trials.selectors import metric_types_excluded
+
+    closed = (Case.objects.filter(court=court, closed_on__gte=date(year, 1, 1), closed_on__lte=date(year, 12, 31))
+              .exclude(type_code__in=metric_types_excluded()))
+    # as the report counts them (selectors.closed_counts): a leader handled the case or sat on its panel
+    have = set(closed.filter(Q(judge__is_leadership=True) | Q(panel__is_leadership=True)).values_list("pk", flat=True))
+    gap = target - len(have)
+    if gap <= 0:
+        return 0
+    seats = Case.panel.through
+    leaders = list(Person.objects.filter(court=court, is_leadership=True).order_by("pk"))
+    candidates = (closed.filter(pk__in=seats.objects.values("case_id")).exclude(pk__in=have)
+                  .order_by("filed_on", "pk"))
+    changed = 0
+    for case in candidates.iterator():
+        if changed == gap:
+            break
+        in_post = [p for p in leaders if (p.hired_on is None or p.hired_on <= case.closed_on)
+                   and (p.left_on is None or p.left_on > case.closed_on)]
+        seat = seats.objects.filter(case_id=case.pk).exclude(person_id=case.judge_id).order_by("pk").last()
+        if not in_post or seat is None:
+            continue
+        seat.person_id = in_post[changed % len(in_post)].pk
+        seat.save(update_fields=["person"])
+        changed += 1
+    return changed
 
 
 def generate_cases(court, deps: dict, years, rng, *, first_day: date | None = None, note: str = DEMO_NOTE,
