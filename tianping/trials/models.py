@@ -457,7 +457,8 @@ class CaseRollup(models.Model):
     `pending` and `over12` are the closed cases still open at the end of the month (a case contributes from its
     filing month to the month before its closing month). Cases not closed at all are read from the case table
     (one query on its open-case index). `department`/`judge` are ids, 0 for none (a unique key with NULLs
-    would not conflict, and the upsert relies on the conflict)."""
+    would not conflict, and the upsert relies on the conflict); -1 in both marks a court's total rows (by party
+    flag and month), which the province table reads."""
 
     court = models.ForeignKey("org.Court", on_delete=models.CASCADE, related_name="+")
     department = models.IntegerField(default=0)

@@ -37,6 +37,9 @@ EVENT_COLUMNS = ["filed", "closed", "closed_within", "mediated", "mediated_withd
                  "appealed_or_petitioned", "reversed", "enforcement", "days_sum", "applied_sum", "recovered_sum"]
 COLUMNS = [*EVENT_COLUMNS, "pending", "over12"]
 KEY = ["court_id", "department", "judge", "judge_party", "month"]
+# department and judge of a court's total rows (the sum of its other rows by party flag and month): the
+# province table reads 170 courts × 13 months of these instead of every judge's rows
+TOTAL = -1
 STATE_FIELDS = ["court_id", "department_id", "judge_id", "judge_party_closed", "type_code", "filed_on", "closed_on",
                 "limit_end", "outcome", "first_instance", "appealed", "retrial_petition", "appeal_result",
                 "enforcement_applied", "enforcement_recovered", "days_taken"]
@@ -127,8 +130,10 @@ def case_changed(old: dict[str, Any] | None, new: dict[str, Any] | None) -> None
         if state is None or state["type_code"] in excluded:
             continue
         for key, cols in contribution(state, sign).items():
+            total = (key[0], TOTAL, TOTAL, key[3], key[4])
             for col, v in cols.items():
                 delta[key][col] += v
+                delta[total][col] += v
     rows = [(key, cols) for key, cols in delta.items() if any(cols.values())]
     if rows:
         _upsert_add(rows)
@@ -257,9 +262,18 @@ def rebuild_rollups(courts: Iterable[Any] | None = None, *, judge_ids: Iterable[
         if not months:  # no case ever closed after its filing month: no stock rows
             months = [(0, date(1, 1, 1), date(1, 1, 1))]
     sql = _rebuild_sql(" AND ".join(where), months)
+    court_list = ", ".join(str(int(i)) for i in ids)
+    table = CaseRollup._meta.db_table
+    cols = ", ".join(connection.ops.quote_name(c) for c in [*KEY, *COLUMNS])
+    sums = ", ".join(f"SUM({connection.ops.quote_name(c)})" for c in COLUMNS)
     with connection.cursor() as cur:
         cur.execute(sql, params * 3)  # the case filter appears in each of the three parts
         written = cur.rowcount
+        # the courts' total rows, summed again from their other rows
+        CaseRollup.objects.filter(court_id__in=ids, department=TOTAL).delete()
+        cur.execute(f"INSERT INTO {table} ({cols}) SELECT court_id, {TOTAL}, {TOTAL}, judge_party, month, {sums} "  # noqa: S608
+                    f"FROM {table} WHERE court_id IN ({court_list}) AND department <> {TOTAL} "
+                    "GROUP BY court_id, judge_party, month", [])
     now = timezone.now()
     for cid in ids:
         RollupState.objects.update_or_create(court_id=cid, defaults={"rebuilt_at": now})
@@ -287,10 +301,13 @@ def _sum_aggregates(period: Period) -> dict[str, Any]:
     return aggs
 
 
-def rollup_rows(court_ids: list[int], period: Period, group: list[str]) -> list[dict[str, Any]]:
-    """The rollups summed over the period by `group` (columns of CaseRollup)."""
+def rollup_rows(court_ids: list[int], period: Period, group: list[str], *, totals: bool = False
+                ) -> list[dict[str, Any]]:
+    """The rollups summed over the period by `group` (columns of CaseRollup): the courts' total rows, or the
+    (department, judge) rows."""
     m1, m2 = ym(period.start), ym(period.end)
-    qs = (CaseRollup.objects.filter(court_id__in=court_ids, month__gte=ym_add(m1, -1), month__lte=m2)
+    rows = CaseRollup.objects.filter(department=TOTAL) if totals else CaseRollup.objects.exclude(department=TOTAL)
+    qs = (rows.filter(court_id__in=court_ids, month__gte=ym_add(m1, -1), month__lte=m2)
           .order_by().values(*group).annotate(**_sum_aggregates(period)))
     return [{k[2:] if k.startswith("s_") else k: v for k, v in row.items()} for row in qs]
 
@@ -298,7 +315,8 @@ def rollup_rows(court_ids: list[int], period: Period, group: list[str]) -> list[
 def monthly_closed(court_id: int, period: Period) -> dict[tuple[int, int], dict[str, Any]]:
     """{(year, month): closed, party_closed, closed_within, mediated_withdrawn} of one court (selectors'
     monthly_trend)."""
-    rows = (CaseRollup.objects.filter(court_id=court_id, month__gte=ym(period.start), month__lte=ym(period.end))
+    rows = (CaseRollup.objects.filter(court_id=court_id, department=TOTAL, month__gte=ym(period.start),
+                                      month__lte=ym(period.end))
             .order_by().values("month").annotate(
                 s_closed=Sum("closed"), s_party_closed=Sum("closed", filter=Q(judge_party=True)),
                 s_closed_within=Sum("closed_within"), s_mediated_withdrawn=Sum("mediated_withdrawn")))
@@ -334,7 +352,7 @@ def court_counts(court_ids: list[int], period: Period, excluded: list[str]) -> d
     """{court id: set counts} for the by-court table."""
     out: dict[int, dict[str, Any]] = {}
     names = [*EVENT_COLUMNS, "party_closed", "pending", "over12", "carried_over"]
-    for r in rollup_rows(court_ids, period, ["court_id"]):
+    for r in rollup_rows(court_ids, period, ["court_id"], totals=True):
         _add(out.setdefault(r["court_id"], {}), r, names)
     for r in open_counts(court_ids, period, ["court_id"], excluded):
         c = out.setdefault(r["court_id"], {})
