@@ -446,6 +446,7 @@ def main() -> None:
     parser.add_argument("--cases", type=int, default=5_000_000)
     parser.add_argument("--skip-province", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--province-only", action="store_true", help="skip the one-court part (seed_demo)")
     parser.add_argument("--reuse", action="store_true", help="keep the database built by an earlier run")
     args = parser.parse_args()
     configure()
@@ -466,7 +467,8 @@ def main() -> None:
 
         call_command("migrate", verbosity=0)
     results: list = []
-    one_court(results, log, reuse=args.reuse)
+    if not args.province_only:
+        one_court(results, log, reuse=args.reuse)
     notes = [
         "- One court: the demo court 鲁0403 (seed_demo: 2014–2016) plus 2007–2013 from the same generator, "
         "about 7,000 cases closed a year. \"三比页全部指标\" is every selector call the page makes: the membership "
