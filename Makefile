@@ -43,7 +43,7 @@ run: demo
 	@echo ""
 	@echo "天平已启动: http://127.0.0.1:$(PORT)/   演示账号（密码均为 $${TIANPING_DEMO_PASSWORD:-Tianping@2016}）:"
 	@echo "  admin 系统管理员 · security 安全管理员 · auditor 审计管理员 · president 院长 · party_office 政治部"
-	@echo "  secretary_shagou 沙沟法庭党支部书记 · judge_demo 法官 · trial_office 审管办 · mediator_demo 调解员 · centre_demo 诉调对接中心 · zaozhuang 上级法院"
+	@echo "  secretary_shagou 沙沟法庭党支部书记 · judge_demo 法官 · trial_office 审管办 · mediator_demo 调解员 · centre_demo 诉调对接中心 · station_shagou 沙沟法庭服务站 · zaozhuang 上级法院"
 	@echo "  三员账号登录须输入动态验证码：身份验证器密钥 ORUWC3TQNFXGOLLEMVWW6LLUN52HAIJB（见 README）"
 	@echo "  数据接口（仅限演示）：curl -H 'Authorization: Bearer tp1_DEMO-ONLY-trial-system-not-a-secret' 'http://127.0.0.1:$(PORT)/api/v1/figures/trials?year=2016'"
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)

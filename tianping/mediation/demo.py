@@ -13,6 +13,7 @@ names its 书记员, a clerk of the 立案庭.
 
 Accounts: mediator_demo is one of the people's mediators (sees only its disputes); centre_demo (role
 mediator + CentreStaff: intake, triage, transfer and judicial confirmation) works the centre's desks;
+station_shagou works the intake desk of 沙沟人民法庭's service station (only that station's disputes);
 judge_demo leads the traffic studio.
 """
 
@@ -146,6 +147,16 @@ def seed(ctx) -> None:
     services.sites_ensure(court=court, actor=centre)
     stations = {s.department.name: s for s in Site.objects.filter(court=court, department__isnull=False)
                 .select_related("department")}
+    # 沙沟人民法庭's service station has its own intake desk: it registers and triages the disputes brought to
+    # the station and sees only those (DisputeQuerySet.scoped_to); a 404 for any other site's
+    shagou = stations.get("沙沟人民法庭")
+    if shagou is not None:
+        without_account = Person.objects.filter(court=court, department=shagou.department,
+                                                user__isnull=True).order_by("id")
+        desk_person = without_account.filter(post=Post.CLERK).first() or without_account.first()
+        station_desk = _account("station_shagou", court, desk_person, [Role.CENTRE])
+        CentreStaff.objects.get_or_create(user=station_desk, defaults={"court": court, "can_intake": True,
+                                                                       "site": shagou})
 
     if Dispute.objects.filter(court=court).exists():
         return

@@ -20,7 +20,7 @@ def _ctx():
     return DemoContext(rng=random.Random(2016), faker=faker, stdout=io.StringIO())
 
 
-def test_demo_has_every_state_and_is_idempotent():
+def test_demo_has_every_state_and_is_idempotent(client):
     from tianping.mediation import demo as mediation_demo
     from tianping.mediation.models import CentreStaff, Dispute, Mediator, ProvinceStatistic, Status, Studio
     from tianping.mediation.todo import todo_items
@@ -54,6 +54,24 @@ def test_demo_has_every_state_and_is_idempotent():
     assert Dispute.objects.visible_to(centre).count() == Dispute.objects.count()
     assert can(centre, "add", Dispute) and can(centre, "confirm", Dispute) and can(centre, "add", Mediator)
     assert ProvinceStatistic.objects.filter(province="山东", is_demo=True).count() >= 4
+    # 沙沟人民法庭's service station desk (issue 17): its station's disputes, a 404 for the centre's and others'
+    from django.urls import reverse
+
+    station = User.objects.get(username="station_shagou")
+    assert user_roles(station) == {Role.CENTRE}
+    assert station.person.department.name == "沙沟人民法庭"
+    shagou = CentreStaff.objects.get(user=station).site.department
+    own = Dispute.objects.filter(intake_department=shagou)
+    assert set(Dispute.objects.visible_to(station).values_list("pk", flat=True)) == set(own.values_list("pk", flat=True))
+    assert own.count() > 0
+    client.force_login(station)
+    assert client.get(reverse("mediation:dispute_detail", args=[own.first().pk])).status_code == 200
+    elsewhere = [Dispute.objects.filter(intake_department__isnull=True).first(),
+                 Dispute.objects.exclude(intake_department=shagou).filter(intake_department__isnull=False).first()]
+    for other in elsewhere:
+        assert client.get(reverse("mediation:dispute_detail", args=[other.pk])).status_code == 404
+    listed = client.get(reverse("mediation:dispute_list")).content.decode()
+    assert own.order_by("-registered_on", "-id").first().number in listed
     count = Dispute.objects.count()
     again = _ctx()
     org_demo.seed(again)
