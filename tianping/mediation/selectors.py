@@ -216,11 +216,13 @@ def figures(qs: QuerySet[Dispute]) -> dict[str, Any]:
     return tally.result()
 
 
-def list_url(params: dict[str, Any], stage: str | None = None) -> str:
+def list_url(params: dict[str, Any], stage: str | None = None, *, path: str | None = None) -> str:
+    """The dispute list filtered to one figure's disputes; `path`: the list's address when the caller has
+    already reversed it (the ten-year figures page builds ~1,200 links; reverse() was a third of its time)."""
     query = {k: v for k, v in params.items() if v not in (None, "")}
     if stage and stage != "received":
         query["stage"] = stage
-    return reverse("mediation:dispute_list") + ("?" + urlencode(query) if query else "")
+    return (path or reverse("mediation:dispute_list")) + ("?" + urlencode(query) if query else "")
 
 
 DIMENSIONS = ("site", "kind", "room", "studio", "mediator", "month")
@@ -270,13 +272,14 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
                 tally = tallies[dim][k] = _Tally()
             tally.add_many(stages, n, day_sum)
     out: dict[str, list[dict[str, Any]]] = {}
+    path = reverse("mediation:dispute_list")
     for dim in DIMENSIONS:
         rows = []
         for key, tally in tallies[dim].items():
             label, params = labels[(dim, key)]
             p = {**base_params, **params}
             rows.append({"label": label, "figures": tally.result(),
-                         "links": {stage: list_url(p, stage) for stage in STAGES}})
+                         "links": {stage: list_url(p, stage, path=path) for stage in STAGES}})
         if dim == "site":  # the centre first, then the stations
             rows.sort(key=lambda row: (row["links"]["received"].find("site=centre") < 0, row["label"]))
         elif dim not in ("room", "kind"):
