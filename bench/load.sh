@@ -34,9 +34,11 @@ export SECRET_KEY TIANPING_AUDIT_KEY
 
 if [ -z "${REUSE:-}" ]; then
   psql "$PG/postgres" -qc "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
-  echo "== migrate, collectstatic, seed_demo (a few minutes)"
+  echo "== migrate, seed_demo (a few minutes)"
   .venv/bin/python manage.py migrate -v0
   .venv/bin/python manage.py seed_demo
+else
+  .venv/bin/python manage.py migrate -v0   # the code may have moved on since the database was built
 fi
 .venv/bin/python manage.py collectstatic --noinput -v0
 
