@@ -163,6 +163,9 @@ WRITE_ALLOWLIST: dict[str, str] = {
     "tianping/core/actions.py": "claims a form's one-time token in the same transaction as the service call",
     "tianping/core/management/commands/seed_demo.py": "seeding the demo court",
     "tianping/core/importexport_jobs.py": "an import job's state is a JSON file in the data folder, not a row",
+    "tianping/trials/rollups.py": "the case rollups are derived rows (like the audit trail): written only inside the "
+                                  "transaction of the case service that changed the cases, or by rebuild_rollups "
+                                  "(called from services, the demo and the rebuild command)",
 }
 
 

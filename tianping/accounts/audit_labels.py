@@ -163,6 +163,7 @@ EVENT_LABELS: dict[str, str | _StrPromise] = {
     "partylife.feed_regenerated": _("更换日历订阅地址"),
     # trials
     "case.created": _("新建案件"),
+    "case.deleted": _("删除案件（更正错录）"),
     "case.registered": _("立案登记"),
     "case_number.allocated": _("分配案号"),
     "case_type.created": _("新建案由类型"),
