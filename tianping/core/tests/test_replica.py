@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,7 @@ import pytest
 from django.db import connection, connections
 
 from tianping.core import replica
+from tianping.core.tests.test_multi_server import _free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 PG_BIN = next((p for p in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)
@@ -37,10 +37,17 @@ def test_without_a_replica_nothing_is_routed():
     assert ctx.used == {"default"}
 
 
-def test_reads_inside_the_context_go_to_the_replica_until_something_is_written(monkeypatch):
-    router = replica.ReplicaRouter()
+@pytest.fixture
+def replica_configured(monkeypatch):
+    """A replica in the settings whose probe answers `usable` (the tests set it)."""
+    state = {"usable": True}
     monkeypatch.setattr(replica, "configured", lambda: True)
-    monkeypatch.setattr(replica, "replica_usable", lambda: True)
+    monkeypatch.setattr(replica, "replica_usable", lambda: state["usable"])
+    return state
+
+
+def test_reads_inside_the_context_go_to_the_replica_until_something_is_written(replica_configured):
+    router = replica.ReplicaRouter()
     assert router.db_for_read(None) is None  # outside: Django's default (the primary)
     with replica.read_replica() as ctx:
         assert router.db_for_read(None) == "replica"
@@ -53,19 +60,16 @@ def test_reads_inside_the_context_go_to_the_replica_until_something_is_written(m
     assert router.allow_migrate("default", "trials") is True
 
 
-def test_an_unusable_replica_sends_every_read_to_the_primary(monkeypatch):
+def test_an_unusable_replica_sends_every_read_to_the_primary(replica_configured):
     router = replica.ReplicaRouter()
-    monkeypatch.setattr(replica, "configured", lambda: True)
-    monkeypatch.setattr(replica, "replica_usable", lambda: False)
+    replica_configured["usable"] = False
     with replica.read_replica() as ctx:
         assert router.db_for_read(None) == "default"
     assert ctx.used == {"default"}
 
 
-def test_reads_inside_a_transaction_stay_on_the_primary(monkeypatch):
+def test_reads_inside_a_transaction_stay_on_the_primary(replica_configured, monkeypatch):
     router = replica.ReplicaRouter()
-    monkeypatch.setattr(replica, "configured", lambda: True)
-    monkeypatch.setattr(replica, "replica_usable", lambda: True)
     monkeypatch.setattr(connections["default"], "in_atomic_block", True)
     with replica.read_replica():
         assert router.db_for_read(None) == "default"
@@ -168,12 +172,6 @@ out["down"] = figures()
 out["doctor_down"] = doctor.check_replica().line()
 print("RESULT " + json.dumps(out, ensure_ascii=False))
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_postgres(args: list[str]) -> list[str]:
