@@ -225,3 +225,13 @@ def pytest_collection_modifyitems(config, items):
             if item in shared:
                 raise pytest.UsageError(f"{item.nodeid}: a transactional test cannot use the shared demo court "
                                         "(uncommitted); ask for `demo_committed`")
+
+
+# --- where the suite's time goes ---------------------------------------------------------------------------
+# TIANPING_TEST_TIMES=FILE appends one tab-separated line per test phase (nodeid, phase, seconds) to FILE;
+# `python bench/suite_times.py FILE` totals them per file (docs/benchmarks.md "The test suite in CI").
+def pytest_runtest_logreport(report):
+    path = os.environ.get("TIANPING_TEST_TIMES")
+    if path:
+        with open(path, "a", encoding="utf-8") as out:
+            out.write(f"{report.nodeid}\t{report.when}\t{report.duration:.3f}\n")
