@@ -67,6 +67,7 @@ def _sample_table():
         status = tables.Column(attrs={"td": {"data-state": lambda record: record.status}})
         amount = tables.Column(localize=False)
         cause = tables.Column(default="无")
+        site = tables.Column(accessor="site_label")  # a property, read directly (render_rows' plain path)
 
         class Meta:
             model = Dispute
@@ -95,6 +96,7 @@ def test_render_rows_writes_the_cells_the_template_loop_wrote():
     assert "&lt;民间借贷&gt;" in got and "<td >无</td>" in got  # escaped text, the column's default
     assert 'data-state="gone"' in got and "<b>gone</b>" in got  # a value outside the choices shows as stored
     assert "<b>调解中</b> 3" in got and "<td >12345.5</td>" in got  # the label; unlocalized as the column asks
+    assert got.count("<td >诉讼服务中心</td>") == 4  # the property's value on every row
 
 
 def test_render_rows_of_an_empty_page_is_empty():
