@@ -27,9 +27,9 @@ from django.utils.hashable import make_hashable
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django_tables2.columns import ManyToManyColumn
-from django_tables2.columns.base import library
+from django_tables2.columns.base import LinkTransform, library
 from django_tables2.columns.linkcolumn import BaseLinkColumn
-from django_tables2.utils import call_with_appropriate
+from django_tables2.utils import Accessor, AttributeDict, call_with_appropriate
 
 
 class TemplateColumn(tables.TemplateColumn):  # type: ignore[misc]  # django-tables2 is untyped
@@ -204,6 +204,41 @@ def _read(record: Any, attribute: str) -> Any:
     return _MISSING if callable(value) else value
 
 
+def _link_writer(bound_column: Any) -> Any:
+    """For a column linked to a named URL (`linkify=("app:view", {"pk": A("pk")})`) with fixed <a> attributes: a
+    function (record, content) -> the same <a> as LinkTransform writes, with the attributes' HTML worked out once
+    per page (the library rebuilds and escapes them, and copies the reverse() arguments, for every cell). None for
+    any other link (a callable URL, get_absolute_url, computed attributes): the library's own path."""
+    from django.urls import reverse
+    from django.utils.html import escape, format_html, format_html_join
+
+    link = bound_column.link
+    if type(link) is not LinkTransform or link.url is not None:
+        return None
+    params = link.reverse_args
+    viewname = params.get("viewname")
+    if not isinstance(viewname, str) or set(params) - {"viewname", "args", "kwargs"}:
+        return None
+    attrs = link.attrs or {}
+    if "href" in attrs or _has_callable(attrs) or any(isinstance(v, dict) for v in attrs.values()):
+        return None
+    fixed = format_html_join(" ", '{}="{}"', [(k, v) for k, v in attrs.items()
+                                              if k not in AttributeDict.blacklist and v is not None])
+    lead = f"{fixed} " if fixed else ""
+    args, kwargs = params.get("args"), params.get("kwargs")
+
+    def write(record: Any, content: Any) -> Any:
+        arguments: dict[str, Any] = {"viewname": viewname}
+        if args is not None:
+            arguments["args"] = [a.resolve(record) if isinstance(a, Accessor) else a for a in args] if args else args
+        if kwargs is not None:
+            arguments["kwargs"] = ({k: v.resolve(record) if isinstance(v, Accessor) else v for k, v in kwargs.items()}
+                                   if kwargs else kwargs)
+        return format_html('<a {}href="{}">{}</a>', mark_safe(lead), escape(reverse(**arguments)), content)  # noqa: S308
+
+    return write
+
+
 def render_rows(table: Any, context: Context) -> SafeString:
     """The <tr> rows of the table's current page, as core/table.html's loop rendered them (BoundRow.items,
     BoundColumn.attrs, the template's `{{ cell }}` with its localize/unlocalize choice); "" for no rows."""
@@ -223,6 +258,7 @@ def render_rows(table: Any, context: Context) -> SafeString:
             labels[column.name] = {key: force_str(label, strings_only=True) for key, label in make_hashable(choices)}
     plain = {column.name: name for column in columns if column.name not in labels
              and (name := _plain_attribute(model, column)) is not None}
+    links = {column.name: writer for column in columns if column.link and (writer := _link_writer(column))}
     rows = []
     for row in table.paginated_rows:
         record = row.record
@@ -231,7 +267,10 @@ def render_rows(table: Any, context: Context) -> SafeString:
             kwargs = {"value": value, "record": record, "column": bound_column.column, "bound_column": bound_column,
                       "bound_row": row, "table": table}
             content = _call_with_appropriate(bound_column.render, kwargs)
-            return bound_column.link(content, **kwargs) if bound_column.link else content
+            if not bound_column.link:
+                return content
+            writer = links.get(bound_column.name)
+            return writer(record, content) if writer is not None else bound_column.link(content, **kwargs)
 
         cells = []
         for column in columns:
@@ -253,6 +292,9 @@ def render_rows(table: Any, context: Context) -> SafeString:
                 td = column.attrs["td"].as_html()
             if column.localize is not None:
                 cell = localize(cell) if column.localize else unlocalize(cell)
-            cells.append(f"<td {td}>{render_value_in_context(cell, context)}</td>")
+            if type(cell) is SafeString:  # what most cells are (format_html, links): written as they are
+                cells.append(f"<td {td}>{cell}</td>")
+            else:
+                cells.append(f"<td {td}>{render_value_in_context(cell, context)}</td>")
         rows.append(f"<tr {row.attrs.as_html()}>{''.join(cells)}</tr>")
     return mark_safe("\n  ".join(rows))  # noqa: S308 - every cell went through render_value_in_context
