@@ -33,12 +33,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 pytestmark = pytest.mark.django_db
 
 DEMO_USERS = ["admin", "security", "auditor", "president", "party_office", "secretary_shagou", "judge_demo",
-              "trial_office", "mediator_demo", "centre_demo", "zaozhuang", "discipline_demo"]
+              "trial_office", "mediator_demo", "centre_demo", "station_shagou", "zaozhuang", "discipline_demo"]
 ANON = "(anonymous)"
 # the accounts whose scope is narrowest first: an object one of them sees is one the others see too (or not,
 # which is what the matrix checks); the out-of-scope object is one the court-wide accounts cannot see
-NARROW_FIRST = ["secretary_shagou", "judge_demo", "mediator_demo", "centre_demo", "trial_office", "party_office",
-                "president", "zaozhuang"]
+NARROW_FIRST = ["secretary_shagou", "judge_demo", "mediator_demo", "station_shagou", "centre_demo", "trial_office",
+                "party_office", "president", "zaozhuang"]
 COURT_WIDE = ["president", "party_office", "trial_office"]
 
 # The integration API (/api/v1/, tianping/api): its endpoints sign in with a bearer token, never a session, so this

@@ -15,10 +15,10 @@ def home_panels(user: Any) -> list[dict[str, Any]]:
     """This year's letters and their share of filed cases, for those who read the letter figures."""
     if not getattr(user, "is_authenticated", False) or not allowed(user, "integrity.view_letter_figures"):
         return []
-    from tianping.integrity.selectors import letter_figures
+    from tianping.integrity.selectors import letter_share
 
     year = timezone.localdate().year
-    fig = letter_figures(user.court_id, year)
+    fig = letter_share(user.court_id, year)
     url = reverse("integrity:letter_list") + f"?year={year}"
     return [{"title": _("法官寄语（%(y)d 年）") % {"y": year}, "figures": [
         {"label": _("已发放"), "value": fig.with_letter, "url": url},

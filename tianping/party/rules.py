@@ -32,17 +32,27 @@ def month_end(day: date) -> date:
 
 
 def setting(code: str, day: date | None = None) -> int:
-    """The value of a PartySetting in force on `day` (today by default)."""
-    from tianping.party.models import PartySetting
+    """The value of a PartySetting in force on `day` (today by default). The settings' rows (a few dozen) are read
+    once per request: a page of members asks each one's probation length, a to-do list a dozen thresholds."""
+    from tianping.core.request_context import once_per_request
 
     day = day or date.today()  # noqa: DTZ011
-    row = (PartySetting.objects.filter(code=code, effective_from__lte=day).order_by("-effective_from")
-           .values_list("value", flat=True).first())
-    if row is None:
-        row = PartySetting.objects.filter(code=code).order_by("effective_from").values_list("value", flat=True).first()
-    if row is None:
+    rows = once_per_request("party.settings", _setting_rows).get(code)
+    if not rows:
         raise ImproperlyConfigured(f"party setting {code!r} is missing (data migration party.0002)")
-    return row
+    in_force = [value for effective_from, value in rows if effective_from <= day]
+    return in_force[-1] if in_force else rows[0][1]  # before the first row's date: the first row
+
+
+def _setting_rows() -> dict[str, list[tuple[date, int]]]:
+    """{code: [(effective_from, value), …] oldest first}."""
+    from tianping.party.models import PartySetting
+
+    rows: dict[str, list[tuple[date, int]]] = {}
+    for code, effective_from, value in (PartySetting.objects.order_by("code", "effective_from", "pk")
+                                        .values_list("code", "effective_from", "value")):
+        rows.setdefault(code, []).append((effective_from, value))
+    return rows
 
 
 @dataclass(frozen=True)

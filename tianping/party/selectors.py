@@ -110,9 +110,27 @@ def branch_of_person_on(person: Person | int, day: date) -> PartyOrganisation | 
 
 
 def full_member_count(organisation: PartyOrganisation, day: date | None = None) -> int:
+    org_id = getattr(organisation, "pk", organisation)
+    return full_member_counts([org_id], day)[org_id]
+
+
+def full_member_counts(organisations: Iterable[Any], day: date | None = None) -> dict[int, int]:
+    """{organisation id: its full members on its roster on `day`} — branch_roster_on's people (the
+    organisation's own and its 党小组's) who are full members still on a roster; one query for all."""
     day = day or date.today()  # noqa: DTZ011
-    return int(PartyMember.objects.on_roster().filter(person__in=branch_roster_on(organisation, day),
-                                                      stage=Stage.FULL).count())
+    ids = [getattr(o, "pk", o) for o in organisations]
+    counts_for: dict[int, set[int]] = {pk: {pk} for pk in ids}
+    for child, parent in PartyOrganisation.objects.filter(parent_id__in=ids).values_list("pk", "parent_id"):
+        counts_for.setdefault(child, set()).add(parent)
+    rows = (BranchMembership.objects.filter(organisation_id__in=list(counts_for), start__lte=day)
+            .filter(Q(end__isnull=True) | Q(end__gte=day))
+            .filter(member__in=PartyMember.objects.on_roster().filter(stage=Stage.FULL))
+            .values_list("organisation_id", "member__person_id").distinct())
+    people: dict[int, set[int]] = {pk: set() for pk in ids}
+    for org_id, person_id in rows:
+        for target in counts_for[org_id]:
+            people[target].add(person_id)
+    return {pk: len(persons) for pk, persons in people.items()}
 
 
 def active_members(court_id: int) -> QuerySet[PartyMember]:

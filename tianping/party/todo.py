@@ -24,7 +24,7 @@ def todo_items(user) -> list[dict]:
         Stage,
     )
     from tianping.party.rules import setting
-    from tianping.party.selectors import full_member_count
+    from tianping.party.selectors import full_member_counts
 
     if not (can(user, "change", PartyMember) or can(user, "change", PartyOrganisation)):
         return []
@@ -60,8 +60,10 @@ def todo_items(user) -> list[dict]:
         minimum = setting("branch_min_full_members", today)
         threshold = setting("committee_threshold_members", today)
         with_committee = set(CommitteePost.objects.current_on(today).values_list("organisation_id", flat=True))
-        for org in orgs.filter(kind=OrgKind.BRANCH):
-            n = full_member_count(org, today)
+        branches = list(orgs.filter(kind=OrgKind.BRANCH))
+        full = full_member_counts(branches, today)
+        for org in branches:
+            n = full[org.pk]
             if n < minimum:
                 items.append({"label": _("%(o)s 正式党员仅 %(n)d 人，不足 %(m)d 人") % {
                     "o": org.name, "n": n, "m": minimum},

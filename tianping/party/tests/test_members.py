@@ -123,3 +123,21 @@ def test_second_secretary_refused_until_first_leaves(court):
     services.committee_post_save(actor=None, post=old)
     services.committee_post_save(actor=None, post=new)
     assert CommitteePost.objects.current_on(date(2016, 2, 1)).get(organisation=branch).person == b.person
+
+
+def test_the_setting_in_force_on_a_day_read_once_per_request(db, django_assert_num_queries):
+    from tianping.core.request_context import reset_request_info, set_request_info
+    from tianping.party.rules import setting
+
+    PartySetting.objects.create(code="test_rule", value=5, description="x", effective_from=date(2020, 1, 1))
+    PartySetting.objects.create(code="test_rule", value=7, description="x", effective_from=date(2022, 1, 1))
+    assert setting("test_rule", date(2019, 6, 1)) == 5  # before the first row: the first row
+    assert setting("test_rule", date(2021, 12, 31)) == 5
+    assert setting("test_rule", date(2022, 1, 1)) == 7
+    token = set_request_info({})
+    try:
+        with django_assert_num_queries(1):  # a request reads the settings once, whatever it asks
+            assert [setting("test_rule", date(2023, 1, 1)), setting("test_rule", date(2021, 1, 1))] == [7, 5]
+            assert setting("probation_months") == 12
+    finally:
+        reset_request_info(token)

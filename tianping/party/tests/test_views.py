@@ -266,3 +266,25 @@ def test_home_figures_match_their_lists(world, client_for):
         assert figures[label]["value"] == expected == listed.context["table"].paginator.count
     assert figures["党支部"]["value"] == 2
     assert home_panels(world["member"]) == []
+
+
+def test_full_member_counts_worked_out_for_several_branches(court):
+    """The to-do list's branch sizes (one query for all branches): a branch's own roster and its 党小组's, full
+    members still on a roster on the day — worked out here member by member."""
+    from tianping.party.models import BranchMembership, MemberStatus, OrgKind
+    from tianping.party.selectors import full_member_count, full_member_counts
+
+    a, b = OrganisationFactory(court=court), OrganisationFactory(court=court)
+    group = OrganisationFactory(court=court, kind=OrgKind.GROUP, parent=a)
+    for _ in range(3):
+        make_member(branch=a)                                    # counted: 3
+    make_member(branch=group)                                    # counted for a (its 党小组): 4
+    make_member(branch=a, stage=Stage.PROBATIONARY)              # not full
+    make_member(branch=a, status=MemberStatus.TRANSFERRED_OUT)   # not on a roster
+    make_member(branch=a, since=date(2030, 1, 1))                # joins later
+    left = make_member(branch=b)
+    BranchMembership.objects.filter(member=left).update(end=date(2015, 12, 31))  # left before the day
+    make_member(branch=b)                                        # b: 1
+    day = date(2016, 6, 1)
+    assert full_member_counts([a, b, group], day) == {a.pk: 4, b.pk: 1, group.pk: 1}
+    assert full_member_count(a, day) == 4 and full_member_count(b.pk, day) == 1
