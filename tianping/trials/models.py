@@ -220,8 +220,11 @@ class CaseQuerySet(CourtScopedQuerySet):
             return base.filter(court_id=user.court_id)
         person_id = getattr(user, "person_id", None)
         if person_id:
-            return base.filter(court_id=user.court_id).filter(
-                Q(judge_id=person_id) | Q(panel__id=person_id)).distinct()
+            # the panel by a subquery, not a join: the join needed DISTINCT over every column, and counting a
+            # judge's cases that way took 170 ms on PostgreSQL for the demo court (84 ms now; a page of them
+            # 30 -> 2 ms, walking the filing-date index)
+            on_panel = Case.panel.through.objects.filter(person_id=person_id).values("case_id")
+            return base.filter(court_id=user.court_id).filter(Q(judge_id=person_id) | Q(pk__in=on_panel))
         return base.none()
 
 
