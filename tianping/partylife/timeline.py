@@ -17,14 +17,19 @@ def timeline_entries(person, user) -> list[dict]:
     # the weekly roll call and party-group meeting (types without points) would drown the profile
     for a in (Attendance.objects.filter(person=person, status__in=ATTENDED, meeting__in=visible,
                                         meeting__meeting_type__awards_points=True)
-              .select_related("meeting__meeting_type", "meeting__organisation").order_by("-meeting__date")[:200]):
+              .select_related("meeting__meeting_type", "meeting__organisation")
+              # what an entry shows (a meeting's minutes and resolutions are long texts)
+              .only("meeting__date", "meeting__topic", "meeting__meeting_type__name", "meeting__organisation__name")
+              .order_by("-meeting__date")[:200]):
         m = a.meeting
         out.append({"date": m.date, "kind": _("组织生活"),
                     "label": _("参加%(o)s%(t)s：%(topic)s") % {"o": m.organisation.name, "t": m.meeting_type.name,
                                                              "topic": m.topic},
                     "url": reverse("partylife:meeting_detail", args=[m.pk])})
     for s in (MeetingSpeaker.objects.filter(person=person, meeting__in=visible)
-              .select_related("meeting__meeting_type").order_by("-meeting__date")[:100]):
+              .select_related("meeting__meeting_type")
+              .only("title", "meeting__date", "meeting__topic", "meeting__meeting_type__name")
+              .order_by("-meeting__date")[:100]):
         m = s.meeting
         out.append({"date": m.date, "kind": _("组织生活"),
                     "label": _("在%(t)s主讲：%(topic)s") % {"t": m.meeting_type.name, "topic": s.title or m.topic},

@@ -35,7 +35,7 @@ def timeline_entries(person: Any, user: Any) -> list[dict[str, Any]]:
                     "label": _("走访联系点：%(p)s") % {"p": v.partnership.partner},
                     "url": reverse("service:visit_list") + f"?person={person.pk}&year={v.visited_on.year}"})
     for r in (Revisit.objects.visible_to(user).filter(case__judge=person).select_related("case")
-              .order_by("-revisited_on")[:LIMIT]):
+              .only("revisited_on", "contact_name", "rating", "case__number").order_by("-revisited_on")[:LIMIT]):
         out.append({"date": r.revisited_on, "kind": _("案件回访"),
                     "label": _("承办案件回访：%(n)s %(c)s（%(r)s）") % {
                         "n": r.case.number, "c": r.contact_name,
