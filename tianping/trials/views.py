@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +21,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Max, Min, Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -173,10 +174,17 @@ HEADLINE = ["filed", "carried_over", "closed", "pending", "closure_rate", "withi
 
 
 def case_list_url(period: sel.Period, set_name: str | None, key: dict[str, Any]) -> str | None:
+    """The case list behind a figure: ?start=…&end=…&set=…&<the row's key> (urlencode's text, written here: the
+    三比 page of a court with 40 judges builds ~1,500 of these)."""
     if any(v == "none" for v in key.values()):
         return None
-    params = {"start": period.start.isoformat(), "end": period.end.isoformat(), "set": set_name, **key}
-    return _list_base() + "?" + urlencode(params)
+    return (f"{_list_base()}?start={period.start.isoformat()}&end={period.end.isoformat()}"
+            f"&set={quote_plus(str(set_name))}{_key_query(tuple(key.items()))}")
+
+
+@lru_cache(maxsize=4096)
+def _key_query(items: tuple[tuple[str, Any], ...]) -> str:
+    return "".join(f"&{quote_plus(str(k))}={quote_plus(str(v))}" for k, v in items)
 
 
 @lru_cache(maxsize=4)
@@ -224,23 +232,25 @@ def cell(row: dict, key: str, period: sel.Period, links: bool, counts_petitions:
 
 
 def cell_html(c: dict) -> str:
-    """A figure as HTML: the value linked to its numerator's cases, then (numerator/denominator) linked."""
-    main = (format_html('<a href="{}" data-testid="figure-{}">{}</a>', c["url"], c["key"], c["text"]) if c["url"]
-            else conditional_escape(c["text"]))
+    """A figure as HTML: the value linked to its numerator's cases, then (numerator/denominator) linked. Written
+    with f-strings and escape() (the same HTML format_html wrote): a court's page has ~4,000 of these."""
+    text = conditional_escape(c["text"])
+    main = (f'<a href="{escape(c["url"])}" data-testid="figure-{escape(c["key"])}">{text}</a>' if c["url"]
+            else text)
     if not c.get("den"):
-        return main
+        return mark_safe(main)  # noqa: S308 - every part escaped above
 
     def part(p, title):
         if p is None:
             return ""
         if p["url"]:
-            return format_html('<a class="text-muted" href="{}" title="{}">{}</a>', p["url"], title, p["n"])
-        return conditional_escape(str(p["n"]))
+            return f'<a class="text-muted" href="{escape(p["url"])}" title="{escape(title)}">{escape(p["n"])}</a>'
+        return escape(str(p["n"]))
 
     num = part(c.get("num"), _("分子"))
     den = part(c["den"], _("分母"))
-    inner = format_html("{}{}{}{}", "1−" if c.get("minus") else "", num, "/" if num else "", den)
-    return format_html('{}<span class="small text-muted ms-1">({})</span>', main, inner)
+    inner = f'{"1−" if c.get("minus") else ""}{num}{"/" if num else ""}{den}'
+    return mark_safe(f'{main}<span class="small text-muted ms-1">({inner})</span>')  # noqa: S308 - escaped
 
 
 def table_rows(rows: list[dict], period: sel.Period, links: bool, counts_petitions: bool,
