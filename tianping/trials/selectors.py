@@ -627,10 +627,18 @@ def _leadership_rows(court: Court, period: Period, leaders: list[Any], ids: list
 
 def leadership_total(court: Court, period: Period) -> int:
     """Distinct cases closed in the period that any leader handled or sat on."""
-    q = Q(judge__is_leadership=True) | Q(panel__is_leadership=True)
+    from tianping.org.models import Person
+
+    # the court's leaders by id (as leadership_participation lists them) and the panels by a subquery: joining
+    # both made the count DISTINCT over the joins
+    leaders = list(Person.objects.filter(court=court, is_leadership=True).values_list("pk", flat=True))
+    if not leaders:
+        return 0
+    through: Any = Case.panel.through
+    q = Q(judge_id__in=leaders) | Q(pk__in=through.objects.filter(person_id__in=leaders).values("case_id"))
     with fast_plan():
         return (Case.objects.filter(court=court, closed_on__gte=period.start, closed_on__lte=period.end)
-                .exclude(type_code__in=metric_types_excluded()).filter(q).values("id").distinct().count())
+                .exclude(type_code__in=metric_types_excluded()).filter(q).count())
 
 
 def members_on_day(person_ids: Iterable[int], day: date) -> set[int]:
