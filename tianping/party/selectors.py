@@ -109,8 +109,8 @@ def branch_of_person_on(person: Person | int, day: date) -> PartyOrganisation | 
     return org
 
 
-def full_member_count(organisation: PartyOrganisation, day: date | None = None) -> int:
-    org_id = getattr(organisation, "pk", organisation)
+def full_member_count(organisation: PartyOrganisation | int, day: date | None = None) -> int:
+    org_id: int = organisation if isinstance(organisation, int) else organisation.pk
     return full_member_counts([org_id], day)[org_id]
 
 
