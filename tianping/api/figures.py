@@ -85,11 +85,10 @@ def figures_trials(request: HttpRequest, q: Query[TrialQuery]) -> dict[str, Any]
             raise ApiError(400, _("上级法院的令牌只能按法院统计（by=court）。"), [{"field": "by", "message": _("只能是 court。")}])
         from tianping.core.scope import readable_court_ids
         from tianping.org.models import Court
-        from tianping.trials.services import membership_refresh
+        from tianping.trials.services import membership_refresh_courts
 
         ids = [i for i in (readable_court_ids(principal) or []) if i != principal.court_id]
-        for court in Court.objects.filter(pk__in=ids):
-            membership_refresh(court=court, actor=principal)
+        membership_refresh_courts(courts=list(Court.objects.filter(pk__in=ids)), actor=principal)
         with read_replica():
             rows = [{"scope": r["scope"], "court_code": r["code"], **{k: r[k] for k in FIGURE_KEYS}}
                     for r in sel.court_table(ids, period)]

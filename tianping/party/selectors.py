@@ -72,6 +72,19 @@ def party_membership_intervals(court: Court | int, person_ids: Iterable[int] | N
     return dict(out)
 
 
+def party_membership_intervals_by_court(court_ids: Iterable[int]
+                                        ) -> dict[int, dict[int, list[tuple[date, date | None]]]]:
+    """{court id: party_membership_intervals(court)} for several courts, one query (a higher court's page)."""
+    ids = list(court_ids)
+    out: dict[int, dict[int, list[tuple[date, date | None]]]] = {pk: {} for pk in ids}
+    for m in (PartyMember.objects.filter(court_id__in=ids, admitted_on__isnull=False)
+              .only("court_id", "person_id", "admitted_on", "cancelled_on", "membership_ended_on")):
+        interval = _membership_interval(m)
+        if interval:
+            out[m.court_id].setdefault(m.person_id, []).append(interval)
+    return out
+
+
 def branch_roster_on(organisation: PartyOrganisation, day: date) -> QuerySet[Person]:
     """People whose party record sat in the organisation (or its 党小组 below) on `day`."""
     from tianping.org.models import Person

@@ -220,6 +220,30 @@ def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, da
     return True
 
 
+def membership_refresh_courts(*, courts: list[Court], actor: User | None = None) -> list[int]:
+    """membership_refresh for several courts (a higher court's table of the courts below it): the party app's
+    periods and trials' copies of all of them are read in two queries, and only the courts whose copy differs are
+    refreshed (one by one, as membership_refresh does). Returns the ids of the courts refreshed."""
+    from tianping.trials.models import MembershipSpan
+
+    try:
+        from tianping.party.selectors import party_membership_intervals_by_court
+    except ImportError:
+        return []
+    ids = [c.pk for c in courts]
+    wanted = party_membership_intervals_by_court(ids)
+    have: dict[int, set[tuple[int, date, date | None]]] = {pk: set() for pk in ids}
+    for court_id, person_id, start, end in (MembershipSpan.objects.filter(court_id__in=ids)
+                                            .values_list("court_id", "person_id", "start", "end")):
+        have[court_id].add((person_id, start, end))
+    changed = []
+    for court in courts:
+        spans = {(pid, s, e) for pid, periods in wanted[court.pk].items() for s, e in periods}
+        if spans != have[court.pk] and membership_refresh(court=court, intervals=wanted[court.pk], actor=actor):
+            changed.append(court.pk)
+    return changed
+
+
 # --- imports (tianping.trials.importers): one row each, inside the import's transaction ----------------------
 
 IMPORT_CASE_FIELDS = ["cause", "procedure", "filed_on", "closed_on", "department", "judge", "outcome", "excluded_days",

@@ -37,7 +37,12 @@ from tianping.org.models import Department, Person
 from tianping.trials import selectors as sel
 from tianping.trials.filtersets import CaseFilterSet, parse_day
 from tianping.trials.models import Case, CaseType, Procedure, TimeLimit, TrialSettings, statutory_limit
-from tianping.trials.services import case_type_save, membership_refresh, trial_settings_save
+from tianping.trials.services import (
+    case_type_save,
+    membership_refresh,
+    membership_refresh_courts,
+    trial_settings_save,
+)
 from tianping.trials.tables import CaseTable
 
 FIGURE_MODES = {"court": "trials.view_court_figures", "branch": "trials.view_branch_figures",
@@ -516,8 +521,7 @@ def courts(request):
         period = sel.year_period(busiest_recent_year(ids) or today.year)
     from tianping.org.models import Court
 
-    for court in Court.objects.filter(pk__in=ids):
-        membership_refresh(court=court, actor=user)
+    membership_refresh_courts(courts=list(Court.objects.filter(pk__in=ids)), actor=user)
     rows = sel.court_table(ids, period)
     keys = [k for k, _l, _g in COLUMNS]
     table = [{"scope": r["scope"], "code": r["code"], "cells": [{"text": fmt(k, r[k])} for k in keys],
