@@ -227,14 +227,13 @@ def _link_writer(bound_column: Any) -> Any:
     lead = f"{fixed} " if fixed else ""
     args, kwargs = params.get("args"), params.get("kwargs")
 
+    def resolved(value: Any, record: Any) -> Any:
+        return value.resolve(record) if isinstance(value, Accessor) else value
+
     def write(record: Any, content: Any) -> Any:
-        arguments: dict[str, Any] = {"viewname": viewname}
-        if args is not None:
-            arguments["args"] = [a.resolve(record) if isinstance(a, Accessor) else a for a in args] if args else args
-        if kwargs is not None:
-            arguments["kwargs"] = ({k: v.resolve(record) if isinstance(v, Accessor) else v for k, v in kwargs.items()}
-                                   if kwargs else kwargs)
-        return format_html('<a {}href="{}">{}</a>', mark_safe(lead), escape(reverse(**arguments)), content)  # noqa: S308
+        url = reverse(viewname, args=[resolved(a, record) for a in args or ()] or None,
+                      kwargs={k: resolved(v, record) for k, v in (kwargs or {}).items()} or None)
+        return format_html('<a {}href="{}">{}</a>', mark_safe(lead), escape(url), content)  # noqa: S308
 
     return write
 

@@ -225,6 +225,15 @@ def list_url(params: dict[str, Any], stage: str | None = None, *, path: str | No
     return (path or reverse("mediation:dispute_list")) + ("?" + urlencode(query) if query else "")
 
 
+def stage_links(params: dict[str, Any], *, path: str | None = None) -> dict[str, str]:
+    """{stage: list_url(params, stage)} for every stage, the query string encoded once (the figures page writes
+    seven links a row)."""
+    received = list_url(params, path=path)
+    joiner = "&" if "?" in received else "?"
+    return {stage: received if stage == "received" else f"{received}{joiner}{urlencode({'stage': stage})}"
+            for stage in STAGES}
+
+
 DIMENSIONS = ("site", "kind", "room", "studio", "mediator", "month")
 
 
@@ -296,11 +305,8 @@ def figure_tables(qs: QuerySet[Dispute], base_params: dict[str, Any]
         rows = []
         for key, tally in tallies[dim].items():
             label, params = labels[(dim, key)]
-            received = list_url({**base_params, **params}, path=path)
-            joiner = "&" if "?" in received else "?"
             rows.append({"label": label, "figures": tally.result(),
-                         "links": {stage: received if stage == "received" else f"{received}{joiner}stage={stage}"
-                                   for stage in STAGES}})
+                         "links": stage_links({**base_params, **params}, path=path)})
         if dim == "site":  # the centre first, then the stations
             rows.sort(key=lambda row: (row["links"]["received"].find("site=centre") < 0, row["label"]))
         elif dim not in ("room", "kind"):

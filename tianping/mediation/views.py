@@ -43,9 +43,9 @@ from tianping.mediation.selectors import (
     STAGES,
     figure_tables,
     figures_scope,
-    list_url,
     period_default,
     saved_calculations,
+    stage_links,
 )
 from tianping.mediation.tables import DisputeTable, MediatorTable
 from tianping.trials.models import Case
@@ -502,7 +502,7 @@ def figures_view(request):
                       for m in months]}],
     }
     return render(request, "mediation/figures.html", {
-        "total": total, "total_links": {s: list_url(base, s) for s in STAGES}, "stages": STAGES,
+        "total": total, "total_links": stage_links(base), "stages": STAGES,
         "tables": tables, "linked": linked, "chart": chart, "start": start, "end": end, "page_title": _("诉调对接统计"),
         "breadcrumbs": _crumbs((_("统计"), None))})
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -60,25 +59,19 @@ def party_membership_intervals(court: Court | int, person_ids: Iterable[int] | N
     """person_id -> periods (first day, last day or None) of probationary or full membership, one query (of
     those people only, with `person_ids`)."""
     court_id = court.pk if isinstance(court, Model) else court
-    out: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    rows = (PartyMember.objects.filter(court_id=court_id, admitted_on__isnull=False)
-            .only("person_id", "admitted_on", "cancelled_on", "membership_ended_on"))
-    if person_ids is not None:
-        rows = rows.filter(person_id__in=list(person_ids))
-    for m in rows:
-        interval = _membership_interval(m)
-        if interval:
-            out[m.person_id].append(interval)
-    return dict(out)
+    return party_membership_intervals_by_court([court_id], person_ids)[court_id]
 
 
-def party_membership_intervals_by_court(court_ids: Iterable[int]
+def party_membership_intervals_by_court(court_ids: Iterable[int], person_ids: Iterable[int] | None = None
                                         ) -> dict[int, dict[int, list[tuple[date, date | None]]]]:
     """{court id: party_membership_intervals(court)} for several courts, one query (a higher court's page)."""
     ids = list(court_ids)
     out: dict[int, dict[int, list[tuple[date, date | None]]]] = {pk: {} for pk in ids}
-    for m in (PartyMember.objects.filter(court_id__in=ids, admitted_on__isnull=False)
-              .only("court_id", "person_id", "admitted_on", "cancelled_on", "membership_ended_on")):
+    rows = (PartyMember.objects.filter(court_id__in=ids, admitted_on__isnull=False)
+            .only("court_id", "person_id", "admitted_on", "cancelled_on", "membership_ended_on"))
+    if person_ids is not None:
+        rows = rows.filter(person_id__in=list(person_ids))
+    for m in rows:
         interval = _membership_interval(m)
         if interval:
             out[m.court_id].setdefault(m.person_id, []).append(interval)

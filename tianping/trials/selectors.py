@@ -142,11 +142,18 @@ class Period:
 # -- membership (party status) -------------------------------------------------------------------------
 def membership_intervals(court: Court) -> dict[int, list[tuple[date, date | None]]] | None:
     """The party app's membership periods of the court's people, or None while the party app lacks them."""
+    by_court = membership_intervals_by_court([court.pk])
+    return None if by_court is None else by_court[court.pk]
+
+
+def membership_intervals_by_court(court_ids: list[int]
+                                  ) -> dict[int, dict[int, list[tuple[date, date | None]]]] | None:
+    """membership_intervals of several courts, one query; None while the party app lacks them."""
     try:
-        from tianping.party.selectors import party_membership_intervals
+        from tianping.party.selectors import party_membership_intervals_by_court
     except ImportError:
         return None
-    return party_membership_intervals(court)
+    return party_membership_intervals_by_court(court_ids)
 
 
 def refresh_membership(court: Court, intervals: dict[int, list[tuple[date, date | None]]] | None = None

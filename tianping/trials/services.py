@@ -176,14 +176,15 @@ def trial_settings_save(*, actor: User, settings: TrialSettings, expected_versio
 
 
 def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, date | None]]] | None = None,
-                       actor: User | None = None) -> bool:
+                       actor: User | None = None, have: set[tuple[int, date, date | None]] | None = None) -> bool:
     """Bring trials' MembershipSpan rows of `court` in line with the party app. Returns True if changed.
 
     The spans are a derived copy (party.selectors.party_membership_intervals is the record); a refresh that
     changed anything is audited once, naming how many people's periods changed.
 
     Race handled: two requests refreshing at once would both delete and insert, leaving duplicates; the
-    court's spans are rewritten inside one transaction after locking the court row."""
+    court's spans are rewritten inside one transaction after locking the court row. `have`: the court's spans
+    as already read (membership_refresh_courts reads those of many courts at once)."""
     from django.db.models import Exists, OuterRef, Q
 
     from tianping.org.models import Court
@@ -196,7 +197,8 @@ def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, da
         if intervals is None:
             return False
     wanted = {(pid, s, e) for pid, spans in intervals.items() for s, e in spans}
-    have = set(MembershipSpan.objects.filter(court=court).values_list("person_id", "start", "end"))
+    if have is None:
+        have = set(MembershipSpan.objects.filter(court=court).values_list("person_id", "start", "end"))
     if wanted == have:
         return False
     changed_people = {t[0] for t in wanted ^ have}
@@ -222,26 +224,21 @@ def membership_refresh(*, court: Court, intervals: dict[int, list[tuple[date, da
 
 def membership_refresh_courts(*, courts: list[Court], actor: User | None = None) -> list[int]:
     """membership_refresh for several courts (a higher court's table of the courts below it): the party app's
-    periods and trials' copies of all of them are read in two queries, and only the courts whose copy differs are
-    refreshed (one by one, as membership_refresh does). Returns the ids of the courts refreshed."""
+    periods and trials' copies of all of them are read in two queries, and membership_refresh compares and writes
+    each court from those (only a court whose copy differs is written). Returns the ids of the courts refreshed."""
     from tianping.trials.models import MembershipSpan
+    from tianping.trials.selectors import membership_intervals_by_court
 
-    try:
-        from tianping.party.selectors import party_membership_intervals_by_court
-    except ImportError:
-        return []
     ids = [c.pk for c in courts]
-    wanted = party_membership_intervals_by_court(ids)
+    wanted = membership_intervals_by_court(ids)
+    if wanted is None:
+        return []
     have: dict[int, set[tuple[int, date, date | None]]] = {pk: set() for pk in ids}
     for court_id, person_id, start, end in (MembershipSpan.objects.filter(court_id__in=ids)
                                             .values_list("court_id", "person_id", "start", "end")):
         have[court_id].add((person_id, start, end))
-    changed = []
-    for court in courts:
-        spans = {(pid, s, e) for pid, periods in wanted[court.pk].items() for s, e in periods}
-        if spans != have[court.pk] and membership_refresh(court=court, intervals=wanted[court.pk], actor=actor):
-            changed.append(court.pk)
-    return changed
+    return [court.pk for court in courts
+            if membership_refresh(court=court, intervals=wanted[court.pk], actor=actor, have=have[court.pk])]
 
 
 # --- imports (tianping.trials.importers): one row each, inside the import's transaction ----------------------
