@@ -344,3 +344,14 @@ def test_home_panel_links_reproduce_figures(client_for, centre, make_dispute, me
             assert _list_count(c, f["url"]) == f["value"], f["label"]
     values = {f["label"]: f["value"] for f in panel["figures"]}
     assert values["收案"] == 2 and values["调解成功率"] == "0.0%"
+
+
+def test_a_bad_filter_says_what_to_correct(client_for, centre, spread):
+    """A date that is not one (typed into the address) names the field instead of an unexplained empty list; the
+    htmx fragment (the table alone) says it too."""
+    c = client_for(centre)
+    url = reverse("mediation:dispute_list") + "?registered_from=2026-13-45"
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = c.get(url, **headers).content.decode()
+        assert 'data-testid="filter-errors"' in html and "登记日期自" in html and "输入一个有效的日期" in html
+    assert 'data-testid="filter-errors"' not in c.get(reverse("mediation:dispute_list") + "?status=filed").content.decode()
