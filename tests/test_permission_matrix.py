@@ -35,6 +35,25 @@ pytestmark = pytest.mark.django_db
 DEMO_USERS = ["admin", "security", "auditor", "president", "party_office", "secretary_shagou", "judge_demo",
               "trial_office", "mediator_demo", "centre_demo", "station_shagou", "zaozhuang", "discipline_demo"]
 ANON = "(anonymous)"
+
+
+def _shard(accounts: list[str]) -> list[str]:
+    """The accounts this run tries: all of them, unless TIANPING_MATRIX_SHARD="i/n" (.ci/run: "0/2" on SQLite,
+    "1/2" on PostgreSQL) keeps every n-th account from the i-th. The two halves of CI together try every
+    (route, account) pair once, each route on both databases; a run of `make test` alone tries them all."""
+    import os
+
+    spec = os.environ.get("TIANPING_MATRIX_SHARD", "")
+    if not spec:
+        return accounts
+    index, count = (int(part) for part in spec.split("/"))
+    if not 0 <= index < count:
+        raise ValueError(f"TIANPING_MATRIX_SHARD={spec!r}: want i/n with 0 <= i < n")
+    return accounts[index::count]
+
+
+# the accounts each route is tried with in this run (anonymous always)
+MATRIX_USERS = _shard(DEMO_USERS)
 # the accounts whose scope is narrowest first: an object one of them sees is one the others see too (or not,
 # which is what the matrix checks); the out-of-scope object is one the court-wide accounts cannot see
 NARROW_FIRST = ["secretary_shagou", "judge_demo", "mediator_demo", "station_shagou", "centre_demo", "trial_office",
@@ -556,7 +575,7 @@ def _request(client: Client, method: str, url: str):
     return response, _written_tables(ctx.captured_queries), events
 
 
-def check_route(route: Route, env) -> list[str]:
+def check_route(route: Route, env, accounts: list[str] | None = None) -> list[str]:
     from django.apps import apps
 
     users, clients = env["users"], env["clients"]
@@ -580,7 +599,7 @@ def check_route(route: Route, env) -> list[str]:
             return [f"{route.name}: the demo court has no {model.__name__} to try"]
     problems = []
     for index, obj in enumerate(objects):
-        for username in [*DEMO_USERS, ANON]:
+        for username in [*(MATRIX_USERS if accounts is None else accounts), ANON]:
             user = users.get(username)
             if user is None and username != ANON:
                 continue
@@ -653,8 +672,22 @@ urlpatterns = _leaky_urls()  # ROOT_URLCONF of test_the_matrix_catches_a_view_th
 def test_the_matrix_catches_a_view_that_ignores_its_declaration(demo_court, settings):
     settings.ROOT_URLCONF = __name__
     route = Route(name="leaky", route="leaky/", callback=_leaky_view)
-    problems = check_route(route, demo_court)
+    problems = check_route(route, demo_court, DEMO_USERS)
     # the policy lets the party office and the president in; everybody else (signed in) must get 403
     assert any("as judge_demo: 200" in p for p in problems), problems
     assert any("as admin: 200" in p for p in problems), problems
     assert not any("as party_office" in p or "as president" in p or ANON in p for p in problems), problems
+
+
+def test_the_two_shards_of_ci_together_try_every_account(monkeypatch):
+    halves = []
+    for spec in ("0/2", "1/2"):
+        monkeypatch.setenv("TIANPING_MATRIX_SHARD", spec)
+        halves.append(_shard(DEMO_USERS))
+    assert not set(halves[0]) & set(halves[1])
+    assert sorted(halves[0] + halves[1]) == sorted(DEMO_USERS)
+    monkeypatch.delenv("TIANPING_MATRIX_SHARD")
+    assert _shard(DEMO_USERS) == DEMO_USERS
+    monkeypatch.setenv("TIANPING_MATRIX_SHARD", "2/2")
+    with pytest.raises(ValueError, match="0 <= i < n"):
+        _shard(DEMO_USERS)
