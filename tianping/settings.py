@@ -14,6 +14,8 @@ Environment variables (all optional in development, see README):
   TIANPING_PUBLIC_URL  the address phones reach the site at, e.g. https://tianping.court.example (QR sign-in
                      links, calendar feeds; default: the host of the request)
   TIANPING_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for the write lock (default 20)
+  TIANPING_CACHE_DIR  folder of the cache shared by the app-server processes (default <data dir>/cache)
+  TIANPING_HOME_CACHE_SECONDS  seconds an account's home page figures and to-dos are kept (default 60)
   TIANPING_FRIENDLY_ERRORS  0/1 (default 1): Chinese 403/404/500 pages even with DEBUG=1; 0 shows Django's
                      debug pages to a developer
 
@@ -210,6 +212,23 @@ if _replica_url:
 DATABASE_ROUTERS = ["tianping.core.replica.ReplicaRouter"]
 # seconds the replica may be behind the primary and still serve figures; beyond it they come from the primary
 TIANPING_REPLICA_MAX_LAG = _env_int("TIANPING_REPLICA_MAX_LAG", 30, minimum=0, maximum=86400)
+
+# --- cache ------------------------------------------------------------------------------------------
+# Shared by every app-server process on a host: files under the data dir (no extra server to run; with the data
+# dir on shared storage, by every host). What is kept there is short-lived and per account (the home page's
+# figures and to-dos, TIANPING_HOME_CACHE_SECONDS; the annual dashboard's figures, 5 minutes). Tests keep a
+# per-process memory cache and no home cache unless a test asks for one.
+TIANPING_CACHE_DIR = os.environ.get("TIANPING_CACHE_DIR", "") or str(DATA_DIR / "cache")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"} if TESTING else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": TIANPING_CACHE_DIR,
+        "OPTIONS": {"MAX_ENTRIES": 20000},
+    }
+}
+# seconds the home page's figures and to-dos of one account are kept (0: worked out on every visit); the
+# account's own changes (anything it does that is audited) clear its copy at once, others' show within this
+TIANPING_HOME_CACHE_SECONDS = _env_int("TIANPING_HOME_CACHE_SECONDS", 0 if TESTING else 60, minimum=0, maximum=3600)
 
 # --- background tasks (django-tasks, database backend) ------------------------------------------
 TASKS = {

@@ -311,6 +311,17 @@ def audit_record(
         entry.save()
         head.last_id, head.last_hash = entry.pk, entry.entry_hash
         head.save(update_fields=["last_id", "last_hash"])
+    if actor is not None and event != "access.denied":
+        # what the account did may change its own home page (a to-do done, a figure moved): its kept copy goes
+        # once the change is committed (a refused request changed nothing)
+        actor_id = actor.pk
+
+        def forget() -> None:
+            from tianping.core.views import forget_home
+
+            forget_home(actor_id)
+
+        transaction.on_commit(forget)
     return entry
 
 
