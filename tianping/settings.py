@@ -16,6 +16,7 @@ Environment variables (all optional in development, see README):
   TIANPING_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for the write lock (default 20)
   TIANPING_CACHE_DIR  folder of the cache shared by the app-server processes (default <data dir>/cache)
   TIANPING_HOME_CACHE_SECONDS  seconds an account's home page figures and to-dos are kept (default 60)
+  TIANPING_IMPORT_CHECK_AHEAD_ROWS  .xlsx imports of this many rows check rows in a second process (default 5000)
   TIANPING_FRIENDLY_ERRORS  0/1 (default 1): Chinese 403/404/500 pages even with DEBUG=1; 0 shows Django's
                      debug pages to a developer
 
@@ -363,3 +364,6 @@ if TIANPING_X_ACCEL_REDIRECT and not (TIANPING_X_ACCEL_REDIRECT.startswith("/") 
                                f"现为 {TIANPING_X_ACCEL_REDIRECT!r}。")
 # imports larger than this go to the background worker (README "导入导出"); read here so the environment can set it
 TIANPING_IMPORT_INLINE_BYTES = _env_int("TIANPING_IMPORT_INLINE_BYTES", 512 * 1024, minimum=0)
+# an .xlsx import of at least this many rows checks its rows in a second process, a batch ahead of the writes
+# (tianping.core.importexport._CheckAhead); 0: never
+TIANPING_IMPORT_CHECK_AHEAD_ROWS = _env_int("TIANPING_IMPORT_CHECK_AHEAD_ROWS", 5000, minimum=0)
