@@ -899,13 +899,17 @@ class _Engine:
         """In the checker process: what `process` and `upsert` would work out for each row of `batch` without
         the database — the cells parsed and resolved (the row's problems), and the record the row would create,
         full_clean()ed (or the problems that stop it). The importing process keeps the record only for a row
-        whose key is not in the database; a row that updates a record is checked there against that record."""
+        whose key is not in the database; a row that updates a record is parsed and checked there again, against
+        that record."""
         problems = self.result.problems = []
         rows: list[tuple[int, Any]] = []
         ahead: dict[int, tuple[Any, list[Problem]]] = {}
+        key = self.reg.natural_key
         for row_number, cells in batch:
             values = self.parse_row(row_number, cells)
-            rows.append((row_number, values))
+            # only the key travels back (what tells a new record from an update); a row that turns out to update
+            # an existing record is parsed again in the importing process from its cells
+            rows.append((row_number, None if values is None else {f: values.get(f) for f in key}))
             if values is not None:
                 mark = len(problems)
                 obj = self.new_record(row_number, values)
@@ -1051,6 +1055,10 @@ class _Engine:
                 unique_candidates.append((row_number, obj))
                 to_create.append((row_number, obj))
                 continue
+            if ahead is not None and row_number in ahead:  # the checker sent only the key: the row's values anew
+                values = self.parse_row(row_number, self.cells[row_number])
+                if values is None:
+                    continue
             changed = []  # an existing record: the row's values over it, checked together
             for fname, value in values.items():
                 f = self.fields.get(fname)
@@ -1241,6 +1249,12 @@ class _CheckAhead:
         import os
 
         read_fd, write_fd = os.pipe()
+        try:  # room for a few batches (64 KB by default, less than one): neither process waits on the other's hiccups
+            import fcntl
+
+            fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, 1 << 20)
+        except (ImportError, AttributeError, OSError):
+            pass
         try:
             pid = os.fork()
         except OSError:
