@@ -16,6 +16,7 @@ Environment variables (all optional in development, see README):
   TIANPING_SQLITE_BUSY_TIMEOUT  seconds a SQLite writer waits for the write lock (default 20)
   TIANPING_CACHE_DIR  folder of the cache shared by the app-server processes (default <data dir>/cache)
   TIANPING_HOME_CACHE_SECONDS  seconds an account's home page figures and to-dos are kept (default 60)
+  TIANPING_FIGURES_CACHE_SECONDS  seconds the 三比 page's court-wide figures are kept (default 60)
   TIANPING_IMPORT_CHECK_AHEAD_ROWS  .xlsx imports of this many rows check rows in a second process (default 5000)
   TIANPING_FRIENDLY_ERRORS  0/1 (default 1): Chinese 403/404/500 pages even with DEBUG=1; 0 shows Django's
                      debug pages to a developer
@@ -230,6 +231,9 @@ CACHES = {
 # seconds the home page's figures and to-dos of one account are kept (0: worked out on every visit); the
 # account's own changes (anything it does that is audited) clear its copy at once, others' show within this
 TIANPING_HOME_CACHE_SECONDS = _env_int("TIANPING_HOME_CACHE_SECONDS", 0 if TESTING else 60, minimum=0, maximum=3600)
+# seconds the 三比 page's court-wide figures are kept per court, period and roles (0: gathered on every visit)
+TIANPING_FIGURES_CACHE_SECONDS = _env_int("TIANPING_FIGURES_CACHE_SECONDS", 0 if TESTING else 60, minimum=0,
+                                          maximum=3600)
 
 # --- background tasks (django-tasks, database backend) ------------------------------------------
 TASKS = {

@@ -249,22 +249,16 @@ CACHE_SECONDS = 300
 
 
 def cached(key: str, fn: Any) -> Any:
-    from django.core.cache import cache
+    from tianping.core.cache import kept
 
-    value = cache.get(key)
-    if value is None:
-        from django.utils import timezone
-
-        value = fn()
-        cache.set_many({key: value, f"{key}:at": timezone.now()}, CACHE_SECONDS)
-    return value
+    return kept(key, fn, seconds=CACHE_SECONDS)[0]
 
 
 def figures_gathered_at(court: Any, year: int) -> Any:
     """When the dashboards' figures of the court's year were gathered (None: not kept)."""
-    from django.core.cache import cache
+    from tianping.core.cache import kept_at
 
-    return cache.get(f"annual:figures:{court.pk}:{year}:at")
+    return kept_at(f"annual:figures:{court.pk}:{year}")
 
 
 def compute_cached(court: Any, year: int) -> dict[str, ReportFigure]:

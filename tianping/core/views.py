@@ -81,37 +81,31 @@ def forget_home(user_id: int | None) -> None:
     called by the audit trail for each entry an account makes (`tianping.core.audit`), when it commits."""
     from django.conf import settings
 
-    if not user_id or not settings.TIANPING_HOME_CACHE_SECONDS:
-        return
-    from django.core.cache import cache
+    from tianping.core.cache import forget
 
-    cache.delete_many([_home_key(user_id, code) for code, _name in settings.LANGUAGES])
+    if user_id and settings.TIANPING_HOME_CACHE_SECONDS:
+        forget(*(_home_key(user_id, code) for code, _name in settings.LANGUAGES))
 
 
 def home_content(user: Any, *, refresh: bool = False) -> tuple[list[dict[str, Any]], list[dict[str, Any]], Any]:
     """The home page's to-dos and figure panels and when they were worked out. Kept per account and language
-    for TIANPING_HOME_CACHE_SECONDS in the cache the app-server processes share: the home page is the page
-    asked most (a third of a working day's requests) and gathers ~15 apps' counts. The account's own audited
-    changes drop its copy (`forget_home`); a copy from another day is never used; `refresh` works it out anew."""
+    for TIANPING_HOME_CACHE_SECONDS (`tianping.core.cache.kept`): the home page is the page asked most (a third
+    of a working day's requests) and gathers ~15 apps' counts. The account's own audited changes drop its copy
+    (`forget_home`); `refresh` works it out anew."""
     from django.conf import settings
-    from django.core.cache import cache
     from django.utils.translation import get_language
 
-    seconds = settings.TIANPING_HOME_CACHE_SECONDS
-    key = _home_key(user.pk, get_language() or settings.LANGUAGE_CODE)
-    today = timezone.localdate()
-    if seconds and not refresh:
-        kept = cache.get(key)
-        if kept is not None and kept[0] == today:
-            return kept[1], kept[2], kept[3]
-    todo = collect_todo(user)
-    panels = collect_home_panels(user)
-    for panel in panels:
-        for figure in panel.get("figures", []):
-            figure["text"] = figure_text(figure.get("value"))
-    at = timezone.now()
-    if seconds:
-        cache.set(key, (today, todo, panels, at), seconds)
+    from tianping.core.cache import kept
+
+    def gather() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        panels = collect_home_panels(user)
+        for panel in panels:
+            for figure in panel.get("figures", []):
+                figure["text"] = figure_text(figure.get("value"))
+        return collect_todo(user), panels
+
+    (todo, panels), at = kept(_home_key(user.pk, get_language() or settings.LANGUAGE_CODE), gather,
+                              seconds=settings.TIANPING_HOME_CACHE_SECONDS, refresh=refresh)
     return todo, panels, at
 
 
@@ -119,12 +113,10 @@ class HomeView(TemplateView):
     template_name = "core/home.html"
 
     def get_context_data(self, **kwargs: Any) -> Any:
-        from django.conf import settings
-
         ctx = super().get_context_data(**kwargs)
-        ctx["todo"], ctx["panels"], at = home_content(self.request.user, refresh="refresh" in self.request.GET)
         # a kept copy says when it was worked out, with a link that works it out now
-        ctx["home_at"] = at if settings.TIANPING_HOME_CACHE_SECONDS else None
+        ctx["todo"], ctx["panels"], ctx["home_at"] = home_content(self.request.user,
+                                                                  refresh="refresh" in self.request.GET)
         ctx["page_title"] = _("首页")
         return ctx
 

@@ -96,8 +96,8 @@ def test_the_home_page_is_kept_per_account_until_its_own_change(court, make_user
 
     PersonFactory(court=court)
     key = _home_key(office.pk, "zh-hans")
-    day, todo, panels, at = cache.get(key)
-    cache.set(key, (day.replace(year=day.year - 1), todo, panels, at), 60)  # a copy from another day
+    day, content, at = cache.get(key)
+    cache.set(key, (day.replace(year=day.year - 1), content, at), 60)  # a copy from another day
     assert _staff_figure(client.get("/").content.decode()) == staff + 3
 
     settings.TIANPING_HOME_CACHE_SECONDS = 0  # off: worked out on every visit, no "数据截至" line

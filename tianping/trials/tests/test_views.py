@@ -212,3 +212,37 @@ def test_no_own_figures_or_cases_for_an_account_that_judges_nothing(casebook, ma
     judge = make_user(casebook["court"], "member",
                       person=PersonFactory(court=casebook["court"], name="新任法官", is_quota_judge=True))
     assert client_for(judge).get(reverse("trials:overview")).status_code == 200
+
+
+def test_the_court_figures_are_kept_a_minute_per_court_period_and_roles(casebook, make_user, client_for, settings):
+    from django.core.cache import cache
+
+    from tianping.trials.tests.factories import make_case
+
+    court = casebook["court"]
+    cache.clear()
+    settings.TIANPING_FIGURES_CACHE_SECONDS = 60
+
+    def closed(user, **extra):
+        resp = client_for(user).get(reverse("trials:overview"), {"year": 2016, **extra})
+        (cell,) = [h for h in resp.context["headline"] if h["key"] == "closed"]
+        return cell["text"], resp.content.decode()
+
+    first, page = closed(make_user(court, "trial_office"))
+    assert 'data-testid="figures-at"' in page and "刷新" in page
+    make_case(court, filed_on=date(2016, 3, 1), closed_on=date(2016, 3, 20), judge=casebook["j1"])
+    # another account with the same roles is given the kept figures, links included
+    kept, page = closed(make_user(court, "trial_office"))
+    assert kept == first and "/trials/cases/?" in page
+    # an account with other roles never sees a copy kept for these: its own, without case links
+    _text, page = closed(make_user(court, "party_office"))
+    assert "/trials/cases/?" not in page
+    # 刷新 gathers anew, and the new copy is the one kept
+    now, _page = closed(make_user(court, "trial_office"), refresh="1")
+    assert int(now) == int(first) + 1
+    assert closed(make_user(court, "trial_office"))[0] == now
+    # the kept page is the page worked out afresh
+    settings.TIANPING_FIGURES_CACHE_SECONDS = 0
+    fresh, page = closed(make_user(court, "trial_office"))
+    assert fresh == now and 'data-testid="figures-at"' not in page
+    cache.clear()
