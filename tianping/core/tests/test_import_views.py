@@ -211,6 +211,26 @@ def test_import_data_command_reports_every_bad_row_and_exits_1(court, department
     assert "不变 6 行" in capsys.readouterr().out
 
 
+def test_import_data_says_in_chinese_when_it_may_not_read_the_file(court, departments, tmp_path, monkeypatch):
+    from django.core.management.base import CommandError
+
+    from tianping.core import importexport
+
+    path = tmp_path / "p.xlsx"
+    wb = Workbook()
+    wb.active.append(PEOPLE_HEADERS)
+    wb.save(path)
+
+    def refused(_path):  # what opening a file of another user gives the service account (root reads anything)
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(importexport, "file_sha256", refused)
+    with pytest.raises(CommandError) as error:
+        call_command("import_data", "people", str(path), "--court", court.code)
+    assert "无法读取文件" in str(error.value) and "incoming" in str(error.value) and "Permission denied" in str(error.value)
+    assert Person.objects.count() == 0
+
+
 def test_commands_need_a_court_when_there_are_several(court, other_court, tmp_path):
     from django.core.management.base import CommandError
 

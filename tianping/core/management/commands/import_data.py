@@ -64,8 +64,12 @@ class Command(BaseCommand):
                 last[0] = done
                 self.stderr.write(f"已处理 {done} / 约 {total} 行")
 
-        result = run_import(reg, path, court=court, user=None, dry_run=options["dry_run"], progress=progress,
-                            filename=path.name)
+        try:
+            result = run_import(reg, path, court=court, user=None, dry_run=options["dry_run"], progress=progress,
+                                filename=path.name)
+        except OSError as exc:  # e.g. a file the service account may not read (docs/deploy.md, steps 8 and 9)
+            raise CommandError(f"无法读取文件 {path}（{exc.strerror or exc}）：请确认运行天平的系统用户能读取它，"
+                               "例如先复制到 /srv/tianping/incoming/ 再导入（见 docs/deploy.md 第 8、9 步）。") from None
         if not result.ok:
             for problem in result.problems:
                 self.stdout.write(str(problem))
