@@ -231,6 +231,18 @@ def test_import_data_says_in_chinese_when_it_may_not_read_the_file(court, depart
     assert Person.objects.count() == 0
 
 
+def test_import_data_writes_a_template_that_imports_back(court, tmp_path, capsys):
+    path = tmp_path / "部门模板.xlsx"
+    call_command("import_data", "--template", "departments", str(path))
+    assert "导入模板" in capsys.readouterr().out
+    ws = load_workbook(path).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    assert any("部门名称" in str(h) for h in headers), headers
+    # the template's example row is a valid row: importing the template as it is checks it (nothing written)
+    call_command("import_data", "departments", str(path), "--court", court.code, "--dry-run")
+    assert "检查通过" in capsys.readouterr().out
+
+
 def test_commands_need_a_court_when_there_are_several(court, other_court, tmp_path):
     from django.core.management.base import CommandError
 

@@ -1,4 +1,5 @@
-"""manage.py import_data KIND FILE [--court CODE] [--dry-run]: import a spreadsheet, all or nothing."""
+"""manage.py import_data KIND FILE [--court CODE] [--dry-run]: import a spreadsheet, all or nothing.
+manage.py import_data --template KIND FILE: write the register's import template (what the web page offers)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tianping.core.importexport import run_import
+from tianping.core.importexport import run_import, write_template
 from tianping.core.registers import all_registers, court_model, get_register
 
 
@@ -36,6 +37,8 @@ class Command(BaseCommand):
         parser.add_argument("kind", nargs="?", help="登记簿名称，如 courts、departments、people")
         parser.add_argument("file", nargs="?", help=".xlsx 或 .csv 文件")
         parser.add_argument("--list", action="store_true", help="列出所有登记簿（KIND）及其列")
+        parser.add_argument("--template", action="store_true",
+                            help="不导入：把 KIND 的导入模板（表头、示例行、下拉选项、填写说明）写到 FILE")
         parser.add_argument("--court", help="法院代字，如 鲁0403（只有一个法院时可省略）")
         parser.add_argument("--dry-run", action="store_true", help="只检查并报告，不写入")
 
@@ -47,13 +50,22 @@ class Command(BaseCommand):
             return
         if not options["kind"] or not options["file"]:
             raise CommandError("用法：manage.py import_data KIND FILE [--court CODE] [--dry-run]；"
-                               "manage.py import_data --list 列出所有 KIND。")
+                               "manage.py import_data --list 列出所有 KIND；"
+                               "manage.py import_data --template KIND FILE 写出导入模板。")
         kind = options["kind"]
         try:
             reg = get_register(kind)
         except KeyError:
             raise CommandError(f"没有名为 {kind} 的登记簿；可用：{'、'.join(sorted(all_registers()))}。") from None
         path = Path(options["file"])
+        if options["template"]:  # before any account exists (docs/deploy.md step 8) the web page is not reachable
+            try:
+                path.write_bytes(write_template(reg))
+            except OSError as exc:
+                raise CommandError(f"无法写入 {path}（{exc.strerror or exc}）：请换一个运行天平的系统用户能写的位置，"
+                                   "如 /tmp/。") from None
+            self.stdout.write(f"已写出“{reg.title}”导入模板：{path}")
+            return
         if not path.is_file():
             raise CommandError(f"找不到文件 {path}。")
         court = court_for(reg, options.get("court"))
