@@ -1225,8 +1225,8 @@ class _CheckAhead:
     would (a resolver whose list is not loaded yet, a prepare_row hook asking for something) stops the child,
     and the importing process checks that batch and the rest itself, as without a child. Same rows, problems
     and writes either way (tests/test_import_check_ahead). Only for the generic bulk upsert (Register.bulk,
-    no save_row), with `TIANPING_IMPORT_CHECK_AHEAD_ROWS` rows or more, 2 CPUs or more, and a single-threaded
-    process (fork)."""
+    no save_row), with `TIANPING_IMPORT_CHECK_AHEAD_ROWS` rows or more, 2 CPUs or more, and no other working
+    thread in the process (fork)."""
 
     STOP = b"STOP"
 
@@ -1241,8 +1241,12 @@ class _CheckAhead:
         from django.conf import settings
 
         least = settings.TIANPING_IMPORT_CHECK_AHEAD_ROWS
+        # fork copies only the calling thread: a lock another working thread holds at that moment would stay held
+        # in the child for ever. So not beside other working threads (gunicorn's gthread workers serve requests
+        # in threads: they import in one process); idle daemon threads (a test's live server) do not count.
+        alone = all(t.daemon for t in threading.enumerate() if t is not threading.current_thread())
         return bool(least and estimated_total >= least and reg.bulk and reg.save_row is None
-                    and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and threading.active_count() == 1)
+                    and hasattr(os, "fork") and (os.cpu_count() or 1) >= 2 and alone)
 
     @classmethod
     def start(cls, engine: _Engine, pending: Iterator[list[tuple[int, list[Any]]]]) -> _CheckAhead | None:

@@ -155,3 +155,19 @@ def test_a_csv_file_is_never_read_by_two_processes(court, departments, tmp_path,
     result = run_import("people", write_people_csv(tmp_path / "p.csv", 250), court=court, batch_size=BATCH)
     assert result.committed and result.created == 250
     assert parent_checks["started"] == 0  # a CSV is read from the file as it goes: the file position is shared
+
+
+def test_no_checker_beside_another_working_thread(court, departments, tmp_path, settings, parent_checks):
+    import threading
+
+    settings.TIANPING_IMPORT_CHECK_AHEAD_ROWS = 1
+    release = threading.Event()
+    worker = threading.Thread(target=release.wait)  # a request thread of a gthread worker, say: not a daemon
+    worker.start()
+    try:
+        result = run_import("people", write_people_xlsx(tmp_path / "p.xlsx", 250), court=court, batch_size=BATCH)
+    finally:
+        release.set()
+        worker.join()
+    assert result.committed and result.created == 250
+    assert parent_checks["started"] == 0 and parent_checks["rows"] == 250
