@@ -72,7 +72,10 @@ def test_killing_the_worker_mid_import_writes_nothing_shows_failed_and_a_rerun_s
     # not TIANPING_TESTING: the subprocesses use the database task backend, as deployed
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PYTEST", "TIANPING_TESTING"))}
     env.update(DATABASE_URL=url, TIANPING_DATA_DIR=str(settings.DATA_DIR), DEBUG="1",
-               TIANPING_AUDIT_KEY=settings.TIANPING_AUDIT_KEY or "")
+               TIANPING_AUDIT_KEY=settings.TIANPING_AUDIT_KEY or "",
+               # the rows after the first 1,000 are checked by the forked checker process (importexport._CheckAhead):
+               # killed with it running, the worker's child must not keep the import's transaction alive
+               TIANPING_IMPORT_CHECK_AHEAD_ROWS="1000")
 
     worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--skip-checks", "--interval", "0.1", "--no-startup-delay",
                                "--no-reload"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
