@@ -7,8 +7,8 @@ DATA_DIR := $(or $(TIANPING_DATA_DIR),var)
 PORT ?= 8000
 APT_RUN := fonts-noto-cjk gettext libpango-1.0-0 libpangoft2-1.0-0 poppler-utils
 APT_TEST := chromium chromium-driver libreoffice-calc-nogui
-# compiling catalogues needs no secret key (a fresh clone has no var/secret_key yet)
-COMPILE_MESSAGES := TIANPING_TESTING=1 $(BIN)/python manage.py compilemessages -v0 --ignore=.venv
+# compiling catalogues needs no secret key (settings: _KEYLESS_COMMANDS; a fresh clone has no var/secret_key yet)
+COMPILE_MESSAGES := $(BIN)/python manage.py compilemessages -v0 --ignore=.venv
 
 .PHONY: install run test test-deps test-fast bench screenshots lint messages demo clean
 

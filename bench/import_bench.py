@@ -224,25 +224,22 @@ def main() -> None:
             import shutil
 
             shutil.copy(path, args.keep_file)
+        def our_run(mode: str, label: str, number: int) -> dict:
+            LOADS.append(os.getloadavg()[1])
+            r = run_child(mode, path, args.timeout)
+            if not r.get("timeout") and (not r["ok"] or r["people"] != args.rows):
+                raise SystemExit(f"{label} did not import every row: {r}")
+            checker = f" (checker process {r['checker_rss_mb']:.0f} MB)" if r.get("checker_rss_mb") else ""
+            print(f"{label} run {number}: {r['seconds']:.1f} s (CPU {r['cpu']:.1f} s), "
+                  f"peak RSS {r['rss_mb']:.0f} MB{checker}")
+            return r
+
         ours = json.loads(Path(args.load_ours).read_text()) if args.load_ours else []
         for i in range(0 if args.load_ours else args.runs):
-            LOADS.append(os.getloadavg()[1])
-            r = run_child("ours", path, args.timeout)
-            if not r.get("timeout") and (not r["ok"] or r["people"] != args.rows):
-                raise SystemExit(f"tianping import did not import every row: {r}")
-            print(f"tianping run {i + 1}: {r['seconds']:.1f} s (CPU {r['cpu']:.1f} s), peak RSS {r['rss_mb']:.0f} MB "
-                  f"(checker process {r.get('checker_rss_mb', 0):.0f} MB)")
-            ours.append(r)
+            ours.append(our_run("ours", "tianping", i + 1))
             if args.save_ours:
                 Path(args.save_ours).write_text(json.dumps(ours))
-        serial = []
-        for i in range(args.serial_runs):
-            r = run_child("serial", path, args.timeout)
-            if not r.get("timeout") and (not r["ok"] or r["people"] != args.rows):
-                raise SystemExit(f"tianping import (one process) did not import every row: {r}")
-            print(f"tianping without the checker, run {i + 1}: {r['seconds']:.1f} s (CPU {r['cpu']:.1f} s), "
-                  f"peak RSS {r['rss_mb']:.0f} MB")
-            serial.append(r)
+        serial = [our_run("serial", "tianping without the checker", i + 1) for i in range(args.serial_runs)]
         floor = []
         for i in range(args.floor_runs):
             r = run_child("parse", path, args.timeout)

@@ -70,8 +70,11 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 _secret_file = DATA_DIR / "secret_key"  # written by `make install` for development
 if not SECRET_KEY and _secret_file.exists():
     SECRET_KEY = _secret_file.read_text().strip()
+# Commands that write or read only source files (migrations, catalogues) never sign, hash or serve anything: they
+# run without a key, e.g. `manage.py makemigrations --check` on a fresh clone.
+_KEYLESS_COMMANDS = {"makemigrations", "showmigrations", "sqlmigrate", "makemessages", "compilemessages"}
 if not SECRET_KEY:
-    if DEBUG or TESTING:
+    if DEBUG or TESTING or sys.argv[1:2] and sys.argv[1] in _KEYLESS_COMMANDS:
         SECRET_KEY = "insecure-development-key-only-for-debug-and-tests-0123456789abcdef"  # noqa: S105
     else:
         raise ImproperlyConfigured(

@@ -719,17 +719,6 @@ def _unique_sets(reg: Register) -> dict[tuple[str, ...], Q | None]:
     return {s: cond for s, cond in sets.items() if s and s != key and set(s) <= set_fields}
 
 
-def _keeps(f: Any, value: Any) -> bool:
-    """An empty optional cell for a field that cannot hold "empty" (None on a NOT NULL field, "" on a field
-    that may not be blank, e.g. 职务 with its default 其他) leaves the field alone: the default on a new
-    record, the current value on an existing one. Required columns never get here empty."""
-    if value is None:
-        return not f.null
-    if isinstance(value, str) and value == "":
-        return not f.blank
-    return False
-
-
 def _comparable(value: Any) -> Any:
     if isinstance(value, models.Model):
         return value.pk
@@ -753,7 +742,7 @@ class _Engine:
         self.parsers = {i: _infer_parser(reg, c) for i, c in mapping.items()}
         self.fields = _model_fields(reg)
         self.unique_sets = _unique_sets(reg)
-        # per row of a large import these are asked ~12 times (the fields `_keeps` leaves alone when empty)
+        # the fields `keeps` leaves alone when their cell is empty (asked ~12 times a row of a large import)
         self.not_null = {n for n, f in self.fields.items() if not getattr(f, "null", True)}
         self.not_blank = {n for n, f in self.fields.items() if not getattr(f, "blank", True)}
         # full_clean skips the relations (resolved to existing records) and the court (set by the import)
@@ -769,6 +758,14 @@ class _Engine:
         self.has_updated_at = any(f.name == "updated_at" for f in reg.model._meta.concrete_fields)
         # preview of a save_row register: natural key text -> (row, values, cells) of the rows it created
         self.created_rows: dict[str, tuple[int, dict[str, Any], list[Any]]] = {}
+
+    def keeps(self, name: str, value: Any) -> bool:
+        """An empty optional cell for a field that cannot hold "empty" (None on a NOT NULL field, "" on a field
+        that may not be blank, e.g. 职务 with its default 其他) leaves the field alone: the default on a new
+        record, the current value on an existing one. Required columns never get here empty."""
+        if value is None:
+            return name in self.not_null
+        return isinstance(value, str) and value == "" and name in self.not_blank
 
     def problem(self, row: int, column: str, message: str) -> None:
         self.result.problems.append(Problem(row, column, message))
@@ -820,7 +817,7 @@ class _Engine:
         """A row with unreadable cells: still validate what could be read, so every problem of the row is
         reported in one pass (not the ID checksum only after the birth date has been fixed)."""
         kwargs = {k: v for k, v in values.items() if k in self.fields and not self.fields[k].is_relation
-                  and not _keeps(self.fields[k], v)}
+                  and not self.keeps(k, v)}
         try:
             obj = self.reg.model(**kwargs)
         except (TypeError, ValueError):
@@ -920,9 +917,7 @@ class _Engine:
     def new_record(self, row_number: int, values: dict[str, Any]) -> Any:
         """The record a row creates, full_clean()ed; None (the problems reported) when it does not pass."""
         reg = self.reg
-        fields, not_null, not_blank = self.fields, self.not_null, self.not_blank  # as _keeps, inline
-        kwargs = {k: v for k, v in values.items() if k in fields
-                  and not (k in not_null if v is None else (v == "" and type(v) is str and k in not_blank))}
+        kwargs = {k: v for k, v in values.items() if k in self.fields and not self.keeps(k, v)}
         obj = reg.model(**kwargs)
         if reg.court_scoped:
             obj.court = self.ctx.court
@@ -1064,7 +1059,7 @@ class _Engine:
                 f = self.fields.get(fname)
                 if f is None:
                     continue
-                if _keeps(f, value):
+                if self.keeps(fname, value):
                     continue
                 current = getattr(obj, f.attname)
                 new = _comparable(value)

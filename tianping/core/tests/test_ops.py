@@ -236,3 +236,18 @@ def test_the_environment_template_names_every_setting_the_site_reads():
     missing = sorted(name for name in read if name not in template)
     assert not missing, f"deploy/tianping.env.example does not mention {missing}"
     assert read >= {"SECRET_KEY", "DATABASE_URL", "TIANPING_X_ACCEL_REDIRECT"}
+
+
+def test_without_a_secret_key_only_the_source_file_commands_run(tmp_path):
+    """A fresh clone with no var/secret_key: `makemigrations --check` (and the catalogue commands) need no key;
+    anything that could sign, hash or serve still refuses with the Chinese reason."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("SECRET_KEY", "DEBUG", "TIANPING_TESTING") and not k.startswith(("DJANGO_", "PYTEST"))}
+    env["TIANPING_DATA_DIR"] = str(tmp_path)  # no secret_key file there
+    checked = subprocess.run([sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"], cwd=ROOT,
+                             env=env, capture_output=True, text=True, timeout=120)
+    assert checked.returncode == 0, checked.stderr[-1500:]
+    assert "No changes detected" in checked.stdout
+    refused = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=120)
+    assert refused.returncode != 0 and "未设置 SECRET_KEY" in refused.stderr
